@@ -1,0 +1,43 @@
+using System.Diagnostics;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+
+namespace SeQuIn.Api.Common;
+
+/// <summary>
+/// Problem details (RFC 9457) with a specific message, typed so that the contract documents each answer.
+/// The content type is rewritten to application/problem+json by the framework because the value is a ProblemDetails.
+/// </summary>
+public static class ApiProblems
+{
+    public static NotFound<ProblemDetails> NotFound(string detail) =>
+        TypedResults.NotFound(Create(StatusCodes.Status404NotFound, "Not Found", detail));
+
+    public static Conflict<ProblemDetails> Conflict(string detail) =>
+        TypedResults.Conflict(Create(StatusCodes.Status409Conflict, "Conflict", detail));
+
+    public static ValidationProblem Invalid(string field, string message) =>
+        TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] });
+
+    public static ProblemDetails Create(int status, string title, string detail) => new()
+    {
+        Status = status,
+        Title = title,
+        Detail = detail,
+        Type = TypeFor(status),
+        Extensions = { ["traceId"] = Activity.Current?.Id },
+    };
+
+    public static string TypeFor(int status) => status switch
+    {
+        400 => "https://tools.ietf.org/html/rfc9110#section-15.5.1",
+        404 => "https://tools.ietf.org/html/rfc9110#section-15.5.5",
+        405 => "https://tools.ietf.org/html/rfc9110#section-15.5.6",
+        409 => "https://tools.ietf.org/html/rfc9110#section-15.5.10",
+        412 => "https://tools.ietf.org/html/rfc9110#section-15.5.13",
+        413 => "https://tools.ietf.org/html/rfc9110#section-15.5.14",
+        415 => "https://tools.ietf.org/html/rfc9110#section-15.5.16",
+        422 => "https://tools.ietf.org/html/rfc9110#section-15.5.21",
+        _ => "https://tools.ietf.org/html/rfc9110#section-15.6.1",
+    };
+}

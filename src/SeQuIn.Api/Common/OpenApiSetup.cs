@@ -1,0 +1,140 @@
+using System.Reflection;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.OpenApi;
+using Swashbuckle.AspNetCore.SwaggerGen;
+
+namespace SeQuIn.Api.Common;
+
+/// <summary>The contract (openapi/sequin.v1.json) is generated from the endpoints; these rules make it exact.</summary>
+public static class OpenApiSetup
+{
+    public const string DocumentName = "v1";
+    public const string DocumentPath = "/swagger/v1/swagger.json";
+
+    private static readonly (string Name, string Description)[] Tags =
+    [
+        ("Frameworks", "The SeQuIn framework as versioned data: scale, areas and standards, with easy-read text."),
+        ("Networks", "Groups of secure units that benchmark together."),
+        ("Collaboratives", "Provider collaboratives: the bodies that commission secure care."),
+        ("Providers", "NHS trusts and independent providers that run secure units."),
+        ("Units", "Secure units. Units are deactivated, never deleted."),
+        ("Health", "Liveness and readiness probes."),
+    ];
+
+    public static IServiceCollection AddSeQuInOpenApi(this IServiceCollection services)
+    {
+        services.AddEndpointsApiExplorer();
+        services.AddSwaggerGen(options =>
+        {
+            options.SwaggerDoc(DocumentName, new OpenApiInfo
+            {
+                Title = "SeQuIn API",
+                Version = "v1",
+                Description =
+                    "Secure Quality Involvement: co-produced quality benchmarking for secure mental health services. " +
+                    "Every error is application/problem+json (RFC 9457) with a traceId; validation errors name the JSON field. " +
+                    "Lists are paged with opaque cursors: follow nextCursor until it is null. Months are YYYY-MM, " +
+                    "times ISO 8601 in UTC, enums kebab-case strings.",
+            });
+            options.SupportNonNullableReferenceTypes();
+            options.NonNullableReferenceTypesAsRequired();
+            options.CustomSchemaIds(SchemaId);
+            var xml = Path.Combine(AppContext.BaseDirectory, $"{typeof(OpenApiSetup).Assembly.GetName().Name}.xml");
+            if (File.Exists(xml))
+            {
+                options.IncludeXmlComments(xml);
+            }
+            options.OperationFilter<ProblemResponsesFilter>();
+            options.OperationFilter<ConditionalGetFilter>();
+            options.DocumentFilter<TagsFilter>();
+        });
+        return services;
+    }
+
+    /// <summary>Page&lt;UnitResponse&gt; becomes UnitResponsePage; nested types keep their own name.</summary>
+    private static string SchemaId(Type type) =>
+        type.IsGenericType
+            ? string.Concat(type.GetGenericArguments().Select(SchemaId)) + type.Name[..type.Name.IndexOf('`')]
+            : type.Name;
+
+    private sealed class TagsFilter : IDocumentFilter
+    {
+        public void Apply(OpenApiDocument document, DocumentFilterContext context)
+        {
+            document.Tags = new HashSet<OpenApiTag>(Tags.Select(t => new OpenApiTag { Name = t.Name, Description = t.Description }));
+            document.Servers = [];
+        }
+    }
+
+    /// <summary>Every error answer is problem+json; 400, 413, 415 and 500 are documented wherever they can happen.</summary>
+    private sealed class ProblemResponsesFilter : IOperationFilter
+    {
+        public void Apply(OpenApiOperation operation, OperationFilterContext context)
+        {
+            operation.Responses ??= [];
+            var problem = context.SchemaGenerator.GenerateSchema(typeof(ProblemDetails), context.SchemaRepository);
+            var validation = context.SchemaGenerator.GenerateSchema(typeof(HttpValidationProblemDetails), context.SchemaRepository);
+
+            if (operation.Parameters is { Count: > 0 } || operation.RequestBody is not null)
+            {
+                Ensure(operation, "400", "The request is invalid; the errors name each field.");
+            }
+            if (operation.RequestBody is not null)
+            {
+                Ensure(operation, "413", "The request body is larger than the service accepts.");
+                Ensure(operation, "415", "The request body is not application/json.");
+            }
+            Ensure(operation, "500", "An unexpected error; quote the traceId when reporting it.");
+
+            foreach (var (status, response) in operation.Responses)
+            {
+                if (status.Length == 3 && status[0] is '4' or '5' && response is OpenApiResponse concrete)
+                {
+                    concrete.Content = new Dictionary<string, IOpenApiMediaType>
+                    {
+                        ["application/problem+json"] = new OpenApiMediaType { Schema = status == "400" ? validation : problem },
+                    };
+                }
+            }
+        }
+
+        private static void Ensure(OpenApiOperation operation, string status, string description)
+        {
+            if (!operation.Responses!.ContainsKey(status))
+            {
+                operation.Responses[status] = new OpenApiResponse { Description = description };
+            }
+        }
+    }
+
+    /// <summary>Documents ETag, Cache-Control, If-None-Match and 304 on conditional GETs.</summary>
+    private sealed class ConditionalGetFilter : IOperationFilter
+    {
+        public void Apply(OpenApiOperation operation, OperationFilterContext context)
+        {
+            if (!context.ApiDescription.ActionDescriptor.EndpointMetadata.OfType<ConditionalGetMetadata>().Any())
+            {
+                return;
+            }
+            operation.Parameters ??= [];
+            operation.Parameters.Add(new OpenApiParameter
+            {
+                Name = "If-None-Match",
+                In = ParameterLocation.Header,
+                Required = false,
+                Description = "An ETag from an earlier answer; the service answers 304 when it still matches.",
+                Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+            });
+            if (operation.Responses?.TryGetValue("200", out var ok) == true && ok is OpenApiResponse okResponse)
+            {
+                okResponse.Headers = new Dictionary<string, IOpenApiHeader>
+                {
+                    ["ETag"] = new OpenApiHeader { Description = "Identifies this representation.", Schema = new OpenApiSchema { Type = JsonSchemaType.String } },
+                    ["Cache-Control"] = new OpenApiHeader { Description = "Caching rules for this answer.", Schema = new OpenApiSchema { Type = JsonSchemaType.String } },
+                };
+            }
+            operation.Responses!["304"] = new OpenApiResponse { Description = "Not modified: the representation named in If-None-Match is current." };
+        }
+    }
+}

@@ -1,0 +1,61 @@
+using System.Text.Json;
+using FluentValidation;
+using FluentValidation.Results;
+
+namespace SeQuIn.Api.Common;
+
+/// <summary>
+/// Runs the FluentValidation validator of every handler argument that has one, before the handler, and answers
+/// 400 with field names written as the client wrote them (camelCase JSON paths such as <c>areas[0].code</c>).
+/// FluentValidation.AspNetCore's automatic validation only serves MVC; see docs/decisions/0002.
+/// </summary>
+public static class ValidationFilter
+{
+    public static TBuilder WithValidation<TBuilder>(this TBuilder builder) where TBuilder : IEndpointConventionBuilder
+    {
+        builder.AddEndpointFilterFactory(static (factoryContext, next) =>
+        {
+            var services = factoryContext.ApplicationServices;
+            var validated = factoryContext.MethodInfo.GetParameters()
+                .Select((parameter, index) => (Index: index,
+                    ValidatorType: typeof(IValidator<>).MakeGenericType(parameter.ParameterType)))
+                .Where(p => services.GetService(p.ValidatorType) is not null)
+                .ToArray();
+            if (validated.Length == 0)
+            {
+                return next;
+            }
+
+            return async invocationContext =>
+            {
+                var failures = new List<ValidationFailure>();
+                foreach (var (index, validatorType) in validated)
+                {
+                    if (invocationContext.Arguments[index] is not { } argument)
+                    {
+                        continue;
+                    }
+                    var validator = (IValidator)invocationContext.HttpContext.RequestServices.GetRequiredService(validatorType);
+                    var result = await validator.ValidateAsync(new ValidationContext<object>(argument),
+                        invocationContext.HttpContext.RequestAborted);
+                    failures.AddRange(result.Errors);
+                }
+                return failures.Count == 0
+                    ? await next(invocationContext)
+                    : TypedResults.ValidationProblem(ToDictionary(failures));
+            };
+        });
+        return builder;
+    }
+
+    public static Dictionary<string, string[]> ToDictionary(IEnumerable<ValidationFailure> failures) =>
+        failures
+            .GroupBy(f => FieldName(f.PropertyName))
+            .ToDictionary(g => g.Key, g => g.Select(f => f.ErrorMessage).Distinct().ToArray());
+
+    /// <summary>"Areas[0].Standards[1].Code" becomes "areas[0].standards[1].code".</summary>
+    public static string FieldName(string propertyPath) =>
+        string.IsNullOrEmpty(propertyPath)
+            ? JsonErrorTranslator.BodyField
+            : string.Join('.', propertyPath.Split('.').Select(JsonNamingPolicy.CamelCase.ConvertName));
+}

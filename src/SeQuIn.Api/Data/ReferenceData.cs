@@ -1,0 +1,122 @@
+using System.Text.Json;
+using FluentValidation;
+using Microsoft.EntityFrameworkCore;
+using SeQuIn.Api.Common;
+using SeQuIn.Api.Framework;
+using SeQuIn.Api.Organisations;
+
+namespace SeQuIn.Api.Data;
+
+/// <summary>
+/// Applies migrations and loads the reference data kept as JSON files in Data/Seed (embedded in the binary):
+/// the first framework version and, on request, the demo network. Every step is idempotent, so it runs at
+/// every start-up and on every `migrate` without harm.
+/// </summary>
+public sealed class DatabaseMigrator(
+    SeQuInDbContext db,
+    IValidator<FrameworkDocument> frameworkValidator,
+    TimeProvider clock,
+    ILogger<DatabaseMigrator> logger)
+{
+    public const string FirstFramework = "framework-2021.1.json";
+    public const string DemoNetwork = "demo-network.json";
+
+    public async Task MigrateAsync(bool loadDemo, CancellationToken ct = default)
+    {
+        var pending = (await db.Database.GetPendingMigrationsAsync(ct)).ToList();
+        await db.Database.MigrateAsync(ct);
+        logger.LogInformation("Applied {Count} migration(s)", pending.Count);
+        await LoadFrameworkAsync(ReadSeed<FrameworkDocument>(FirstFramework), ct);
+        if (loadDemo)
+        {
+            await LoadDemoNetworkAsync(ReadSeed<DemoNetworkSeed>(DemoNetwork), ct);
+        }
+    }
+
+    public static T ReadSeed<T>(string name)
+    {
+        using var stream = typeof(DatabaseMigrator).Assembly.GetManifestResourceStream("seed/" + name)
+            ?? throw new InvalidOperationException($"Seed file {name} is not embedded in the binary.");
+        return JsonSerializer.Deserialize<T>(stream, Json.Options)
+            ?? throw new InvalidOperationException($"Seed file {name} is empty.");
+    }
+
+    private async Task LoadFrameworkAsync(FrameworkDocument document, CancellationToken ct)
+    {
+        if (await db.FrameworkVersions.AnyAsync(v => v.Identifier == document.Identifier, ct))
+        {
+            return;
+        }
+        await frameworkValidator.ValidateAndThrowAsync(document, ct);
+        var now = clock.GetUtcNow();
+        var version = new FrameworkVersion { Identifier = document.Identifier, Title = document.Title, CreatedAt = now };
+        FrameworkApi.Apply(document, version, now);
+        if (!await db.FrameworkVersions.AnyAsync(v => v.Status == FrameworkStatus.Active, ct))
+        {
+            version.Status = FrameworkStatus.Active;
+            version.ActivatedAt = now;
+        }
+        db.FrameworkVersions.Add(version);
+        await db.SaveChangesAsync(ct);
+        logger.LogInformation("Loaded framework version {Identifier} ({Status})", version.Identifier, version.Status);
+    }
+
+    private async Task LoadDemoNetworkAsync(DemoNetworkSeed seed, CancellationToken ct)
+    {
+        var now = clock.GetUtcNow();
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+
+        var network = await db.Networks.SingleOrDefaultAsync(n => n.Code == seed.Network.Code, ct);
+        if (network is null)
+        {
+            network = new Network { Code = seed.Network.Code, Name = seed.Network.Name, Region = seed.Network.Region, CreatedAt = now, UpdatedAt = now };
+            db.Networks.Add(network);
+        }
+
+        var collaborativeCodes = seed.Collaboratives.Select(c => c.Code).ToList();
+        var collaboratives = await db.Collaboratives.Where(c => collaborativeCodes.Contains(c.Code)).ToDictionaryAsync(c => c.Code, ct);
+        foreach (var c in seed.Collaboratives.Where(c => !collaboratives.ContainsKey(c.Code)))
+        {
+            collaboratives[c.Code] = db.Collaboratives.Add(new Collaborative { Code = c.Code, Name = c.Name, CreatedAt = now, UpdatedAt = now }).Entity;
+        }
+
+        var providerCodes = seed.Providers.Select(p => p.Code).ToList();
+        var providers = await db.Providers.Where(p => providerCodes.Contains(p.Code)).ToDictionaryAsync(p => p.Code, ct);
+        foreach (var p in seed.Providers.Where(p => !providers.ContainsKey(p.Code)))
+        {
+            providers[p.Code] = db.Providers.Add(new Provider { Code = p.Code, Name = p.Name, Sector = p.Sector, CreatedAt = now, UpdatedAt = now }).Entity;
+        }
+
+        var unitCodes = seed.Units.Select(u => u.Code).ToList();
+        var existingUnits = await db.Units.Where(u => unitCodes.Contains(u.Code)).Select(u => u.Code).ToListAsync(ct);
+        foreach (var u in seed.Units.Where(u => !existingUnits.Contains(u.Code)))
+        {
+            db.Units.Add(new Unit
+            {
+                Code = u.Code,
+                Name = u.Name,
+                SecurityLevel = u.SecurityLevel,
+                Provider = providers[u.Provider],
+                Network = network,
+                Collaborative = u.Collaborative is null ? null : collaboratives[u.Collaborative],
+                CreatedAt = now,
+                UpdatedAt = now,
+            });
+        }
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+        logger.LogInformation("Demo network {Code} is loaded with {Units} units", network.Code, seed.Units.Count);
+    }
+}
+
+public sealed record DemoNetworkSeed(
+    DemoNetworkSeed.NetworkSeed Network,
+    IReadOnlyList<DemoNetworkSeed.CodeAndName> Collaboratives,
+    IReadOnlyList<DemoNetworkSeed.ProviderSeed> Providers,
+    IReadOnlyList<DemoNetworkSeed.UnitSeed> Units)
+{
+    public sealed record NetworkSeed(string Code, string Name, string? Region);
+    public sealed record CodeAndName(string Code, string Name);
+    public sealed record ProviderSeed(string Code, string Name, ProviderSector Sector);
+    public sealed record UnitSeed(string Code, string Name, SecurityLevel SecurityLevel, string Provider, string? Collaborative);
+}

@@ -1,0 +1,44 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Design;
+using SeQuIn.Api.Framework;
+using SeQuIn.Api.Organisations;
+
+namespace SeQuIn.Api.Data;
+
+public sealed class SeQuInDbContext(DbContextOptions<SeQuInDbContext> options) : DbContext(options)
+{
+    public DbSet<FrameworkVersion> FrameworkVersions => Set<FrameworkVersion>();
+    public DbSet<ScalePoint> ScalePoints => Set<ScalePoint>();
+    public DbSet<Area> Areas => Set<Area>();
+    public DbSet<Standard> Standards => Set<Standard>();
+    public DbSet<Network> Networks => Set<Network>();
+    public DbSet<Collaborative> Collaboratives => Set<Collaborative>();
+    public DbSet<Provider> Providers => Set<Provider>();
+    public DbSet<Unit> Units => Set<Unit>();
+
+    protected override void OnModelCreating(ModelBuilder modelBuilder) =>
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(SeQuInDbContext).Assembly);
+
+    protected override void ConfigureConventions(ModelConfigurationBuilder configurationBuilder)
+    {
+        // Enums are stored by name so that the tables read well to analysts querying them directly.
+        configurationBuilder.Properties<FrameworkStatus>().HaveConversion<string>().HaveMaxLength(20);
+        configurationBuilder.Properties<ScoringRule>().HaveConversion<string>().HaveMaxLength(40);
+        configurationBuilder.Properties<SecurityLevel>().HaveConversion<string>().HaveMaxLength(20);
+        configurationBuilder.Properties<ProviderSector>().HaveConversion<string>().HaveMaxLength(20);
+    }
+
+    public static void Configure(DbContextOptionsBuilder options, string connectionString) =>
+        options.UseNpgsql(connectionString).UseSnakeCaseNamingConvention();
+}
+
+/// <summary>Lets `dotnet ef migrations add` build the model without a database or the web host.</summary>
+public sealed class DesignTimeFactory : IDesignTimeDbContextFactory<SeQuInDbContext>
+{
+    public SeQuInDbContext CreateDbContext(string[] args)
+    {
+        var options = new DbContextOptionsBuilder<SeQuInDbContext>();
+        SeQuInDbContext.Configure(options, "Host=127.0.0.1;Database=sequin_design;Username=postgres");
+        return new SeQuInDbContext(options.Options);
+    }
+}

@@ -1,0 +1,307 @@
+using System.Linq.Expressions;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using SeQuIn.Api.Common;
+using SeQuIn.Api.Data;
+
+namespace SeQuIn.Api.Framework;
+
+public static class FrameworkApi
+{
+    /// <summary>Stands for the active version wherever a version identifier is expected.</summary>
+    public const string ActiveAlias = "active";
+
+    public static RouteGroupBuilder MapFrameworkApi(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api/v1/frameworks").WithTags("Frameworks").WithValidation();
+
+        group.MapGet("/", ListFrameworkVersions).WithName(nameof(ListFrameworkVersions))
+            .WithSummary("List framework versions, newest identifier last");
+        group.MapGet("/active", GetActiveFramework).WithName(nameof(GetActiveFramework))
+            .WithSummary("The active framework version with its scale, areas and standards").WithConditionalGet();
+        group.MapGet("/{identifier}", GetFrameworkVersion).WithName(nameof(GetFrameworkVersion))
+            .WithSummary("One framework version with its scale, areas and standards ('active' names the active one)").WithConditionalGet();
+        group.MapGet("/{identifier}/scale", GetFrameworkScale).WithName(nameof(GetFrameworkScale))
+            .WithSummary("The rating scale and scoring rule of a framework version").WithConditionalGet();
+        group.MapGet("/{identifier}/areas/{areaCode}", GetFrameworkArea).WithName(nameof(GetFrameworkArea))
+            .WithSummary("One area of a framework version with its standards").WithConditionalGet();
+        group.MapGet("/{identifier}/standards/{standardCode}", GetFrameworkStandard).WithName(nameof(GetFrameworkStandard))
+            .WithSummary("One standard of a framework version").WithConditionalGet();
+        group.MapGet("/{identifier}/diff", CompareFrameworkVersion).WithName(nameof(CompareFrameworkVersion))
+            .WithSummary("How a version differs from the active one (or another), by stable codes");
+
+        // Writes: the access issue attaches the network-admin policy to this group.
+        var admin = group.MapGroup("");
+        admin.MapPost("/", ImportFrameworkVersion).WithName(nameof(ImportFrameworkVersion))
+            .WithSummary("Import a framework version as a draft from one JSON document");
+        admin.MapPut("/{identifier}", ReplaceDraftFrameworkVersion).WithName(nameof(ReplaceDraftFrameworkVersion))
+            .WithSummary("Replace the content of a draft version");
+        admin.MapDelete("/{identifier}", DeleteDraftFrameworkVersion).WithName(nameof(DeleteDraftFrameworkVersion))
+            .WithSummary("Delete a draft version");
+        admin.MapPost("/{identifier}/activate", ActivateFrameworkVersion).WithName(nameof(ActivateFrameworkVersion))
+            .WithSummary("Activate a draft version; the version active until now is retired");
+        return group;
+    }
+
+    public static async Task<Ok<Page<FrameworkVersionSummary>>> ListFrameworkVersions(
+        [AsParameters] FrameworkListQuery query, SeQuInDbContext db, CancellationToken ct)
+    {
+        var versions = db.FrameworkVersions.AsNoTracking().WhereIf(query.status is not null, v => v.Status == query.status);
+        return TypedResults.Ok(await Summaries(versions).ToPageAsync(query, v => v.Identifier, v => v, ct));
+    }
+
+    public static Task<Results<Ok<FrameworkVersionDetail>, NotFound<ProblemDetails>>> GetActiveFramework(
+        SeQuInDbContext db, CancellationToken ct) => GetFrameworkVersion(ActiveAlias, db, ct);
+
+    public static async Task<Results<Ok<FrameworkVersionDetail>, NotFound<ProblemDetails>>> GetFrameworkVersion(
+        string identifier, SeQuInDbContext db, CancellationToken ct)
+    {
+        var detail = await LoadDetailAsync(db, identifier, ct);
+        return detail is null ? VersionNotFound(identifier) : TypedResults.Ok(detail);
+    }
+
+    public static async Task<Results<Ok<ScaleResponse>, NotFound<ProblemDetails>>> GetFrameworkScale(
+        string identifier, SeQuInDbContext db, CancellationToken ct)
+    {
+        var version = await db.FrameworkVersions.AsNoTracking().Where(Named(identifier))
+            .Select(v => new { v.Identifier, v.ScoringRule, v.AllowNotApplicable, Points = v.Scale.OrderBy(p => p.Value).ToList() })
+            .SingleOrDefaultAsync(ct);
+        if (version is null)
+        {
+            return VersionNotFound(identifier);
+        }
+        var points = version.Points.Select(ToResponse).ToList();
+        return TypedResults.Ok(new ScaleResponse(version.Identifier, version.ScoringRule, version.AllowNotApplicable,
+            NotApplicableRequiresReason: true, points.Min(p => p.Value), points.Max(p => p.Value), points));
+    }
+
+    public static async Task<Results<Ok<AreaDetail>, NotFound<ProblemDetails>>> GetFrameworkArea(
+        string identifier, string areaCode, SeQuInDbContext db, CancellationToken ct)
+    {
+        var versionIdentifier = await ResolveIdentifierAsync(db, identifier, ct);
+        if (versionIdentifier is null)
+        {
+            return VersionNotFound(identifier);
+        }
+        var area = await db.Areas.AsNoTracking().Include(a => a.Standards)
+            .SingleOrDefaultAsync(a => a.Code == areaCode && db.FrameworkVersions.Any(v => v.Id == a.FrameworkVersionId && v.Identifier == versionIdentifier), ct);
+        return area is null
+            ? ApiProblems.NotFound($"Framework version '{versionIdentifier}' has no area '{areaCode}'.")
+            : TypedResults.Ok(ToDetail(versionIdentifier, area));
+    }
+
+    public static async Task<Results<Ok<StandardResponse>, NotFound<ProblemDetails>>> GetFrameworkStandard(
+        string identifier, string standardCode, SeQuInDbContext db, CancellationToken ct)
+    {
+        var versionIdentifier = await ResolveIdentifierAsync(db, identifier, ct);
+        if (versionIdentifier is null)
+        {
+            return VersionNotFound(identifier);
+        }
+        var found = await db.Standards.AsNoTracking()
+            .Where(s => s.Code == standardCode && db.FrameworkVersions.Any(v => v.Id == s.FrameworkVersionId && v.Identifier == versionIdentifier))
+            .Select(s => new { Standard = s, AreaCode = db.Areas.Single(a => a.Id == s.AreaId).Code })
+            .SingleOrDefaultAsync(ct);
+        return found is null
+            ? ApiProblems.NotFound($"Framework version '{versionIdentifier}' has no standard '{standardCode}'.")
+            : TypedResults.Ok(ToResponse(versionIdentifier, found.AreaCode, found.Standard));
+    }
+
+    /// <param name="identifier">The version to describe.</param>
+    /// <param name="against">The version to compare with; the active version when omitted.</param>
+    public static async Task<Results<Ok<FrameworkDiff>, NotFound<ProblemDetails>>> CompareFrameworkVersion(
+        string identifier, string? against, SeQuInDbContext db, CancellationToken ct)
+    {
+        var version = await LoadDetailAsync(db, identifier, ct);
+        if (version is null)
+        {
+            return VersionNotFound(identifier);
+        }
+        var baseline = await LoadDetailAsync(db, against ?? ActiveAlias, ct);
+        if (baseline is null && against is not null)
+        {
+            return VersionNotFound(against);
+        }
+        return TypedResults.Ok(FrameworkDiffer.Compare(version, baseline));
+    }
+
+    public static async Task<Results<Created<FrameworkVersionDetail>, Conflict<ProblemDetails>, ValidationProblem>> ImportFrameworkVersion(
+        FrameworkDocument document, SeQuInDbContext db, TimeProvider clock, CancellationToken ct)
+    {
+        if (await db.FrameworkVersions.AnyAsync(v => v.Identifier == document.Identifier, ct))
+        {
+            return ApiProblems.Conflict($"Framework version '{document.Identifier}' already exists: {Location(document.Identifier)}");
+        }
+        var now = clock.GetUtcNow();
+        var version = new FrameworkVersion
+        {
+            Identifier = document.Identifier,
+            Title = document.Title,
+            CreatedAt = now,
+        };
+        Apply(document, version, now);
+        db.FrameworkVersions.Add(version);
+        await db.SaveChangesAsync(ct);
+        return TypedResults.Created(Location(version.Identifier), ToDetail(version));
+    }
+
+    public static async Task<Results<Ok<FrameworkVersionDetail>, NotFound<ProblemDetails>, Conflict<ProblemDetails>, ValidationProblem>> ReplaceDraftFrameworkVersion(
+        string identifier, FrameworkDocument document, SeQuInDbContext db, TimeProvider clock, CancellationToken ct)
+    {
+        if (document.Identifier != identifier)
+        {
+            return ApiProblems.Invalid("identifier", $"'identifier' must match the version in the path ('{identifier}').");
+        }
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var version = await db.FrameworkVersions.FromSql($"SELECT * FROM framework_versions WHERE identifier = {identifier} FOR UPDATE")
+            .SingleOrDefaultAsync(ct);
+        if (version is null)
+        {
+            return VersionNotFound(identifier);
+        }
+        if (version.Status != FrameworkStatus.Draft)
+        {
+            return Immutable(version);
+        }
+        // Replace the whole tree: delete first so that stable codes can be reused by the new rows.
+        await db.Standards.Where(s => s.FrameworkVersionId == version.Id).ExecuteDeleteAsync(ct);
+        await db.Areas.Where(a => a.FrameworkVersionId == version.Id).ExecuteDeleteAsync(ct);
+        await db.ScalePoints.Where(p => p.FrameworkVersionId == version.Id).ExecuteDeleteAsync(ct);
+        Apply(document, version, clock.GetUtcNow());
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+        return TypedResults.Ok(ToDetail(version));
+    }
+
+    public static async Task<Results<NoContent, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> DeleteDraftFrameworkVersion(
+        string identifier, SeQuInDbContext db, CancellationToken ct)
+    {
+        var deleted = await db.FrameworkVersions
+            .Where(v => v.Identifier == identifier && v.Status == FrameworkStatus.Draft)
+            .ExecuteDeleteAsync(ct);
+        if (deleted == 1)
+        {
+            return TypedResults.NoContent();
+        }
+        var existing = await db.FrameworkVersions.AsNoTracking().SingleOrDefaultAsync(v => v.Identifier == identifier, ct);
+        return existing is null ? VersionNotFound(identifier) : Immutable(existing);
+    }
+
+    public static async Task<Results<Ok<FrameworkVersionSummary>, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> ActivateFrameworkVersion(
+        string identifier, SeQuInDbContext db, TimeProvider clock, CancellationToken ct)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var version = await db.FrameworkVersions.FromSql($"SELECT * FROM framework_versions WHERE identifier = {identifier} FOR UPDATE")
+            .SingleOrDefaultAsync(ct);
+        if (version is null)
+        {
+            return VersionNotFound(identifier);
+        }
+        if (version.Status != FrameworkStatus.Draft)
+        {
+            return ApiProblems.Conflict($"Framework version '{identifier}' is {Describe(version.Status)}; only a draft can be activated.");
+        }
+        var now = clock.GetUtcNow();
+        await db.FrameworkVersions.Where(v => v.Status == FrameworkStatus.Active)
+            .ExecuteUpdateAsync(s => s.SetProperty(v => v.Status, FrameworkStatus.Retired)
+                .SetProperty(v => v.RetiredAt, now).SetProperty(v => v.UpdatedAt, now), ct);
+        version.Status = FrameworkStatus.Active;
+        version.ActivatedAt = now;
+        version.UpdatedAt = now;
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+        return TypedResults.Ok(await Summaries(db.FrameworkVersions.AsNoTracking().Where(v => v.Id == version.Id)).SingleAsync(ct));
+    }
+
+    // ---- Loading and mapping ----------------------------------------------------------------------------------
+
+    internal static async Task<FrameworkVersionDetail?> LoadDetailAsync(SeQuInDbContext db, string identifier, CancellationToken ct)
+    {
+        var version = await db.FrameworkVersions.AsNoTracking().AsSplitQuery()
+            .Include(v => v.Scale)
+            .Include(v => v.Areas).ThenInclude(a => a.Standards)
+            .SingleOrDefaultAsync(Named(identifier), ct);
+        return version is null ? null : ToDetail(version);
+    }
+
+    private static Task<string?> ResolveIdentifierAsync(SeQuInDbContext db, string identifier, CancellationToken ct) =>
+        db.FrameworkVersions.AsNoTracking().Where(Named(identifier)).Select(v => v.Identifier).SingleOrDefaultAsync(ct);
+
+    private static Expression<Func<FrameworkVersion, bool>> Named(string identifier) =>
+        identifier == ActiveAlias ? v => v.Status == FrameworkStatus.Active : v => v.Identifier == identifier;
+
+    private static IQueryable<FrameworkVersionSummary> Summaries(IQueryable<FrameworkVersion> versions) =>
+        versions.Select(v => new FrameworkVersionSummary(v.Identifier, v.Title, v.Description, v.Status, v.ScoringRule,
+            v.AllowNotApplicable, v.Areas.Count, v.Areas.SelectMany(a => a.Standards).Count(), v.CreatedAt, v.UpdatedAt,
+            v.ActivatedAt, v.RetiredAt));
+
+    internal static void Apply(FrameworkDocument document, FrameworkVersion version, DateTimeOffset now)
+    {
+        version.Title = document.Title;
+        version.Description = document.Description;
+        version.ScoringRule = document.ScoringRule;
+        version.AllowNotApplicable = document.AllowNotApplicable;
+        version.UpdatedAt = now;
+        version.Scale = document.Scale.Select(p => new ScalePoint
+        {
+            FrameworkVersionId = version.Id,
+            Value = p.Value,
+            Label = p.Label,
+            EasyReadLabel = p.EasyReadLabel,
+            Description = p.Description,
+        }).ToList();
+        version.Areas = document.Areas.Select((a, areaIndex) =>
+        {
+            var area = new Area
+            {
+                FrameworkVersionId = version.Id,
+                Code = a.Code,
+                Name = a.Name,
+                EasyReadName = a.EasyReadName,
+                Description = a.Description,
+                EasyReadDescription = a.EasyReadDescription,
+                Order = areaIndex + 1,
+            };
+            area.Standards = a.Standards.Select((s, standardIndex) => new Standard
+            {
+                AreaId = area.Id,
+                FrameworkVersionId = version.Id,
+                Code = s.Code,
+                Statement = s.Statement,
+                EasyReadStatement = s.EasyReadStatement,
+                PictureKeywords = [.. s.PictureKeywords ?? []],
+                EvidenceSources = [.. s.EvidenceSources ?? []],
+                Order = standardIndex + 1,
+            }).ToList();
+            return area;
+        }).ToList();
+    }
+
+    private static FrameworkVersionDetail ToDetail(FrameworkVersion v) => new(
+        v.Identifier, v.Title, v.Description, v.Status, v.ScoringRule, v.AllowNotApplicable,
+        v.CreatedAt, v.UpdatedAt, v.ActivatedAt, v.RetiredAt,
+        v.Scale.OrderBy(p => p.Value).Select(ToResponse).ToList(),
+        v.Areas.OrderBy(a => a.Order).Select(a => ToDetail(v.Identifier, a)).ToList());
+
+    private static AreaDetail ToDetail(string identifier, Area a) => new(
+        identifier, a.Code, a.Name, a.EasyReadName, a.Description, a.EasyReadDescription, a.Order,
+        a.Standards.OrderBy(s => s.Order).Select(s => ToResponse(identifier, a.Code, s)).ToList());
+
+    private static StandardResponse ToResponse(string identifier, string areaCode, Standard s) => new(
+        identifier, areaCode, s.Code, s.Statement, s.EasyReadStatement, s.PictureKeywords, s.EvidenceSources, s.Order);
+
+    private static ScalePointResponse ToResponse(ScalePoint p) => new(p.Value, p.Label, p.EasyReadLabel, p.Description);
+
+    private static string Location(string identifier) => $"/api/v1/frameworks/{Uri.EscapeDataString(identifier)}";
+
+    private static NotFound<ProblemDetails> VersionNotFound(string identifier) =>
+        ApiProblems.NotFound(identifier == ActiveAlias
+            ? "No framework version is active."
+            : $"There is no framework version '{identifier}'.");
+
+    private static Conflict<ProblemDetails> Immutable(FrameworkVersion version) =>
+        ApiProblems.Conflict($"Framework version '{version.Identifier}' is {Describe(version.Status)} and cannot be changed; import a new version instead.");
+
+    private static string Describe(FrameworkStatus status) => status.ToString().ToLowerInvariant();
+}

@@ -1,0 +1,121 @@
+using FluentValidation;
+using SeQuIn.Api.Common;
+
+namespace SeQuIn.Api.Framework;
+
+public sealed class FrameworkDocumentValidator : AbstractValidator<FrameworkDocument>
+{
+    public const string IdentifierPattern = "^[A-Za-z0-9][A-Za-z0-9.-]{0,31}$";
+
+    public FrameworkDocumentValidator()
+    {
+        RuleFor(d => d.Identifier).NotEmpty().Matches(IdentifierPattern)
+            .WithMessage("'identifier' must be 1 to 32 letters, digits, dots or hyphens, starting with a letter or digit.")
+            .Must(i => !string.Equals(i, FrameworkApi.ActiveAlias, StringComparison.OrdinalIgnoreCase))
+            .WithMessage("'identifier' cannot be 'active': that name stands for the active version.");
+        RuleFor(d => d.Title).NotEmpty().MaximumLength(200);
+        RuleFor(d => d.Description).MaximumLength(2000);
+        RuleFor(d => d.ScoringRule).IsInEnum();
+
+        RuleFor(d => d.Scale).NotEmpty().Must(s => s.Count is >= 2 and <= 11)
+            .WithMessage("'scale' must have between 2 and 11 points.");
+        RuleFor(d => d.Scale).Custom(ScaleIsConsecutiveFromZero);
+        RuleForEach(d => d.Scale).ChildRules(point =>
+        {
+            point.RuleFor(p => p.Label).NotEmpty().MaximumLength(60);
+            point.RuleFor(p => p.EasyReadLabel).NotEmpty().MaximumLength(100);
+            point.RuleFor(p => p.Description).NotEmpty().MaximumLength(500);
+        });
+
+        RuleFor(d => d.Areas).NotEmpty().Must(a => a.Count <= 50).WithMessage("'areas' may hold at most 50 areas.");
+        RuleFor(d => d.Areas).Custom(CodesAreUnique);
+        RuleForEach(d => d.Areas).SetValidator(new AreaInputValidator());
+    }
+
+    private static void ScaleIsConsecutiveFromZero(IReadOnlyList<ScalePointInput>? scale, ValidationContext<FrameworkDocument> context)
+    {
+        if (scale is null)
+        {
+            return;
+        }
+        for (var i = 0; i < scale.Count; i++)
+        {
+            if (scale[i] is { } point && point.Value != i)
+            {
+                context.AddFailure($"Scale[{i}].Value",
+                    $"The scale must run 0, 1, 2, … without gaps or repeats, lowest first: point {i} must have value {i}, not {point.Value}.");
+                return;
+            }
+        }
+    }
+
+    private static void CodesAreUnique(IReadOnlyList<AreaInput>? areas, ValidationContext<FrameworkDocument> context)
+    {
+        if (areas is null)
+        {
+            return;
+        }
+        var areaCodes = new HashSet<string>(StringComparer.Ordinal);
+        var standardCodes = new HashSet<string>(StringComparer.Ordinal);
+        for (var a = 0; a < areas.Count; a++)
+        {
+            if (areas[a]?.Code is { } areaCode && !areaCodes.Add(areaCode))
+            {
+                context.AddFailure($"Areas[{a}].Code", $"The area code '{areaCode}' is used more than once.");
+            }
+            var standards = areas[a]?.Standards ?? [];
+            for (var s = 0; s < standards.Count; s++)
+            {
+                if (standards[s]?.Code is { } code && !standardCodes.Add(code))
+                {
+                    context.AddFailure($"Areas[{a}].Standards[{s}].Code", $"The standard code '{code}' is used more than once.");
+                }
+            }
+        }
+    }
+}
+
+public sealed class AreaInputValidator : AbstractValidator<AreaInput>
+{
+    public AreaInputValidator()
+    {
+        RuleFor(a => a.Code).NotEmpty().Matches("^[A-Z]{2,6}$").WithMessage("'code' must be 2 to 6 capital letters.");
+        RuleFor(a => a.Name).NotEmpty().MaximumLength(100);
+        RuleFor(a => a.EasyReadName).NotEmpty().MaximumLength(100);
+        RuleFor(a => a.Description).NotEmpty().MaximumLength(1000);
+        RuleFor(a => a.EasyReadDescription).NotEmpty().MaximumLength(500);
+        RuleFor(a => a.Standards).NotEmpty().Must(s => s.Count <= 50).WithMessage("'standards' may hold at most 50 standards.");
+        RuleForEach(a => a.Standards).ChildRules(standard =>
+        {
+            standard.RuleFor(s => s.Statement).NotEmpty().MaximumLength(400);
+            standard.RuleFor(s => s.EasyReadStatement).NotEmpty().MaximumLength(300);
+            standard.RuleFor(s => s.PictureKeywords).Must(k => k is null || k.Count <= 10)
+                .WithMessage("'pictureKeywords' may hold at most 10 words.");
+            standard.RuleForEach(s => s.PictureKeywords).NotEmpty().MaximumLength(40);
+            standard.RuleFor(s => s.EvidenceSources).Must(e => e is null || e.Count <= 20)
+                .WithMessage("'evidenceSources' may hold at most 20 items.");
+            standard.RuleForEach(s => s.EvidenceSources).NotEmpty().MaximumLength(200);
+        });
+        RuleFor(a => a.Standards).Custom((standards, context) =>
+        {
+            var areaCode = context.InstanceToValidate.Code;
+            for (var i = 0; i < (standards?.Count ?? 0); i++)
+            {
+                if (!StandardCodeBelongsTo(areaCode, standards![i]?.Code))
+                {
+                    context.AddFailure($"Standards[{i}].Code",
+                        $"'code' must be the area code, a hyphen and two digits, e.g. {areaCode}-01.");
+                }
+            }
+        });
+    }
+
+    private static bool StandardCodeBelongsTo(string? areaCode, string? standardCode) =>
+        areaCode is not null && standardCode is not null &&
+        System.Text.RegularExpressions.Regex.IsMatch(standardCode, $"^{System.Text.RegularExpressions.Regex.Escape(areaCode)}-[0-9]{{2}}$");
+}
+
+public sealed class FrameworkListQueryValidator : AbstractValidator<FrameworkListQuery>
+{
+    public FrameworkListQueryValidator() => this.AddPagingRules();
+}

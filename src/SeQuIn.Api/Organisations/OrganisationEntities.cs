@@ -1,0 +1,67 @@
+namespace SeQuIn.Api.Organisations;
+
+public enum SecurityLevel
+{
+    High,
+    Medium,
+    Low,
+}
+
+public enum ProviderSector
+{
+    Nhs,
+    Independent,
+}
+
+/// <summary>A group of secure units that benchmark together.</summary>
+public sealed class Network
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public required string Code { get; set; }
+    public required string Name { get; set; }
+    public string? Region { get; set; }
+    public bool Active { get; set; } = true;
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+}
+
+/// <summary>A provider collaborative: a body that commissions secure care for a region.</summary>
+public sealed class Collaborative
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public required string Code { get; set; }
+    public required string Name { get; set; }
+    public bool Active { get; set; } = true;
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+}
+
+/// <summary>An NHS trust or independent provider that runs secure units.</summary>
+public sealed class Provider
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public required string Code { get; set; }
+    public required string Name { get; set; }
+    public ProviderSector Sector { get; set; }
+    public bool Active { get; set; } = true;
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+}
+
+/// <summary>A secure unit. Never hard-deleted: a unit with data is deactivated instead.</summary>
+public sealed class Unit
+{
+    public Guid Id { get; set; } = Guid.CreateVersion7();
+    public required string Code { get; set; }
+    public required string Name { get; set; }
+    public SecurityLevel SecurityLevel { get; set; }
+    public Guid ProviderId { get; set; }
+    public Provider? Provider { get; set; }
+    public Guid NetworkId { get; set; }
+    public Network? Network { get; set; }
+    public Guid? CollaborativeId { get; set; }
+    public Collaborative? Collaborative { get; set; }
+    public bool Active { get; set; } = true;
+    public DateTimeOffset CreatedAt { get; set; }
+    public DateTimeOffset UpdatedAt { get; set; }
+}

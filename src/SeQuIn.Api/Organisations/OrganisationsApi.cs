@@ -1,0 +1,194 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using SeQuIn.Api.Common;
+using SeQuIn.Api.Data;
+
+namespace SeQuIn.Api.Organisations;
+
+/// <summary>Networks, provider collaboratives and providers: the bodies units belong to.</summary>
+public static class OrganisationsApi
+{
+    public static IEndpointRouteBuilder MapOrganisationsApi(this IEndpointRouteBuilder routes)
+    {
+        var networks = routes.MapGroup("/api/v1/networks").WithTags("Networks").WithValidation();
+        networks.MapGet("/", ListNetworks).WithName(nameof(ListNetworks)).WithSummary("List networks in code order");
+        networks.MapGet("/{networkId:guid}", GetNetwork).WithName(nameof(GetNetwork)).WithSummary("One network");
+        // Writes: the access issue attaches the admin policy to these groups.
+        var networkWrites = networks.MapGroup("");
+        networkWrites.MapPost("/", CreateNetwork).WithName(nameof(CreateNetwork)).WithSummary("Create a network");
+        networkWrites.MapPut("/{networkId:guid}", UpdateNetwork).WithName(nameof(UpdateNetwork))
+            .WithSummary("Update a network's name, region or active flag");
+
+        var collaboratives = routes.MapGroup("/api/v1/collaboratives").WithTags("Collaboratives").WithValidation();
+        collaboratives.MapGet("/", ListCollaboratives).WithName(nameof(ListCollaboratives))
+            .WithSummary("List provider collaboratives in code order");
+        collaboratives.MapGet("/{collaborativeId:guid}", GetCollaborative).WithName(nameof(GetCollaborative))
+            .WithSummary("One provider collaborative");
+        var collaborativeWrites = collaboratives.MapGroup("");
+        collaborativeWrites.MapPost("/", CreateCollaborative).WithName(nameof(CreateCollaborative))
+            .WithSummary("Create a provider collaborative");
+        collaborativeWrites.MapPut("/{collaborativeId:guid}", UpdateCollaborative).WithName(nameof(UpdateCollaborative))
+            .WithSummary("Update a provider collaborative's name or active flag");
+
+        var providers = routes.MapGroup("/api/v1/providers").WithTags("Providers").WithValidation();
+        providers.MapGet("/", ListProviders).WithName(nameof(ListProviders)).WithSummary("List providers in code order");
+        providers.MapGet("/{providerId:guid}", GetProvider).WithName(nameof(GetProvider)).WithSummary("One provider");
+        var providerWrites = providers.MapGroup("");
+        providerWrites.MapPost("/", CreateProvider).WithName(nameof(CreateProvider)).WithSummary("Create a provider");
+        providerWrites.MapPut("/{providerId:guid}", UpdateProvider).WithName(nameof(UpdateProvider))
+            .WithSummary("Update a provider's name, sector or active flag");
+        return routes;
+    }
+
+    // ---- Networks -----------------------------------------------------------------------------------------------
+
+    public static async Task<Ok<Page<NetworkResponse>>> ListNetworks(
+        [AsParameters] NetworkListQuery query, SeQuInDbContext db, CancellationToken ct)
+    {
+        var networks = db.Networks.AsNoTracking()
+            .WhereIf(query.code is not null, n => n.Code == query.code)
+            .WhereIf(query.active is not null, n => n.Active == query.active);
+        return TypedResults.Ok(await networks.ToPageAsync(query, n => n.Code, ToResponse, ct));
+    }
+
+    public static async Task<Results<Ok<NetworkResponse>, NotFound<ProblemDetails>>> GetNetwork(
+        Guid networkId, SeQuInDbContext db, CancellationToken ct) =>
+        await db.Networks.AsNoTracking().SingleOrDefaultAsync(n => n.Id == networkId, ct) is { } network
+            ? TypedResults.Ok(ToResponse(network))
+            : NotFound("network", networkId);
+
+    public static async Task<Results<Created<NetworkResponse>, Conflict<ProblemDetails>, ValidationProblem>> CreateNetwork(
+        CreateNetworkRequest request, SeQuInDbContext db, TimeProvider clock, CancellationToken ct)
+    {
+        if (await db.Networks.AnyAsync(n => n.Code == request.Code, ct))
+        {
+            return CodeTaken("network", request.Code);
+        }
+        var now = clock.GetUtcNow();
+        var network = new Network { Code = request.Code, Name = request.Name, Region = request.Region, CreatedAt = now, UpdatedAt = now };
+        db.Networks.Add(network);
+        await db.SaveChangesAsync(ct);
+        return TypedResults.Created($"/api/v1/networks/{network.Id}", ToResponse(network));
+    }
+
+    public static async Task<Results<Ok<NetworkResponse>, NotFound<ProblemDetails>, ValidationProblem>> UpdateNetwork(
+        Guid networkId, UpdateNetworkRequest request, SeQuInDbContext db, TimeProvider clock, CancellationToken ct)
+    {
+        if (await db.Networks.SingleOrDefaultAsync(n => n.Id == networkId, ct) is not { } network)
+        {
+            return NotFound("network", networkId);
+        }
+        network.Name = request.Name;
+        network.Region = request.Region;
+        network.Active = request.Active;
+        network.UpdatedAt = clock.GetUtcNow();
+        await db.SaveChangesAsync(ct);
+        return TypedResults.Ok(ToResponse(network));
+    }
+
+    // ---- Collaboratives -----------------------------------------------------------------------------------------
+
+    public static async Task<Ok<Page<CollaborativeResponse>>> ListCollaboratives(
+        [AsParameters] CollaborativeListQuery query, SeQuInDbContext db, CancellationToken ct)
+    {
+        var collaboratives = db.Collaboratives.AsNoTracking()
+            .WhereIf(query.code is not null, c => c.Code == query.code)
+            .WhereIf(query.active is not null, c => c.Active == query.active);
+        return TypedResults.Ok(await collaboratives.ToPageAsync(query, c => c.Code, ToResponse, ct));
+    }
+
+    public static async Task<Results<Ok<CollaborativeResponse>, NotFound<ProblemDetails>>> GetCollaborative(
+        Guid collaborativeId, SeQuInDbContext db, CancellationToken ct) =>
+        await db.Collaboratives.AsNoTracking().SingleOrDefaultAsync(c => c.Id == collaborativeId, ct) is { } collaborative
+            ? TypedResults.Ok(ToResponse(collaborative))
+            : NotFound("provider collaborative", collaborativeId);
+
+    public static async Task<Results<Created<CollaborativeResponse>, Conflict<ProblemDetails>, ValidationProblem>> CreateCollaborative(
+        CreateCollaborativeRequest request, SeQuInDbContext db, TimeProvider clock, CancellationToken ct)
+    {
+        if (await db.Collaboratives.AnyAsync(c => c.Code == request.Code, ct))
+        {
+            return CodeTaken("provider collaborative", request.Code);
+        }
+        var now = clock.GetUtcNow();
+        var collaborative = new Collaborative { Code = request.Code, Name = request.Name, CreatedAt = now, UpdatedAt = now };
+        db.Collaboratives.Add(collaborative);
+        await db.SaveChangesAsync(ct);
+        return TypedResults.Created($"/api/v1/collaboratives/{collaborative.Id}", ToResponse(collaborative));
+    }
+
+    public static async Task<Results<Ok<CollaborativeResponse>, NotFound<ProblemDetails>, ValidationProblem>> UpdateCollaborative(
+        Guid collaborativeId, UpdateCollaborativeRequest request, SeQuInDbContext db, TimeProvider clock, CancellationToken ct)
+    {
+        if (await db.Collaboratives.SingleOrDefaultAsync(c => c.Id == collaborativeId, ct) is not { } collaborative)
+        {
+            return NotFound("provider collaborative", collaborativeId);
+        }
+        collaborative.Name = request.Name;
+        collaborative.Active = request.Active;
+        collaborative.UpdatedAt = clock.GetUtcNow();
+        await db.SaveChangesAsync(ct);
+        return TypedResults.Ok(ToResponse(collaborative));
+    }
+
+    // ---- Providers ----------------------------------------------------------------------------------------------
+
+    public static async Task<Ok<Page<ProviderResponse>>> ListProviders(
+        [AsParameters] ProviderListQuery query, SeQuInDbContext db, CancellationToken ct)
+    {
+        var providers = db.Providers.AsNoTracking()
+            .WhereIf(query.code is not null, p => p.Code == query.code)
+            .WhereIf(query.sector is not null, p => p.Sector == query.sector)
+            .WhereIf(query.active is not null, p => p.Active == query.active);
+        return TypedResults.Ok(await providers.ToPageAsync(query, p => p.Code, ToResponse, ct));
+    }
+
+    public static async Task<Results<Ok<ProviderResponse>, NotFound<ProblemDetails>>> GetProvider(
+        Guid providerId, SeQuInDbContext db, CancellationToken ct) =>
+        await db.Providers.AsNoTracking().SingleOrDefaultAsync(p => p.Id == providerId, ct) is { } provider
+            ? TypedResults.Ok(ToResponse(provider))
+            : NotFound("provider", providerId);
+
+    public static async Task<Results<Created<ProviderResponse>, Conflict<ProblemDetails>, ValidationProblem>> CreateProvider(
+        CreateProviderRequest request, SeQuInDbContext db, TimeProvider clock, CancellationToken ct)
+    {
+        if (await db.Providers.AnyAsync(p => p.Code == request.Code, ct))
+        {
+            return CodeTaken("provider", request.Code);
+        }
+        var now = clock.GetUtcNow();
+        var provider = new Provider { Code = request.Code, Name = request.Name, Sector = request.Sector, CreatedAt = now, UpdatedAt = now };
+        db.Providers.Add(provider);
+        await db.SaveChangesAsync(ct);
+        return TypedResults.Created($"/api/v1/providers/{provider.Id}", ToResponse(provider));
+    }
+
+    public static async Task<Results<Ok<ProviderResponse>, NotFound<ProblemDetails>, ValidationProblem>> UpdateProvider(
+        Guid providerId, UpdateProviderRequest request, SeQuInDbContext db, TimeProvider clock, CancellationToken ct)
+    {
+        if (await db.Providers.SingleOrDefaultAsync(p => p.Id == providerId, ct) is not { } provider)
+        {
+            return NotFound("provider", providerId);
+        }
+        provider.Name = request.Name;
+        provider.Sector = request.Sector;
+        provider.Active = request.Active;
+        provider.UpdatedAt = clock.GetUtcNow();
+        await db.SaveChangesAsync(ct);
+        return TypedResults.Ok(ToResponse(provider));
+    }
+
+    // ---- Shared -------------------------------------------------------------------------------------------------
+
+    internal static NotFound<ProblemDetails> NotFound(string kind, Guid id) => ApiProblems.NotFound($"There is no {kind} with id {id}.");
+
+    internal static Conflict<ProblemDetails> CodeTaken(string kind, string code) =>
+        ApiProblems.Conflict($"A {kind} with code '{code}' already exists.");
+
+    private static NetworkResponse ToResponse(Network n) => new(n.Id, n.Code, n.Name, n.Region, n.Active, n.CreatedAt, n.UpdatedAt);
+
+    private static CollaborativeResponse ToResponse(Collaborative c) => new(c.Id, c.Code, c.Name, c.Active, c.CreatedAt, c.UpdatedAt);
+
+    private static ProviderResponse ToResponse(Provider p) => new(p.Id, p.Code, p.Name, p.Sector, p.Active, p.CreatedAt, p.UpdatedAt);
+}

@@ -1,0 +1,56 @@
+using System.Text.Json;
+using FluentValidation;
+using Microsoft.AspNetCore.Http.Json;
+using SeQuIn.Api.Common;
+using SeQuIn.Api.Data;
+using SeQuIn.Api.Framework;
+using SeQuIn.Api.Health;
+using SeQuIn.Api.Organisations;
+
+var builder = WebApplication.CreateBuilder(args);
+
+builder.Services.AddDbContext<SeQuInDbContext>(options =>
+    SeQuInDbContext.Configure(options, builder.Configuration.GetConnectionString("SeQuIn")
+        ?? throw new InvalidOperationException("Set the connection string ConnectionStrings:SeQuIn (env ConnectionStrings__SeQuIn).")));
+builder.Services.AddScoped<DatabaseMigrator>();
+builder.Services.AddSingleton(TimeProvider.System);
+
+builder.Services.ConfigureHttpJsonOptions(options => Json.Configure(options.SerializerOptions));
+builder.Services.AddValidatorsFromAssemblyContaining<Program>(ServiceLifetime.Singleton);
+ValidatorOptions.Global.DisplayNameResolver = (_, member, _) => member is null ? null : JsonNamingPolicy.CamelCase.ConvertName(member.Name);
+builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
+builder.Services.AddProblemDetails();
+builder.Services.AddExceptionHandler<ApiExceptionHandler>();
+builder.Services.AddSeQuInOpenApi();
+
+var app = builder.Build();
+
+if (await Commands.TryRunAsync(app, args))
+{
+    return;
+}
+
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseMiddleware<RequestBodyLimit>();
+app.UseSwagger(options => options.RouteTemplate = "swagger/{documentName}/swagger.json");
+if (app.Environment.IsDevelopment())
+{
+    app.UseSwaggerUI(options => options.SwaggerEndpoint(OpenApiSetup.DocumentPath, "SeQuIn API v1"));
+}
+
+app.MapHealthApi();
+app.MapFrameworkApi();
+app.MapOrganisationsApi();
+app.MapUnitsApi();
+
+if (app.Configuration.GetValue<bool>("SeQuIn:MigrateOnStartup"))
+{
+    await using var scope = app.Services.CreateAsyncScope();
+    await scope.ServiceProvider.GetRequiredService<DatabaseMigrator>().MigrateAsync(loadDemo: false);
+}
+
+await app.RunAsync();
+
+/// <summary>The entry point, visible to the integration tests' WebApplicationFactory.</summary>
+public partial class Program;

@@ -1,0 +1,104 @@
+using FluentValidation;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+using SeQuIn.Api.Data;
+using SeQuIn.Api.Framework;
+
+namespace SeQuIn.Api.Tests.Infrastructure;
+
+/// <summary>
+/// One PostgreSQL server and one test host for the whole run. The schema is migrated and the reference data
+/// loaded once, into a template database; the shared host runs on a copy of it. Tests never depend on rows
+/// another test made: each creates what it needs under unique codes. The few tests that change global state
+/// (which framework version is active) get an isolated host on a fresh copy of the template.
+/// </summary>
+public sealed class SeQuInApiFixture : IAsyncLifetime
+{
+    private const string Template = "sequin_template";
+    private readonly List<SeQuInApp> _apps = [];
+    private TestPostgres? _postgres;
+    private int _isolated;
+
+    public SeQuInApp App { get; private set; } = null!;
+
+    public TestPostgres Postgres => _postgres ?? throw new InvalidOperationException("The fixture has not started.");
+
+    public async Task InitializeAsync()
+    {
+        _postgres = await TestPostgres.StartAsync();
+        await _postgres.DropDatabaseAsync(Template);
+        await _postgres.CreateDatabaseAsync(Template);
+        await MigrateAsync(_postgres.ConnectionString(Template));
+        NpgsqlConnection.ClearAllPools();
+        App = await CreateAppOnCopyAsync("sequin_shared");
+    }
+
+    /// <summary>A host of its own on a fresh copy of the migrated template, for tests that change global state.</summary>
+    public Task<SeQuInApp> CreateIsolatedAppAsync() =>
+        CreateAppOnCopyAsync($"sequin_isolated_{Interlocked.Increment(ref _isolated)}");
+
+    private async Task<SeQuInApp> CreateAppOnCopyAsync(string database)
+    {
+        await Postgres.DropDatabaseAsync(database);
+        await Postgres.CreateDatabaseAsync(database, Template);
+        var app = new SeQuInApp(Postgres.ConnectionString(database));
+        lock (_apps)
+        {
+            _apps.Add(app);
+        }
+        return app;
+    }
+
+    private static async Task MigrateAsync(string connectionString)
+    {
+        var options = new DbContextOptionsBuilder<SeQuInDbContext>();
+        SeQuInDbContext.Configure(options, connectionString);
+        await using var db = new SeQuInDbContext(options.Options);
+        var migrator = new DatabaseMigrator(db, new FrameworkDocumentValidator(), TimeProvider.System,
+            NullLogger<DatabaseMigrator>.Instance);
+        await migrator.MigrateAsync(loadDemo: false);
+    }
+
+    public async Task DisposeAsync()
+    {
+        foreach (var app in _apps)
+        {
+            await app.DisposeAsync();
+        }
+        NpgsqlConnection.ClearAllPools();
+        if (_postgres is not null)
+        {
+            await _postgres.DisposeAsync();
+        }
+    }
+}
+
+/// <summary>The service under test, over a database of its own choosing.</summary>
+public sealed class SeQuInApp(string connectionString) : WebApplicationFactory<Program>
+{
+    public string ConnectionString { get; } = connectionString;
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        builder.UseEnvironment("Testing");
+        builder.UseSetting("ConnectionStrings:SeQuIn", ConnectionString);
+        builder.UseSetting("SeQuIn:MigrateOnStartup", "false");
+        builder.UseSetting("Logging:LogLevel:Default", "Warning");
+    }
+
+    public SeQuInDbContext CreateDbContext()
+    {
+        var options = new DbContextOptionsBuilder<SeQuInDbContext>();
+        SeQuInDbContext.Configure(options, ConnectionString);
+        return new SeQuInDbContext(options.Options);
+    }
+}
+
+[CollectionDefinition(Name)]
+public sealed class ApiCollection : ICollectionFixture<SeQuInApiFixture>
+{
+    public const string Name = "SeQuIn API";
+}
