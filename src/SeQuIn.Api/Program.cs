@@ -25,11 +25,6 @@ builder.Services.AddSeQuInOpenApi();
 
 var app = builder.Build();
 
-if (await Commands.TryRunAsync(app, args))
-{
-    return;
-}
-
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseMiddleware<RequestBodyLimit>();
@@ -43,6 +38,11 @@ app.MapHealthApi();
 app.MapFrameworkApi();
 app.MapOrganisationsApi();
 app.MapUnitsApi();
+
+if (await Commands.TryRunAsync(app, args))
+{
+    return;
+}
 
 if (app.Configuration.GetValue<bool>("SeQuIn:MigrateOnStartup"))
 {

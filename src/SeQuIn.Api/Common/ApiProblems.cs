@@ -1,20 +1,15 @@
-using System.Diagnostics;
 using Microsoft.AspNetCore.Http.HttpResults;
+using System.Diagnostics;
 using Microsoft.AspNetCore.Mvc;
 
 namespace SeQuIn.Api.Common;
 
-/// <summary>
-/// Problem details (RFC 9457) with a specific message, typed so that the contract documents each answer.
-/// The content type is rewritten to application/problem+json by the framework because the value is a ProblemDetails.
-/// </summary>
+/// <summary>Problem details (RFC 9457) with a specific message, typed so that the contract documents each answer.</summary>
 public static class ApiProblems
 {
-    public static NotFound<ProblemDetails> NotFound(string detail) =>
-        TypedResults.NotFound(Create(StatusCodes.Status404NotFound, "Not Found", detail));
+    public static NotFoundProblem NotFound(string detail) => new(Create(StatusCodes.Status404NotFound, "Not Found", detail));
 
-    public static Conflict<ProblemDetails> Conflict(string detail) =>
-        TypedResults.Conflict(Create(StatusCodes.Status409Conflict, "Conflict", detail));
+    public static ConflictProblem Conflict(string detail) => new(Create(StatusCodes.Status409Conflict, "Conflict", detail));
 
     public static ValidationProblem Invalid(string field, string message) =>
         TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] });

@@ -22,8 +22,13 @@ public static class Commands
                 }
                 return true;
             case "openapi":
-                var path = args.ElementAtOrDefault(1) ?? "openapi/sequin.v1.json";
+                // The endpoints reach the API explorer when the host starts: start it on a throwaway loopback port.
+                app.Urls.Clear();
+                app.Urls.Add("http://127.0.0.1:0");
+                await app.StartAsync();
+                var path = FromRepositoryRoot(args.ElementAtOrDefault(1) ?? "openapi/sequin.v1.json");
                 await File.WriteAllTextAsync(path, await ContractJsonAsync(app.Services));
+                await app.StopAsync();
                 Console.WriteLine($"Wrote {Path.GetFullPath(path)}");
                 return true;
             default:
@@ -37,5 +42,22 @@ public static class Commands
         await using var text = new StringWriter();
         document.SerializeAsV3(new OpenApiJsonWriter(text));
         return text.ToString().ReplaceLineEndings("\n") + "\n";
+    }
+
+    /// <summary>`dotnet run --project` runs in the project folder; a relative path is meant from the checkout's root.</summary>
+    private static string FromRepositoryRoot(string path)
+    {
+        if (Path.IsPathRooted(path))
+        {
+            return path;
+        }
+        for (var directory = new DirectoryInfo(Environment.CurrentDirectory); directory is not null; directory = directory.Parent)
+        {
+            if (File.Exists(Path.Combine(directory.FullName, "SeQuIn.sln")))
+            {
+                return Path.Combine(directory.FullName, path);
+            }
+        }
+        return Path.GetFullPath(path);
     }
 }

@@ -47,6 +47,7 @@ public static class OpenApiSetup
             }
             options.OperationFilter<ProblemResponsesFilter>();
             options.OperationFilter<ConditionalGetFilter>();
+            options.OperationFilter<EnumQueryFilter>();
             options.DocumentFilter<TagsFilter>();
         });
         return services;
@@ -135,6 +136,26 @@ public static class OpenApiSetup
                 };
             }
             operation.Responses!["304"] = new OpenApiResponse { Description = "Not modified: the representation named in If-None-Match is current." };
+        }
+    }
+
+    /// <summary>Documents text query parameters marked [EnumQuery] as the enum's schema, with its kebab-case names.</summary>
+    private sealed class EnumQueryFilter : IOperationFilter
+    {
+        public void Apply(OpenApiOperation operation, OperationFilterContext context)
+        {
+            var marked = context.MethodInfo.GetParameters()
+                .Where(p => p.GetCustomAttribute<AsParametersAttribute>() is not null)
+                .SelectMany(p => p.ParameterType.GetProperties())
+                .Select(p => (p.Name, Attribute: p.GetCustomAttribute<EnumQueryAttribute>()))
+                .Where(p => p.Attribute is not null);
+            foreach (var (name, attribute) in marked)
+            {
+                if (operation.Parameters?.FirstOrDefault(p => p.Name == name) is OpenApiParameter parameter)
+                {
+                    parameter.Schema = context.SchemaGenerator.GenerateSchema(attribute!.EnumType, context.SchemaRepository);
+                }
+            }
         }
     }
 }

@@ -48,7 +48,7 @@ public sealed class DatabaseMigrator(
             return;
         }
         await frameworkValidator.ValidateAndThrowAsync(document, ct);
-        var now = clock.GetUtcNow();
+        var now = clock.Now();
         var version = new FrameworkVersion { Identifier = document.Identifier, Title = document.Title, CreatedAt = now };
         FrameworkApi.Apply(document, version, now);
         if (!await db.FrameworkVersions.AnyAsync(v => v.Status == FrameworkStatus.Active, ct))
@@ -63,7 +63,7 @@ public sealed class DatabaseMigrator(
 
     private async Task LoadDemoNetworkAsync(DemoNetworkSeed seed, CancellationToken ct)
     {
-        var now = clock.GetUtcNow();
+        var now = clock.Now();
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
 
         var network = await db.Networks.SingleOrDefaultAsync(n => n.Code == seed.Network.Code, ct);

@@ -47,21 +47,25 @@ public static class FrameworkApi
     public static async Task<Ok<Page<FrameworkVersionSummary>>> ListFrameworkVersions(
         [AsParameters] FrameworkListQuery query, SeQuInDbContext db, CancellationToken ct)
     {
-        var versions = db.FrameworkVersions.AsNoTracking().WhereIf(query.status is not null, v => v.Status == query.status);
-        return TypedResults.Ok(await Summaries(versions).ToPageAsync(query, v => v.Identifier, v => v, ct));
+        var versions = db.FrameworkVersions.AsNoTracking().WhereIf(query.Status is not null, v => v.Status == query.Status);
+        var identifiers = await versions.ToPageAsync(query, v => v.Identifier, v => v.Identifier, ct);
+        var summaries = await Summaries(db.FrameworkVersions.AsNoTracking().Where(v => identifiers.Items.Contains(v.Identifier)))
+            .ToDictionaryAsync(v => v.Identifier, ct);
+        return TypedResults.Ok(new Page<FrameworkVersionSummary>(
+            identifiers.Items.Select(i => summaries[i]).ToList(), identifiers.NextCursor, identifiers.Limit));
     }
 
-    public static Task<Results<Ok<FrameworkVersionDetail>, NotFound<ProblemDetails>>> GetActiveFramework(
+    public static Task<Results<Ok<FrameworkVersionDetail>, NotFoundProblem>> GetActiveFramework(
         SeQuInDbContext db, CancellationToken ct) => GetFrameworkVersion(ActiveAlias, db, ct);
 
-    public static async Task<Results<Ok<FrameworkVersionDetail>, NotFound<ProblemDetails>>> GetFrameworkVersion(
+    public static async Task<Results<Ok<FrameworkVersionDetail>, NotFoundProblem>> GetFrameworkVersion(
         string identifier, SeQuInDbContext db, CancellationToken ct)
     {
         var detail = await LoadDetailAsync(db, identifier, ct);
         return detail is null ? VersionNotFound(identifier) : TypedResults.Ok(detail);
     }
 
-    public static async Task<Results<Ok<ScaleResponse>, NotFound<ProblemDetails>>> GetFrameworkScale(
+    public static async Task<Results<Ok<ScaleResponse>, NotFoundProblem>> GetFrameworkScale(
         string identifier, SeQuInDbContext db, CancellationToken ct)
     {
         var version = await db.FrameworkVersions.AsNoTracking().Where(Named(identifier))
@@ -76,7 +80,7 @@ public static class FrameworkApi
             NotApplicableRequiresReason: true, points.Min(p => p.Value), points.Max(p => p.Value), points));
     }
 
-    public static async Task<Results<Ok<AreaDetail>, NotFound<ProblemDetails>>> GetFrameworkArea(
+    public static async Task<Results<Ok<AreaDetail>, NotFoundProblem>> GetFrameworkArea(
         string identifier, string areaCode, SeQuInDbContext db, CancellationToken ct)
     {
         var versionIdentifier = await ResolveIdentifierAsync(db, identifier, ct);
@@ -91,7 +95,7 @@ public static class FrameworkApi
             : TypedResults.Ok(ToDetail(versionIdentifier, area));
     }
 
-    public static async Task<Results<Ok<StandardResponse>, NotFound<ProblemDetails>>> GetFrameworkStandard(
+    public static async Task<Results<Ok<StandardResponse>, NotFoundProblem>> GetFrameworkStandard(
         string identifier, string standardCode, SeQuInDbContext db, CancellationToken ct)
     {
         var versionIdentifier = await ResolveIdentifierAsync(db, identifier, ct);
@@ -110,7 +114,7 @@ public static class FrameworkApi
 
     /// <param name="identifier">The version to describe.</param>
     /// <param name="against">The version to compare with; the active version when omitted.</param>
-    public static async Task<Results<Ok<FrameworkDiff>, NotFound<ProblemDetails>>> CompareFrameworkVersion(
+    public static async Task<Results<Ok<FrameworkDiff>, NotFoundProblem>> CompareFrameworkVersion(
         string identifier, string? against, SeQuInDbContext db, CancellationToken ct)
     {
         var version = await LoadDetailAsync(db, identifier, ct);
@@ -126,14 +130,14 @@ public static class FrameworkApi
         return TypedResults.Ok(FrameworkDiffer.Compare(version, baseline));
     }
 
-    public static async Task<Results<Created<FrameworkVersionDetail>, Conflict<ProblemDetails>, ValidationProblem>> ImportFrameworkVersion(
+    public static async Task<Results<Created<FrameworkVersionDetail>, ConflictProblem, ValidationProblem>> ImportFrameworkVersion(
         FrameworkDocument document, SeQuInDbContext db, TimeProvider clock, CancellationToken ct)
     {
         if (await db.FrameworkVersions.AnyAsync(v => v.Identifier == document.Identifier, ct))
         {
             return ApiProblems.Conflict($"Framework version '{document.Identifier}' already exists: {Location(document.Identifier)}");
         }
-        var now = clock.GetUtcNow();
+        var now = clock.Now();
         var version = new FrameworkVersion
         {
             Identifier = document.Identifier,
@@ -146,7 +150,7 @@ public static class FrameworkApi
         return TypedResults.Created(Location(version.Identifier), ToDetail(version));
     }
 
-    public static async Task<Results<Ok<FrameworkVersionDetail>, NotFound<ProblemDetails>, Conflict<ProblemDetails>, ValidationProblem>> ReplaceDraftFrameworkVersion(
+    public static async Task<Results<Ok<FrameworkVersionDetail>, NotFoundProblem, ConflictProblem, ValidationProblem>> ReplaceDraftFrameworkVersion(
         string identifier, FrameworkDocument document, SeQuInDbContext db, TimeProvider clock, CancellationToken ct)
     {
         if (document.Identifier != identifier)
@@ -168,13 +172,16 @@ public static class FrameworkApi
         await db.Standards.Where(s => s.FrameworkVersionId == version.Id).ExecuteDeleteAsync(ct);
         await db.Areas.Where(a => a.FrameworkVersionId == version.Id).ExecuteDeleteAsync(ct);
         await db.ScalePoints.Where(p => p.FrameworkVersionId == version.Id).ExecuteDeleteAsync(ct);
-        Apply(document, version, clock.GetUtcNow());
+        Apply(document, version, clock.Now());
+        // The new rows carry their keys already, so EF must be told they are new rather than changed.
+        db.AddRange(version.Scale);
+        db.AddRange(version.Areas);
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         return TypedResults.Ok(ToDetail(version));
     }
 
-    public static async Task<Results<NoContent, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> DeleteDraftFrameworkVersion(
+    public static async Task<Results<NoContent, NotFoundProblem, ConflictProblem>> DeleteDraftFrameworkVersion(
         string identifier, SeQuInDbContext db, CancellationToken ct)
     {
         var deleted = await db.FrameworkVersions
@@ -188,7 +195,7 @@ public static class FrameworkApi
         return existing is null ? VersionNotFound(identifier) : Immutable(existing);
     }
 
-    public static async Task<Results<Ok<FrameworkVersionSummary>, NotFound<ProblemDetails>, Conflict<ProblemDetails>>> ActivateFrameworkVersion(
+    public static async Task<Results<Ok<FrameworkVersionSummary>, NotFoundProblem, ConflictProblem>> ActivateFrameworkVersion(
         string identifier, SeQuInDbContext db, TimeProvider clock, CancellationToken ct)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
@@ -202,7 +209,7 @@ public static class FrameworkApi
         {
             return ApiProblems.Conflict($"Framework version '{identifier}' is {Describe(version.Status)}; only a draft can be activated.");
         }
-        var now = clock.GetUtcNow();
+        var now = clock.Now();
         await db.FrameworkVersions.Where(v => v.Status == FrameworkStatus.Active)
             .ExecuteUpdateAsync(s => s.SetProperty(v => v.Status, FrameworkStatus.Retired)
                 .SetProperty(v => v.RetiredAt, now).SetProperty(v => v.UpdatedAt, now), ct);
@@ -295,12 +302,12 @@ public static class FrameworkApi
 
     private static string Location(string identifier) => $"/api/v1/frameworks/{Uri.EscapeDataString(identifier)}";
 
-    private static NotFound<ProblemDetails> VersionNotFound(string identifier) =>
+    private static NotFoundProblem VersionNotFound(string identifier) =>
         ApiProblems.NotFound(identifier == ActiveAlias
             ? "No framework version is active."
             : $"There is no framework version '{identifier}'.");
 
-    private static Conflict<ProblemDetails> Immutable(FrameworkVersion version) =>
+    private static ConflictProblem Immutable(FrameworkVersion version) =>
         ApiProblems.Conflict($"Framework version '{version.Identifier}' is {Describe(version.Status)} and cannot be changed; import a new version instead.");
 
     private static string Describe(FrameworkStatus status) => status.ToString().ToLowerInvariant();

@@ -47,8 +47,11 @@ public sealed record StandardInput(
 /// <param name="status">Only versions in this status.</param>
 /// <param name="limit">Page size, 1 to 1000 (default 100).</param>
 /// <param name="cursor">The nextCursor of the previous page.</param>
-public sealed record FrameworkListQuery(FrameworkStatus? status, int? limit, string? cursor) : Common.IPagedQuery
+public sealed record FrameworkListQuery([property: Common.EnumQuery(typeof(FrameworkStatus))] string? status, int? limit, string? cursor)
+    : Common.IPagedQuery
 {
+    public FrameworkStatus? Status => Common.EnumQuery.Parse<FrameworkStatus>(status);
+
     int? Common.IPagedQuery.Limit => limit;
     string? Common.IPagedQuery.Cursor => cursor;
 }

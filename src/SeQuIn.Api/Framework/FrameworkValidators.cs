@@ -117,5 +117,9 @@ public sealed class AreaInputValidator : AbstractValidator<AreaInput>
 
 public sealed class FrameworkListQueryValidator : AbstractValidator<FrameworkListQuery>
 {
-    public FrameworkListQueryValidator() => this.AddPagingRules();
+    public FrameworkListQueryValidator()
+    {
+        this.AddPagingRules();
+        RuleFor(q => q.status).IsEnumName<FrameworkListQuery, FrameworkStatus>();
+    }
 }

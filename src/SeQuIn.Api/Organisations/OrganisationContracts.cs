@@ -63,8 +63,11 @@ public sealed record ProviderResponse(Guid Id, string Code, string Name, Provide
 /// <param name="active">Only active (true) or inactive (false) providers.</param>
 /// <param name="limit">Page size, 1 to 1000 (default 100).</param>
 /// <param name="cursor">The nextCursor of the previous page.</param>
-public sealed record ProviderListQuery(string? code, ProviderSector? sector, bool? active, int? limit, string? cursor) : IPagedQuery
+public sealed record ProviderListQuery(string? code, [property: EnumQuery(typeof(ProviderSector))] string? sector, bool? active,
+    int? limit, string? cursor) : IPagedQuery
 {
+    public ProviderSector? Sector => EnumQuery.Parse<ProviderSector>(sector);
+
     int? IPagedQuery.Limit => limit;
     string? IPagedQuery.Cursor => cursor;
 }
@@ -100,9 +103,13 @@ public sealed record OrganisationRef(Guid Id, string Code, string Name);
 /// <param name="code">Only the unit with this code.</param>
 /// <param name="limit">Page size, 1 to 1000 (default 100).</param>
 /// <param name="cursor">The nextCursor of the previous page.</param>
-public sealed record UnitListQuery(Guid? networkId, Guid? providerId, Guid? collaborativeId, SecurityLevel? securityLevel,
-    ProviderSector? sector, bool? active, string? code, int? limit, string? cursor) : IPagedQuery
+public sealed record UnitListQuery(Guid? networkId, Guid? providerId, Guid? collaborativeId,
+    [property: EnumQuery(typeof(SecurityLevel))] string? securityLevel, [property: EnumQuery(typeof(ProviderSector))] string? sector,
+    bool? active, string? code, int? limit, string? cursor) : IPagedQuery
 {
+    public SecurityLevel? SecurityLevel => EnumQuery.Parse<SecurityLevel>(securityLevel);
+    public ProviderSector? Sector => EnumQuery.Parse<ProviderSector>(sector);
+
     int? IPagedQuery.Limit => limit;
     string? IPagedQuery.Cursor => cursor;
 }

@@ -102,10 +102,19 @@ public sealed class CollaborativeListQueryValidator : AbstractValidator<Collabor
 
 public sealed class ProviderListQueryValidator : AbstractValidator<ProviderListQuery>
 {
-    public ProviderListQueryValidator() => this.AddPagingRules();
+    public ProviderListQueryValidator()
+    {
+        this.AddPagingRules();
+        RuleFor(q => q.sector).IsEnumName<ProviderListQuery, ProviderSector>();
+    }
 }
 
 public sealed class UnitListQueryValidator : AbstractValidator<UnitListQuery>
 {
-    public UnitListQueryValidator() => this.AddPagingRules();
+    public UnitListQueryValidator()
+    {
+        this.AddPagingRules();
+        RuleFor(q => q.securityLevel).IsEnumName<UnitListQuery, SecurityLevel>();
+        RuleFor(q => q.sector).IsEnumName<UnitListQuery, ProviderSector>();
+    }
 }

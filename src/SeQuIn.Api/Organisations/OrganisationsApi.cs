@@ -52,27 +52,27 @@ public static class OrganisationsApi
         return TypedResults.Ok(await networks.ToPageAsync(query, n => n.Code, ToResponse, ct));
     }
 
-    public static async Task<Results<Ok<NetworkResponse>, NotFound<ProblemDetails>>> GetNetwork(
+    public static async Task<Results<Ok<NetworkResponse>, NotFoundProblem>> GetNetwork(
         Guid networkId, SeQuInDbContext db, CancellationToken ct) =>
         await db.Networks.AsNoTracking().SingleOrDefaultAsync(n => n.Id == networkId, ct) is { } network
             ? TypedResults.Ok(ToResponse(network))
             : NotFound("network", networkId);
 
-    public static async Task<Results<Created<NetworkResponse>, Conflict<ProblemDetails>, ValidationProblem>> CreateNetwork(
+    public static async Task<Results<Created<NetworkResponse>, ConflictProblem, ValidationProblem>> CreateNetwork(
         CreateNetworkRequest request, SeQuInDbContext db, TimeProvider clock, CancellationToken ct)
     {
         if (await db.Networks.AnyAsync(n => n.Code == request.Code, ct))
         {
             return CodeTaken("network", request.Code);
         }
-        var now = clock.GetUtcNow();
+        var now = clock.Now();
         var network = new Network { Code = request.Code, Name = request.Name, Region = request.Region, CreatedAt = now, UpdatedAt = now };
         db.Networks.Add(network);
         await db.SaveChangesAsync(ct);
         return TypedResults.Created($"/api/v1/networks/{network.Id}", ToResponse(network));
     }
 
-    public static async Task<Results<Ok<NetworkResponse>, NotFound<ProblemDetails>, ValidationProblem>> UpdateNetwork(
+    public static async Task<Results<Ok<NetworkResponse>, NotFoundProblem, ValidationProblem>> UpdateNetwork(
         Guid networkId, UpdateNetworkRequest request, SeQuInDbContext db, TimeProvider clock, CancellationToken ct)
     {
         if (await db.Networks.SingleOrDefaultAsync(n => n.Id == networkId, ct) is not { } network)
@@ -82,7 +82,7 @@ public static class OrganisationsApi
         network.Name = request.Name;
         network.Region = request.Region;
         network.Active = request.Active;
-        network.UpdatedAt = clock.GetUtcNow();
+        network.UpdatedAt = clock.Now();
         await db.SaveChangesAsync(ct);
         return TypedResults.Ok(ToResponse(network));
     }
@@ -98,27 +98,27 @@ public static class OrganisationsApi
         return TypedResults.Ok(await collaboratives.ToPageAsync(query, c => c.Code, ToResponse, ct));
     }
 
-    public static async Task<Results<Ok<CollaborativeResponse>, NotFound<ProblemDetails>>> GetCollaborative(
+    public static async Task<Results<Ok<CollaborativeResponse>, NotFoundProblem>> GetCollaborative(
         Guid collaborativeId, SeQuInDbContext db, CancellationToken ct) =>
         await db.Collaboratives.AsNoTracking().SingleOrDefaultAsync(c => c.Id == collaborativeId, ct) is { } collaborative
             ? TypedResults.Ok(ToResponse(collaborative))
             : NotFound("provider collaborative", collaborativeId);
 
-    public static async Task<Results<Created<CollaborativeResponse>, Conflict<ProblemDetails>, ValidationProblem>> CreateCollaborative(
+    public static async Task<Results<Created<CollaborativeResponse>, ConflictProblem, ValidationProblem>> CreateCollaborative(
         CreateCollaborativeRequest request, SeQuInDbContext db, TimeProvider clock, CancellationToken ct)
     {
         if (await db.Collaboratives.AnyAsync(c => c.Code == request.Code, ct))
         {
             return CodeTaken("provider collaborative", request.Code);
         }
-        var now = clock.GetUtcNow();
+        var now = clock.Now();
         var collaborative = new Collaborative { Code = request.Code, Name = request.Name, CreatedAt = now, UpdatedAt = now };
         db.Collaboratives.Add(collaborative);
         await db.SaveChangesAsync(ct);
         return TypedResults.Created($"/api/v1/collaboratives/{collaborative.Id}", ToResponse(collaborative));
     }
 
-    public static async Task<Results<Ok<CollaborativeResponse>, NotFound<ProblemDetails>, ValidationProblem>> UpdateCollaborative(
+    public static async Task<Results<Ok<CollaborativeResponse>, NotFoundProblem, ValidationProblem>> UpdateCollaborative(
         Guid collaborativeId, UpdateCollaborativeRequest request, SeQuInDbContext db, TimeProvider clock, CancellationToken ct)
     {
         if (await db.Collaboratives.SingleOrDefaultAsync(c => c.Id == collaborativeId, ct) is not { } collaborative)
@@ -127,7 +127,7 @@ public static class OrganisationsApi
         }
         collaborative.Name = request.Name;
         collaborative.Active = request.Active;
-        collaborative.UpdatedAt = clock.GetUtcNow();
+        collaborative.UpdatedAt = clock.Now();
         await db.SaveChangesAsync(ct);
         return TypedResults.Ok(ToResponse(collaborative));
     }
@@ -139,32 +139,32 @@ public static class OrganisationsApi
     {
         var providers = db.Providers.AsNoTracking()
             .WhereIf(query.code is not null, p => p.Code == query.code)
-            .WhereIf(query.sector is not null, p => p.Sector == query.sector)
+            .WhereIf(query.Sector is not null, p => p.Sector == query.Sector)
             .WhereIf(query.active is not null, p => p.Active == query.active);
         return TypedResults.Ok(await providers.ToPageAsync(query, p => p.Code, ToResponse, ct));
     }
 
-    public static async Task<Results<Ok<ProviderResponse>, NotFound<ProblemDetails>>> GetProvider(
+    public static async Task<Results<Ok<ProviderResponse>, NotFoundProblem>> GetProvider(
         Guid providerId, SeQuInDbContext db, CancellationToken ct) =>
         await db.Providers.AsNoTracking().SingleOrDefaultAsync(p => p.Id == providerId, ct) is { } provider
             ? TypedResults.Ok(ToResponse(provider))
             : NotFound("provider", providerId);
 
-    public static async Task<Results<Created<ProviderResponse>, Conflict<ProblemDetails>, ValidationProblem>> CreateProvider(
+    public static async Task<Results<Created<ProviderResponse>, ConflictProblem, ValidationProblem>> CreateProvider(
         CreateProviderRequest request, SeQuInDbContext db, TimeProvider clock, CancellationToken ct)
     {
         if (await db.Providers.AnyAsync(p => p.Code == request.Code, ct))
         {
             return CodeTaken("provider", request.Code);
         }
-        var now = clock.GetUtcNow();
+        var now = clock.Now();
         var provider = new Provider { Code = request.Code, Name = request.Name, Sector = request.Sector, CreatedAt = now, UpdatedAt = now };
         db.Providers.Add(provider);
         await db.SaveChangesAsync(ct);
         return TypedResults.Created($"/api/v1/providers/{provider.Id}", ToResponse(provider));
     }
 
-    public static async Task<Results<Ok<ProviderResponse>, NotFound<ProblemDetails>, ValidationProblem>> UpdateProvider(
+    public static async Task<Results<Ok<ProviderResponse>, NotFoundProblem, ValidationProblem>> UpdateProvider(
         Guid providerId, UpdateProviderRequest request, SeQuInDbContext db, TimeProvider clock, CancellationToken ct)
     {
         if (await db.Providers.SingleOrDefaultAsync(p => p.Id == providerId, ct) is not { } provider)
@@ -174,16 +174,16 @@ public static class OrganisationsApi
         provider.Name = request.Name;
         provider.Sector = request.Sector;
         provider.Active = request.Active;
-        provider.UpdatedAt = clock.GetUtcNow();
+        provider.UpdatedAt = clock.Now();
         await db.SaveChangesAsync(ct);
         return TypedResults.Ok(ToResponse(provider));
     }
 
     // ---- Shared -------------------------------------------------------------------------------------------------
 
-    internal static NotFound<ProblemDetails> NotFound(string kind, Guid id) => ApiProblems.NotFound($"There is no {kind} with id {id}.");
+    internal static NotFoundProblem NotFound(string kind, Guid id) => ApiProblems.NotFound($"There is no {kind} with id {id}.");
 
-    internal static Conflict<ProblemDetails> CodeTaken(string kind, string code) =>
+    internal static ConflictProblem CodeTaken(string kind, string code) =>
         ApiProblems.Conflict($"A {kind} with code '{code}' already exists.");
 
     private static NetworkResponse ToResponse(Network n) => new(n.Id, n.Code, n.Name, n.Region, n.Active, n.CreatedAt, n.UpdatedAt);

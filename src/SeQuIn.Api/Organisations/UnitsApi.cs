@@ -34,20 +34,20 @@ public static class UnitsApi
             .WhereIf(query.networkId is not null, u => u.NetworkId == query.networkId)
             .WhereIf(query.providerId is not null, u => u.ProviderId == query.providerId)
             .WhereIf(query.collaborativeId is not null, u => u.CollaborativeId == query.collaborativeId)
-            .WhereIf(query.securityLevel is not null, u => u.SecurityLevel == query.securityLevel)
-            .WhereIf(query.sector is not null, u => u.Provider!.Sector == query.sector)
+            .WhereIf(query.SecurityLevel is not null, u => u.SecurityLevel == query.SecurityLevel)
+            .WhereIf(query.Sector is not null, u => u.Provider!.Sector == query.Sector)
             .WhereIf(query.active is not null, u => u.Active == query.active)
             .WhereIf(query.code is not null, u => u.Code == query.code);
         return TypedResults.Ok(await units.ToPageAsync(query, u => u.Code, ToResponse, ct));
     }
 
-    public static async Task<Results<Ok<UnitResponse>, NotFound<ProblemDetails>>> GetUnit(
+    public static async Task<Results<Ok<UnitResponse>, NotFoundProblem>> GetUnit(
         Guid unitId, SeQuInDbContext db, CancellationToken ct) =>
         await Units(db).SingleOrDefaultAsync(u => u.Id == unitId, ct) is { } unit
             ? TypedResults.Ok(ToResponse(unit))
             : OrganisationsApi.NotFound("unit", unitId);
 
-    public static async Task<Results<Created<UnitResponse>, Conflict<ProblemDetails>, ValidationProblem>> CreateUnit(
+    public static async Task<Results<Created<UnitResponse>, ConflictProblem, ValidationProblem>> CreateUnit(
         CreateUnitRequest request, SeQuInDbContext db, TimeProvider clock, CancellationToken ct)
     {
         if (await ReferencesProblemAsync(db, request.ProviderId, request.NetworkId, request.CollaborativeId, ct) is { } invalid)
@@ -58,7 +58,7 @@ public static class UnitsApi
         {
             return OrganisationsApi.CodeTaken("unit", request.Code);
         }
-        var now = clock.GetUtcNow();
+        var now = clock.Now();
         var unit = new Unit
         {
             Code = request.Code,
@@ -75,7 +75,7 @@ public static class UnitsApi
         return TypedResults.Created($"/api/v1/units/{unit.Id}", ToResponse(await Units(db).SingleAsync(u => u.Id == unit.Id, ct)));
     }
 
-    public static async Task<Results<Ok<UnitResponse>, NotFound<ProblemDetails>, ValidationProblem>> UpdateUnit(
+    public static async Task<Results<Ok<UnitResponse>, NotFoundProblem, ValidationProblem>> UpdateUnit(
         Guid unitId, UpdateUnitRequest request, SeQuInDbContext db, TimeProvider clock, CancellationToken ct)
     {
         if (await db.Units.SingleOrDefaultAsync(u => u.Id == unitId, ct) is not { } unit)
@@ -92,21 +92,21 @@ public static class UnitsApi
         unit.NetworkId = request.NetworkId;
         unit.CollaborativeId = request.CollaborativeId;
         unit.Active = request.Active;
-        unit.UpdatedAt = clock.GetUtcNow();
+        unit.UpdatedAt = clock.Now();
         await db.SaveChangesAsync(ct);
         return TypedResults.Ok(ToResponse(await Units(db).SingleAsync(u => u.Id == unit.Id, ct)));
     }
 
-    public static Task<Results<Ok<UnitResponse>, NotFound<ProblemDetails>>> DeactivateUnit(
+    public static Task<Results<Ok<UnitResponse>, NotFoundProblem>> DeactivateUnit(
         Guid unitId, SeQuInDbContext db, TimeProvider clock, CancellationToken ct) => SetActiveAsync(unitId, false, db, clock, ct);
 
-    public static Task<Results<Ok<UnitResponse>, NotFound<ProblemDetails>>> ReactivateUnit(
+    public static Task<Results<Ok<UnitResponse>, NotFoundProblem>> ReactivateUnit(
         Guid unitId, SeQuInDbContext db, TimeProvider clock, CancellationToken ct) => SetActiveAsync(unitId, true, db, clock, ct);
 
-    private static async Task<Results<Ok<UnitResponse>, NotFound<ProblemDetails>>> SetActiveAsync(
+    private static async Task<Results<Ok<UnitResponse>, NotFoundProblem>> SetActiveAsync(
         Guid unitId, bool active, SeQuInDbContext db, TimeProvider clock, CancellationToken ct)
     {
-        var now = clock.GetUtcNow();
+        var now = clock.Now();
         var changed = await db.Units.Where(u => u.Id == unitId)
             .ExecuteUpdateAsync(s => s.SetProperty(u => u.Active, active).SetProperty(u => u.UpdatedAt, now), ct);
         return changed == 0

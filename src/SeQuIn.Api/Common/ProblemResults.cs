@@ -1,0 +1,35 @@
+using System.Reflection;
+using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.AspNetCore.Mvc;
+
+namespace SeQuIn.Api.Common;
+
+/// <summary>
+/// A typed problem answer: written as application/problem+json (TypedResults.NotFound(problem) would say
+/// application/json) and documented in the contract with its status, like any other typed result.
+/// </summary>
+public abstract class ProblemResult(ProblemDetails problem) : IResult, IStatusCodeHttpResult, IValueHttpResult<ProblemDetails>,
+    IValueHttpResult, IContentTypeHttpResult
+{
+    public ProblemDetails Value { get; } = problem;
+    object? IValueHttpResult.Value => Value;
+    public int? StatusCode => Value.Status;
+    public string ContentType => "application/problem+json";
+
+    public Task ExecuteAsync(HttpContext httpContext) => TypedResults.Problem(Value).ExecuteAsync(httpContext);
+
+    protected static void Describe(EndpointBuilder builder, int status) =>
+        builder.Metadata.Add(new ProducesResponseTypeMetadata(status, typeof(ProblemDetails), ["application/problem+json"]));
+}
+
+/// <summary>404: the resource does not exist (or the caller may not know it exists).</summary>
+public sealed class NotFoundProblem(ProblemDetails problem) : ProblemResult(problem), IEndpointMetadataProvider
+{
+    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) => Describe(builder, StatusCodes.Status404NotFound);
+}
+
+/// <summary>409: the request conflicts with the current state (a code in use, an immutable version).</summary>
+public sealed class ConflictProblem(ProblemDetails problem) : ProblemResult(problem), IEndpointMetadataProvider
+{
+    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) => Describe(builder, StatusCodes.Status409Conflict);
+}
