@@ -31,6 +31,7 @@ public static class OpenApiSetup
             {
                 Title = "SeQuIn API",
                 Version = "v1",
+                Contact = new OpenApiContact { Name = "SeQuIn maintainers" },
                 Description =
                     "Secure Quality Involvement: co-produced quality benchmarking for secure mental health services. " +
                     "Every error is application/problem+json (RFC 9457) with a traceId; validation errors name the JSON field. " +
@@ -64,7 +65,8 @@ public static class OpenApiSetup
         public void Apply(OpenApiDocument document, DocumentFilterContext context)
         {
             document.Tags = new HashSet<OpenApiTag>(Tags.Select(t => new OpenApiTag { Name = t.Name, Description = t.Description }));
-            document.Servers = [];
+            // Relative: the contract describes whichever deployment serves it.
+            document.Servers = [new OpenApiServer { Url = "/", Description = "The service that serves this document." }];
         }
     }
 

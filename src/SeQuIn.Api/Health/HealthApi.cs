@@ -17,8 +17,10 @@ public static class HealthApi
     {
         var health = routes.MapGroup("/health").WithTags("Health");
         health.MapGet("/live", GetLiveness).WithName(nameof(GetLiveness))
+            .WithDescription("Answers 200 while the process runs. It checks no dependency, so an orchestrator restarts the process only when the process itself is stuck.")
             .WithSummary("Liveness: the process is up (no dependencies checked)");
         health.MapGet("/ready", GetReadiness).WithName(nameof(GetReadiness))
+            .WithDescription("Answers 200 when the database answers and every migration is applied, else 503 with the failing checks.")
             .WithSummary("Readiness: the database answers and every migration is applied")
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return health;

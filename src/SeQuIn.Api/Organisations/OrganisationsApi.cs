@@ -12,31 +12,43 @@ public static class OrganisationsApi
     public static IEndpointRouteBuilder MapOrganisationsApi(this IEndpointRouteBuilder routes)
     {
         var networks = routes.MapGroup("/api/v1/networks").WithTags("Networks").WithValidation();
-        networks.MapGet("/", ListNetworks).WithName(nameof(ListNetworks)).WithSummary("List networks in code order");
-        networks.MapGet("/{networkId:guid}", GetNetwork).WithName(nameof(GetNetwork)).WithSummary("One network");
+        networks.MapGet("/", ListNetworks).WithName(nameof(ListNetworks))
+            .WithDescription("Networks in code order. Filter by code or active flag; page with limit and cursor.").WithSummary("List networks in code order");
+        networks.MapGet("/{networkId:guid}", GetNetwork).WithName(nameof(GetNetwork))
+            .WithDescription("One network by id.").WithSummary("One network");
         // Writes: the access issue attaches the admin policy to these groups.
         var networkWrites = networks.MapGroup("");
-        networkWrites.MapPost("/", CreateNetwork).WithName(nameof(CreateNetwork)).WithSummary("Create a network");
+        networkWrites.MapPost("/", CreateNetwork).WithName(nameof(CreateNetwork))
+            .WithDescription("Creates a network. Its code is stable and unique.").WithSummary("Create a network");
         networkWrites.MapPut("/{networkId:guid}", UpdateNetwork).WithName(nameof(UpdateNetwork))
+            .WithDescription("Sets a network's name, region and active flag. The code never changes.")
             .WithSummary("Update a network's name, region or active flag");
 
         var collaboratives = routes.MapGroup("/api/v1/collaboratives").WithTags("Collaboratives").WithValidation();
         collaboratives.MapGet("/", ListCollaboratives).WithName(nameof(ListCollaboratives))
+            .WithDescription("Provider collaboratives in code order. Filter by code or active flag; page with limit and cursor.")
             .WithSummary("List provider collaboratives in code order");
         collaboratives.MapGet("/{collaborativeId:guid}", GetCollaborative).WithName(nameof(GetCollaborative))
+            .WithDescription("One provider collaborative by id.")
             .WithSummary("One provider collaborative");
         var collaborativeWrites = collaboratives.MapGroup("");
         collaborativeWrites.MapPost("/", CreateCollaborative).WithName(nameof(CreateCollaborative))
+            .WithDescription("Creates a provider collaborative. Its code is stable and unique.")
             .WithSummary("Create a provider collaborative");
         collaborativeWrites.MapPut("/{collaborativeId:guid}", UpdateCollaborative).WithName(nameof(UpdateCollaborative))
+            .WithDescription("Sets a provider collaborative's name and active flag. The code never changes.")
             .WithSummary("Update a provider collaborative's name or active flag");
 
         var providers = routes.MapGroup("/api/v1/providers").WithTags("Providers").WithValidation();
-        providers.MapGet("/", ListProviders).WithName(nameof(ListProviders)).WithSummary("List providers in code order");
-        providers.MapGet("/{providerId:guid}", GetProvider).WithName(nameof(GetProvider)).WithSummary("One provider");
+        providers.MapGet("/", ListProviders).WithName(nameof(ListProviders))
+            .WithDescription("Providers in code order. Filter by code, sector or active flag; page with limit and cursor.").WithSummary("List providers in code order");
+        providers.MapGet("/{providerId:guid}", GetProvider).WithName(nameof(GetProvider))
+            .WithDescription("One provider by id.").WithSummary("One provider");
         var providerWrites = providers.MapGroup("");
-        providerWrites.MapPost("/", CreateProvider).WithName(nameof(CreateProvider)).WithSummary("Create a provider");
+        providerWrites.MapPost("/", CreateProvider).WithName(nameof(CreateProvider))
+            .WithDescription("Creates a provider: an NHS trust (sector nhs) or an independent provider. Its code is stable and unique.").WithSummary("Create a provider");
         providerWrites.MapPut("/{providerId:guid}", UpdateProvider).WithName(nameof(UpdateProvider))
+            .WithDescription("Sets a provider's name, sector and active flag. The code never changes.")
             .WithSummary("Update a provider's name, sector or active flag");
         return routes;
     }

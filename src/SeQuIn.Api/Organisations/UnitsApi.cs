@@ -12,17 +12,23 @@ public static class UnitsApi
     {
         var units = routes.MapGroup("/api/v1/units").WithTags("Units").WithValidation();
         units.MapGet("/", ListUnits).WithName(nameof(ListUnits))
+            .WithDescription("Units in code order with their provider, sector, network and collaborative. Filter by any of them, by security level or active flag; page with limit and cursor.")
             .WithSummary("List units in code order, filtered by network, provider, collaborative, security level, sector or state");
-        units.MapGet("/{unitId:guid}", GetUnit).WithName(nameof(GetUnit)).WithSummary("One unit");
+        units.MapGet("/{unitId:guid}", GetUnit).WithName(nameof(GetUnit))
+            .WithDescription("One unit by id, with the bodies it belongs to.").WithSummary("One unit");
 
         // Writes: the access issue attaches the admin policy to this group.
         var writes = units.MapGroup("");
-        writes.MapPost("/", CreateUnit).WithName(nameof(CreateUnit)).WithSummary("Create a unit");
+        writes.MapPost("/", CreateUnit).WithName(nameof(CreateUnit))
+            .WithDescription("Creates a unit in a network, run by a provider, optionally within a provider collaborative. Its code is unique nationally.").WithSummary("Create a unit");
         writes.MapPut("/{unitId:guid}", UpdateUnit).WithName(nameof(UpdateUnit))
+            .WithDescription("Sets everything about a unit but its code. Setting active to false deactivates it.")
             .WithSummary("Update a unit (name, security level, provider, network, collaborative, active flag)");
         writes.MapPost("/{unitId:guid}/deactivate", DeactivateUnit).WithName(nameof(DeactivateUnit))
+            .WithDescription("Marks a unit inactive. Units are never deleted, so their assessments and history remain.")
             .WithSummary("Deactivate a unit; units are never deleted, so their history stays");
         writes.MapPost("/{unitId:guid}/reactivate", ReactivateUnit).WithName(nameof(ReactivateUnit))
+            .WithDescription("Marks a deactivated unit active again.")
             .WithSummary("Reactivate a deactivated unit");
         return units;
     }
