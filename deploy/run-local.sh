@@ -44,8 +44,8 @@ for arg in "$@"; do
     esac
 done
 
-log()  { printf '\033[1;34m[run-local]\033[0m %s\n' "$*"; }
-warn() { printf '\033[1;33m[run-local]\033[0m %s\n' "$*" >&2; }
+log()  { printf '\033[1;34m[run-local]\033[0m %s\n' "$*" || true; }
+warn() { printf '\033[1;33m[run-local]\033[0m %s\n' "$*" >&2 || true; }
 die()  { printf '\033[1;31m[run-local]\033[0m %s\n' "$*" >&2; exit 1; }
 
 REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd -P)"
@@ -162,6 +162,8 @@ CLEANED=0
 cleanup() {
     local rc=$?
     [[ $CLEANED -eq 1 ]] && return
+    # A closed terminal or pipe must not stop the clean-up half way (SIGPIPE on the next log line).
+    trap '' PIPE
     CLEANED=1
     trap - INT TERM
     if [[ -n "$APP_PID" ]] && kill -0 "$APP_PID" 2>/dev/null; then

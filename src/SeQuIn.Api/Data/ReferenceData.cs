@@ -1,6 +1,8 @@
 using System.Text.Json;
 using FluentValidation;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using SeQuIn.Api.Common;
 using SeQuIn.Api.Framework;
 using SeQuIn.Api.Organisations;
@@ -23,9 +25,11 @@ public sealed class DatabaseMigrator(
 
     public async Task MigrateAsync(bool loadDemo, CancellationToken ct = default)
     {
-        var pending = (await db.Database.GetPendingMigrationsAsync(ct)).ToList();
+        // Creating the history table first spares a first run the alarming "Failed executing DbCommand" that EF
+        // logs when it probes for a table that is not there yet.
+        await db.GetService<IHistoryRepository>().CreateIfNotExistsAsync(ct);
         await db.Database.MigrateAsync(ct);
-        logger.LogInformation("Applied {Count} migration(s)", pending.Count);
+        logger.LogInformation("The schema is at migration {Migration}", (await db.Database.GetAppliedMigrationsAsync(ct)).LastOrDefault());
         await LoadFrameworkAsync(ReadSeed<FrameworkDocument>(FirstFramework), ct);
         if (loadDemo)
         {
