@@ -1,6 +1,8 @@
 using System.Text.Json;
 using FluentValidation;
 using Microsoft.AspNetCore.Http.Json;
+using SeQuIn.Api.Access;
+using SeQuIn.Api.Audit;
 using SeQuIn.Api.Common;
 using SeQuIn.Api.Data;
 using SeQuIn.Api.Framework;
@@ -22,22 +24,39 @@ builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadReq
 builder.Services.AddProblemDetails();
 builder.Services.AddExceptionHandler<ApiExceptionHandler>();
 builder.Services.AddSeQuInOpenApi();
+builder.Services.AddHttpContextAccessor();
+builder.Services.AddScoped<AuditTrail>();
+builder.Services.AddScoped<AccessCommands>();
+builder.Services.AddSeQuInAccess(builder.Configuration);
+builder.Services.AddSeQuInHardening(builder.Configuration);
 
 var app = builder.Build();
 
 app.UseExceptionHandler();
 app.UseStatusCodePages();
+app.UseSecurityHeaders();
+if (!app.Environment.IsDevelopment())
+{
+    app.UseHsts();
+}
 app.UseMiddleware<RequestBodyLimit>();
 app.UseSwagger(options => options.RouteTemplate = "swagger/{documentName}/swagger.json");
 if (app.Environment.IsDevelopment())
 {
     app.UseSwaggerUI(options => options.SwaggerEndpoint(OpenApiSetup.DocumentPath, "SeQuIn API v1"));
 }
+app.UseCors(Hardening.CorsPolicy);
+app.UseAuthentication();
+app.UseCredentialChecks();
+app.UseRateLimiter();
+app.UseAuthorization();
 
 app.MapHealthApi();
 app.MapFrameworkApi();
 app.MapOrganisationsApi();
 app.MapUnitsApi();
+app.MapAccessApi();
+app.MapAuditApi();
 
 if (await Commands.TryRunAsync(app, args))
 {

@@ -9,6 +9,8 @@ public static class ApiProblems
 {
     public static NotFoundProblem NotFound(string detail) => new(Create(StatusCodes.Status404NotFound, "Not Found", detail));
 
+    public static ForbiddenProblem Forbidden(string detail) => new(Create(StatusCodes.Status403Forbidden, "Forbidden", detail));
+
     public static ConflictProblem Conflict(string detail) => new(Create(StatusCodes.Status409Conflict, "Conflict", detail));
 
     public static ValidationProblem Invalid(string field, string message) =>
@@ -26,6 +28,8 @@ public static class ApiProblems
     public static string TypeFor(int status) => status switch
     {
         400 => "https://tools.ietf.org/html/rfc9110#section-15.5.1",
+        401 => "https://tools.ietf.org/html/rfc9110#section-15.5.2",
+        403 => "https://tools.ietf.org/html/rfc9110#section-15.5.4",
         404 => "https://tools.ietf.org/html/rfc9110#section-15.5.5",
         405 => "https://tools.ietf.org/html/rfc9110#section-15.5.6",
         409 => "https://tools.ietf.org/html/rfc9110#section-15.5.10",
@@ -33,6 +37,7 @@ public static class ApiProblems
         413 => "https://tools.ietf.org/html/rfc9110#section-15.5.14",
         415 => "https://tools.ietf.org/html/rfc9110#section-15.5.16",
         422 => "https://tools.ietf.org/html/rfc9110#section-15.5.21",
+        429 => "https://tools.ietf.org/html/rfc6585#section-4",
         _ => "https://tools.ietf.org/html/rfc9110#section-15.6.1",
     };
 }

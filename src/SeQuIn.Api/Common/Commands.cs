@@ -1,4 +1,5 @@
 using Microsoft.OpenApi;
+using SeQuIn.Api.Access;
 using SeQuIn.Api.Data;
 using Swashbuckle.AspNetCore.Swagger;
 
@@ -6,7 +7,8 @@ namespace SeQuIn.Api.Common;
 
 /// <summary>
 /// Commands of the service binary, run instead of serving:
-/// <c>migrate [--demo]</c> applies migrations and loads reference data (and the demo network);
+/// <c>migrate [--demo]</c> applies migrations and loads reference data (and the demo network with a key per role);
+/// <c>bootstrap-admin [--name NAME] [--force]</c> creates the first national network-admin key and prints it once;
 /// <c>openapi PATH</c> writes the contract, exactly as served at /swagger/v1/swagger.json.
 /// </summary>
 public static class Commands
@@ -18,7 +20,38 @@ public static class Commands
             case "migrate":
                 await using (var scope = app.Services.CreateAsyncScope())
                 {
-                    await scope.ServiceProvider.GetRequiredService<DatabaseMigrator>().MigrateAsync(loadDemo: args.Contains("--demo"));
+                    var demo = args.Contains("--demo");
+                    await scope.ServiceProvider.GetRequiredService<DatabaseMigrator>().MigrateAsync(loadDemo: demo);
+                    if (demo)
+                    {
+                        var keys = await scope.ServiceProvider.GetRequiredService<AccessCommands>()
+                            .IssueDemoKeysAsync(DatabaseMigrator.DemoNetworkCode, DatabaseMigrator.DemoUnitCode);
+                        Console.WriteLine();
+                        Console.WriteLine("Demo API keys (shown once; each run replaces them). Send as 'Authorization: Bearer <key>':");
+                        foreach (var (role, scopeName, token) in keys)
+                        {
+                            Console.WriteLine($"  {role,-17} {scopeName,-18} {token}");
+                        }
+                        Console.WriteLine();
+                    }
+                }
+                return true;
+            case "bootstrap-admin":
+                await using (var scope = app.Services.CreateAsyncScope())
+                {
+                    var name = args.SkipWhile(a => a != "--name").Skip(1).FirstOrDefault() ?? "first administrator";
+                    var token = await scope.ServiceProvider.GetRequiredService<AccessCommands>()
+                        .BootstrapAdminAsync(name, force: args.Contains("--force"));
+                    if (token is null)
+                    {
+                        Console.Error.WriteLine("A national network-admin key already works; use it, or run again with --force to make another.");
+                        Environment.ExitCode = 1;
+                    }
+                    else
+                    {
+                        Console.WriteLine("National network-admin API key (shown once; store it now):");
+                        Console.WriteLine(token);
+                    }
                 }
                 return true;
             case "openapi":

@@ -11,6 +11,8 @@ public static class OpenApiSetup
 {
     public const string DocumentName = "v1";
     public const string DocumentPath = "/swagger/v1/swagger.json";
+    private const string ApiKeyScheme = "apiKey";
+    private const string OidcScheme = "oidc";
 
     private static readonly (string Name, string Description)[] Tags =
     [
@@ -19,6 +21,9 @@ public static class OpenApiSetup
         ("Collaboratives", "Provider collaboratives: the bodies that commission secure care."),
         ("Providers", "NHS trusts and independent providers that run secure units."),
         ("Units", "Secure units. Units are deactivated, never deleted."),
+        ("Keys", "API keys for scripts and integrations: created, listed (never their secrets), rotated and revoked by network-admins."),
+        ("Memberships", "What subjects of configured identity providers may do. Roles in tokens are never trusted on their own."),
+        ("Audit", "The append-only audit trail of every change: who, what, when and why."),
         ("Health", "Liveness and readiness probes."),
     ];
 
@@ -46,6 +51,22 @@ public static class OpenApiSetup
             {
                 options.IncludeXmlComments(xml);
             }
+            options.AddSecurityDefinition(ApiKeyScheme, new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.Http,
+                Scheme = "bearer",
+                BearerFormat = "sqn_k_<key id>_<secret>",
+                Description = "An API key, sent as 'Authorization: Bearer sqn_k_…'. Never in the query string.",
+            });
+            options.AddSecurityDefinition(OidcScheme, new OpenApiSecurityScheme
+            {
+                Type = SecuritySchemeType.Http,
+                Scheme = "bearer",
+                BearerFormat = "JWT",
+                Description = "An access token from a configured OpenID Connect provider, sent as 'Authorization: Bearer <JWT>'. " +
+                              "Its subject must hold a SeQuIn membership; roles in the token grant nothing.",
+            });
+            options.OperationFilter<AccessFilter>();
             options.OperationFilter<ProblemResponsesFilter>();
             options.OperationFilter<ConditionalGetFilter>();
             options.OperationFilter<EnumQueryFilter>();
@@ -157,6 +178,43 @@ public static class OpenApiSetup
                 {
                     parameter.Schema = context.SchemaGenerator.GenerateSchema(attribute!.EnumType, context.SchemaRepository);
                 }
+            }
+        }
+    }
+
+    /// <summary>Who may call each operation: its security requirement, the roles in its description, and 401/403/429.</summary>
+    private sealed class AccessFilter : IOperationFilter
+    {
+        public void Apply(OpenApiOperation operation, OperationFilterContext context)
+        {
+            var access = context.ApiDescription.ActionDescriptor.EndpointMetadata.OfType<Access.AllowedRolesMetadata>().LastOrDefault();
+            if (access is null)
+            {
+                return;
+            }
+            operation.Description = string.IsNullOrEmpty(operation.Description) ? access.Describe() : $"{operation.Description} {access.Describe()}";
+            var apiKey = new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(ApiKeyScheme, context.Document)] = [] };
+            var oidc = new OpenApiSecurityRequirement { [new OpenApiSecuritySchemeReference(OidcScheme, context.Document)] = [] };
+            operation.Security = access.Anonymous ? [new OpenApiSecurityRequirement(), apiKey, oidc] : [apiKey, oidc];
+            operation.Responses ??= [];
+            operation.Responses.TryAdd("401", new OpenApiResponse { Description = access.Anonymous
+                ? "The credentials sent are not valid (unknown, expired or revoked key; invalid token)."
+                : "No credentials, or credentials that are not valid." });
+            if (!access.Anonymous)
+            {
+                operation.Responses.TryAdd("403", new OpenApiResponse { Description = "Your role or scope does not allow this." });
+            }
+            if (context.ApiDescription.RelativePath?.StartsWith("health", StringComparison.Ordinal) == true)
+            {
+                return; // probes are never rate-limited
+            }
+            operation.Responses.TryAdd("429", new OpenApiResponse { Description = "Too many requests: wait for the seconds in Retry-After." });
+            if (operation.Responses["429"] is OpenApiResponse tooMany)
+            {
+                tooMany.Headers = new Dictionary<string, IOpenApiHeader>
+                {
+                    ["Retry-After"] = new OpenApiHeader { Description = "Seconds to wait before retrying.", Schema = new OpenApiSchema { Type = JsonSchemaType.Integer } },
+                };
             }
         }
     }

@@ -33,3 +33,9 @@ public sealed class ConflictProblem(ProblemDetails problem) : ProblemResult(prob
 {
     public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) => Describe(builder, StatusCodes.Status409Conflict);
 }
+
+/// <summary>403: the caller is known but its role or scope does not allow this.</summary>
+public sealed class ForbiddenProblem(ProblemDetails problem) : ProblemResult(problem), IEndpointMetadataProvider
+{
+    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) => Describe(builder, StatusCodes.Status403Forbidden);
+}

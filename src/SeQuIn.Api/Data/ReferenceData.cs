@@ -22,6 +22,8 @@ public sealed class DatabaseMigrator(
 {
     public const string FirstFramework = "framework-2021.1.json";
     public const string DemoNetwork = "demo-network.json";
+    public const string DemoNetworkCode = "YH-DEMO";
+    public const string DemoUnitCode = "YH-M01";
 
     public async Task MigrateAsync(bool loadDemo, CancellationToken ct = default)
     {
@@ -36,6 +38,18 @@ public sealed class DatabaseMigrator(
             await LoadDemoNetworkAsync(ReadSeed<DemoNetworkSeed>(DemoNetwork), ct);
         }
     }
+
+    private void Audit(string action, string entityType, object entityId, Guid? networkId, object changes) =>
+        db.AuditEvents.Add(new Audit.AuditEvent
+        {
+            OccurredAt = clock.Now(),
+            Actor = "system:migrate",
+            Action = action,
+            EntityType = entityType,
+            EntityId = entityId.ToString()!,
+            NetworkId = networkId,
+            Changes = JsonSerializer.Serialize(changes, Json.Options),
+        });
 
     public static T ReadSeed<T>(string name)
     {
@@ -61,6 +75,7 @@ public sealed class DatabaseMigrator(
             version.ActivatedAt = now;
         }
         db.FrameworkVersions.Add(version);
+        Audit("framework.imported", "framework-version", version.Identifier, null, new { version.Identifier, version.Status });
         await db.SaveChangesAsync(ct);
         logger.LogInformation("Loaded framework version {Identifier} ({Status})", version.Identifier, version.Status);
     }
@@ -106,6 +121,10 @@ public sealed class DatabaseMigrator(
                 CreatedAt = now,
                 UpdatedAt = now,
             });
+        }
+        if (db.ChangeTracker.HasChanges())
+        {
+            Audit("demo.loaded", "network", network.Id, network.Id, new { network.Code, units = seed.Units.Count });
         }
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);

@@ -1,5 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
+using SeQuIn.Api.Access;
+using SeQuIn.Api.Audit;
 using SeQuIn.Api.Framework;
 using SeQuIn.Api.Organisations;
 
@@ -15,6 +17,9 @@ public sealed class SeQuInDbContext(DbContextOptions<SeQuInDbContext> options) :
     public DbSet<Collaborative> Collaboratives => Set<Collaborative>();
     public DbSet<Provider> Providers => Set<Provider>();
     public DbSet<Unit> Units => Set<Unit>();
+    public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+    public DbSet<Membership> Memberships => Set<Membership>();
+    public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(SeQuInDbContext).Assembly);
@@ -26,6 +31,8 @@ public sealed class SeQuInDbContext(DbContextOptions<SeQuInDbContext> options) :
         configurationBuilder.Properties<ScoringRule>().HaveConversion<string>().HaveMaxLength(40);
         configurationBuilder.Properties<SecurityLevel>().HaveConversion<string>().HaveMaxLength(20);
         configurationBuilder.Properties<ProviderSector>().HaveConversion<string>().HaveMaxLength(20);
+        configurationBuilder.Properties<Role>().HaveConversion<string>().HaveMaxLength(30);
+        configurationBuilder.Properties<ScopeKind>().HaveConversion<string>().HaveMaxLength(20);
     }
 
     public static void Configure(DbContextOptionsBuilder options, string connectionString) =>

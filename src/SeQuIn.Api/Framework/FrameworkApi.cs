@@ -1,7 +1,10 @@
 using System.Linq.Expressions;
+using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
+using SeQuIn.Api.Access;
+using SeQuIn.Api.Audit;
 using SeQuIn.Api.Common;
 using SeQuIn.Api.Data;
 
@@ -12,34 +15,37 @@ public static class FrameworkApi
     /// <summary>Stands for the active version wherever a version identifier is expected.</summary>
     public const string ActiveAlias = "active";
 
+    private const string EntityType = "framework-version";
+
     public static RouteGroupBuilder MapFrameworkApi(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/v1/frameworks").WithTags("Frameworks").WithValidation();
+        // Reads are open to anyone (drafts only to network-admins); each read route allows anonymous callers itself,
+        // because AllowAnonymous on the group would also open the write routes below.
 
-        group.MapGet("/", ListFrameworkVersions).WithName(nameof(ListFrameworkVersions))
+        group.MapGet("/", ListFrameworkVersions).WithName(nameof(ListFrameworkVersions)).AllowAnonymous().WithAnonymousAccess()
             .WithDescription("Every framework version with its status and counts of areas and standards, in identifier order. Filter by status; page with limit and cursor.")
             .WithSummary("List framework versions, newest identifier last");
-        group.MapGet("/active", GetActiveFramework).WithName(nameof(GetActiveFramework))
+        group.MapGet("/active", GetActiveFramework).WithName(nameof(GetActiveFramework)).AllowAnonymous().WithAnonymousAccess()
             .WithDescription("The framework version units rate against now: its scale, scoring rule, and every area and standard with professional and easy-read text, picture keywords and suggested evidence. Revalidate with If-None-Match.")
             .WithSummary("The active framework version with its scale, areas and standards").WithConditionalGet();
-        group.MapGet("/{identifier}", GetFrameworkVersion).WithName(nameof(GetFrameworkVersion))
+        group.MapGet("/{identifier}", GetFrameworkVersion).WithName(nameof(GetFrameworkVersion)).AllowAnonymous().WithAnonymousAccess()
             .WithDescription("A framework version's whole tree by identifier (e.g. 2021.1), or the active one with 'active'. Drafts, retired and active versions alike.")
             .WithSummary("One framework version with its scale, areas and standards ('active' names the active one)").WithConditionalGet();
-        group.MapGet("/{identifier}/scale", GetFrameworkScale).WithName(nameof(GetFrameworkScale))
+        group.MapGet("/{identifier}/scale", GetFrameworkScale).WithName(nameof(GetFrameworkScale)).AllowAnonymous().WithAnonymousAccess()
             .WithDescription("The rating scale (value, label, easy-read label, description of each point), its minimum and maximum, whether a standard may be rated not applicable (always with a reason), and the area scoring rule.")
             .WithSummary("The rating scale and scoring rule of a framework version").WithConditionalGet();
-        group.MapGet("/{identifier}/areas/{areaCode}", GetFrameworkArea).WithName(nameof(GetFrameworkArea))
+        group.MapGet("/{identifier}/areas/{areaCode}", GetFrameworkArea).WithName(nameof(GetFrameworkArea)).AllowAnonymous().WithAnonymousAccess()
             .WithDescription("One area of practice by its stable code (e.g. INV), with its standards in order.")
             .WithSummary("One area of a framework version with its standards").WithConditionalGet();
-        group.MapGet("/{identifier}/standards/{standardCode}", GetFrameworkStandard).WithName(nameof(GetFrameworkStandard))
+        group.MapGet("/{identifier}/standards/{standardCode}", GetFrameworkStandard).WithName(nameof(GetFrameworkStandard)).AllowAnonymous().WithAnonymousAccess()
             .WithDescription("One standard by its stable code (e.g. RAS-03), with the code of the area that holds it.")
             .WithSummary("One standard of a framework version").WithConditionalGet();
-        group.MapGet("/{identifier}/diff", CompareFrameworkVersion).WithName(nameof(CompareFrameworkVersion))
+        group.MapGet("/{identifier}/diff", CompareFrameworkVersion).WithName(nameof(CompareFrameworkVersion)).AllowAnonymous().WithAnonymousAccess()
             .WithDescription("What a version adds, retires, rewords or moves compared with the active version, or with the version named in 'against'. Standards and areas are matched by their stable codes.")
             .WithSummary("How a version differs from the active one (or another), by stable codes");
 
-        // Writes: the access issue attaches the network-admin policy to this group.
-        var admin = group.MapGroup("");
+        var admin = group.MapGroup("").RequireAuthorization(Policies.NetworkAdmin).WithRoles(Role.NetworkAdmin);
         admin.MapPost("/", ImportFrameworkVersion).WithName(nameof(ImportFrameworkVersion))
             .WithDescription("Imports a whole framework version as one JSON document. It becomes a draft: review it, compare it with the active version, then activate it. The scale must run 0, 1, 2, … without gaps; area and standard codes must be unique.")
             .WithSummary("Import a framework version as a draft from one JSON document");
@@ -56,9 +62,11 @@ public static class FrameworkApi
     }
 
     public static async Task<Ok<Page<FrameworkVersionSummary>>> ListFrameworkVersions(
-        [AsParameters] FrameworkListQuery query, SeQuInDbContext db, CancellationToken ct)
+        [AsParameters] FrameworkListQuery query, ClaimsPrincipal user, SeQuInDbContext db, CancellationToken ct)
     {
-        var versions = db.FrameworkVersions.AsNoTracking().WhereIf(query.Status is not null, v => v.Status == query.Status);
+        var versions = db.FrameworkVersions.AsNoTracking()
+            .WhereIf(!SeesDrafts(user), v => v.Status != FrameworkStatus.Draft)
+            .WhereIf(query.Status is not null, v => v.Status == query.Status);
         var identifiers = await versions.ToPageAsync(query, v => v.Identifier, v => v.Identifier, ct);
         var summaries = await Summaries(db.FrameworkVersions.AsNoTracking().Where(v => identifiers.Items.Contains(v.Identifier)))
             .ToDictionaryAsync(v => v.Identifier, ct);
@@ -67,19 +75,19 @@ public static class FrameworkApi
     }
 
     public static Task<Results<Ok<FrameworkVersionDetail>, NotFoundProblem>> GetActiveFramework(
-        SeQuInDbContext db, CancellationToken ct) => GetFrameworkVersion(ActiveAlias, db, ct);
+        ClaimsPrincipal user, SeQuInDbContext db, CancellationToken ct) => GetFrameworkVersion(ActiveAlias, user, db, ct);
 
     public static async Task<Results<Ok<FrameworkVersionDetail>, NotFoundProblem>> GetFrameworkVersion(
-        string identifier, SeQuInDbContext db, CancellationToken ct)
+        string identifier, ClaimsPrincipal user, SeQuInDbContext db, CancellationToken ct)
     {
-        var detail = await LoadDetailAsync(db, identifier, ct);
+        var detail = await LoadDetailAsync(db, identifier, SeesDrafts(user), ct);
         return detail is null ? VersionNotFound(identifier) : TypedResults.Ok(detail);
     }
 
     public static async Task<Results<Ok<ScaleResponse>, NotFoundProblem>> GetFrameworkScale(
-        string identifier, SeQuInDbContext db, CancellationToken ct)
+        string identifier, ClaimsPrincipal user, SeQuInDbContext db, CancellationToken ct)
     {
-        var version = await db.FrameworkVersions.AsNoTracking().Where(Named(identifier))
+        var version = await db.FrameworkVersions.AsNoTracking().Where(Named(identifier, SeesDrafts(user)))
             .Select(v => new { v.Identifier, v.ScoringRule, v.AllowNotApplicable, Points = v.Scale.OrderBy(p => p.Value).ToList() })
             .SingleOrDefaultAsync(ct);
         if (version is null)
@@ -92,9 +100,9 @@ public static class FrameworkApi
     }
 
     public static async Task<Results<Ok<AreaDetail>, NotFoundProblem>> GetFrameworkArea(
-        string identifier, string areaCode, SeQuInDbContext db, CancellationToken ct)
+        string identifier, string areaCode, ClaimsPrincipal user, SeQuInDbContext db, CancellationToken ct)
     {
-        var versionIdentifier = await ResolveIdentifierAsync(db, identifier, ct);
+        var versionIdentifier = await ResolveIdentifierAsync(db, identifier, SeesDrafts(user), ct);
         if (versionIdentifier is null)
         {
             return VersionNotFound(identifier);
@@ -107,9 +115,9 @@ public static class FrameworkApi
     }
 
     public static async Task<Results<Ok<StandardResponse>, NotFoundProblem>> GetFrameworkStandard(
-        string identifier, string standardCode, SeQuInDbContext db, CancellationToken ct)
+        string identifier, string standardCode, ClaimsPrincipal user, SeQuInDbContext db, CancellationToken ct)
     {
-        var versionIdentifier = await ResolveIdentifierAsync(db, identifier, ct);
+        var versionIdentifier = await ResolveIdentifierAsync(db, identifier, SeesDrafts(user), ct);
         if (versionIdentifier is null)
         {
             return VersionNotFound(identifier);
@@ -126,14 +134,14 @@ public static class FrameworkApi
     /// <param name="identifier">The version to describe.</param>
     /// <param name="against">The version to compare with; the active version when omitted.</param>
     public static async Task<Results<Ok<FrameworkDiff>, NotFoundProblem>> CompareFrameworkVersion(
-        string identifier, string? against, SeQuInDbContext db, CancellationToken ct)
+        string identifier, string? against, ClaimsPrincipal user, SeQuInDbContext db, CancellationToken ct)
     {
-        var version = await LoadDetailAsync(db, identifier, ct);
+        var version = await LoadDetailAsync(db, identifier, SeesDrafts(user), ct);
         if (version is null)
         {
             return VersionNotFound(identifier);
         }
-        var baseline = await LoadDetailAsync(db, against ?? ActiveAlias, ct);
+        var baseline = await LoadDetailAsync(db, against ?? ActiveAlias, SeesDrafts(user), ct);
         if (baseline is null && against is not null)
         {
             return VersionNotFound(against);
@@ -142,7 +150,7 @@ public static class FrameworkApi
     }
 
     public static async Task<Results<Created<FrameworkVersionDetail>, ConflictProblem, ValidationProblem>> ImportFrameworkVersion(
-        FrameworkDocument document, SeQuInDbContext db, TimeProvider clock, CancellationToken ct)
+        FrameworkDocument document, SeQuInDbContext db, AuditTrail audit, TimeProvider clock, CancellationToken ct)
     {
         if (await db.FrameworkVersions.AnyAsync(v => v.Identifier == document.Identifier, ct))
         {
@@ -157,12 +165,14 @@ public static class FrameworkApi
         };
         Apply(document, version, now);
         db.FrameworkVersions.Add(version);
+        var detail = ToDetail(version);
+        audit.Record("framework.imported", EntityType, version.Identifier, null, FrameworkDiffer.Compare(detail, null));
         await db.SaveChangesAsync(ct);
-        return TypedResults.Created(Location(version.Identifier), ToDetail(version));
+        return TypedResults.Created(Location(version.Identifier), detail);
     }
 
     public static async Task<Results<Ok<FrameworkVersionDetail>, NotFoundProblem, ConflictProblem, ValidationProblem>> ReplaceDraftFrameworkVersion(
-        string identifier, FrameworkDocument document, SeQuInDbContext db, TimeProvider clock, CancellationToken ct)
+        string identifier, FrameworkDocument document, SeQuInDbContext db, AuditTrail audit, TimeProvider clock, CancellationToken ct)
     {
         if (document.Identifier != identifier)
         {
@@ -179,6 +189,7 @@ public static class FrameworkApi
         {
             return Immutable(version);
         }
+        var before = await LoadDetailAsync(db, identifier, seesDrafts: true, ct);
         // Replace the whole tree: delete first so that stable codes can be reused by the new rows.
         await db.Standards.Where(s => s.FrameworkVersionId == version.Id).ExecuteDeleteAsync(ct);
         await db.Areas.Where(a => a.FrameworkVersionId == version.Id).ExecuteDeleteAsync(ct);
@@ -187,19 +198,25 @@ public static class FrameworkApi
         // The new rows carry their keys already, so EF must be told they are new rather than changed.
         db.AddRange(version.Scale);
         db.AddRange(version.Areas);
+        var after = ToDetail(version);
+        audit.Record("framework.replaced", EntityType, identifier, null, FrameworkDiffer.Compare(after, before));
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
-        return TypedResults.Ok(ToDetail(version));
+        return TypedResults.Ok(after);
     }
 
     public static async Task<Results<NoContent, NotFoundProblem, ConflictProblem>> DeleteDraftFrameworkVersion(
-        string identifier, SeQuInDbContext db, CancellationToken ct)
+        string identifier, SeQuInDbContext db, AuditTrail audit, CancellationToken ct)
     {
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var deleted = await db.FrameworkVersions
             .Where(v => v.Identifier == identifier && v.Status == FrameworkStatus.Draft)
             .ExecuteDeleteAsync(ct);
         if (deleted == 1)
         {
+            audit.Record("framework.deleted", EntityType, identifier, null, new { identifier, status = FrameworkStatus.Draft });
+            await db.SaveChangesAsync(ct);
+            await transaction.CommitAsync(ct);
             return TypedResults.NoContent();
         }
         var existing = await db.FrameworkVersions.AsNoTracking().SingleOrDefaultAsync(v => v.Identifier == identifier, ct);
@@ -207,7 +224,7 @@ public static class FrameworkApi
     }
 
     public static async Task<Results<Ok<FrameworkVersionSummary>, NotFoundProblem, ConflictProblem>> ActivateFrameworkVersion(
-        string identifier, SeQuInDbContext db, TimeProvider clock, CancellationToken ct)
+        string identifier, SeQuInDbContext db, AuditTrail audit, TimeProvider clock, CancellationToken ct)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var version = await db.FrameworkVersions.FromSql($"SELECT * FROM framework_versions WHERE identifier = {identifier} FOR UPDATE")
@@ -221,12 +238,14 @@ public static class FrameworkApi
             return ApiProblems.Conflict($"Framework version '{identifier}' is {Describe(version.Status)}; only a draft can be activated.");
         }
         var now = clock.Now();
+        var retired = await db.FrameworkVersions.Where(v => v.Status == FrameworkStatus.Active).Select(v => v.Identifier).SingleOrDefaultAsync(ct);
         await db.FrameworkVersions.Where(v => v.Status == FrameworkStatus.Active)
             .ExecuteUpdateAsync(s => s.SetProperty(v => v.Status, FrameworkStatus.Retired)
                 .SetProperty(v => v.RetiredAt, now).SetProperty(v => v.UpdatedAt, now), ct);
         version.Status = FrameworkStatus.Active;
         version.ActivatedAt = now;
         version.UpdatedAt = now;
+        audit.Record("framework.activated", EntityType, identifier, null, new { activated = identifier, retired });
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         return TypedResults.Ok(await Summaries(db.FrameworkVersions.AsNoTracking().Where(v => v.Id == version.Id)).SingleAsync(ct));
@@ -234,20 +253,26 @@ public static class FrameworkApi
 
     // ---- Loading and mapping ----------------------------------------------------------------------------------
 
-    internal static async Task<FrameworkVersionDetail?> LoadDetailAsync(SeQuInDbContext db, string identifier, CancellationToken ct)
+    internal static async Task<FrameworkVersionDetail?> LoadDetailAsync(SeQuInDbContext db, string identifier, bool seesDrafts,
+        CancellationToken ct)
     {
         var version = await db.FrameworkVersions.AsNoTracking().AsSplitQuery()
             .Include(v => v.Scale)
             .Include(v => v.Areas).ThenInclude(a => a.Standards)
-            .SingleOrDefaultAsync(Named(identifier), ct);
+            .SingleOrDefaultAsync(Named(identifier, seesDrafts), ct);
         return version is null ? null : ToDetail(version);
     }
 
-    private static Task<string?> ResolveIdentifierAsync(SeQuInDbContext db, string identifier, CancellationToken ct) =>
-        db.FrameworkVersions.AsNoTracking().Where(Named(identifier)).Select(v => v.Identifier).SingleOrDefaultAsync(ct);
+    private static Task<string?> ResolveIdentifierAsync(SeQuInDbContext db, string identifier, bool seesDrafts, CancellationToken ct) =>
+        db.FrameworkVersions.AsNoTracking().Where(Named(identifier, seesDrafts)).Select(v => v.Identifier).SingleOrDefaultAsync(ct);
 
-    private static Expression<Func<FrameworkVersion, bool>> Named(string identifier) =>
-        identifier == ActiveAlias ? v => v.Status == FrameworkStatus.Active : v => v.Identifier == identifier;
+    /// <summary>Drafts are work in progress: only network-admins see them; to anyone else they do not exist.</summary>
+    private static bool SeesDrafts(ClaimsPrincipal user) => Caller.From(user).Has(Role.NetworkAdmin);
+
+    private static Expression<Func<FrameworkVersion, bool>> Named(string identifier, bool seesDrafts) =>
+        identifier == ActiveAlias
+            ? v => v.Status == FrameworkStatus.Active
+            : v => v.Identifier == identifier && (seesDrafts || v.Status != FrameworkStatus.Draft);
 
     private static IQueryable<FrameworkVersionSummary> Summaries(IQueryable<FrameworkVersion> versions) =>
         versions.Select(v => new FrameworkVersionSummary(v.Identifier, v.Title, v.Description, v.Status, v.ScoringRule,

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
+using SeQuIn.Api.Access;
 using SeQuIn.Api.Common;
 using SeQuIn.Api.Data;
 
@@ -15,7 +16,7 @@ public static class HealthApi
 {
     public static RouteGroupBuilder MapHealthApi(this IEndpointRouteBuilder routes)
     {
-        var health = routes.MapGroup("/health").WithTags("Health");
+        var health = routes.MapGroup("/health").WithTags("Health").AllowAnonymous().WithAnonymousAccess();
         health.MapGet("/live", GetLiveness).WithName(nameof(GetLiveness))
             .WithDescription("Answers 200 while the process runs. It checks no dependency, so an orchestrator restarts the process only when the process itself is stuck.")
             .WithSummary("Liveness: the process is up (no dependencies checked)");

@@ -1,6 +1,9 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
+using SeQuIn.Api.Access;
+using SeQuIn.Api.Audit;
 using SeQuIn.Api.Common;
 using SeQuIn.Api.Data;
 
@@ -11,27 +14,30 @@ public static class OrganisationsApi
 {
     public static IEndpointRouteBuilder MapOrganisationsApi(this IEndpointRouteBuilder routes)
     {
-        var networks = routes.MapGroup("/api/v1/networks").WithTags("Networks").WithValidation();
+        var networks = routes.MapGroup("/api/v1/networks").WithTags("Networks").WithValidation()
+            .RequireAuthorization(Policies.SignedIn).WithRoles(AllowedRoles.Everyone);
         networks.MapGet("/", ListNetworks).WithName(nameof(ListNetworks))
             .WithDescription("Networks in code order. Filter by code or active flag; page with limit and cursor.").WithSummary("List networks in code order");
         networks.MapGet("/{networkId:guid}", GetNetwork).WithName(nameof(GetNetwork))
             .WithDescription("One network by id.").WithSummary("One network");
-        // Writes: the access issue attaches the admin policy to these groups.
-        var networkWrites = networks.MapGroup("");
-        networkWrites.MapPost("/", CreateNetwork).WithName(nameof(CreateNetwork))
+        // A new network is a national decision; a network's own administrators maintain it.
+        networks.MapPost("/", CreateNetwork).RequireAuthorization(Policies.NationalAdmin).WithRoles(Role.NetworkAdmin)
+            .WithName(nameof(CreateNetwork))
             .WithDescription("Creates a network. Its code is stable and unique.").WithSummary("Create a network");
-        networkWrites.MapPut("/{networkId:guid}", UpdateNetwork).WithName(nameof(UpdateNetwork))
+        networks.MapPut("/{networkId:guid}", UpdateNetwork).RequireAuthorization(Policies.NetworkAdmin).WithRoles(Role.NetworkAdmin).WithName(nameof(UpdateNetwork))
             .WithDescription("Sets a network's name, region and active flag. The code never changes.")
             .WithSummary("Update a network's name, region or active flag");
 
-        var collaboratives = routes.MapGroup("/api/v1/collaboratives").WithTags("Collaboratives").WithValidation();
+        var collaboratives = routes.MapGroup("/api/v1/collaboratives").WithTags("Collaboratives").WithValidation()
+            .RequireAuthorization(Policies.SignedIn).WithRoles(AllowedRoles.Everyone);
         collaboratives.MapGet("/", ListCollaboratives).WithName(nameof(ListCollaboratives))
             .WithDescription("Provider collaboratives in code order. Filter by code or active flag; page with limit and cursor.")
             .WithSummary("List provider collaboratives in code order");
         collaboratives.MapGet("/{collaborativeId:guid}", GetCollaborative).WithName(nameof(GetCollaborative))
             .WithDescription("One provider collaborative by id.")
             .WithSummary("One provider collaborative");
-        var collaborativeWrites = collaboratives.MapGroup("");
+        // Providers and collaboratives are shared by every network: any network-admin maintains them.
+        var collaborativeWrites = collaboratives.MapGroup("").RequireAuthorization(Policies.NetworkAdmin).WithRoles(Role.NetworkAdmin);
         collaborativeWrites.MapPost("/", CreateCollaborative).WithName(nameof(CreateCollaborative))
             .WithDescription("Creates a provider collaborative. Its code is stable and unique.")
             .WithSummary("Create a provider collaborative");
@@ -39,12 +45,13 @@ public static class OrganisationsApi
             .WithDescription("Sets a provider collaborative's name and active flag. The code never changes.")
             .WithSummary("Update a provider collaborative's name or active flag");
 
-        var providers = routes.MapGroup("/api/v1/providers").WithTags("Providers").WithValidation();
+        var providers = routes.MapGroup("/api/v1/providers").WithTags("Providers").WithValidation()
+            .RequireAuthorization(Policies.SignedIn).WithRoles(AllowedRoles.Everyone);
         providers.MapGet("/", ListProviders).WithName(nameof(ListProviders))
             .WithDescription("Providers in code order. Filter by code, sector or active flag; page with limit and cursor.").WithSummary("List providers in code order");
         providers.MapGet("/{providerId:guid}", GetProvider).WithName(nameof(GetProvider))
             .WithDescription("One provider by id.").WithSummary("One provider");
-        var providerWrites = providers.MapGroup("");
+        var providerWrites = providers.MapGroup("").RequireAuthorization(Policies.NetworkAdmin).WithRoles(Role.NetworkAdmin);
         providerWrites.MapPost("/", CreateProvider).WithName(nameof(CreateProvider))
             .WithDescription("Creates a provider: an NHS trust (sector nhs) or an independent provider. Its code is stable and unique.").WithSummary("Create a provider");
         providerWrites.MapPut("/{providerId:guid}", UpdateProvider).WithName(nameof(UpdateProvider))
@@ -71,7 +78,7 @@ public static class OrganisationsApi
             : NotFound("network", networkId);
 
     public static async Task<Results<Created<NetworkResponse>, ConflictProblem, ValidationProblem>> CreateNetwork(
-        CreateNetworkRequest request, SeQuInDbContext db, TimeProvider clock, CancellationToken ct)
+        CreateNetworkRequest request, SeQuInDbContext db, AuditTrail audit, TimeProvider clock, CancellationToken ct)
     {
         if (await db.Networks.AnyAsync(n => n.Code == request.Code, ct))
         {
@@ -80,21 +87,29 @@ public static class OrganisationsApi
         var now = clock.Now();
         var network = new Network { Code = request.Code, Name = request.Name, Region = request.Region, CreatedAt = now, UpdatedAt = now };
         db.Networks.Add(network);
+        audit.Record("network.created", "network", network.Id, network.Id, ToResponse(network));
         await db.SaveChangesAsync(ct);
         return TypedResults.Created($"/api/v1/networks/{network.Id}", ToResponse(network));
     }
 
-    public static async Task<Results<Ok<NetworkResponse>, NotFoundProblem, ValidationProblem>> UpdateNetwork(
-        Guid networkId, UpdateNetworkRequest request, SeQuInDbContext db, TimeProvider clock, CancellationToken ct)
+    public static async Task<Results<Ok<NetworkResponse>, NotFoundProblem, ForbiddenProblem, ValidationProblem>> UpdateNetwork(
+        Guid networkId, UpdateNetworkRequest request, ClaimsPrincipal user, SeQuInDbContext db, AuditTrail audit, TimeProvider clock,
+        CancellationToken ct)
     {
         if (await db.Networks.SingleOrDefaultAsync(n => n.Id == networkId, ct) is not { } network)
         {
             return NotFound("network", networkId);
         }
+        if (!Caller.From(user).AdministersNetwork(networkId))
+        {
+            return NotYourNetwork();
+        }
+        var before = ToResponse(network);
         network.Name = request.Name;
         network.Region = request.Region;
         network.Active = request.Active;
         network.UpdatedAt = clock.Now();
+        audit.Record("network.updated", "network", network.Id, network.Id, AuditChanges.Between(before, ToResponse(network)));
         await db.SaveChangesAsync(ct);
         return TypedResults.Ok(ToResponse(network));
     }
@@ -117,7 +132,7 @@ public static class OrganisationsApi
             : NotFound("provider collaborative", collaborativeId);
 
     public static async Task<Results<Created<CollaborativeResponse>, ConflictProblem, ValidationProblem>> CreateCollaborative(
-        CreateCollaborativeRequest request, SeQuInDbContext db, TimeProvider clock, CancellationToken ct)
+        CreateCollaborativeRequest request, SeQuInDbContext db, AuditTrail audit, TimeProvider clock, CancellationToken ct)
     {
         if (await db.Collaboratives.AnyAsync(c => c.Code == request.Code, ct))
         {
@@ -126,20 +141,24 @@ public static class OrganisationsApi
         var now = clock.Now();
         var collaborative = new Collaborative { Code = request.Code, Name = request.Name, CreatedAt = now, UpdatedAt = now };
         db.Collaboratives.Add(collaborative);
+        audit.Record("collaborative.created", "collaborative", collaborative.Id, null, ToResponse(collaborative));
         await db.SaveChangesAsync(ct);
         return TypedResults.Created($"/api/v1/collaboratives/{collaborative.Id}", ToResponse(collaborative));
     }
 
     public static async Task<Results<Ok<CollaborativeResponse>, NotFoundProblem, ValidationProblem>> UpdateCollaborative(
-        Guid collaborativeId, UpdateCollaborativeRequest request, SeQuInDbContext db, TimeProvider clock, CancellationToken ct)
+        Guid collaborativeId, UpdateCollaborativeRequest request, SeQuInDbContext db, AuditTrail audit, TimeProvider clock,
+        CancellationToken ct)
     {
         if (await db.Collaboratives.SingleOrDefaultAsync(c => c.Id == collaborativeId, ct) is not { } collaborative)
         {
             return NotFound("provider collaborative", collaborativeId);
         }
+        var before = ToResponse(collaborative);
         collaborative.Name = request.Name;
         collaborative.Active = request.Active;
         collaborative.UpdatedAt = clock.Now();
+        audit.Record("collaborative.updated", "collaborative", collaborative.Id, null, AuditChanges.Between(before, ToResponse(collaborative)));
         await db.SaveChangesAsync(ct);
         return TypedResults.Ok(ToResponse(collaborative));
     }
@@ -163,7 +182,7 @@ public static class OrganisationsApi
             : NotFound("provider", providerId);
 
     public static async Task<Results<Created<ProviderResponse>, ConflictProblem, ValidationProblem>> CreateProvider(
-        CreateProviderRequest request, SeQuInDbContext db, TimeProvider clock, CancellationToken ct)
+        CreateProviderRequest request, SeQuInDbContext db, AuditTrail audit, TimeProvider clock, CancellationToken ct)
     {
         if (await db.Providers.AnyAsync(p => p.Code == request.Code, ct))
         {
@@ -172,21 +191,24 @@ public static class OrganisationsApi
         var now = clock.Now();
         var provider = new Provider { Code = request.Code, Name = request.Name, Sector = request.Sector, CreatedAt = now, UpdatedAt = now };
         db.Providers.Add(provider);
+        audit.Record("provider.created", "provider", provider.Id, null, ToResponse(provider));
         await db.SaveChangesAsync(ct);
         return TypedResults.Created($"/api/v1/providers/{provider.Id}", ToResponse(provider));
     }
 
     public static async Task<Results<Ok<ProviderResponse>, NotFoundProblem, ValidationProblem>> UpdateProvider(
-        Guid providerId, UpdateProviderRequest request, SeQuInDbContext db, TimeProvider clock, CancellationToken ct)
+        Guid providerId, UpdateProviderRequest request, SeQuInDbContext db, AuditTrail audit, TimeProvider clock, CancellationToken ct)
     {
         if (await db.Providers.SingleOrDefaultAsync(p => p.Id == providerId, ct) is not { } provider)
         {
             return NotFound("provider", providerId);
         }
+        var before = ToResponse(provider);
         provider.Name = request.Name;
         provider.Sector = request.Sector;
         provider.Active = request.Active;
         provider.UpdatedAt = clock.Now();
+        audit.Record("provider.updated", "provider", provider.Id, null, AuditChanges.Between(before, ToResponse(provider)));
         await db.SaveChangesAsync(ct);
         return TypedResults.Ok(ToResponse(provider));
     }
@@ -194,6 +216,9 @@ public static class OrganisationsApi
     // ---- Shared -------------------------------------------------------------------------------------------------
 
     internal static NotFoundProblem NotFound(string kind, Guid id) => ApiProblems.NotFound($"There is no {kind} with id {id}.");
+
+    internal static ForbiddenProblem NotYourNetwork() =>
+        ApiProblems.Forbidden("Only an administrator of this network (or a national administrator) may change it.");
 
     internal static ConflictProblem CodeTaken(string kind, string code) =>
         ApiProblems.Conflict($"A {kind} with code '{code}' already exists.");

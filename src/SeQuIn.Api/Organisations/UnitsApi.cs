@@ -1,6 +1,9 @@
+using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
+using SeQuIn.Api.Access;
+using SeQuIn.Api.Audit;
 using SeQuIn.Api.Common;
 using SeQuIn.Api.Data;
 
@@ -10,15 +13,16 @@ public static class UnitsApi
 {
     public static RouteGroupBuilder MapUnitsApi(this IEndpointRouteBuilder routes)
     {
-        var units = routes.MapGroup("/api/v1/units").WithTags("Units").WithValidation();
+        var units = routes.MapGroup("/api/v1/units").WithTags("Units").WithValidation()
+            .RequireAuthorization(Policies.SignedIn).WithRoles(AllowedRoles.Everyone);
         units.MapGet("/", ListUnits).WithName(nameof(ListUnits))
             .WithDescription("Units in code order with their provider, sector, network and collaborative. Filter by any of them, by security level or active flag; page with limit and cursor.")
             .WithSummary("List units in code order, filtered by network, provider, collaborative, security level, sector or state");
         units.MapGet("/{unitId:guid}", GetUnit).WithName(nameof(GetUnit))
             .WithDescription("One unit by id, with the bodies it belongs to.").WithSummary("One unit");
 
-        // Writes: the access issue attaches the admin policy to this group.
-        var writes = units.MapGroup("");
+        // Writes: administrators of the unit's network (checked per unit in the handlers).
+        var writes = units.MapGroup("").RequireAuthorization(Policies.NetworkAdmin).WithRoles(Role.NetworkAdmin);
         writes.MapPost("/", CreateUnit).WithName(nameof(CreateUnit))
             .WithDescription("Creates a unit in a network, run by a provider, optionally within a provider collaborative. Its code is unique nationally.").WithSummary("Create a unit");
         writes.MapPut("/{unitId:guid}", UpdateUnit).WithName(nameof(UpdateUnit))
@@ -53,17 +57,22 @@ public static class UnitsApi
             ? TypedResults.Ok(ToResponse(unit))
             : OrganisationsApi.NotFound("unit", unitId);
 
-    public static async Task<Results<Created<UnitResponse>, ConflictProblem, ValidationProblem>> CreateUnit(
-        CreateUnitRequest request, SeQuInDbContext db, TimeProvider clock, CancellationToken ct)
+    public static async Task<Results<Created<UnitResponse>, ConflictProblem, ForbiddenProblem, ValidationProblem>> CreateUnit(
+        CreateUnitRequest request, ClaimsPrincipal user, SeQuInDbContext db, AuditTrail audit, TimeProvider clock, CancellationToken ct)
     {
         if (await ReferencesProblemAsync(db, request.ProviderId, request.NetworkId, request.CollaborativeId, ct) is { } invalid)
         {
             return invalid;
         }
+        if (!Caller.From(user).AdministersNetwork(request.NetworkId))
+        {
+            return NotYourUnit();
+        }
         if (await db.Units.AnyAsync(u => u.Code == request.Code, ct))
         {
             return OrganisationsApi.CodeTaken("unit", request.Code);
         }
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var now = clock.Now();
         var unit = new Unit
         {
@@ -78,11 +87,16 @@ public static class UnitsApi
         };
         db.Units.Add(unit);
         await db.SaveChangesAsync(ct);
-        return TypedResults.Created($"/api/v1/units/{unit.Id}", ToResponse(await Units(db).SingleAsync(u => u.Id == unit.Id, ct)));
+        var created = ToResponse(await Units(db).SingleAsync(u => u.Id == unit.Id, ct));
+        audit.Record("unit.created", "unit", unit.Id, unit.NetworkId, created);
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+        return TypedResults.Created($"/api/v1/units/{unit.Id}", created);
     }
 
-    public static async Task<Results<Ok<UnitResponse>, NotFoundProblem, ValidationProblem>> UpdateUnit(
-        Guid unitId, UpdateUnitRequest request, SeQuInDbContext db, TimeProvider clock, CancellationToken ct)
+    public static async Task<Results<Ok<UnitResponse>, NotFoundProblem, ForbiddenProblem, ValidationProblem>> UpdateUnit(
+        Guid unitId, UpdateUnitRequest request, ClaimsPrincipal user, SeQuInDbContext db, AuditTrail audit, TimeProvider clock,
+        CancellationToken ct)
     {
         if (await db.Units.SingleOrDefaultAsync(u => u.Id == unitId, ct) is not { } unit)
         {
@@ -92,6 +106,13 @@ public static class UnitsApi
         {
             return invalid;
         }
+        var caller = Caller.From(user);
+        if (!caller.AdministersNetwork(unit.NetworkId) || !caller.AdministersNetwork(request.NetworkId))
+        {
+            return NotYourUnit();
+        }
+        var before = ToResponse(await Units(db).SingleAsync(u => u.Id == unitId, ct));
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
         unit.Name = request.Name;
         unit.SecurityLevel = request.SecurityLevel;
         unit.ProviderId = request.ProviderId;
@@ -100,25 +121,41 @@ public static class UnitsApi
         unit.Active = request.Active;
         unit.UpdatedAt = clock.Now();
         await db.SaveChangesAsync(ct);
-        return TypedResults.Ok(ToResponse(await Units(db).SingleAsync(u => u.Id == unit.Id, ct)));
+        var after = ToResponse(await Units(db).SingleAsync(u => u.Id == unit.Id, ct));
+        audit.Record("unit.updated", "unit", unit.Id, unit.NetworkId, AuditChanges.Between(before, after));
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+        return TypedResults.Ok(after);
     }
 
-    public static Task<Results<Ok<UnitResponse>, NotFoundProblem>> DeactivateUnit(
-        Guid unitId, SeQuInDbContext db, TimeProvider clock, CancellationToken ct) => SetActiveAsync(unitId, false, db, clock, ct);
+    public static Task<Results<Ok<UnitResponse>, NotFoundProblem, ForbiddenProblem>> DeactivateUnit(
+        Guid unitId, ClaimsPrincipal user, SeQuInDbContext db, AuditTrail audit, TimeProvider clock, CancellationToken ct) =>
+        SetActiveAsync(unitId, false, user, db, audit, clock, ct);
 
-    public static Task<Results<Ok<UnitResponse>, NotFoundProblem>> ReactivateUnit(
-        Guid unitId, SeQuInDbContext db, TimeProvider clock, CancellationToken ct) => SetActiveAsync(unitId, true, db, clock, ct);
+    public static Task<Results<Ok<UnitResponse>, NotFoundProblem, ForbiddenProblem>> ReactivateUnit(
+        Guid unitId, ClaimsPrincipal user, SeQuInDbContext db, AuditTrail audit, TimeProvider clock, CancellationToken ct) =>
+        SetActiveAsync(unitId, true, user, db, audit, clock, ct);
 
-    private static async Task<Results<Ok<UnitResponse>, NotFoundProblem>> SetActiveAsync(
-        Guid unitId, bool active, SeQuInDbContext db, TimeProvider clock, CancellationToken ct)
+    private static async Task<Results<Ok<UnitResponse>, NotFoundProblem, ForbiddenProblem>> SetActiveAsync(
+        Guid unitId, bool active, ClaimsPrincipal user, SeQuInDbContext db, AuditTrail audit, TimeProvider clock, CancellationToken ct)
     {
-        var now = clock.Now();
-        var changed = await db.Units.Where(u => u.Id == unitId)
-            .ExecuteUpdateAsync(s => s.SetProperty(u => u.Active, active).SetProperty(u => u.UpdatedAt, now), ct);
-        return changed == 0
-            ? OrganisationsApi.NotFound("unit", unitId)
-            : TypedResults.Ok(ToResponse(await Units(db).SingleAsync(u => u.Id == unitId, ct)));
+        if (await db.Units.SingleOrDefaultAsync(u => u.Id == unitId, ct) is not { } unit)
+        {
+            return OrganisationsApi.NotFound("unit", unitId);
+        }
+        if (!Caller.From(user).AdministersNetwork(unit.NetworkId))
+        {
+            return NotYourUnit();
+        }
+        unit.Active = active;
+        unit.UpdatedAt = clock.Now();
+        audit.Record(active ? "unit.reactivated" : "unit.deactivated", "unit", unit.Id, unit.NetworkId, new { active });
+        await db.SaveChangesAsync(ct);
+        return TypedResults.Ok(ToResponse(await Units(db).SingleAsync(u => u.Id == unitId, ct)));
     }
+
+    private static ForbiddenProblem NotYourUnit() =>
+        ApiProblems.Forbidden("Only an administrator of the unit's network (or a national administrator) may create or change it.");
 
     /// <summary>A unit must point at bodies that exist; the answer names the field, as a validation error does.</summary>
     private static async Task<ValidationProblem?> ReferencesProblemAsync(SeQuInDbContext db, Guid providerId, Guid networkId,

@@ -105,7 +105,7 @@ public sealed class FrameworkVersionLifecycleTests(SeQuInApiFixture fixture) : A
     public async Task Activating_a_draft_retires_the_version_that_was_active()
     {
         await using var app = await Fixture.CreateIsolatedAppAsync();
-        using var client = app.CreateClient();
+        using var client = app.CreateClient(Fixture.NationalAdminToken);
         await client.PostAsJsonAsync("/api/v1/frameworks", FrameworkDocuments.Shipped("2022.1"), JsonOptions);
 
         var activated = await ReadAsync<FrameworkVersionSummary>(await client.PostAsync("/api/v1/frameworks/2022.1/activate", null));

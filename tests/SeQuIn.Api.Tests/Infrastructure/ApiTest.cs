@@ -13,7 +13,11 @@ public abstract class ApiTest(SeQuInApiFixture fixture)
 {
     protected SeQuInApiFixture Fixture { get; } = fixture;
 
-    protected HttpClient Client { get; } = fixture.App.CreateClient();
+    /// <summary>A client signed in as a national network-admin: allowed everything, so tests about behaviour are not about access.</summary>
+    protected HttpClient Client { get; } = fixture.App.CreateClient(fixture.NationalAdminToken);
+
+    /// <summary>A client without credentials.</summary>
+    protected HttpClient Anonymous { get; } = fixture.App.CreateClient();
 
     protected static readonly JsonSerializerOptions JsonOptions = Json.Options;
 

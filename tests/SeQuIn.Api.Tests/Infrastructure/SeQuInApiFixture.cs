@@ -4,6 +4,10 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+using SeQuIn.Api.Access;
+using SeQuIn.Api.Audit;
 using SeQuIn.Api.Data;
 using SeQuIn.Api.Framework;
 
@@ -24,6 +28,9 @@ public sealed class SeQuInApiFixture : IAsyncLifetime
 
     public SeQuInApp App { get; private set; } = null!;
 
+    /// <summary>A national network-admin key, present in every database the fixture hands out.</summary>
+    public string NationalAdminToken { get; private set; } = "";
+
     public TestPostgres Postgres => _postgres ?? throw new InvalidOperationException("The fixture has not started.");
 
     public async Task InitializeAsync()
@@ -31,20 +38,20 @@ public sealed class SeQuInApiFixture : IAsyncLifetime
         _postgres = await TestPostgres.StartAsync();
         await _postgres.DropDatabaseAsync(Template);
         await _postgres.CreateDatabaseAsync(Template);
-        await MigrateAsync(_postgres.ConnectionString(Template));
+        NationalAdminToken = await MigrateAsync(_postgres.ConnectionString(Template));
         NpgsqlConnection.ClearAllPools();
         App = await CreateAppOnCopyAsync("sequin_shared");
     }
 
     /// <summary>A host of its own on a fresh copy of the migrated template, for tests that change global state.</summary>
-    public Task<SeQuInApp> CreateIsolatedAppAsync() =>
-        CreateAppOnCopyAsync($"sequin_isolated_{Interlocked.Increment(ref _isolated)}");
+    public Task<SeQuInApp> CreateIsolatedAppAsync(IReadOnlyDictionary<string, string?>? settings = null) =>
+        CreateAppOnCopyAsync($"sequin_isolated_{Interlocked.Increment(ref _isolated)}", settings);
 
-    private async Task<SeQuInApp> CreateAppOnCopyAsync(string database)
+    private async Task<SeQuInApp> CreateAppOnCopyAsync(string database, IReadOnlyDictionary<string, string?>? settings = null)
     {
         await Postgres.DropDatabaseAsync(database);
         await Postgres.CreateDatabaseAsync(database, Template);
-        var app = new SeQuInApp(Postgres.ConnectionString(database));
+        var app = new SeQuInApp(Postgres.ConnectionString(database), settings);
         lock (_apps)
         {
             _apps.Add(app);
@@ -52,7 +59,7 @@ public sealed class SeQuInApiFixture : IAsyncLifetime
         return app;
     }
 
-    private static async Task MigrateAsync(string connectionString)
+    private static async Task<string> MigrateAsync(string connectionString)
     {
         var options = new DbContextOptionsBuilder<SeQuInDbContext>();
         SeQuInDbContext.Configure(options, connectionString);
@@ -60,6 +67,9 @@ public sealed class SeQuInApiFixture : IAsyncLifetime
         var migrator = new DatabaseMigrator(db, new FrameworkDocumentValidator(), TimeProvider.System,
             NullLogger<DatabaseMigrator>.Instance);
         await migrator.MigrateAsync(loadDemo: false);
+        var commands = new AccessCommands(db, new AuditTrail(db, TimeProvider.System, new HttpContextAccessor()), TimeProvider.System);
+        return await commands.BootstrapAdminAsync("test national administrator", force: false, CancellationToken.None)
+            ?? throw new InvalidOperationException("The template already had an administrator key.");
     }
 
     public async Task DisposeAsync()
@@ -77,9 +87,12 @@ public sealed class SeQuInApiFixture : IAsyncLifetime
 }
 
 /// <summary>The service under test, over a database of its own choosing.</summary>
-public sealed class SeQuInApp(string connectionString) : WebApplicationFactory<Program>
+public sealed class SeQuInApp(string connectionString, IReadOnlyDictionary<string, string?>? settings = null) : WebApplicationFactory<Program>
 {
     public string ConnectionString { get; } = connectionString;
+
+    /// <summary>Everything the service logged.</summary>
+    public LogCapture Logs { get; } = new();
 
     protected override void ConfigureWebHost(IWebHostBuilder builder)
     {
@@ -87,6 +100,27 @@ public sealed class SeQuInApp(string connectionString) : WebApplicationFactory<P
         builder.UseSetting("ConnectionStrings:SeQuIn", ConnectionString);
         builder.UseSetting("SeQuIn:MigrateOnStartup", "false");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
+        builder.UseSetting("SeQuIn:Oidc:Issuers:0:Issuer", TestIdentityProvider.Issuer);
+        builder.UseSetting("SeQuIn:Oidc:Issuers:0:Audience", TestIdentityProvider.Audience);
+        builder.UseSetting("SeQuIn:Oidc:Issuers:0:SigningKeysJwks", TestIdentityProvider.Jwks);
+        builder.UseSetting("SeQuIn:RateLimits:PerCallerPerMinute", "1000000");
+        builder.UseSetting("SeQuIn:RateLimits:AnonymousPerMinute", "1000000");
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            builder.UseSetting(key, value);
+        }
+        builder.ConfigureLogging(logging => logging.AddProvider(Logs));
+    }
+
+    /// <summary>A client that sends this bearer token (an API key or a JWT) with every request.</summary>
+    public HttpClient CreateClient(string? bearer)
+    {
+        var client = CreateClient();
+        if (bearer is not null)
+        {
+            client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", bearer);
+        }
+        return client;
     }
 
     public SeQuInDbContext CreateDbContext()

@@ -1,0 +1,85 @@
+using System.Security.Claims;
+using FluentValidation;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using SeQuIn.Api.Access;
+using SeQuIn.Api.Common;
+using SeQuIn.Api.Data;
+
+namespace SeQuIn.Api.Audit;
+
+/// <summary>One change in the audit trail.</summary>
+/// <param name="Actor">"key:&lt;key id&gt;" for an API key, "token:&lt;issuer&gt;|&lt;subject&gt;" for a signed-in person, "system" for the service itself.</param>
+/// <param name="Changes">The change as a JSON object.</param>
+public sealed record AuditEventResponse(long Id, DateTimeOffset OccurredAt, string Actor, string Action, string EntityType, string EntityId,
+    Guid? NetworkId, string? Reason, System.Text.Json.JsonElement Changes, string? TraceId);
+
+/// <param name="entityType">Only changes to this kind of record, e.g. unit, api-key, framework-version.</param>
+/// <param name="entityId">Only changes to this record.</param>
+/// <param name="actor">Only changes by this actor.</param>
+/// <param name="action">Only this action, e.g. unit.updated.</param>
+/// <param name="from">Only changes at or after this time.</param>
+/// <param name="to">Only changes before this time.</param>
+/// <param name="limit">Page size, 1 to 1000 (default 100).</param>
+/// <param name="cursor">The nextCursor of the previous page.</param>
+public sealed record AuditListQuery(string? entityType, string? entityId, string? actor, string? action,
+    DateTimeOffset? from, DateTimeOffset? to, int? limit, string? cursor) : IPagedQuery
+{
+    int? IPagedQuery.Limit => limit;
+    string? IPagedQuery.Cursor => cursor;
+}
+
+public sealed class AuditListQueryValidator : AbstractValidator<AuditListQuery>
+{
+    public AuditListQueryValidator()
+    {
+        this.AddPagingRules();
+        RuleFor(q => q.cursor).Must(c => !Paging.TryDecode(c, out var key) || key is null || long.TryParse(key, out _))
+            .WithMessage("'cursor' is not a cursor this service issued.");
+        RuleFor(q => q.to).GreaterThan(q => q.from).When(q => q.from is not null && q.to is not null);
+    }
+}
+
+public static class AuditApi
+{
+    public static IEndpointRouteBuilder MapAuditApi(this IEndpointRouteBuilder routes)
+    {
+        routes.MapGroup("/api/v1/audit-events").WithTags("Audit").WithValidation()
+            .RequireAuthorization(Policies.NetworkAdmin).WithRoles(Role.NetworkAdmin)
+            .MapGet("/", ListAuditEvents).WithName(nameof(ListAuditEvents))
+            .WithSummary("Read the audit trail: who changed what, when and why")
+            .WithDescription("Every change, oldest first, filtered and paged. A network administrator sees its networks' changes and those that belong to every network (the framework); a national administrator sees all.");
+        return routes;
+    }
+
+    public static async Task<Ok<Page<AuditEventResponse>>> ListAuditEvents(
+        [AsParameters] AuditListQuery query, ClaimsPrincipal user, SeQuInDbContext db, CancellationToken ct)
+    {
+        var caller = Caller.From(user);
+        var events = db.AuditEvents.AsNoTracking();
+        if (!caller.IsNationalAdmin)
+        {
+            var networks = caller.Grants.Where(g => g.Role == Role.NetworkAdmin && g.NetworkId is not null).Select(g => g.NetworkId!.Value).ToList();
+            events = events.Where(e => e.NetworkId == null || networks.Contains(e.NetworkId.Value));
+        }
+        Paging.TryDecode(query.cursor, out var after);
+        var afterId = after is null ? 0 : long.Parse(after, System.Globalization.CultureInfo.InvariantCulture);
+        var limit = Paging.LimitOrDefault(query.limit);
+        var rows = await events
+            .WhereIf(query.entityType is not null, e => e.EntityType == query.entityType)
+            .WhereIf(query.entityId is not null, e => e.EntityId == query.entityId)
+            .WhereIf(query.actor is not null, e => e.Actor == query.actor)
+            .WhereIf(query.action is not null, e => e.Action == query.action)
+            .WhereIf(query.from is not null, e => e.OccurredAt >= query.from)
+            .WhereIf(query.to is not null, e => e.OccurredAt < query.to)
+            .Where(e => e.Id > afterId)
+            .OrderBy(e => e.Id)
+            .Take(limit + 1)
+            .ToListAsync(ct);
+        var page = Paging.ToPage(rows, limit, e => e.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
+        return TypedResults.Ok(new Page<AuditEventResponse>(
+            page.Items.Select(e => new AuditEventResponse(e.Id, e.OccurredAt, e.Actor, e.Action, e.EntityType, e.EntityId, e.NetworkId,
+                e.Reason, System.Text.Json.JsonDocument.Parse(e.Changes).RootElement.Clone(), e.TraceId)).ToList(),
+            page.NextCursor, limit));
+    }
+}
