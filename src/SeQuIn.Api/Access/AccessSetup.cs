@@ -50,6 +50,7 @@ public static class AccessSetup
             authentication.AddJwtBearer(JwtSchemePrefix + i, options => ConfigureJwt(options, issuer));
         }
 
+        services.AddSingleton<IAuthorizationMiddlewareResultHandler, ProblemAuthorizationResultHandler>();
         services.AddAuthorizationBuilder()
             // Deny by default: an endpoint that says nothing about access needs a signed-in caller with a role.
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAssertion(c => Caller.From(c.User).Grants.Count > 0).Build())

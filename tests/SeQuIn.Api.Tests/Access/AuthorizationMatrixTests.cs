@@ -1,0 +1,177 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using SeQuIn.Api.Access;
+using SeQuIn.Api.Common;
+using SeQuIn.Api.Framework;
+using SeQuIn.Api.Organisations;
+using SeQuIn.Api.Tests.Framework;
+using SeQuIn.Api.Tests.Infrastructure;
+
+namespace SeQuIn.Api.Tests.Access;
+
+/// <summary>
+/// Every mapped endpoint against every persona. An endpoint without a row fails the test, so every new endpoint
+/// must say here who may call it. Expectations, one letter per persona in <see cref="AccessWorld.Personas"/> order:
+/// A allowed (anything but 401, 403 or 404), F 403, H 404 (the caller may not know it exists), U 401.
+/// </summary>
+[Collection(ApiCollection.Name)]
+public sealed class AuthorizationMatrixTests(SeQuInApiFixture fixture) : IAsyncLifetime
+{
+    //                                      national  admin-a  admin-b  member-a  member-b  lead-a  analyst-a  analyst-other  anonymous  expired  revoked
+    private const string Open /*         */ = "A A A A A A A A A U U";
+    private const string SignedIn /*     */ = "A A A A A A A A U U U";
+    private const string AnyAdmin /*     */ = "A A A F F F F F U U U";
+    private const string AdminOfA /*     */ = "A A F F F F F F U U U";
+    private const string NationalOnly /* */ = "A F F F F F F F U U U";
+    private const string AdminOfAOnly /* */ = "A A H F F F F F U U U";
+    private const string DraftsHidden /* */ = "A A A H H H H H H U U";
+
+    private AccessWorld _world = null!;
+    private SeQuInApp _app = null!;
+
+    public async Task InitializeAsync()
+    {
+        _app = await fixture.CreateIsolatedAppAsync();
+        _world = await AccessWorld.CreateAsync(_app, fixture.NationalAdminToken);
+    }
+
+    public async Task DisposeAsync() => await _app.DisposeAsync();
+
+    private IEnumerable<(string Endpoint, string Expect, Func<Task<HttpRequestMessage>> Request)> Rows()
+    {
+        var w = _world;
+        Task<HttpRequestMessage> Get(string url) => Task.FromResult(new HttpRequestMessage(HttpMethod.Get, url));
+        Task<HttpRequestMessage> Send(HttpMethod method, string url, object? body = null) => Task.FromResult(new HttpRequestMessage(method, url)
+        {
+            Content = body is null ? null : JsonContent.Create(body, body.GetType(), options: Json.Options),
+        });
+        async Task<string> Draft()
+        {
+            var identifier = FrameworkDocuments.UniqueIdentifier();
+            await w.PostAsync<FrameworkVersionDetail>("/api/v1/frameworks", FrameworkDocuments.Small(identifier));
+            return identifier;
+        }
+        async Task<Guid> KeyOfA() => (await w.CreateKeyAsync(Role.Analyst, new ScopeInput(ScopeKind.Network, w.NetworkA.Id))).Key.Id;
+        async Task<Guid> MembershipOfA() => (await w.PostAsync<MembershipResponse>("/api/v1/memberships", NewMembership())).Id;
+        CreateMembershipRequest NewMembership() => new(TestIdentityProvider.Issuer, Guid.NewGuid().ToString(), "Lead", Role.InvolvementLead,
+            new ScopeInput(ScopeKind.Network, w.NetworkA.Id));
+        var a = w.NetworkA;
+        var unit = w.UnitA;
+
+        yield return ("GET /health/live", Open, () => Get("/health/live"));
+        yield return ("GET /health/ready", Open, () => Get("/health/ready"));
+
+        yield return ("GET /api/v1/frameworks", Open, () => Get("/api/v1/frameworks"));
+        yield return ("GET /api/v1/frameworks/active", Open, () => Get("/api/v1/frameworks/active"));
+        yield return ("GET /api/v1/frameworks/{identifier}", Open, () => Get("/api/v1/frameworks/2021.1"));
+        yield return ("GET /api/v1/frameworks/{identifier}", DraftsHidden, async () => await Get($"/api/v1/frameworks/{await Draft()}"));
+        yield return ("GET /api/v1/frameworks/{identifier}/scale", Open, () => Get("/api/v1/frameworks/active/scale"));
+        yield return ("GET /api/v1/frameworks/{identifier}/scale", DraftsHidden, async () => await Get($"/api/v1/frameworks/{await Draft()}/scale"));
+        yield return ("GET /api/v1/frameworks/{identifier}/areas/{areaCode}", Open, () => Get("/api/v1/frameworks/2021.1/areas/INV"));
+        yield return ("GET /api/v1/frameworks/{identifier}/standards/{standardCode}", Open, () => Get("/api/v1/frameworks/2021.1/standards/INV-01"));
+        yield return ("GET /api/v1/frameworks/{identifier}/diff", DraftsHidden, async () => await Get($"/api/v1/frameworks/{await Draft()}/diff"));
+        yield return ("POST /api/v1/frameworks", AnyAdmin, () => Send(HttpMethod.Post, "/api/v1/frameworks", FrameworkDocuments.Small(FrameworkDocuments.UniqueIdentifier())));
+        yield return ("PUT /api/v1/frameworks/{identifier}", AnyAdmin, async () =>
+        {
+            var identifier = await Draft();
+            return await Send(HttpMethod.Put, $"/api/v1/frameworks/{identifier}", FrameworkDocuments.Small(identifier));
+        });
+        yield return ("DELETE /api/v1/frameworks/{identifier}", AnyAdmin, async () => await Send(HttpMethod.Delete, $"/api/v1/frameworks/{await Draft()}"));
+        yield return ("POST /api/v1/frameworks/{identifier}/activate", AnyAdmin, async () => await Send(HttpMethod.Post, $"/api/v1/frameworks/{await Draft()}/activate"));
+
+        yield return ("GET /api/v1/networks", SignedIn, () => Get("/api/v1/networks"));
+        yield return ("GET /api/v1/networks/{networkId}", SignedIn, () => Get($"/api/v1/networks/{a.Id}"));
+        yield return ("POST /api/v1/networks", NationalOnly, () => Send(HttpMethod.Post, "/api/v1/networks", new CreateNetworkRequest(AccessWorld.Code("N"), "New")));
+        yield return ("PUT /api/v1/networks/{networkId}", AdminOfA, () => Send(HttpMethod.Put, $"/api/v1/networks/{a.Id}", new UpdateNetworkRequest("Network A", true)));
+
+        yield return ("GET /api/v1/collaboratives", SignedIn, () => Get("/api/v1/collaboratives"));
+        yield return ("GET /api/v1/collaboratives/{collaborativeId}", SignedIn, () => Get($"/api/v1/collaboratives/{w.CollaborativeA.Id}"));
+        yield return ("POST /api/v1/collaboratives", AnyAdmin, () => Send(HttpMethod.Post, "/api/v1/collaboratives", new CreateCollaborativeRequest(AccessWorld.Code("C"), "New")));
+        yield return ("PUT /api/v1/collaboratives/{collaborativeId}", AnyAdmin, () =>
+            Send(HttpMethod.Put, $"/api/v1/collaboratives/{w.CollaborativeA.Id}", new UpdateCollaborativeRequest("Collaborative A", true)));
+
+        yield return ("GET /api/v1/providers", SignedIn, () => Get("/api/v1/providers"));
+        yield return ("GET /api/v1/providers/{providerId}", SignedIn, () => Get($"/api/v1/providers/{w.Provider.Id}"));
+        yield return ("POST /api/v1/providers", AnyAdmin, () => Send(HttpMethod.Post, "/api/v1/providers", new CreateProviderRequest(AccessWorld.Code("P"), "New", ProviderSector.Independent)));
+        yield return ("PUT /api/v1/providers/{providerId}", AnyAdmin, () =>
+            Send(HttpMethod.Put, $"/api/v1/providers/{w.Provider.Id}", new UpdateProviderRequest("Provider", ProviderSector.Nhs, true)));
+
+        yield return ("GET /api/v1/units", SignedIn, () => Get("/api/v1/units"));
+        yield return ("GET /api/v1/units/{unitId}", SignedIn, () => Get($"/api/v1/units/{unit.Id}"));
+        yield return ("POST /api/v1/units", AdminOfA, () => Send(HttpMethod.Post, "/api/v1/units",
+            new CreateUnitRequest(AccessWorld.Code("U"), "New", SecurityLevel.Low, w.Provider.Id, a.Id)));
+        yield return ("PUT /api/v1/units/{unitId}", AdminOfA, () => Send(HttpMethod.Put, $"/api/v1/units/{unit.Id}",
+            new UpdateUnitRequest("Unit A", SecurityLevel.Low, w.Provider.Id, a.Id, true, w.CollaborativeA.Id)));
+        yield return ("POST /api/v1/units/{unitId}/deactivate", AdminOfA, () => Send(HttpMethod.Post, $"/api/v1/units/{unit.Id}/deactivate"));
+        yield return ("POST /api/v1/units/{unitId}/reactivate", AdminOfA, () => Send(HttpMethod.Post, $"/api/v1/units/{unit.Id}/reactivate"));
+
+        yield return ("GET /api/v1/keys", AnyAdmin, () => Get("/api/v1/keys"));
+        yield return ("GET /api/v1/keys/{keyId}", AdminOfAOnly, async () => await Get($"/api/v1/keys/{await KeyOfA()}"));
+        yield return ("POST /api/v1/keys", AdminOfA, () => Send(HttpMethod.Post, "/api/v1/keys",
+            new CreateApiKeyRequest("New", Role.Analyst, new ScopeInput(ScopeKind.Network, a.Id))));
+        yield return ("POST /api/v1/keys/{keyId}/revoke", AdminOfAOnly, async () => await Send(HttpMethod.Post, $"/api/v1/keys/{await KeyOfA()}/revoke", new RevokeRequest("Matrix")));
+        yield return ("POST /api/v1/keys/{keyId}/rotate", AdminOfAOnly, async () => await Send(HttpMethod.Post, $"/api/v1/keys/{await KeyOfA()}/rotate", new RotateApiKeyRequest()));
+
+        yield return ("GET /api/v1/memberships", AnyAdmin, () => Get("/api/v1/memberships"));
+        yield return ("GET /api/v1/memberships/{membershipId}", AdminOfAOnly, async () => await Get($"/api/v1/memberships/{await MembershipOfA()}"));
+        yield return ("POST /api/v1/memberships", AdminOfA, () => Send(HttpMethod.Post, "/api/v1/memberships", NewMembership()));
+        yield return ("POST /api/v1/memberships/{membershipId}/revoke", AdminOfAOnly, async () =>
+            await Send(HttpMethod.Post, $"/api/v1/memberships/{await MembershipOfA()}/revoke", new RevokeRequest("Matrix")));
+
+        yield return ("GET /api/v1/audit-events", AnyAdmin, () => Get("/api/v1/audit-events"));
+    }
+
+    [Fact]
+    public void Every_mapped_endpoint_has_a_row_in_the_matrix()
+    {
+        var mapped = _app.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .SelectMany(e => (e.Metadata.GetMetadata<Microsoft.AspNetCore.Routing.HttpMethodMetadata>()?.HttpMethods ?? [])
+                .Select(m => $"{m} {Normalise(e.RoutePattern.RawText!)}"))
+            .ToHashSet();
+        var covered = Rows().Select(r => r.Endpoint).ToHashSet();
+
+        Assert.True(mapped.Count > 40, $"Only {mapped.Count} endpoints were found.");
+        Assert.Empty(mapped.Except(covered));
+        Assert.Empty(covered.Except(mapped));
+    }
+
+    [Fact]
+    public async Task Every_persona_gets_the_expected_answer_from_every_endpoint()
+    {
+        var failures = new List<string>();
+        foreach (var (endpoint, expect, request) in Rows())
+        {
+            var expected = expect.Split(' ');
+            for (var i = 0; i < AccessWorld.Personas.Length; i++)
+            {
+                var persona = AccessWorld.Personas[i];
+                using var message = await request();
+                var response = await _world.ClientFor(persona).SendAsync(message);
+                var status = (int)response.StatusCode;
+                var ok = expected[i] switch
+                {
+                    "A" => status is not (401 or 403 or 404) && status < 500,
+                    "F" => status == 403,
+                    "H" => status == 404,
+                    "U" => status == 401 && response.Headers.WwwAuthenticate.Count > 0,
+                    _ => throw new InvalidOperationException(expect),
+                };
+                if (!ok)
+                {
+                    failures.Add($"{endpoint} as {persona}: expected {expected[i]}, got {status} {await response.Content.ReadAsStringAsync()}");
+                }
+                if (status >= 400)
+                {
+                    Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+                }
+            }
+        }
+        Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures));
+    }
+
+    private static string Normalise(string pattern) =>
+        Regex.Replace(pattern, ":[^}]+}", "}").TrimEnd('/') is { Length: > 0 } trimmed ? trimmed : "/";
+}
