@@ -22,7 +22,7 @@ public sealed class AccessCommands(SeQuInDbContext db, AuditTrail audit, TimePro
         var (key, token) = AccessApi.NewKey(name, new Grant(Role.NetworkAdmin, ScopeKind.National, null, null, []), "system:bootstrap",
             now, now + TimeSpan.FromDays(365));
         db.ApiKeys.Add(key);
-        audit.Record("key.created", "api-key", key.Id, null, AccessApi.Describe(key));
+        audit.ActingAs("system:bootstrap").Record("key.created", "api-key", key.Id, null, AccessApi.Describe(key));
         await db.SaveChangesAsync(ct);
         return token;
     }
@@ -37,6 +37,7 @@ public sealed class AccessCommands(SeQuInDbContext db, AuditTrail audit, TimePro
         var unit = await db.Units.SingleAsync(u => u.Code == unitCode, ct);
         var now = clock.Now();
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        audit.ActingAs("system:demo");
         foreach (var old in await db.ApiKeys.Where(k => k.Name.StartsWith(DemoKeyPrefix) && k.RevokedAt == null).ToListAsync(ct))
         {
             old.RevokedAt = now;

@@ -34,11 +34,20 @@ public sealed class AuditEvent
 /// </summary>
 public sealed class AuditTrail(SeQuInDbContext db, TimeProvider clock, IHttpContextAccessor http)
 {
+    private string? _commandActor;
+
+    /// <summary>Names the actor of changes made outside a request, e.g. "system:bootstrap".</summary>
+    public AuditTrail ActingAs(string actor)
+    {
+        _commandActor = actor;
+        return this;
+    }
+
     public void Record(string action, string entityType, object entityId, Guid? networkId, object changes, string? reason = null) =>
         db.AuditEvents.Add(new AuditEvent
         {
             OccurredAt = clock.Now(),
-            Actor = http.HttpContext is { } context ? Caller.From(context.User).Actor : "system",
+            Actor = _commandActor ?? (http.HttpContext is { } context ? Caller.From(context.User).Actor : "system"),
             Action = action,
             EntityType = entityType,
             EntityId = entityId.ToString()!,
