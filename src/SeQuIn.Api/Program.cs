@@ -2,6 +2,7 @@ using System.Text.Json;
 using FluentValidation;
 using Microsoft.AspNetCore.Http.Json;
 using SeQuIn.Api.Access;
+using SeQuIn.Api.Assessments;
 using SeQuIn.Api.Audit;
 using SeQuIn.Api.Common;
 using SeQuIn.Api.Data;
@@ -55,6 +56,9 @@ app.MapHealthApi();
 app.MapFrameworkApi();
 app.MapOrganisationsApi();
 app.MapUnitsApi();
+app.MapAssessmentsApi();
+app.MapAssessmentImportApi();
+app.MapEvidenceLibraryApi();
 app.MapAccessApi();
 app.MapAuditApi();
 

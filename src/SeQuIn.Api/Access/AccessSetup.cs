@@ -30,6 +30,10 @@ public static class Policies
     public const string SignedIn = "signed-in";
     public const string NetworkAdmin = "network-admin";
     public const string NationalAdmin = "national-admin";
+    public const string InvolvementLead = "involvement-lead";
+    public const string UnitMember = "unit-member";
+    /// <summary>Those who take part in making or reviewing assessments: unit members, leads and administrators.</summary>
+    public const string Reviewer = "reviewer";
 }
 
 public static class AccessSetup
@@ -56,7 +60,11 @@ public static class AccessSetup
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAssertion(c => Caller.From(c.User).Grants.Count > 0).Build())
             .AddPolicy(Policies.SignedIn, policy => policy.RequireAssertion(c => Caller.From(c.User).Grants.Count > 0))
             .AddPolicy(Policies.NetworkAdmin, policy => policy.RequireAssertion(c => Caller.From(c.User).Has(Role.NetworkAdmin)))
-            .AddPolicy(Policies.NationalAdmin, policy => policy.RequireAssertion(c => Caller.From(c.User).IsNationalAdmin));
+            .AddPolicy(Policies.NationalAdmin, policy => policy.RequireAssertion(c => Caller.From(c.User).IsNationalAdmin))
+            .AddPolicy(Policies.InvolvementLead, policy => policy.RequireAssertion(c => Caller.From(c.User).Has(Role.InvolvementLead)))
+            .AddPolicy(Policies.UnitMember, policy => policy.RequireAssertion(c => Caller.From(c.User).Has(Role.UnitMember)))
+            .AddPolicy(Policies.Reviewer, policy => policy.RequireAssertion(c =>
+                Caller.From(c.User) is var caller && (caller.Has(Role.UnitMember) || caller.Has(Role.InvolvementLead) || caller.Has(Role.NetworkAdmin))));
         return services;
     }
 

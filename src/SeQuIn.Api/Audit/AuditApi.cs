@@ -62,6 +62,12 @@ public static class AuditApi
             var networks = caller.Grants.Where(g => g.Role == Role.NetworkAdmin && g.NetworkId is not null).Select(g => g.NetworkId!.Value).ToList();
             events = events.Where(e => e.NetworkId == null || networks.Contains(e.NetworkId.Value));
         }
+        return TypedResults.Ok(await PageAsync(events, query, ct));
+    }
+
+    /// <summary>Filters and pages audit events oldest first; the cursor is the last id read.</summary>
+    public static async Task<Page<AuditEventResponse>> PageAsync(IQueryable<AuditEvent> events, AuditListQuery query, CancellationToken ct)
+    {
         Paging.TryDecode(query.cursor, out var after);
         var afterId = after is null ? 0 : long.Parse(after, System.Globalization.CultureInfo.InvariantCulture);
         var limit = Paging.LimitOrDefault(query.limit);
@@ -77,9 +83,9 @@ public static class AuditApi
             .Take(limit + 1)
             .ToListAsync(ct);
         var page = Paging.ToPage(rows, limit, e => e.Id.ToString(System.Globalization.CultureInfo.InvariantCulture));
-        return TypedResults.Ok(new Page<AuditEventResponse>(
+        return new Page<AuditEventResponse>(
             page.Items.Select(e => new AuditEventResponse(e.Id, e.OccurredAt, e.Actor, e.Action, e.EntityType, e.EntityId, e.NetworkId,
                 e.Reason, System.Text.Json.JsonDocument.Parse(e.Changes).RootElement.Clone(), e.TraceId)).ToList(),
-            page.NextCursor, limit));
+            page.NextCursor, limit);
     }
 }

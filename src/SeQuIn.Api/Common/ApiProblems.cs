@@ -11,7 +11,24 @@ public static class ApiProblems
 
     public static ForbiddenProblem Forbidden(string detail) => new(Create(StatusCodes.Status403Forbidden, "Forbidden", detail));
 
+    public static PreconditionFailedProblem PreconditionFailed(string detail) =>
+        new(Create(StatusCodes.Status412PreconditionFailed, "Precondition Failed", detail));
+
+    public static PreconditionRequiredProblem PreconditionRequired(string detail) =>
+        new(Create(StatusCodes.Status428PreconditionRequired, "Precondition Required", detail));
+
     public static ConflictProblem Conflict(string detail) => new(Create(StatusCodes.Status409Conflict, "Conflict", detail));
+
+    public static HttpValidationProblemDetails Unprocessable(IDictionary<string, string[]> errors) => new(errors)
+    {
+        Status = StatusCodes.Status422UnprocessableEntity,
+        Title = "The request cannot be accepted.",
+        Type = TypeFor(422),
+        Extensions = { ["traceId"] = Activity.Current?.Id },
+    };
+
+    public static UnprocessableProblem Unprocessable(string field, string message) =>
+        new(Unprocessable(new Dictionary<string, string[]> { [field] = [message] }));
 
     public static ValidationProblem Invalid(string field, string message) =>
         TypedResults.ValidationProblem(new Dictionary<string, string[]> { [field] = [message] });
@@ -37,6 +54,7 @@ public static class ApiProblems
         413 => "https://tools.ietf.org/html/rfc9110#section-15.5.14",
         415 => "https://tools.ietf.org/html/rfc9110#section-15.5.16",
         422 => "https://tools.ietf.org/html/rfc9110#section-15.5.21",
+        428 => "https://tools.ietf.org/html/rfc6585#section-3",
         429 => "https://tools.ietf.org/html/rfc6585#section-4",
         _ => "https://tools.ietf.org/html/rfc9110#section-15.6.1",
     };

@@ -21,6 +21,8 @@ public static class OpenApiSetup
         ("Collaboratives", "Provider collaboratives: the bodies that commission secure care."),
         ("Providers", "NHS trusts and independent providers that run secure units."),
         ("Units", "Secure units. Units are deactivated, never deleted."),
+        ("Assessments", "The monthly rating of one area by one unit, made together by staff and service users: participants, ratings, evidence, submission and review."),
+        ("Evidence", "The network's library of good practice: evidence units chose to share."),
         ("Keys", "API keys for scripts and integrations: created, listed (never their secrets), rotated and revoked by network-admins."),
         ("Memberships", "What subjects of configured identity providers may do. Roles in tokens are never trusted on their own."),
         ("Audit", "The append-only audit trail of every change: who, what, when and why."),
@@ -70,6 +72,7 @@ public static class OpenApiSetup
             options.OperationFilter<ProblemResponsesFilter>();
             options.OperationFilter<ConditionalGetFilter>();
             options.OperationFilter<EnumQueryFilter>();
+            options.OperationFilter<BinaryContentFilter>();
             options.DocumentFilter<TagsFilter>();
         });
         return services;
@@ -117,7 +120,7 @@ public static class OpenApiSetup
                 {
                     concrete.Content = new Dictionary<string, IOpenApiMediaType>
                     {
-                        ["application/problem+json"] = new OpenApiMediaType { Schema = status == "400" ? validation : problem },
+                        ["application/problem+json"] = new OpenApiMediaType { Schema = status is "400" or "422" ? validation : problem },
                     };
                 }
             }
@@ -215,6 +218,28 @@ public static class OpenApiSetup
                 {
                     ["Retry-After"] = new OpenApiHeader { Description = "Seconds to wait before retrying.", Schema = new OpenApiSchema { Type = JsonSchemaType.Integer } },
                 };
+            }
+        }
+    }
+
+    /// <summary>Files travel as raw bytes (format: binary), not as base64 text, in every non-JSON media type.</summary>
+    private sealed class BinaryContentFilter : IOperationFilter
+    {
+        public void Apply(OpenApiOperation operation, OperationFilterContext context)
+        {
+            var contents = (operation.Responses?.Values.Select(r => r.Content) ?? [])
+                .Append(operation.RequestBody?.Content)
+                .OfType<IDictionary<string, IOpenApiMediaType>>();
+            foreach (var content in contents)
+            {
+                foreach (var (mediaType, media) in content.ToList())
+                {
+                    if (!mediaType.Contains("json", StringComparison.Ordinal) && media is OpenApiMediaType concrete
+                        && concrete.Schema is OpenApiSchema { Format: "byte" })
+                    {
+                        concrete.Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = "binary" };
+                    }
+                }
             }
         }
     }

@@ -39,3 +39,39 @@ public sealed class ForbiddenProblem(ProblemDetails problem) : ProblemResult(pro
 {
     public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) => Describe(builder, StatusCodes.Status403Forbidden);
 }
+
+/// <summary>412: the If-Match ETag is not the current one; someone else changed the record first.</summary>
+public sealed class PreconditionFailedProblem(ProblemDetails problem) : ProblemResult(problem), IEndpointMetadataProvider
+{
+    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) => Describe(builder, StatusCodes.Status412PreconditionFailed);
+}
+
+/// <summary>428: a change needs If-Match with the ETag last read.</summary>
+public sealed class PreconditionRequiredProblem(ProblemDetails problem) : ProblemResult(problem), IEndpointMetadataProvider
+{
+    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) => Describe(builder, StatusCodes.Status428PreconditionRequired);
+}
+
+/// <summary>422: well-formed but not acceptable (personal data in free text; an incomplete submission); errors name each field.</summary>
+public sealed class UnprocessableProblem(HttpValidationProblemDetails problem) : ProblemResult(problem), IEndpointMetadataProvider
+{
+    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) =>
+        builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status422UnprocessableEntity, typeof(HttpValidationProblemDetails), ["application/problem+json"]));
+}
+
+/// <summary>
+/// The answers to a change that cannot be made as asked: 403 (not yours to change), 404 (not visible),
+/// 409 (not in a state that allows it), 412 (stale If-Match) or 428 (no If-Match).
+/// </summary>
+public sealed class ChangeProblem(ProblemDetails problem) : ProblemResult(problem), IEndpointMetadataProvider
+{
+    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder)
+    {
+        foreach (var status in new[] { 403, 404, 409, 412, 428 })
+        {
+            Describe(builder, status);
+        }
+    }
+
+    public static ChangeProblem From(ProblemResult problem) => new(problem.Value);
+}

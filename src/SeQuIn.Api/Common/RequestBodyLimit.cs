@@ -12,18 +12,21 @@ public sealed class RequestBodyLimit(RequestDelegate next, IConfiguration config
 
     public Task InvokeAsync(HttpContext context, IProblemDetailsService problems)
     {
+        // An endpoint may allow more (evidence files, bulk imports) with RequestSizeLimit metadata.
+        var maxBytes = context.GetEndpoint()?.Metadata.GetMetadata<Microsoft.AspNetCore.Http.Metadata.IRequestSizeLimitMetadata>()?.MaxRequestBodySize
+                       ?? _maxBytes;
         if (context.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } feature)
         {
-            feature.MaxRequestBodySize = _maxBytes;
+            feature.MaxRequestBodySize = maxBytes;
         }
-        if (context.Request.ContentLength > _maxBytes)
+        if (context.Request.ContentLength > maxBytes)
         {
             context.Response.StatusCode = StatusCodes.Status413PayloadTooLarge;
             return problems.WriteAsync(new ProblemDetailsContext
             {
                 HttpContext = context,
                 ProblemDetails = ApiProblems.Create(413, "Payload Too Large",
-                    $"The request body is larger than the {_maxBytes} bytes this service accepts."),
+                    $"The request body is larger than the {maxBytes} bytes this endpoint accepts."),
             }).AsTask();
         }
         return next(context);

@@ -40,8 +40,13 @@ public static class ValidationFilter
                         invocationContext.HttpContext.RequestAborted);
                     failures.AddRange(result.Errors);
                 }
-                return failures.Count == 0
-                    ? await next(invocationContext)
+                if (failures.Count == 0)
+                {
+                    return await next(invocationContext);
+                }
+                // Text that carries a personal identifier is well-formed but unacceptable: 422, not 400.
+                return failures.Any(f => f.ErrorCode == Assessments.ScreeningRules.ErrorCode)
+                    ? new UnprocessableProblem(ApiProblems.Unprocessable(ToDictionary(failures)))
                     : TypedResults.ValidationProblem(ToDictionary(failures));
             };
         });

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
 using SeQuIn.Api.Access;
+using SeQuIn.Api.Assessments;
 using SeQuIn.Api.Audit;
 using SeQuIn.Api.Framework;
 using SeQuIn.Api.Organisations;
@@ -20,6 +21,13 @@ public sealed class SeQuInDbContext(DbContextOptions<SeQuInDbContext> options) :
     public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
     public DbSet<Membership> Memberships => Set<Membership>();
     public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
+    public DbSet<Assessment> Assessments => Set<Assessment>();
+    public DbSet<Participant> Participants => Set<Participant>();
+    public DbSet<Rating> Ratings => Set<Rating>();
+    public DbSet<Evidence> Evidence => Set<Evidence>();
+    public DbSet<EvidenceFile> EvidenceFiles => Set<EvidenceFile>();
+    public DbSet<Comment> Comments => Set<Comment>();
+    public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(SeQuInDbContext).Assembly);
@@ -33,6 +41,10 @@ public sealed class SeQuInDbContext(DbContextOptions<SeQuInDbContext> options) :
         configurationBuilder.Properties<ProviderSector>().HaveConversion<string>().HaveMaxLength(20);
         configurationBuilder.Properties<Role>().HaveConversion<string>().HaveMaxLength(30);
         configurationBuilder.Properties<ScopeKind>().HaveConversion<string>().HaveMaxLength(20);
+        configurationBuilder.Properties<AssessmentStatus>().HaveConversion<string>().HaveMaxLength(20);
+        configurationBuilder.Properties<ParticipantRole>().HaveConversion<string>().HaveMaxLength(30);
+        configurationBuilder.Properties<EvidenceKind>().HaveConversion<string>().HaveMaxLength(20);
+        configurationBuilder.Properties<CommentKind>().HaveConversion<string>().HaveMaxLength(20);
     }
 
     public static void Configure(DbContextOptionsBuilder options, string connectionString) =>

@@ -4,6 +4,8 @@ using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using SeQuIn.Api.Access;
+using SeQuIn.Api.Assessments;
+using SeQuIn.Api.Tests.Assessments;
 using SeQuIn.Api.Common;
 using SeQuIn.Api.Framework;
 using SeQuIn.Api.Organisations;
@@ -28,6 +30,13 @@ public sealed class AuthorizationMatrixTests(SeQuInApiFixture fixture) : IAsyncL
     private const string NationalOnly /* */ = "A F F F F F F F U U U";
     private const string AdminOfAOnly /* */ = "A A H F F F F F U U U";
     private const string DraftsHidden /* */ = "A A A H H H H H H U U";
+    private const string DraftsOfA /*    */ = "A A H A H A H H U U U";
+    private const string SubmittedOfANetwork = "A A H A H A A H U U U";
+    private const string MemberOfA /*    */ = "F F F A F F F F U U U";
+    private const string EditsOfA /*     */ = "F F F A H F F F U U U";
+    private const string LeadOfA /*      */ = "F F F F F A F F U U U";
+    private const string ReopensOfA /*   */ = "A A H F F F F F U U U";
+    private const string CommentsOnA /*  */ = "A A H A H A F F U U U";
 
     private AccessWorld _world = null!;
     private SeQuInApp _app = null!;
@@ -52,6 +61,13 @@ public sealed class AuthorizationMatrixTests(SeQuInApiFixture fixture) : IAsyncL
         {
             var identifier = FrameworkDocuments.UniqueIdentifier();
             await w.PostAsync<FrameworkVersionDetail>("/api/v1/frameworks", FrameworkDocuments.Small(identifier));
+            return identifier;
+        }
+        // Activation changes what later rows rate against, so what is activated is the shipped content.
+        async Task<string> ShippedDraft()
+        {
+            var identifier = FrameworkDocuments.UniqueIdentifier();
+            await w.PostAsync<FrameworkVersionDetail>("/api/v1/frameworks", FrameworkDocuments.Shipped(identifier));
             return identifier;
         }
         async Task<Guid> KeyOfA() => (await w.CreateKeyAsync(Role.Analyst, new ScopeInput(ScopeKind.Network, w.NetworkA.Id))).Key.Id;
@@ -80,7 +96,7 @@ public sealed class AuthorizationMatrixTests(SeQuInApiFixture fixture) : IAsyncL
             return await Send(HttpMethod.Put, $"/api/v1/frameworks/{identifier}", FrameworkDocuments.Small(identifier));
         });
         yield return ("DELETE /api/v1/frameworks/{identifier}", AnyAdmin, async () => await Send(HttpMethod.Delete, $"/api/v1/frameworks/{await Draft()}"));
-        yield return ("POST /api/v1/frameworks/{identifier}/activate", AnyAdmin, async () => await Send(HttpMethod.Post, $"/api/v1/frameworks/{await Draft()}/activate"));
+        yield return ("POST /api/v1/frameworks/{identifier}/activate", AnyAdmin, async () => await Send(HttpMethod.Post, $"/api/v1/frameworks/{await ShippedDraft()}/activate"));
 
         yield return ("GET /api/v1/networks", SignedIn, () => Get("/api/v1/networks"));
         yield return ("GET /api/v1/networks/{networkId}", SignedIn, () => Get($"/api/v1/networks/{a.Id}"));
@@ -122,6 +138,79 @@ public sealed class AuthorizationMatrixTests(SeQuInApiFixture fixture) : IAsyncL
             await Send(HttpMethod.Post, $"/api/v1/memberships/{await MembershipOfA()}/revoke", new RevokeRequest("Matrix")));
 
         yield return ("GET /api/v1/audit-events", AnyAdmin, () => Get("/api/v1/audit-events"));
+
+        var driver = new AssessmentDriver(w.ClientFor("member-a"), unit.Id);
+        async Task<AssessmentDetail> DraftOfA() => await driver.CreateAsync();
+        async Task<AssessmentDetail> SubmittedOfA() => (await driver.CreateSubmittedAsync()).Assessment;
+        Task<HttpRequestMessage> Change(HttpMethod method, string url, AssessmentDetail assessment, object? body = null)
+        {
+            var message = new HttpRequestMessage(method, url) { Content = body is null ? null : JsonContent.Create(body, body.GetType(), options: Json.Options) };
+            message.Headers.IfMatch.Add(new System.Net.Http.Headers.EntityTagHeaderValue(AssessmentDriver.ETagOf(assessment)));
+            return Task.FromResult(message);
+        }
+        yield return ("GET /api/v1/assessments", SignedIn, () => Get("/api/v1/assessments"));
+        yield return ("GET /api/v1/assessments/{assessmentId}", DraftsOfA, async () => await Get($"/api/v1/assessments/{(await DraftOfA()).Id}"));
+        yield return ("GET /api/v1/assessments/{assessmentId}", SubmittedOfANetwork, async () => await Get($"/api/v1/assessments/{(await SubmittedOfA()).Id}"));
+        yield return ("GET /api/v1/assessments/{assessmentId}/history", DraftsOfA, async () => await Get($"/api/v1/assessments/{(await DraftOfA()).Id}/history"));
+        yield return ("GET /api/v1/assessments/{assessmentId}/evidence/{evidenceId}/file", DraftsOfA, async () =>
+        {
+            var (submitted, evidenceId) = await driver.CreateSubmittedAsync();
+            return await Get($"/api/v1/assessments/{submitted.Id}/evidence/{evidenceId}/file");
+        });
+        yield return ("POST /api/v1/assessments", MemberOfA, () => Send(HttpMethod.Post, "/api/v1/assessments",
+            new CreateAssessmentRequest(unit.Id, "RAS", AssessmentDriver.FreshMonth())));
+        yield return ("PUT /api/v1/assessments/{assessmentId}/participants", EditsOfA, async () =>
+        {
+            var draft = await DraftOfA();
+            return await Change(HttpMethod.Put, $"/api/v1/assessments/{draft.Id}/participants", draft, new ParticipantsRequest([new ParticipantInput(ParticipantRole.Advocate)]));
+        });
+        yield return ("PUT /api/v1/assessments/{assessmentId}/ratings", EditsOfA, async () =>
+        {
+            var draft = await DraftOfA();
+            return await Change(HttpMethod.Put, $"/api/v1/assessments/{draft.Id}/ratings", draft, new RatingsRequest([new RatingInput("INV-01", 2)]));
+        });
+        yield return ("PUT /api/v1/assessments/{assessmentId}/agreed-rating", EditsOfA, async () =>
+        {
+            var draft = await DraftOfA();
+            return await Change(HttpMethod.Put, $"/api/v1/assessments/{draft.Id}/agreed-rating", draft, new AgreedRatingRequest(2));
+        });
+        yield return ("POST /api/v1/assessments/{assessmentId}/evidence", EditsOfA, async () =>
+        {
+            var draft = await DraftOfA();
+            return await Change(HttpMethod.Post, $"/api/v1/assessments/{draft.Id}/evidence", draft, new EvidenceInput(EvidenceKind.Policy, "Policy"));
+        });
+        yield return ("PUT /api/v1/assessments/{assessmentId}/evidence/{evidenceId}/file", EditsOfA, async () =>
+        {
+            var draft = await DraftOfA();
+            var message = await Change(HttpMethod.Put, $"/api/v1/assessments/{draft.Id}/evidence/{Guid.NewGuid()}/file?fileName=a.txt", draft);
+            message.Content = new StringContent("plain text", System.Text.Encoding.UTF8, "text/plain");
+            return message;
+        });
+        yield return ("DELETE /api/v1/assessments/{assessmentId}/evidence/{evidenceId}", EditsOfA, async () =>
+        {
+            var draft = await DraftOfA();
+            return await Change(HttpMethod.Delete, $"/api/v1/assessments/{draft.Id}/evidence/{Guid.NewGuid()}", draft);
+        });
+        yield return ("POST /api/v1/assessments/{assessmentId}/submit", EditsOfA, async () =>
+        {
+            var draft = await DraftOfA();
+            return await Change(HttpMethod.Post, $"/api/v1/assessments/{draft.Id}/submit", draft);
+        });
+        yield return ("POST /api/v1/assessments/{assessmentId}/return", LeadOfA, async () =>
+        {
+            var submitted = await SubmittedOfA();
+            return await Change(HttpMethod.Post, $"/api/v1/assessments/{submitted.Id}/return", submitted, new CommentRequest("Where are the minutes?"));
+        });
+        yield return ("POST /api/v1/assessments/{assessmentId}/reopen", ReopensOfA, async () =>
+        {
+            var submitted = await SubmittedOfA();
+            return await Change(HttpMethod.Post, $"/api/v1/assessments/{submitted.Id}/reopen", submitted, new CommentRequest("A rating was entered wrongly."));
+        });
+        yield return ("POST /api/v1/assessments/{assessmentId}/comments", CommentsOnA, async () =>
+            await Send(HttpMethod.Post, $"/api/v1/assessments/{(await SubmittedOfA()).Id}/comments", new CommentRequest("Good practice.")));
+        yield return ("POST /api/v1/assessments/import", AnyAdmin, () => Send(HttpMethod.Post, "/api/v1/assessments/import?dryRun=true",
+            new ImportDocument([new ImportRow(unit.Code, "INV", AssessmentDriver.FreshMonth(), "INV-01", 3)])));
+        yield return ("GET /api/v1/evidence-library", SignedIn, () => Get("/api/v1/evidence-library"));
     }
 
     [Fact]

@@ -197,6 +197,387 @@ namespace SeQuIn.Api.Data.Migrations
                     b.ToTable("memberships", (string)null);
                 });
 
+            modelBuilder.Entity("SeQuIn.Api.Assessments.Assessment", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<int?>("AgreedRating")
+                        .HasColumnType("integer")
+                        .HasColumnName("agreed_rating");
+
+                    b.Property<string>("AgreedRatingNote")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("agreed_rating_note");
+
+                    b.Property<string>("AreaCode")
+                        .IsRequired()
+                        .HasMaxLength(6)
+                        .HasColumnType("character varying(6)")
+                        .HasColumnName("area_code");
+
+                    b.Property<Guid>("AreaId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("area_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("created_by");
+
+                    b.Property<string>("FrameworkIdentifier")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("framework_identifier");
+
+                    b.Property<Guid>("FrameworkVersionId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("framework_version_id");
+
+                    b.Property<bool>("Imported")
+                        .HasColumnType("boolean")
+                        .HasColumnName("imported");
+
+                    b.Property<DateOnly>("Month")
+                        .HasColumnType("date")
+                        .HasColumnName("month");
+
+                    b.Property<Guid>("NetworkId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("network_id");
+
+                    b.Property<int>("Revision")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer")
+                        .HasColumnName("revision");
+
+                    b.Property<string>("SortKey")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .HasColumnType("character varying(60)")
+                        .HasColumnName("sort_key");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("status");
+
+                    b.Property<DateTimeOffset?>("SubmittedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("submitted_at");
+
+                    b.Property<string>("SubmittedBy")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("submitted_by");
+
+                    b.Property<Guid>("UnitId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("unit_id");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_assessments");
+
+                    b.HasIndex("AreaId")
+                        .HasDatabaseName("ix_assessments_area_id");
+
+                    b.HasIndex("FrameworkVersionId")
+                        .HasDatabaseName("ix_assessments_framework_version_id");
+
+                    b.HasIndex("SortKey")
+                        .IsUnique()
+                        .HasDatabaseName("ix_assessments_sort_key");
+
+                    b.HasIndex("NetworkId", "Status", "Month")
+                        .HasDatabaseName("ix_assessments_network_id_status_month");
+
+                    b.HasIndex("UnitId", "AreaCode", "Month")
+                        .IsUnique()
+                        .HasDatabaseName("ix_assessments_unit_id_area_code_month");
+
+                    b.ToTable("assessments", (string)null);
+                });
+
+            modelBuilder.Entity("SeQuIn.Api.Assessments.Comment", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid>("AssessmentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("assessment_id");
+
+                    b.Property<string>("Author")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("author");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("text");
+
+                    b.HasKey("Id")
+                        .HasName("pk_comments");
+
+                    b.HasIndex("AssessmentId")
+                        .HasDatabaseName("ix_comments_assessment_id");
+
+                    b.ToTable("comments", (string)null);
+                });
+
+            modelBuilder.Entity("SeQuIn.Api.Assessments.Evidence", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid>("AssessmentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("assessment_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("created_by");
+
+                    b.Property<string>("Description")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
+                        .HasColumnName("description");
+
+                    b.Property<string>("FileContentType")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("file_content_type");
+
+                    b.Property<string>("FileName")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("file_name");
+
+                    b.Property<long?>("FileSize")
+                        .HasColumnType("bigint")
+                        .HasColumnName("file_size");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Link")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("link");
+
+                    b.Property<bool>("Shared")
+                        .HasColumnType("boolean")
+                        .HasColumnName("shared");
+
+                    b.Property<string>("StandardCode")
+                        .HasMaxLength(12)
+                        .HasColumnType("character varying(12)")
+                        .HasColumnName("standard_code");
+
+                    b.Property<string>("Title")
+                        .IsRequired()
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("title");
+
+                    b.HasKey("Id")
+                        .HasName("pk_evidence");
+
+                    b.HasIndex("AssessmentId")
+                        .HasDatabaseName("ix_evidence_assessment_id");
+
+                    b.HasIndex("Shared", "StandardCode")
+                        .HasDatabaseName("ix_evidence_shared_standard_code");
+
+                    b.ToTable("evidence", (string)null);
+                });
+
+            modelBuilder.Entity("SeQuIn.Api.Assessments.EvidenceFile", b =>
+                {
+                    b.Property<Guid>("EvidenceId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("evidence_id");
+
+                    b.Property<byte[]>("Content")
+                        .IsRequired()
+                        .HasColumnType("bytea")
+                        .HasColumnName("content");
+
+                    b.HasKey("EvidenceId")
+                        .HasName("pk_evidence_files");
+
+                    b.ToTable("evidence_files", (string)null);
+                });
+
+            modelBuilder.Entity("SeQuIn.Api.Assessments.IdempotencyRecord", b =>
+                {
+                    b.Property<string>("Actor")
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("actor");
+
+                    b.Property<string>("Key")
+                        .HasMaxLength(200)
+                        .HasColumnType("character varying(200)")
+                        .HasColumnName("key");
+
+                    b.Property<string>("Body")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("body");
+
+                    b.Property<bool>("Completed")
+                        .HasColumnType("boolean")
+                        .HasColumnName("completed");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Location")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("location");
+
+                    b.Property<string>("RequestHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("request_hash");
+
+                    b.Property<int>("StatusCode")
+                        .HasColumnType("integer")
+                        .HasColumnName("status_code");
+
+                    b.HasKey("Actor", "Key")
+                        .HasName("pk_idempotency_records");
+
+                    b.ToTable("idempotency_records", (string)null);
+                });
+
+            modelBuilder.Entity("SeQuIn.Api.Assessments.Participant", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid>("AssessmentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("assessment_id");
+
+                    b.Property<string>("Label")
+                        .HasMaxLength(60)
+                        .HasColumnType("character varying(60)")
+                        .HasColumnName("label");
+
+                    b.Property<string>("Role")
+                        .IsRequired()
+                        .HasMaxLength(30)
+                        .HasColumnType("character varying(30)")
+                        .HasColumnName("role");
+
+                    b.HasKey("Id")
+                        .HasName("pk_participants");
+
+                    b.HasIndex("AssessmentId")
+                        .HasDatabaseName("ix_participants_assessment_id");
+
+                    b.ToTable("participants", (string)null);
+                });
+
+            modelBuilder.Entity("SeQuIn.Api.Assessments.Rating", b =>
+                {
+                    b.Property<Guid>("AssessmentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("assessment_id");
+
+                    b.Property<string>("StandardCode")
+                        .HasMaxLength(12)
+                        .HasColumnType("character varying(12)")
+                        .HasColumnName("standard_code");
+
+                    b.Property<bool>("NotApplicable")
+                        .HasColumnType("boolean")
+                        .HasColumnName("not_applicable");
+
+                    b.Property<string>("NotApplicableReason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("not_applicable_reason");
+
+                    b.Property<string>("Note")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("note");
+
+                    b.Property<int?>("ServiceUserView")
+                        .HasColumnType("integer")
+                        .HasColumnName("service_user_view");
+
+                    b.Property<int?>("StaffView")
+                        .HasColumnType("integer")
+                        .HasColumnName("staff_view");
+
+                    b.Property<Guid>("StandardId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("standard_id");
+
+                    b.Property<int?>("Value")
+                        .HasColumnType("integer")
+                        .HasColumnName("value");
+
+                    b.HasKey("AssessmentId", "StandardCode")
+                        .HasName("pk_ratings");
+
+                    b.HasIndex("StandardId")
+                        .HasDatabaseName("ix_ratings_standard_id");
+
+                    b.ToTable("ratings", null, t =>
+                        {
+                            t.HasCheckConstraint("ck_ratings_value_or_not_applicable", "(value IS NOT NULL AND NOT not_applicable) OR (value IS NULL AND not_applicable AND not_applicable_reason IS NOT NULL)");
+                        });
+                });
+
             modelBuilder.Entity("SeQuIn.Api.Audit.AuditEvent", b =>
                 {
                     b.Property<long>("Id")
@@ -690,6 +1071,94 @@ namespace SeQuIn.Api.Data.Migrations
                     b.ToTable("units", (string)null);
                 });
 
+            modelBuilder.Entity("SeQuIn.Api.Assessments.Assessment", b =>
+                {
+                    b.HasOne("SeQuIn.Api.Framework.Area", null)
+                        .WithMany()
+                        .HasForeignKey("AreaId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_assessments_areas_area_id");
+
+                    b.HasOne("SeQuIn.Api.Framework.FrameworkVersion", null)
+                        .WithMany()
+                        .HasForeignKey("FrameworkVersionId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_assessments_framework_versions_framework_version_id");
+
+                    b.HasOne("SeQuIn.Api.Organisations.Network", null)
+                        .WithMany()
+                        .HasForeignKey("NetworkId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_assessments_networks_network_id");
+
+                    b.HasOne("SeQuIn.Api.Organisations.Unit", null)
+                        .WithMany()
+                        .HasForeignKey("UnitId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_assessments_units_unit_id");
+                });
+
+            modelBuilder.Entity("SeQuIn.Api.Assessments.Comment", b =>
+                {
+                    b.HasOne("SeQuIn.Api.Assessments.Assessment", null)
+                        .WithMany("Comments")
+                        .HasForeignKey("AssessmentId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_comments_assessments_assessment_id");
+                });
+
+            modelBuilder.Entity("SeQuIn.Api.Assessments.Evidence", b =>
+                {
+                    b.HasOne("SeQuIn.Api.Assessments.Assessment", null)
+                        .WithMany("Evidence")
+                        .HasForeignKey("AssessmentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_evidence_assessments_assessment_id");
+                });
+
+            modelBuilder.Entity("SeQuIn.Api.Assessments.EvidenceFile", b =>
+                {
+                    b.HasOne("SeQuIn.Api.Assessments.Evidence", null)
+                        .WithOne()
+                        .HasForeignKey("SeQuIn.Api.Assessments.EvidenceFile", "EvidenceId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_evidence_files_evidence_evidence_id");
+                });
+
+            modelBuilder.Entity("SeQuIn.Api.Assessments.Participant", b =>
+                {
+                    b.HasOne("SeQuIn.Api.Assessments.Assessment", null)
+                        .WithMany("Participants")
+                        .HasForeignKey("AssessmentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_participants_assessments_assessment_id");
+                });
+
+            modelBuilder.Entity("SeQuIn.Api.Assessments.Rating", b =>
+                {
+                    b.HasOne("SeQuIn.Api.Assessments.Assessment", null)
+                        .WithMany("Ratings")
+                        .HasForeignKey("AssessmentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_ratings_assessments_assessment_id");
+
+                    b.HasOne("SeQuIn.Api.Framework.Standard", null)
+                        .WithMany()
+                        .HasForeignKey("StandardId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_ratings_standards_standard_id");
+                });
+
             modelBuilder.Entity("SeQuIn.Api.Framework.Area", b =>
                 {
                     b.HasOne("SeQuIn.Api.Framework.FrameworkVersion", null)
@@ -754,6 +1223,17 @@ namespace SeQuIn.Api.Data.Migrations
                     b.Navigation("Network");
 
                     b.Navigation("Provider");
+                });
+
+            modelBuilder.Entity("SeQuIn.Api.Assessments.Assessment", b =>
+                {
+                    b.Navigation("Comments");
+
+                    b.Navigation("Evidence");
+
+                    b.Navigation("Participants");
+
+                    b.Navigation("Ratings");
                 });
 
             modelBuilder.Entity("SeQuIn.Api.Framework.Area", b =>

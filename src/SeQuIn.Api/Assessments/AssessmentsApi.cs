@@ -1,0 +1,425 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using SeQuIn.Api.Access;
+using SeQuIn.Api.Audit;
+using SeQuIn.Api.Common;
+using SeQuIn.Api.Data;
+using SeQuIn.Api.Framework;
+
+namespace SeQuIn.Api.Assessments;
+
+/// <summary>The monthly co-produced rating of one area by one unit: create, rate, evidence, submit, review.</summary>
+public static class AssessmentsApi
+{
+    public const string EntityType = "assessment";
+
+    public static IEndpointRouteBuilder MapAssessmentsApi(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api/v1/assessments").WithTags("Assessments").WithValidation()
+            .RequireAuthorization(Policies.SignedIn).WithRoles(AllowedRoles.Everyone);
+        group.MapGet("/", ListAssessments).WithName(nameof(ListAssessments))
+            .WithSummary("List the assessments you may see, filtered by unit, area, months, status or framework version")
+            .WithDescription("Drafts of your own units (or, for leads and administrators, of your network), and submitted assessments across your network or analyst scope, ordered by month, unit and area.");
+        group.MapGet("/{assessmentId:guid}", GetAssessment).WithName(nameof(GetAssessment))
+            .WithSummary("One assessment with its participants, ratings, area result, evidence and comments")
+            .WithDescription("The ETag header carries the assessment's revision: send it back in If-Match to change it, or in If-None-Match to revalidate.");
+        group.MapGet("/{assessmentId:guid}/history", GetAssessmentHistory).WithName(nameof(GetAssessmentHistory))
+            .WithSummary("Who changed what in an assessment, and when").WithDescription("The assessment's entries in the audit trail, oldest first.");
+        group.MapGet("/{assessmentId:guid}/evidence/{evidenceId:guid}/file", EvidenceApi.DownloadEvidenceFile).WithName(nameof(EvidenceApi.DownloadEvidenceFile))
+            .WithSummary("Download an evidence file").WithDescription("Only for those who may see the evidence: evidence not marked shareable is seen by the unit, its network's leads and administrators.")
+            .Produces<byte[]>(StatusCodes.Status200OK, "application/octet-stream");
+
+        var edit = group.MapGroup("").RequireAuthorization(Policies.UnitMember).WithRoles(Role.UnitMember);
+        edit.MapPost("/", CreateAssessment).WithName(nameof(CreateAssessment)).WithIdempotency()
+            .WithSummary("Start an assessment of one area for one unit and month")
+            .WithDescription("Pinned to the framework version active now. One per unit, area and month: a second answers 409 with a link to the first. Send an Idempotency-Key to make retries safe.");
+        edit.MapPut("/{assessmentId:guid}/participants", ReplaceParticipants).WithName(nameof(ReplaceParticipants))
+            .WithSummary("Set who takes part, by role").WithDescription("Replaces the list. Roles only, with optional pseudonymous labels: never names or identifiers. Needs If-Match.");
+        edit.MapPut("/{assessmentId:guid}/ratings", SetRatings).WithName(nameof(SetRatings))
+            .WithSummary("Rate standards of the area").WithDescription("Sets the agreed value of each standard listed (others keep theirs), with the staff and service-user views where they differed. Values are checked against the pinned version's scale. Needs If-Match.");
+        edit.MapPut("/{assessmentId:guid}/agreed-rating", SetAgreedRating).WithName(nameof(SetAgreedRating))
+            .WithSummary("Set the overall rating of the area that the participants agreed").WithDescription("Flagged in the result when more than one scale point from the computed mean. Needs If-Match.");
+        edit.MapPost("/{assessmentId:guid}/evidence", EvidenceApi.AddEvidence).WithName(nameof(EvidenceApi.AddEvidence))
+            .WithSummary("Add evidence for a standard or for the whole assessment").WithDescription("A title, a description, an optional https link (never fetched by the service) and whether to share it with the network's library. Needs If-Match.");
+        edit.MapPut("/{assessmentId:guid}/evidence/{evidenceId:guid}/file", EvidenceApi.UploadEvidenceFile).WithName(nameof(EvidenceApi.UploadEvidenceFile))
+            .WithSummary("Attach a file to evidence").WithDescription($"The request body is the file itself (at most {EvidenceFiles.MaxBytes / 1024 / 1024} MB): PDF, PNG, JPEG, plain text or an Office document, as its content shows. Needs If-Match.")
+            .Accepts<byte[]>(EvidenceFiles.Allowed[0], EvidenceFiles.Allowed[1..])
+            .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(EvidenceFiles.MaxBytes));
+        edit.MapDelete("/{assessmentId:guid}/evidence/{evidenceId:guid}", EvidenceApi.DeleteEvidence).WithName(nameof(EvidenceApi.DeleteEvidence))
+            .WithSummary("Remove evidence from a draft").WithDescription("Needs If-Match.");
+        edit.MapPost("/{assessmentId:guid}/submit", SubmitAssessment).WithName(nameof(SubmitAssessment))
+            .WithSummary("Submit the assessment to the network")
+            .WithDescription("Needs every standard rated (or not applicable with a reason), a staff and a service-user participant, and an agreed overall rating; each missing item is named in the 422 answer. A submitted assessment is read-only. Needs If-Match.");
+
+        group.MapPost("/{assessmentId:guid}/return", ReturnAssessment).WithName(nameof(ReturnAssessment))
+            .RequireAuthorization(Policies.InvolvementLead).WithRoles(Role.InvolvementLead)
+            .WithSummary("Return a submission to the unit with a question").WithDescription("The assessment becomes a draft again; the question stays as a comment. Needs If-Match.");
+        group.MapPost("/{assessmentId:guid}/reopen", ReopenAssessment).WithName(nameof(ReopenAssessment))
+            .RequireAuthorization(Policies.NetworkAdmin).WithRoles(Role.NetworkAdmin)
+            .WithSummary("Reopen a submission, with a reason").WithDescription("The assessment becomes a draft again; the reason stays as a comment and in the audit trail. Needs If-Match.");
+        group.MapPost("/{assessmentId:guid}/comments", AddComment).WithName(nameof(AddComment))
+            .RequireAuthorization(Policies.Reviewer).WithRoles(Role.UnitMember, Role.InvolvementLead, Role.NetworkAdmin)
+            .WithSummary("Comment on an assessment").WithDescription("Comments are never changed or removed.");
+        return routes;
+    }
+
+    // ---- Reads --------------------------------------------------------------------------------------------------
+
+    public static async Task<Ok<Page<AssessmentSummary>>> ListAssessments(
+        [AsParameters] AssessmentListQuery query, ClaimsPrincipal user, SeQuInDbContext db, CancellationToken ct)
+    {
+        var from = query.from is null ? (DateOnly?)null : Months.Parse(query.from);
+        var to = query.to is null ? (DateOnly?)null : Months.Parse(query.to);
+        var assessments = db.Assessments.AsNoTracking().Include(a => a.Ratings)
+            .Where(AssessmentAccess.Visible(Caller.From(user), db))
+            .WhereIf(query.unitId is not null, a => a.UnitId == query.unitId)
+            .WhereIf(query.areaCode is not null, a => a.AreaCode == query.areaCode)
+            .WhereIf(from is not null, a => a.Month >= from)
+            .WhereIf(to is not null, a => a.Month <= to)
+            .WhereIf(query.Status is not null, a => a.Status == query.Status)
+            .WhereIf(query.frameworkVersion is not null, a => a.FrameworkIdentifier == query.frameworkVersion);
+        var page = await assessments.ToPageAsync(query, a => a.SortKey, a => a, ct);
+        var context = await ScoringContext.LoadAsync(db, page.Items, ct);
+        return TypedResults.Ok(new Page<AssessmentSummary>(page.Items.Select(context.Summary).ToList(), page.NextCursor, page.Limit));
+    }
+
+    public static async Task<Results<Ok<AssessmentDetail>, NotFoundProblem, StatusCodeHttpResult>> GetAssessment(
+        Guid assessmentId, ClaimsPrincipal user, HttpContext http, SeQuInDbContext db, CancellationToken ct)
+    {
+        var caller = Caller.From(user);
+        var assessment = await Load(db, caller).AsNoTracking().SingleOrDefaultAsync(a => a.Id == assessmentId, ct);
+        if (assessment is null)
+        {
+            return NotVisible(assessmentId);
+        }
+        http.Response.Headers.ETag = ETag(assessment);
+        http.Response.Headers.CacheControl = "private, no-cache";
+        if (http.Request.Headers.IfNoneMatch.ToString() == ETag(assessment))
+        {
+            return TypedResults.StatusCode(StatusCodes.Status304NotModified);
+        }
+        return TypedResults.Ok(await DetailAsync(db, assessment, caller, ct));
+    }
+
+    public static async Task<Results<Ok<Page<AuditEventResponse>>, NotFoundProblem>> GetAssessmentHistory(
+        Guid assessmentId, [AsParameters] AuditListQuery query, ClaimsPrincipal user, SeQuInDbContext db, CancellationToken ct)
+    {
+        if (!await db.Assessments.Where(AssessmentAccess.Visible(Caller.From(user), db)).AnyAsync(a => a.Id == assessmentId, ct))
+        {
+            return NotVisible(assessmentId);
+        }
+        return TypedResults.Ok(await AuditApi.PageAsync(db.AuditEvents.AsNoTracking()
+            .Where(e => e.EntityType == EntityType && e.EntityId == assessmentId.ToString()), query, ct));
+    }
+
+    // ---- Changes ------------------------------------------------------------------------------------------------
+
+    public static async Task<Results<Created<AssessmentDetail>, ConflictProblem, ForbiddenProblem, ValidationProblem, UnprocessableProblem>> CreateAssessment(
+        CreateAssessmentRequest request, ClaimsPrincipal user, HttpContext http, SeQuInDbContext db, AuditTrail audit, TimeProvider clock,
+        CancellationToken ct)
+    {
+        var caller = Caller.From(user);
+        var unit = await db.Units.AsNoTracking().SingleOrDefaultAsync(u => u.Id == request.UnitId, ct);
+        if (unit is null)
+        {
+            return ApiProblems.Invalid("unitId", $"There is no unit with id {request.UnitId}.");
+        }
+        if (!caller.Grants.Any(g => g.Role == Role.UnitMember && g.UnitIds.Contains(unit.Id)))
+        {
+            return ApiProblems.Forbidden("Only members of this unit may start its assessments.");
+        }
+        var area = await db.Areas.AsNoTracking()
+            .Where(a => a.Code == request.AreaCode && db.FrameworkVersions.Any(v => v.Id == a.FrameworkVersionId && v.Status == FrameworkStatus.Active))
+            .Select(a => new { a.Id, a.Code, a.FrameworkVersionId, Identifier = db.FrameworkVersions.Single(v => v.Id == a.FrameworkVersionId).Identifier })
+            .SingleOrDefaultAsync(ct);
+        if (area is null)
+        {
+            return ApiProblems.Invalid("areaCode", $"The active framework version has no area '{request.AreaCode}'.");
+        }
+        var month = Months.Parse(request.Month);
+        if (await db.Assessments.AsNoTracking().Where(a => a.UnitId == unit.Id && a.AreaCode == area.Code && a.Month == month)
+                .Select(a => (Guid?)a.Id).SingleOrDefaultAsync(ct) is { } existing)
+        {
+            return Exists(existing, unit.Code, area.Code, request.Month);
+        }
+        var now = clock.Now();
+        var assessment = new Assessment
+        {
+            UnitId = unit.Id,
+            NetworkId = unit.NetworkId,
+            FrameworkVersionId = area.FrameworkVersionId,
+            FrameworkIdentifier = area.Identifier,
+            AreaId = area.Id,
+            AreaCode = area.Code,
+            Month = month,
+            Status = AssessmentStatus.Draft,
+            CreatedAt = now,
+            CreatedBy = caller.Actor,
+            UpdatedAt = now,
+            Revision = 1,
+            SortKey = Submission.SortKey(month, unit.Id, area.Code),
+            Participants = (request.Participants ?? []).Select(p => new Participant { Role = p.Role, Label = p.Label }).ToList(),
+        };
+        db.Assessments.Add(assessment);
+        audit.Record("assessment.created", EntityType, assessment.Id, assessment.NetworkId,
+            new { unit = unit.Code, area = area.Code, month = request.Month, framework = area.Identifier, participants = request.Participants ?? [] });
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateException exception) when (exception.InnerException is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.UniqueViolation })
+        {
+            db.ChangeTracker.Clear();
+            var winner = await db.Assessments.AsNoTracking()
+                .Where(a => a.UnitId == unit.Id && a.AreaCode == area.Code && a.Month == month).Select(a => a.Id).SingleAsync(ct);
+            return Exists(winner, unit.Code, area.Code, request.Month);
+        }
+        http.Response.Headers.ETag = ETag(assessment);
+        return TypedResults.Created(Location(assessment.Id), await DetailAsync(db, assessment, caller, ct));
+    }
+
+    public static Task<Results<Ok<AssessmentDetail>, ChangeProblem, ValidationProblem, UnprocessableProblem>> ReplaceParticipants(
+        Guid assessmentId, ParticipantsRequest request, ClaimsPrincipal user, HttpContext http, SeQuInDbContext db, AuditTrail audit,
+        TimeProvider clock, CancellationToken ct) =>
+        ChangeDraftAsync(assessmentId, user, http, db, audit, clock, ct, "assessment.participants-set", (assessment, _) =>
+        {
+            var before = assessment.Participants.Select(p => new { p.Role, p.Label }).ToList();
+            db.Participants.RemoveRange(assessment.Participants);
+            assessment.Participants = request.Participants.Select(p => new Participant { AssessmentId = assessment.Id, Role = p.Role, Label = p.Label }).ToList();
+            db.Participants.AddRange(assessment.Participants);
+            return Task.FromResult<object>(new { before, after = request.Participants });
+        });
+
+    public static Task<Results<Ok<AssessmentDetail>, ChangeProblem, ValidationProblem, UnprocessableProblem>> SetRatings(
+        Guid assessmentId, RatingsRequest request, ClaimsPrincipal user, HttpContext http, SeQuInDbContext db, AuditTrail audit,
+        TimeProvider clock, CancellationToken ct) =>
+        ChangeDraftAsync(assessmentId, user, http, db, audit, clock, ct, "assessment.ratings-set", async (assessment, token) =>
+        {
+            var framework = await FrameworkRules.LoadAsync(db, assessment, token);
+            var errors = new Dictionary<string, string[]>();
+            for (var i = 0; i < request.Ratings.Count; i++)
+            {
+                foreach (var (field, message) in framework.Check(request.Ratings[i]))
+                {
+                    errors[$"ratings[{i}].{field}"] = [message];
+                }
+            }
+            if (errors.Count > 0)
+            {
+                return TypedResults.ValidationProblem(errors);
+            }
+            var changes = new List<object>();
+            foreach (var input in request.Ratings)
+            {
+                var rating = assessment.Ratings.SingleOrDefault(r => r.StandardCode == input.StandardCode);
+                if (rating is null)
+                {
+                    rating = new Rating { AssessmentId = assessment.Id, StandardCode = input.StandardCode, StandardId = framework.StandardIds[input.StandardCode] };
+                    assessment.Ratings.Add(rating);
+                    db.Ratings.Add(rating);
+                }
+                changes.Add(new { input.StandardCode, from = new { rating.Value, rating.NotApplicable }, to = new { input.Value, input.NotApplicable } });
+                (rating.Value, rating.NotApplicable, rating.NotApplicableReason, rating.StaffView, rating.ServiceUserView, rating.Note) =
+                    (input.Value, input.NotApplicable, input.NotApplicable ? input.NotApplicableReason : null, input.StaffView, input.ServiceUserView, input.Note);
+            }
+            return changes;
+        });
+
+    public static Task<Results<Ok<AssessmentDetail>, ChangeProblem, ValidationProblem, UnprocessableProblem>> SetAgreedRating(
+        Guid assessmentId, AgreedRatingRequest request, ClaimsPrincipal user, HttpContext http, SeQuInDbContext db, AuditTrail audit,
+        TimeProvider clock, CancellationToken ct) =>
+        ChangeDraftAsync(assessmentId, user, http, db, audit, clock, ct, "assessment.agreed-rating-set", async (assessment, token) =>
+        {
+            var framework = await FrameworkRules.LoadAsync(db, assessment, token);
+            if (!framework.OnScale(request.Value))
+            {
+                return ApiProblems.Invalid("value", framework.ScaleMessage("value"));
+            }
+            var change = new { from = assessment.AgreedRating, to = request.Value };
+            (assessment.AgreedRating, assessment.AgreedRatingNote) = (request.Value, request.Note);
+            return change;
+        });
+
+    public static Task<Results<Ok<AssessmentDetail>, ChangeProblem, ValidationProblem, UnprocessableProblem>> SubmitAssessment(
+        Guid assessmentId, ClaimsPrincipal user, HttpContext http, SeQuInDbContext db, AuditTrail audit, TimeProvider clock, CancellationToken ct) =>
+        ChangeDraftAsync(assessmentId, user, http, db, audit, clock, ct, "assessment.submitted", async (assessment, token) =>
+        {
+            var framework = await FrameworkRules.LoadAsync(db, assessment, token);
+            var missing = Submission.Missing(assessment, framework.StandardIds.Keys);
+            if (missing.Count > 0)
+            {
+                return new UnprocessableProblem(ApiProblems.Unprocessable(missing));
+            }
+            assessment.Status = AssessmentStatus.Submitted;
+            assessment.SubmittedAt = clock.Now();
+            assessment.SubmittedBy = Caller.From(user).Actor;
+            return new { status = AssessmentStatus.Submitted };
+        });
+
+    public static Task<Results<Ok<AssessmentDetail>, ChangeProblem, ValidationProblem, UnprocessableProblem>> ReturnAssessment(
+        Guid assessmentId, CommentRequest request, ClaimsPrincipal user, HttpContext http, SeQuInDbContext db, AuditTrail audit,
+        TimeProvider clock, CancellationToken ct) =>
+        ReviewAsync(assessmentId, request, user, http, db, audit, clock, ct, "assessment.returned", CommentKind.Question, AssessmentAccess.MayReturn,
+            "Only an involvement lead of the unit's network may return a submission.");
+
+    public static Task<Results<Ok<AssessmentDetail>, ChangeProblem, ValidationProblem, UnprocessableProblem>> ReopenAssessment(
+        Guid assessmentId, CommentRequest request, ClaimsPrincipal user, HttpContext http, SeQuInDbContext db, AuditTrail audit,
+        TimeProvider clock, CancellationToken ct) =>
+        ReviewAsync(assessmentId, request, user, http, db, audit, clock, ct, "assessment.reopened", CommentKind.Reopening, AssessmentAccess.MayReopen,
+            "Only an administrator of the unit's network may reopen a submission.");
+
+    public static async Task<Results<Created<CommentResponse>, NotFoundProblem, ForbiddenProblem, UnprocessableProblem>> AddComment(
+        Guid assessmentId, CommentRequest request, ClaimsPrincipal user, SeQuInDbContext db, AuditTrail audit, TimeProvider clock,
+        CancellationToken ct)
+    {
+        var caller = Caller.From(user);
+        var assessment = await db.Assessments.Where(AssessmentAccess.Visible(caller, db)).SingleOrDefaultAsync(a => a.Id == assessmentId, ct);
+        if (assessment is null)
+        {
+            return NotVisible(assessmentId);
+        }
+        if (!AssessmentAccess.MayComment(caller, assessment))
+        {
+            return ApiProblems.Forbidden("Only the unit's members and its network's leads and administrators comment on an assessment.");
+        }
+        var comment = new Comment { AssessmentId = assessment.Id, Kind = CommentKind.Note, Text = request.Text, Author = caller.Actor, CreatedAt = clock.Now() };
+        db.Comments.Add(comment);
+        assessment.Revision++;
+        audit.Record("assessment.commented", EntityType, assessment.Id, assessment.NetworkId, new { comment.Id, comment.Kind });
+        await db.SaveChangesAsync(ct);
+        return TypedResults.Created($"{Location(assessment.Id)}#comment-{comment.Id}", ToResponse(comment));
+    }
+
+    // ---- The change pipeline ------------------------------------------------------------------------------------
+
+    /// <summary>
+    /// Loads the assessment for a change by one of its unit's members, checks If-Match and that it is a draft,
+    /// applies the change, bumps the revision and saves — all or nothing. A concurrent change that got there
+    /// first makes this one a 412.
+    /// </summary>
+    internal static async Task<Results<Ok<AssessmentDetail>, ChangeProblem, ValidationProblem, UnprocessableProblem>> ChangeDraftAsync(
+        Guid assessmentId, ClaimsPrincipal user, HttpContext http, SeQuInDbContext db, AuditTrail audit, TimeProvider clock,
+        CancellationToken ct, string action, Func<Assessment, CancellationToken, Task<object>> change)
+    {
+        var caller = Caller.From(user);
+        var (assessment, problem) = await LoadForChangeAsync(assessmentId, caller, http, db, AssessmentAccess.MayEdit,
+            "Only members of the assessment's unit may change it.", requireDraft: true, ct);
+        if (problem is not null)
+        {
+            return problem;
+        }
+        // The change returns what it did (for the audit trail), or the problem that stopped it.
+        return await change(assessment!, ct) switch
+        {
+            ValidationProblem invalid => invalid,
+            UnprocessableProblem unacceptable => unacceptable,
+            var description => await SaveAsync(assessment!, action, description, null, caller, http, db, audit, clock, ct),
+        };
+    }
+
+    private static async Task<Results<Ok<AssessmentDetail>, ChangeProblem, ValidationProblem, UnprocessableProblem>> ReviewAsync(
+        Guid assessmentId, CommentRequest request, ClaimsPrincipal user, HttpContext http, SeQuInDbContext db, AuditTrail audit,
+        TimeProvider clock, CancellationToken ct, string action, CommentKind kind, Func<Caller, Assessment, bool> may, string refusal)
+    {
+        var caller = Caller.From(user);
+        var (assessment, problem) = await LoadForChangeAsync(assessmentId, caller, http, db, may, refusal, requireDraft: false, ct);
+        if (problem is not null)
+        {
+            return problem;
+        }
+        if (assessment!.Status != AssessmentStatus.Submitted)
+        {
+            return ChangeProblem.From(ApiProblems.Conflict("Only a submitted assessment can be returned or reopened; this one is a draft."));
+        }
+        assessment.Status = AssessmentStatus.Draft;
+        var comment = new Comment { AssessmentId = assessment.Id, Kind = kind, Text = request.Text, Author = caller.Actor, CreatedAt = clock.Now() };
+        assessment.Comments.Add(comment);
+        db.Comments.Add(comment);
+        return await SaveAsync(assessment, action, new { status = AssessmentStatus.Draft, commentId = comment.Id }, request.Text, caller, http, db, audit, clock, ct);
+    }
+
+    internal static async Task<(Assessment? Assessment, ChangeProblem? Problem)> LoadForChangeAsync(Guid assessmentId, Caller caller, HttpContext http,
+        SeQuInDbContext db, Func<Caller, Assessment, bool> may, string refusal, bool requireDraft, CancellationToken ct)
+    {
+        var assessment = await Load(db, caller).SingleOrDefaultAsync(a => a.Id == assessmentId, ct);
+        if (assessment is null)
+        {
+            return (null, ChangeProblem.From(NotVisible(assessmentId)));
+        }
+        if (!may(caller, assessment))
+        {
+            return (null, ChangeProblem.From(ApiProblems.Forbidden(refusal)));
+        }
+        var ifMatch = http.Request.Headers.IfMatch.ToString();
+        if (ifMatch.Length == 0)
+        {
+            return (null, ChangeProblem.From(ApiProblems.PreconditionRequired(
+                $"Send If-Match with the assessment's ETag ({ETag(assessment)} now), so that changes made meanwhile are not overwritten.")));
+        }
+        if (ifMatch != ETag(assessment) && ifMatch != "*")
+        {
+            return (null, ChangeProblem.From(StaleETag(assessment)));
+        }
+        if (requireDraft && assessment.Status != AssessmentStatus.Draft)
+        {
+            return (null, ChangeProblem.From(ApiProblems.Conflict("A submitted assessment is read-only; a lead may return it or an administrator reopen it.")));
+        }
+        return (assessment, null);
+    }
+
+    private static async Task<Results<Ok<AssessmentDetail>, ChangeProblem, ValidationProblem, UnprocessableProblem>> SaveAsync(Assessment assessment,
+        string action, object change, string? reason, Caller caller, HttpContext http, SeQuInDbContext db, AuditTrail audit, TimeProvider clock,
+        CancellationToken ct)
+    {
+        assessment.Revision++;
+        assessment.UpdatedAt = clock.Now();
+        audit.Record(action, EntityType, assessment.Id, assessment.NetworkId, change, reason);
+        try
+        {
+            await db.SaveChangesAsync(ct);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return ChangeProblem.From(ApiProblems.PreconditionFailed("Someone else changed the assessment first: read it again, then retry with its new ETag."));
+        }
+        http.Response.Headers.ETag = ETag(assessment);
+        return TypedResults.Ok(await DetailAsync(db, assessment, caller, ct));
+    }
+
+    // ---- Shared -------------------------------------------------------------------------------------------------
+
+    internal static IQueryable<Assessment> Load(SeQuInDbContext db, Caller caller) =>
+        db.Assessments.AsSplitQuery()
+            .Include(a => a.Participants).Include(a => a.Ratings).Include(a => a.Evidence).Include(a => a.Comments)
+            .Where(AssessmentAccess.Visible(caller, db));
+
+    internal static async Task<AssessmentDetail> DetailAsync(SeQuInDbContext db, Assessment a, Caller caller, CancellationToken ct)
+    {
+        var context = await ScoringContext.LoadAsync(db, [a], ct);
+        var summary = context.Summary(a);
+        var seesAll = AssessmentAccess.SeesUnsharedEvidence(caller, a);
+        return new AssessmentDetail(a.Id, a.UnitId, summary.UnitCode, a.NetworkId, a.FrameworkIdentifier, a.AreaCode, summary.Month, a.Status,
+            a.AgreedRating, a.AgreedRatingNote, summary.Result, a.Imported, a.Revision,
+            a.Participants.OrderBy(p => p.Id).Select(p => new ParticipantResponse(p.Id, p.Role, p.Label)).ToList(),
+            a.Ratings.OrderBy(r => r.StandardCode, StringComparer.Ordinal).Select(r => new RatingResponse(r.StandardCode, r.Value, r.NotApplicable,
+                r.NotApplicableReason, r.StaffView, r.ServiceUserView, r.StaffView is { } s && r.ServiceUserView is { } u && s != u, r.Note)).ToList(),
+            a.Evidence.Where(e => seesAll || e.Shared).OrderBy(e => e.CreatedAt).Select(e => EvidenceApi.ToResponse(a.Id, e)).ToList(),
+            a.Comments.OrderBy(c => c.CreatedAt).Select(ToResponse).ToList(),
+            a.CreatedAt, a.CreatedBy, a.UpdatedAt, a.SubmittedAt, a.SubmittedBy);
+    }
+
+    public static string ETag(Assessment assessment) => $"\"{assessment.Revision}\"";
+
+    internal static NotFoundProblem NotVisible(Guid id) => ApiProblems.NotFound($"There is no assessment {id} that you may see.");
+
+    internal static PreconditionFailedProblem StaleETag(Assessment assessment) =>
+        ApiProblems.PreconditionFailed($"The assessment has changed since you read it (its ETag is now {ETag(assessment)}): read it again before changing it.");
+
+    private static ConflictProblem Exists(Guid id, string unit, string area, string month) =>
+        ApiProblems.Conflict($"Unit {unit} already has an assessment of {area} for {month}: {Location(id)}");
+
+    internal static string Location(Guid id) => $"/api/v1/assessments/{id}";
+
+    private static CommentResponse ToResponse(Comment c) => new(c.Id, c.Kind, c.Text, c.Author, c.CreatedAt);
+}

@@ -1,0 +1,165 @@
+using System.Security.Claims;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using SeQuIn.Api.Access;
+using SeQuIn.Api.Audit;
+using SeQuIn.Api.Common;
+using SeQuIn.Api.Data;
+
+namespace SeQuIn.Api.Assessments;
+
+/// <summary>A piece of shared evidence in the network's library of good practice.</summary>
+public sealed record LibraryEntry(Guid AssessmentId, Guid UnitId, string UnitCode, string Month, string AreaCode, int? AgreedRating,
+    EvidenceResponse Evidence);
+
+/// <param name="areaCode">Only evidence from assessments of this area.</param>
+/// <param name="standardCode">Only evidence for this standard.</param>
+/// <param name="unitId">Only this unit's evidence.</param>
+/// <param name="limit">Page size, 1 to 1000 (default 100).</param>
+/// <param name="cursor">The nextCursor of the previous page.</param>
+public sealed record LibraryQuery(string? areaCode, string? standardCode, Guid? unitId, int? limit, string? cursor) : IPagedQuery
+{
+    int? IPagedQuery.Limit => limit;
+    string? IPagedQuery.Cursor => cursor;
+}
+
+public sealed class LibraryQueryValidator : FluentValidation.AbstractValidator<LibraryQuery>
+{
+    public LibraryQueryValidator() => this.AddPagingRules();
+}
+
+/// <summary>Evidence behind ratings: metadata, files checked by content, and the network's library of shared evidence.</summary>
+public static class EvidenceApi
+{
+    public static IEndpointRouteBuilder MapEvidenceLibraryApi(this IEndpointRouteBuilder routes)
+    {
+        routes.MapGroup("/api/v1/evidence-library").WithTags("Evidence").WithValidation()
+            .RequireAuthorization(Policies.SignedIn).WithRoles(AllowedRoles.Everyone)
+            .MapGet("/", ListSharedEvidence).WithName(nameof(ListSharedEvidence))
+            .WithSummary("The library of good practice: evidence units chose to share")
+            .WithDescription("Shared evidence from submitted assessments you may see, in the order it was added, by area, standard or unit — the starting point for buddying up.");
+        return routes;
+    }
+
+    public static Task<Results<Ok<AssessmentDetail>, ChangeProblem, ValidationProblem, UnprocessableProblem>> AddEvidence(
+        Guid assessmentId, EvidenceInput request, ClaimsPrincipal user, HttpContext http, SeQuInDbContext db, AuditTrail audit,
+        TimeProvider clock, CancellationToken ct) =>
+        AssessmentsApi.ChangeDraftAsync(assessmentId, user, http, db, audit, clock, ct, "assessment.evidence-added", async (assessment, token) =>
+        {
+            if (request.StandardCode is not null && !(await FrameworkRules.LoadAsync(db, assessment, token)).StandardIds.ContainsKey(request.StandardCode))
+            {
+                return ApiProblems.Invalid("standardCode", $"'{request.StandardCode}' is not a standard of area {assessment.AreaCode}.");
+            }
+            var evidence = new Evidence
+            {
+                AssessmentId = assessment.Id,
+                StandardCode = request.StandardCode,
+                Kind = request.Kind,
+                Title = request.Title,
+                Description = request.Description,
+                Link = request.Link,
+                Shared = request.Shared,
+                CreatedAt = clock.Now(),
+                CreatedBy = Caller.From(user).Actor,
+            };
+            assessment.Evidence.Add(evidence);
+            db.Evidence.Add(evidence);
+            return new { evidence.Id, evidence.Kind, evidence.StandardCode, evidence.Shared };
+        });
+
+    public static async Task<Results<Ok<AssessmentDetail>, ChangeProblem, ValidationProblem, UnprocessableProblem>> UploadEvidenceFile(
+        Guid assessmentId, Guid evidenceId, string fileName, HttpRequest request, ClaimsPrincipal user, HttpContext http, SeQuInDbContext db,
+        AuditTrail audit, TimeProvider clock, CancellationToken ct)
+    {
+        if (string.IsNullOrWhiteSpace(fileName) || fileName.Length > 200 || fileName.IndexOfAny(['/', '\\', '\0']) >= 0)
+        {
+            return ApiProblems.Invalid("fileName", "'fileName' must be a plain file name of at most 200 characters.");
+        }
+        if (PrivacyScreen.Find(fileName, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime)) is { } kind)
+        {
+            return ApiProblems.Unprocessable("fileName", $"'fileName' seems to contain {PrivacyScreen.Describe(kind)}. Rename the file and send it again.");
+        }
+        var declared = request.ContentType?.Split(';')[0].Trim();
+        if (declared is null || !EvidenceFiles.Allowed.Contains(declared))
+        {
+            throw new BadHttpRequestException("Unsupported evidence file type.", StatusCodes.Status415UnsupportedMediaType);
+        }
+        using var buffer = new MemoryStream();
+        await request.Body.CopyToAsync(buffer, ct);
+        var content = buffer.ToArray();
+        var detected = EvidenceFiles.Detect(content, declared);
+        if (detected != declared)
+        {
+            return ApiProblems.Unprocessable("body", detected is null
+                ? "The file's content is not one of the accepted kinds (PDF, PNG, JPEG, plain text, Office document)."
+                : $"The file's content is {detected}, not the {declared} it was sent as.");
+        }
+        return await AssessmentsApi.ChangeDraftAsync(assessmentId, user, http, db, audit, clock, ct, "assessment.evidence-file-attached", async (assessment, token) =>
+        {
+            if (assessment.Evidence.SingleOrDefault(e => e.Id == evidenceId) is not { } evidence)
+            {
+                return ApiProblems.Invalid("evidenceId", $"The assessment has no evidence {evidenceId}.");
+            }
+            await db.EvidenceFiles.Where(f => f.EvidenceId == evidenceId).ExecuteDeleteAsync(token);
+            db.EvidenceFiles.Add(new EvidenceFile { EvidenceId = evidenceId, Content = content });
+            (evidence.FileName, evidence.FileContentType, evidence.FileSize) = (fileName, detected, content.LongLength);
+            return new { evidenceId, fileName, contentType = detected, size = content.LongLength };
+        });
+    }
+
+    public static Task<Results<Ok<AssessmentDetail>, ChangeProblem, ValidationProblem, UnprocessableProblem>> DeleteEvidence(
+        Guid assessmentId, Guid evidenceId, ClaimsPrincipal user, HttpContext http, SeQuInDbContext db, AuditTrail audit,
+        TimeProvider clock, CancellationToken ct) =>
+        AssessmentsApi.ChangeDraftAsync(assessmentId, user, http, db, audit, clock, ct, "assessment.evidence-removed", (assessment, _) =>
+        {
+            if (assessment.Evidence.SingleOrDefault(e => e.Id == evidenceId) is not { } evidence)
+            {
+                return Task.FromResult<object>(ApiProblems.Invalid("evidenceId", $"The assessment has no evidence {evidenceId}."));
+            }
+            assessment.Evidence.Remove(evidence);
+            db.Evidence.Remove(evidence);
+            return Task.FromResult<object>(new { evidenceId, evidence.Title });
+        });
+
+    public static async Task<Results<FileContentHttpResult, NotFoundProblem>> DownloadEvidenceFile(
+        Guid assessmentId, Guid evidenceId, ClaimsPrincipal user, SeQuInDbContext db, CancellationToken ct)
+    {
+        var caller = Caller.From(user);
+        var assessment = await db.Assessments.AsNoTracking().Where(AssessmentAccess.Visible(caller, db)).SingleOrDefaultAsync(a => a.Id == assessmentId, ct);
+        var evidence = assessment is null ? null : await db.Evidence.AsNoTracking().SingleOrDefaultAsync(e => e.Id == evidenceId && e.AssessmentId == assessmentId, ct);
+        if (assessment is null || evidence?.FileName is null || (!evidence.Shared && !AssessmentAccess.SeesUnsharedEvidence(caller, assessment)))
+        {
+            return ApiProblems.NotFound($"There is no evidence file {evidenceId} that you may see.");
+        }
+        var file = await db.EvidenceFiles.AsNoTracking().SingleAsync(f => f.EvidenceId == evidenceId, ct);
+        return TypedResults.File(file.Content, evidence.FileContentType, evidence.FileName);
+    }
+
+    public static async Task<Ok<Page<LibraryEntry>>> ListSharedEvidence(
+        [AsParameters] LibraryQuery query, ClaimsPrincipal user, SeQuInDbContext db, CancellationToken ct)
+    {
+        var visible = db.Assessments.Where(AssessmentAccess.Visible(Caller.From(user), db))
+            .Where(a => a.Status == AssessmentStatus.Submitted)
+            .WhereIf(query.areaCode is not null, a => a.AreaCode == query.areaCode)
+            .WhereIf(query.unitId is not null, a => a.UnitId == query.unitId);
+        var rows = db.Evidence.AsNoTracking()
+            .Where(e => e.Shared && visible.Any(a => a.Id == e.AssessmentId))
+            .WhereIf(query.standardCode is not null, e => e.StandardCode == query.standardCode);
+        var page = await rows.ToPageAsync(query, e => e.Id.ToString(), e => e, ct);
+        var assessmentIds = page.Items.Select(e => e.AssessmentId).Distinct().ToList();
+        var assessments = await db.Assessments.AsNoTracking().Where(a => assessmentIds.Contains(a.Id))
+            .Select(a => new { a.Id, a.UnitId, UnitCode = db.Units.Single(u => u.Id == a.UnitId).Code, a.Month, a.AreaCode, a.AgreedRating })
+            .ToDictionaryAsync(a => a.Id, ct);
+        return TypedResults.Ok(new Page<LibraryEntry>(page.Items.Select(e =>
+        {
+            var a = assessments[e.AssessmentId];
+            return new LibraryEntry(a.Id, a.UnitId, a.UnitCode, Months.Format(a.Month), a.AreaCode, a.AgreedRating, ToResponse(a.Id, e));
+        }).ToList(), page.NextCursor, page.Limit));
+    }
+
+    internal static EvidenceResponse ToResponse(Guid assessmentId, Evidence e) => new(
+        e.Id, e.StandardCode, e.Kind, e.Title, e.Description, e.Link, e.Shared,
+        e.FileName is null ? null : new EvidenceFileResponse(e.FileName, e.FileContentType!, e.FileSize ?? 0,
+            $"/api/v1/assessments/{assessmentId}/evidence/{e.Id}/file"),
+        e.CreatedAt, e.CreatedBy);
+}

@@ -1,0 +1,116 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using SeQuIn.Api.Access;
+using SeQuIn.Api.Data;
+
+namespace SeQuIn.Api.Common;
+
+/// <summary>Marks an endpoint that honours Idempotency-Key (documented in the contract).</summary>
+public sealed record IdempotencyMetadata;
+
+/// <summary>
+/// Makes creates safe to retry. With an Idempotency-Key header, the first answer is kept (per caller and key)
+/// and replayed for repeats; the same key with a different body is refused (422); a repeat while the first is
+/// still running is told so (409). Keys are kept for a day.
+/// </summary>
+public static class Idempotency
+{
+    public const string Header = "Idempotency-Key";
+    private static readonly TimeSpan Abandoned = TimeSpan.FromMinutes(1);
+    private static readonly TimeSpan Kept = TimeSpan.FromDays(1);
+
+    public static RouteHandlerBuilder WithIdempotency(this RouteHandlerBuilder builder)
+    {
+        builder.WithMetadata(new IdempotencyMetadata());
+        builder.AddEndpointFilter(async (context, next) =>
+        {
+            var http = context.HttpContext;
+            var key = http.Request.Headers[Header].ToString();
+            if (key.Length == 0)
+            {
+                return await next(context);
+            }
+            if (key.Length > 200)
+            {
+                return ApiProblems.Invalid(Header, $"'{Header}' may be at most 200 characters.");
+            }
+            var db = http.RequestServices.GetRequiredService<SeQuInDbContext>();
+            var clock = http.RequestServices.GetRequiredService<TimeProvider>();
+            var actor = Caller.From(http.User).Actor;
+            var hash = HashOf(http.Request, context.Arguments);
+            var now = clock.Now();
+
+            await db.IdempotencyRecords.Where(r => r.CreatedAt < now - Kept
+                                                   || (r.Actor == actor && r.Key == key && !r.Completed && r.CreatedAt < now - Abandoned))
+                .ExecuteDeleteAsync(http.RequestAborted);
+            var claimed = await db.Database.ExecuteSqlInterpolatedAsync(
+                $"""
+                INSERT INTO idempotency_records (key, actor, request_hash, completed, status_code, created_at)
+                VALUES ({key}, {actor}, {hash}, false, 0, {now}) ON CONFLICT DO NOTHING
+                """, http.RequestAborted);
+            if (claimed == 0)
+            {
+                var first = await db.IdempotencyRecords.AsNoTracking().SingleAsync(r => r.Actor == actor && r.Key == key, http.RequestAborted);
+                if (first.RequestHash != hash)
+                {
+                    return ApiProblems.Unprocessable(Header, $"This {Header} was used for a different request; use a new key for a new request.");
+                }
+                if (!first.Completed)
+                {
+                    return ApiProblems.Conflict($"The first request with this {Header} is still being processed; retry in a moment.");
+                }
+                return new Replay(first.StatusCode, first.Location, first.Body);
+            }
+
+            try
+            {
+                var result = await next(context);
+                var inner = result is INestedHttpResult nested ? nested.Result : result;
+                var status = (inner as IStatusCodeHttpResult)?.StatusCode ?? StatusCodes.Status200OK;
+                var body = inner is IValueHttpResult { Value: { } value } ? JsonSerializer.Serialize(value, value.GetType(), Json.Options) : null;
+                var location = inner?.GetType().GetProperty("Location")?.GetValue(inner) as string;
+                await db.IdempotencyRecords.Where(r => r.Actor == actor && r.Key == key)
+                    .ExecuteUpdateAsync(s => s.SetProperty(r => r.Completed, true).SetProperty(r => r.StatusCode, status)
+                        .SetProperty(r => r.Body, body).SetProperty(r => r.Location, location), CancellationToken.None);
+                return result;
+            }
+            catch
+            {
+                // A request that failed outright may be retried with the same key.
+                await db.IdempotencyRecords.Where(r => r.Actor == actor && r.Key == key).ExecuteDeleteAsync(CancellationToken.None);
+                throw;
+            }
+        });
+        return builder;
+    }
+
+    private static string HashOf(HttpRequest request, IList<object?> arguments)
+    {
+        // The request body is the argument that is one of the API's own contract records.
+        var body = arguments.FirstOrDefault(a => a is not null and not SeQuInDbContext and not Audit.AuditTrail
+                                                 && a.GetType().Namespace?.StartsWith("SeQuIn.Api", StringComparison.Ordinal) == true);
+        var text = request.Method + " " + request.Path + " " + (body is null ? "" : JsonSerializer.Serialize(body, body.GetType(), Json.Options));
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+    }
+
+    /// <summary>The stored first answer, sent again as it was.</summary>
+    private sealed class Replay(int status, string? location, string? body) : IResult
+    {
+        public async Task ExecuteAsync(HttpContext httpContext)
+        {
+            httpContext.Response.StatusCode = status;
+            httpContext.Response.Headers["Idempotent-Replayed"] = "true";
+            if (location is not null)
+            {
+                httpContext.Response.Headers.Location = location;
+            }
+            if (body is not null)
+            {
+                httpContext.Response.ContentType = status >= 400 ? "application/problem+json" : "application/json; charset=utf-8";
+                await httpContext.Response.WriteAsync(body);
+            }
+        }
+    }
+}
