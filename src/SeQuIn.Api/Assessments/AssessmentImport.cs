@@ -166,8 +166,11 @@ internal sealed class ImportPlanner
         var versionIds = versions.Select(v => v.Id).ToList();
         var areas = await db.Areas.AsNoTracking().Include(a => a.Standards).Where(a => versionIds.Contains(a.FrameworkVersionId)).ToListAsync(ct);
 
+        // Groups with a bad row are not checked for completeness: the bad row is the problem to report.
+        var failedGroups = new HashSet<(string, string, string)>();
         void Fail(int index, string field, string message)
         {
+            failedGroups.Add((rows[index].UnitCode, rows[index].AreaCode, rows[index].Month));
             var key = $"rows[{index}].{field}";
             planner.Errors[key] = [.. planner.Errors.GetValueOrDefault(key) ?? [], $"Row {index + 1}: {message}"];
         }
@@ -264,7 +267,7 @@ internal sealed class ImportPlanner
                     $"every row of {first.Unit.Code} {first.Area.Code} {first.Row.Month} must give the same framework version and agreed rating.");
             }
             var unrated = first.Area.Standards.Select(s => s.Code).Except(group.Select(p => p.Row.StandardCode)).Order(StringComparer.Ordinal).ToList();
-            if (unrated.Count > 0)
+            if (unrated.Count > 0 && !failedGroups.Contains((first.Row.UnitCode, first.Row.AreaCode, first.Row.Month)))
             {
                 Fail(first.Index, "standardCode", $"{first.Unit.Code} {first.Area.Code} {first.Row.Month} lacks ratings for {string.Join(", ", unrated)}.");
             }
