@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.Json;
 using SeQuIn.Api.Access;
 using SeQuIn.Api.Assessments;
 using SeQuIn.Api.Audit;
+using SeQuIn.Api.Benchmarks;
 using SeQuIn.Api.Common;
 using SeQuIn.Api.Data;
 using SeQuIn.Api.Framework;
@@ -59,6 +60,9 @@ app.MapUnitsApi();
 app.MapAssessmentsApi();
 app.MapAssessmentImportApi();
 app.MapEvidenceLibraryApi();
+app.MapBenchmarksApi();
+app.MapInsightApi();
+app.MapExportsApi();
 app.MapAccessApi();
 app.MapAuditApi();
 

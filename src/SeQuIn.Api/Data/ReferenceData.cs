@@ -36,7 +36,23 @@ public sealed class DatabaseMigrator(
         if (loadDemo)
         {
             await LoadDemoNetworkAsync(ReadSeed<DemoNetworkSeed>(DemoNetwork), ct);
+            await LoadDemoHistoryAsync(ct);
         }
+    }
+
+    /// <summary>24 months of submitted assessments for the demo units, so that benchmarks show something at once.</summary>
+    private async Task LoadDemoHistoryAsync(CancellationToken ct)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        var written = await DemoHistory.LoadAsync(db, DemoNetworkCode, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime), ct);
+        if (written > 0)
+        {
+            var network = await db.Networks.SingleAsync(n => n.Code == DemoNetworkCode, ct);
+            Audit("demo.history-loaded", "network", network.Id, network.Id, new { assessments = written, months = 24 });
+            await db.SaveChangesAsync(ct);
+        }
+        await transaction.CommitAsync(ct);
+        logger.LogInformation("Demo history: {Count} submitted assessments loaded", written);
     }
 
     private void Audit(string action, string entityType, object entityId, Guid? networkId, object changes) =>

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore.Design;
 using SeQuIn.Api.Access;
 using SeQuIn.Api.Assessments;
 using SeQuIn.Api.Audit;
+using SeQuIn.Api.Benchmarks;
 using SeQuIn.Api.Framework;
 using SeQuIn.Api.Organisations;
 
@@ -28,6 +29,8 @@ public sealed class SeQuInDbContext(DbContextOptions<SeQuInDbContext> options) :
     public DbSet<EvidenceFile> EvidenceFiles => Set<EvidenceFile>();
     public DbSet<Comment> Comments => Set<Comment>();
     public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
+    public DbSet<AreaResultRow> AreaResults => Set<AreaResultRow>();
+    public DbSet<StandardResultRow> StandardResults => Set<StandardResultRow>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(SeQuInDbContext).Assembly);

@@ -36,6 +36,6 @@ public static class AreaScoring
         }
         var mean = (decimal)applicable.Sum() / applicable.Count;
         var percentage = (mean - minimum) / (maximum - minimum) * 100m;
-        return new AreaScore(Math.Round(mean, 2), Math.Round(percentage, 1), applicable.Count);
+        return new AreaScore(Math.Round(mean, 2, MidpointRounding.AwayFromZero), Math.Round(percentage, 1, MidpointRounding.AwayFromZero), applicable.Count);
     }
 }

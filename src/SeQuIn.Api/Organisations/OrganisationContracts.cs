@@ -6,12 +6,14 @@ namespace SeQuIn.Api.Organisations;
 
 /// <summary>A new network.</summary>
 /// <param name="Code">Stable code: 2 to 20 capital letters, digits or hyphens.</param>
-public sealed record CreateNetworkRequest(string Code, string Name, string? Region = null);
+/// <param name="AllowRanks">Whether benchmarks show units' ranks; off unless the network chooses league tables.</param>
+public sealed record CreateNetworkRequest(string Code, string Name, string? Region = null, bool AllowRanks = false);
 
 /// <summary>The new state of a network; the code never changes.</summary>
-public sealed record UpdateNetworkRequest(string Name, bool Active, string? Region = null);
+/// <param name="AllowRanks">Whether benchmarks show units' ranks.</param>
+public sealed record UpdateNetworkRequest(string Name, bool Active, string? Region = null, bool AllowRanks = false);
 
-public sealed record NetworkResponse(Guid Id, string Code, string Name, string? Region, bool Active,
+public sealed record NetworkResponse(Guid Id, string Code, string Name, string? Region, bool AllowRanks, bool Active,
     DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
 
 /// <param name="code">Only the network with this code.</param>

@@ -20,6 +20,8 @@ public sealed class Network
     public required string Code { get; set; }
     public required string Name { get; set; }
     public string? Region { get; set; }
+    /// <summary>Whether benchmarks in this network may show ranks (league tables hurt co-production: off by default).</summary>
+    public bool AllowRanks { get; set; }
     public bool Active { get; set; } = true;
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }

@@ -85,7 +85,10 @@ public static class OrganisationsApi
             return CodeTaken("network", request.Code);
         }
         var now = clock.Now();
-        var network = new Network { Code = request.Code, Name = request.Name, Region = request.Region, CreatedAt = now, UpdatedAt = now };
+        var network = new Network
+        {
+            Code = request.Code, Name = request.Name, Region = request.Region, AllowRanks = request.AllowRanks, CreatedAt = now, UpdatedAt = now,
+        };
         db.Networks.Add(network);
         audit.Record("network.created", "network", network.Id, network.Id, ToResponse(network));
         await db.SaveChangesAsync(ct);
@@ -107,6 +110,7 @@ public static class OrganisationsApi
         var before = ToResponse(network);
         network.Name = request.Name;
         network.Region = request.Region;
+        network.AllowRanks = request.AllowRanks;
         network.Active = request.Active;
         network.UpdatedAt = clock.Now();
         audit.Record("network.updated", "network", network.Id, network.Id, AuditChanges.Between(before, ToResponse(network)));
@@ -223,7 +227,7 @@ public static class OrganisationsApi
     internal static ConflictProblem CodeTaken(string kind, string code) =>
         ApiProblems.Conflict($"A {kind} with code '{code}' already exists.");
 
-    private static NetworkResponse ToResponse(Network n) => new(n.Id, n.Code, n.Name, n.Region, n.Active, n.CreatedAt, n.UpdatedAt);
+    private static NetworkResponse ToResponse(Network n) => new(n.Id, n.Code, n.Name, n.Region, n.AllowRanks, n.Active, n.CreatedAt, n.UpdatedAt);
 
     private static CollaborativeResponse ToResponse(Collaborative c) => new(c.Id, c.Code, c.Name, c.Active, c.CreatedAt, c.UpdatedAt);
 

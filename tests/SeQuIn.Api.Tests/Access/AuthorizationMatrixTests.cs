@@ -211,6 +211,23 @@ public sealed class AuthorizationMatrixTests(SeQuInApiFixture fixture) : IAsyncL
         yield return ("POST /api/v1/assessments/import", AnyAdmin, () => Send(HttpMethod.Post, "/api/v1/assessments/import?dryRun=true",
             new ImportDocument([new ImportRow(unit.Code, "INV", AssessmentDriver.FreshMonth(), "INV-01", 3)])));
         yield return ("GET /api/v1/evidence-library", SignedIn, () => Get("/api/v1/evidence-library"));
+
+        async Task<string> WithResults(string url)
+        {
+            await SubmittedOfA();
+            return url;
+        }
+        yield return ("GET /api/v1/benchmarks/units/{unitId}", SubmittedOfANetwork, async () => await Get(await WithResults($"/api/v1/benchmarks/units/{unit.Id}")));
+        yield return ("GET /api/v1/benchmarks/units/{unitId}/areas/{areaCode}", SubmittedOfANetwork, async () =>
+            await Get(await WithResults($"/api/v1/benchmarks/units/{unit.Id}/areas/INV")));
+        yield return ("GET /api/v1/benchmarks/units/{unitId}/areas/{areaCode}/trend", SubmittedOfANetwork, () => Get($"/api/v1/benchmarks/units/{unit.Id}/areas/INV/trend"));
+        foreach (var insight in new[] { "gaps", "heatmap", "best-practice?standardCode=INV-01", "participation", "agreement" })
+        {
+            var route = insight.Split('?')[0];
+            yield return ($"GET /api/v1/networks/{{networkId}}/insight/{route}", SubmittedOfANetwork, () => Get($"/api/v1/networks/{a.Id}/insight/{insight}"));
+        }
+        yield return ("GET /api/v1/exports/ratings", SignedIn, () => Get("/api/v1/exports/ratings"));
+        yield return ("GET /api/v1/exports/ratings.csv", SignedIn, () => Get("/api/v1/exports/ratings.csv"));
     }
 
     [Fact]

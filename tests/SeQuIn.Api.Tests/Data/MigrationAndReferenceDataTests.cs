@@ -22,7 +22,7 @@ public sealed class MigrationAndReferenceDataTests(SeQuInApiFixture fixture) : A
     }
 
     [Fact]
-    public async Task Migrating_twice_with_the_demo_loads_the_framework_and_fifteen_units_once()
+    public async Task Migrating_twice_with_the_demo_loads_the_framework_fifteen_units_and_their_history_once()
     {
         await using var db = await EmptyDatabaseAsync();
         var migrator = new DatabaseMigrator(db, new FrameworkDocumentValidator(), TimeProvider.System, NullLogger<DatabaseMigrator>.Instance);
@@ -39,6 +39,10 @@ public sealed class MigrationAndReferenceDataTests(SeQuInApiFixture fixture) : A
         Assert.Equal(10, units.Count(u => u.SecurityLevel == SecurityLevel.Low));
         Assert.Equal([ProviderSector.Nhs, ProviderSector.Independent], units.Select(u => u.Provider!.Sector).Distinct().Order());
         Assert.Single(await db.Networks.ToListAsync());
+        var assessments = await db.Assessments.CountAsync();
+        Assert.InRange(assessments, 15 * 12 * 22, 15 * 12 * 24);
+        Assert.Equal(assessments, await db.AreaResults.CountAsync());
+        Assert.True(await db.Evidence.AnyAsync(e => e.Shared));
     }
 
     [Fact]

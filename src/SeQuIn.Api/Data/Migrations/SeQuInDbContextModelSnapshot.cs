@@ -649,6 +649,197 @@ namespace SeQuIn.Api.Data.Migrations
                     b.ToTable("audit_events", (string)null);
                 });
 
+            modelBuilder.Entity("SeQuIn.Api.Benchmarks.AreaResultRow", b =>
+                {
+                    b.Property<Guid>("AssessmentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("assessment_id");
+
+                    b.Property<int?>("AgreedRating")
+                        .HasColumnType("integer")
+                        .HasColumnName("agreed_rating");
+
+                    b.Property<int>("ApplicableStandards")
+                        .HasColumnType("integer")
+                        .HasColumnName("applicable_standards");
+
+                    b.Property<string>("AreaCode")
+                        .IsRequired()
+                        .HasMaxLength(6)
+                        .HasColumnType("character varying(6)")
+                        .HasColumnName("area_code");
+
+                    b.Property<bool>("CoProduced")
+                        .HasColumnType("boolean")
+                        .HasColumnName("co_produced");
+
+                    b.Property<Guid?>("CollaborativeId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("collaborative_id");
+
+                    b.Property<string>("FrameworkIdentifier")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("framework_identifier");
+
+                    b.Property<decimal?>("Mean")
+                        .HasPrecision(4, 2)
+                        .HasColumnType("numeric(4,2)")
+                        .HasColumnName("mean");
+
+                    b.Property<DateOnly>("Month")
+                        .HasColumnType("date")
+                        .HasColumnName("month");
+
+                    b.Property<Guid>("NetworkId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("network_id");
+
+                    b.Property<bool?>("OnTime")
+                        .HasColumnType("boolean")
+                        .HasColumnName("on_time");
+
+                    b.Property<decimal?>("Percentage")
+                        .HasPrecision(5, 1)
+                        .HasColumnType("numeric(5,1)")
+                        .HasColumnName("percentage");
+
+                    b.Property<Guid>("ProviderId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("provider_id");
+
+                    b.Property<string>("Sector")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("sector");
+
+                    b.Property<string>("SecurityLevel")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("security_level");
+
+                    b.Property<DateTimeOffset>("SubmittedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("submitted_at");
+
+                    b.Property<Guid>("UnitId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("unit_id");
+
+                    b.HasKey("AssessmentId")
+                        .HasName("pk_area_results");
+
+                    b.HasIndex("CollaborativeId", "Month", "AreaCode")
+                        .HasDatabaseName("ix_area_results_collaborative_id_month_area_code");
+
+                    b.HasIndex("Month", "AreaCode", "Sector")
+                        .HasDatabaseName("ix_area_results_month_area_code_sector");
+
+                    b.HasIndex("Month", "AreaCode", "SecurityLevel")
+                        .HasDatabaseName("ix_area_results_month_area_code_security_level");
+
+                    b.HasIndex("NetworkId", "Month", "AreaCode")
+                        .HasDatabaseName("ix_area_results_network_id_month_area_code");
+
+                    b.HasIndex("UnitId", "AreaCode", "Month")
+                        .IsUnique()
+                        .HasDatabaseName("ix_area_results_unit_id_area_code_month");
+
+                    b.ToTable("area_results", (string)null);
+                });
+
+            modelBuilder.Entity("SeQuIn.Api.Benchmarks.StandardResultRow", b =>
+                {
+                    b.Property<Guid>("AssessmentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("assessment_id");
+
+                    b.Property<string>("StandardCode")
+                        .HasMaxLength(12)
+                        .HasColumnType("character varying(12)")
+                        .HasColumnName("standard_code");
+
+                    b.Property<string>("AreaCode")
+                        .IsRequired()
+                        .HasMaxLength(6)
+                        .HasColumnType("character varying(6)")
+                        .HasColumnName("area_code");
+
+                    b.Property<Guid?>("CollaborativeId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("collaborative_id");
+
+                    b.Property<string>("FrameworkIdentifier")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("framework_identifier");
+
+                    b.Property<DateOnly>("Month")
+                        .HasColumnType("date")
+                        .HasColumnName("month");
+
+                    b.Property<Guid>("NetworkId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("network_id");
+
+                    b.Property<bool>("NotApplicable")
+                        .HasColumnType("boolean")
+                        .HasColumnName("not_applicable");
+
+                    b.Property<string>("Sector")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("sector");
+
+                    b.Property<string>("SecurityLevel")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("security_level");
+
+                    b.Property<int?>("ServiceUserView")
+                        .HasColumnType("integer")
+                        .HasColumnName("service_user_view");
+
+                    b.Property<int?>("StaffView")
+                        .HasColumnType("integer")
+                        .HasColumnName("staff_view");
+
+                    b.Property<DateTimeOffset>("SubmittedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("submitted_at");
+
+                    b.Property<Guid>("UnitId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("unit_id");
+
+                    b.Property<int?>("Value")
+                        .HasColumnType("integer")
+                        .HasColumnName("value");
+
+                    b.HasKey("AssessmentId", "StandardCode")
+                        .HasName("pk_standard_results");
+
+                    b.HasIndex("SubmittedAt")
+                        .HasDatabaseName("ix_standard_results_submitted_at");
+
+                    b.HasIndex("UnitId", "Month")
+                        .HasDatabaseName("ix_standard_results_unit_id_month");
+
+                    b.HasIndex("Month", "StandardCode", "SecurityLevel")
+                        .HasDatabaseName("ix_standard_results_month_standard_code_security_level");
+
+                    b.HasIndex("NetworkId", "Month", "StandardCode")
+                        .HasDatabaseName("ix_standard_results_network_id_month_standard_code");
+
+                    b.ToTable("standard_results", (string)null);
+                });
+
             modelBuilder.Entity("SeQuIn.Api.Framework.Area", b =>
                 {
                     b.Property<Guid>("Id")
@@ -921,6 +1112,10 @@ namespace SeQuIn.Api.Data.Migrations
                         .HasColumnType("boolean")
                         .HasColumnName("active");
 
+                    b.Property<bool>("AllowRanks")
+                        .HasColumnType("boolean")
+                        .HasColumnName("allow_ranks");
+
                     b.Property<string>("Code")
                         .IsRequired()
                         .HasMaxLength(20)
@@ -1157,6 +1352,26 @@ namespace SeQuIn.Api.Data.Migrations
                         .OnDelete(DeleteBehavior.Restrict)
                         .IsRequired()
                         .HasConstraintName("fk_ratings_standards_standard_id");
+                });
+
+            modelBuilder.Entity("SeQuIn.Api.Benchmarks.AreaResultRow", b =>
+                {
+                    b.HasOne("SeQuIn.Api.Assessments.Assessment", null)
+                        .WithOne()
+                        .HasForeignKey("SeQuIn.Api.Benchmarks.AreaResultRow", "AssessmentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_area_results_assessments_assessment_id");
+                });
+
+            modelBuilder.Entity("SeQuIn.Api.Benchmarks.StandardResultRow", b =>
+                {
+                    b.HasOne("SeQuIn.Api.Assessments.Assessment", null)
+                        .WithMany()
+                        .HasForeignKey("AssessmentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_standard_results_assessments_assessment_id");
                 });
 
             modelBuilder.Entity("SeQuIn.Api.Framework.Area", b =>

@@ -1,0 +1,67 @@
+using SeQuIn.Api.Common;
+
+namespace SeQuIn.Api.Benchmarks;
+
+/// <summary>Who a unit is compared with.</summary>
+public enum ComparisonGroup
+{
+    /// <summary>The units of its network.</summary>
+    Network,
+    /// <summary>Units of the same security level, nationally.</summary>
+    SecurityLevel,
+    /// <summary>Units whose providers are of the same sector (NHS or independent), nationally.</summary>
+    Sector,
+    /// <summary>Units of the same provider collaborative.</summary>
+    Collaborative,
+    /// <summary>Every unit in every network.</summary>
+    National,
+}
+
+/// <param name="month">The month, YYYY-MM; the latest month the unit submitted when omitted.</param>
+/// <param name="group">Who to compare with (default network).</param>
+public sealed record BenchmarkQuery(string? month, [property: EnumQuery(typeof(ComparisonGroup))] string? group)
+{
+    public ComparisonGroup Group => EnumQuery.Parse<ComparisonGroup>(group) ?? ComparisonGroup.Network;
+}
+
+/// <param name="from">First month, YYYY-MM (default: 24 months before to).</param>
+/// <param name="to">Last month, YYYY-MM (default: the current month).</param>
+/// <param name="group">Whose median to show beside the unit (default network).</param>
+public sealed record TrendQuery(string? from, string? to, [property: EnumQuery(typeof(ComparisonGroup))] string? group)
+{
+    public ComparisonGroup Group => EnumQuery.Parse<ComparisonGroup>(group) ?? ComparisonGroup.Network;
+}
+
+/// <summary>The group a unit is compared with, as it stood that month.</summary>
+/// <param name="Units">How many units reported.</param>
+/// <param name="Suppressed">Why the group's figures are withheld (too few units to compare without identifying them); null when shown.</param>
+public sealed record GroupFigures(int Units, decimal? Minimum, decimal? LowerQuartile, decimal? Median, decimal? UpperQuartile, decimal? Maximum,
+    decimal? Mean, string? Suppressed);
+
+/// <summary>A unit's score for an area or standard beside its group's.</summary>
+/// <param name="Score">The unit's area mean (or standard rating); null when it has none that month.</param>
+/// <param name="Percentage">The area score as a percentage of the scale (areas only).</param>
+/// <param name="Change">Change in score since the previous month, when both months have one.</param>
+/// <param name="Percentile">The unit's percentile rank in its group (mid-rank), 0 to 100.</param>
+/// <param name="Rank">1 = highest; only where the network allows ranks.</param>
+public sealed record Benchmark(string Code, decimal? Score, decimal? Percentage, decimal? Change, decimal? Percentile, int? Rank, GroupFigures Group);
+
+/// <summary>A unit's month across every area.</summary>
+public sealed record UnitBenchmark(Guid UnitId, string UnitCode, string Month, ComparisonGroup Group, IReadOnlyList<Benchmark> Areas);
+
+/// <summary>A unit's month across the standards of one area.</summary>
+public sealed record AreaBenchmark(Guid UnitId, string UnitCode, string Month, string AreaCode, ComparisonGroup Group, IReadOnlyList<Benchmark> Standards);
+
+/// <summary>One month of a trend.</summary>
+/// <param name="Score">The unit's area mean; null for a month it did not submit.</param>
+/// <param name="GroupMedian">The group's median that month; null when suppressed or no data.</param>
+/// <param name="Signals">Statistical process control signals on this point.</param>
+public sealed record TrendPoint(string Month, decimal? Score, decimal? GroupMedian, IReadOnlyList<SpcSignal> Signals);
+
+/// <summary>
+/// A unit's monthly series for an area with an XmR chart (NHS England "Making Data Count"): centre line = mean;
+/// process limits = mean ± 2.66 × average moving range (clamped to the scale); signals: a point beyond a limit,
+/// a run of 7 or more on one side of the centre, 7 or more rising or falling.
+/// </summary>
+public sealed record Trend(Guid UnitId, string UnitCode, string AreaCode, ComparisonGroup Group, decimal? Centre, decimal? UpperProcessLimit,
+    decimal? LowerProcessLimit, IReadOnlyList<TrendPoint> Points);

@@ -1,0 +1,229 @@
+using System.Globalization;
+using System.Security.Claims;
+using FluentValidation;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using nietras.SeparatedValues;
+using Npgsql;
+using SeQuIn.Api.Access;
+using SeQuIn.Api.Assessments;
+using SeQuIn.Api.Common;
+using SeQuIn.Api.Data;
+
+namespace SeQuIn.Api.Benchmarks;
+
+/// <summary>One standard rating of a submitted assessment, in long format for analysts.</summary>
+public sealed record RatingExportRow(string Network, string? Collaborative, string Provider, string Sector, string Unit, string SecurityLevel,
+    string Month, string FrameworkVersion, string Area, string Standard, int? Value, bool NotApplicable, DateTimeOffset SubmittedAt);
+
+/// <param name="from">First month, YYYY-MM.</param>
+/// <param name="to">Last month, YYYY-MM.</param>
+/// <param name="unitCode">Only these units (repeat the parameter for several).</param>
+/// <param name="areaCode">Only these areas (repeat the parameter for several).</param>
+/// <param name="updatedSince">Only ratings of assessments submitted at or after this time (incremental sync).</param>
+/// <param name="limit">Page size for JSON, 1 to 10000 (default 1000).</param>
+/// <param name="cursor">The nextCursor of the previous page (JSON only).</param>
+public sealed record ExportQuery(string? from, string? to, string[]? unitCode, string[]? areaCode, DateTimeOffset? updatedSince, int? limit, string? cursor);
+
+public sealed class ExportQueryValidator : AbstractValidator<ExportQuery>
+{
+    public ExportQueryValidator()
+    {
+        RuleFor(q => q.from).Must(m => m is null || Months.TryParse(m, out _)).WithMessage("'from' must be a month written YYYY-MM.");
+        RuleFor(q => q.to).Must(m => m is null || Months.TryParse(m, out _)).WithMessage("'to' must be a month written YYYY-MM.");
+        RuleFor(q => q.limit).InclusiveBetween(1, ExportsApi.MaxPage);
+        RuleFor(q => q.cursor).Must(c => c is null || ExportsApi.TryDecode(c, out _)).WithMessage("'cursor' is not a cursor this service issued.");
+        RuleFor(q => q.unitCode).Must(u => u is null || u.Length <= 1000).WithMessage("At most 1000 unit codes.");
+    }
+}
+
+/// <summary>
+/// Analyst pulls of submitted standard ratings in long format: JSON pages with a keyset cursor and no hidden
+/// cap, or CSV streamed row by row at any size. Hand-written SQL over the summaries: this is the hot path for
+/// national-scale pulls, so it reads with one forward-only cursor and never materialises the result.
+/// </summary>
+public static class ExportsApi
+{
+    public const int MaxPage = 10_000;
+
+    public static IEndpointRouteBuilder MapExportsApi(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api/v1/exports").WithTags("Exports").WithValidation()
+            .RequireAuthorization(Policies.SignedIn).WithRoles(AllowedRoles.Everyone);
+        group.MapGet("/ratings", ExportRatings).WithName(nameof(ExportRatings))
+            .WithSummary("Submitted standard ratings in long format, as JSON pages")
+            .WithDescription("Network, collaborative, provider, sector, unit, security level, month, framework version, area, standard, value, not applicable and submission time; within your scope; ordered by assessment and standard. Follow nextCursor to the end: there is no other cap. updatedSince gives an incremental sync.");
+        group.MapGet("/ratings.csv", ExportRatingsCsv).WithName(nameof(ExportRatingsCsv))
+            .WithSummary("Submitted standard ratings in long format, as CSV streamed at any size")
+            .WithDescription("The same rows and filters as the JSON export, one CSV stream with a header row, written as it is read.")
+            .Produces<byte[]>(StatusCodes.Status200OK, "text/csv");
+        return routes;
+    }
+
+    public static async Task<Ok<Page<RatingExportRow>>> ExportRatings(
+        [AsParameters] ExportQuery query, ClaimsPrincipal user, SeQuInDbContext db, CancellationToken ct)
+    {
+        var limit = query.limit ?? 1000;
+        TryDecode(query.cursor, out var after);
+        var rows = new List<RatingExportRow>(limit + 1);
+        var keys = new List<(Guid, string)>(limit + 1);
+        await foreach (var (key, row) in ReadAsync(db, Caller.From(user), query, after, limit + 1, ct))
+        {
+            rows.Add(row);
+            keys.Add(key);
+        }
+        var more = rows.Count > limit;
+        return TypedResults.Ok(new Page<RatingExportRow>(more ? rows[..limit] : rows, more ? Encode(keys[limit - 1]) : null, limit));
+    }
+
+    public static async Task ExportRatingsCsv([AsParameters] ExportQuery query, ClaimsPrincipal user, SeQuInDbContext db, HttpContext http, CancellationToken ct)
+    {
+        http.Response.ContentType = "text/csv; charset=utf-8";
+        http.Response.Headers.ContentDisposition = "attachment; filename=\"sequin-ratings.csv\"";
+        // Sep writes rows synchronously, so it writes into a small buffer that is sent asynchronously every few
+        // thousand rows: memory stays flat however many rows there are.
+        var buffer = new StringWriter(new System.Text.StringBuilder(1 << 20), CultureInfo.InvariantCulture);
+        var utf8 = new System.Text.UTF8Encoding(false);
+        var pending = 0;
+        using (var writer = Sep.New(',').Writer(o => o with { Escape = true }).To(buffer))
+        {
+            await foreach (var (_, r) in ReadAsync(db, Caller.From(user), query with { cursor = null }, null, null, ct))
+            {
+                using (var row = writer.NewRow())
+                {
+                    row["network"].Set(r.Network);
+                    row["collaborative"].Set(r.Collaborative ?? "");
+                    row["provider"].Set(r.Provider);
+                    row["sector"].Set(r.Sector);
+                    row["unit"].Set(r.Unit);
+                    row["securityLevel"].Set(r.SecurityLevel);
+                    row["month"].Set(r.Month);
+                    row["frameworkVersion"].Set(r.FrameworkVersion);
+                    row["area"].Set(r.Area);
+                    row["standard"].Set(r.Standard);
+                    row["value"].Set(r.Value?.ToString(CultureInfo.InvariantCulture) ?? "");
+                    row["notApplicable"].Set(r.NotApplicable ? "true" : "false");
+                    row["submittedAt"].Set(r.SubmittedAt.ToString("O", CultureInfo.InvariantCulture));
+                }
+                if (++pending == 4096)
+                {
+                    await SendAsync(buffer, utf8, http.Response.Body, ct);
+                    pending = 0;
+                }
+            }
+        }
+        await SendAsync(buffer, utf8, http.Response.Body, ct);
+    }
+
+    private static async Task SendAsync(StringWriter buffer, System.Text.Encoding encoding, Stream body, CancellationToken ct)
+    {
+        var text = buffer.GetStringBuilder();
+        if (text.Length == 0)
+        {
+            return;
+        }
+        await body.WriteAsync(encoding.GetBytes(text.ToString()), ct);
+        text.Clear();
+    }
+
+    private static async IAsyncEnumerable<((Guid, string) Key, RatingExportRow Row)> ReadAsync(SeQuInDbContext db, Caller caller, ExportQuery query,
+        (Guid Assessment, string Standard)? after, int? take, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+    {
+        var (networks, collaboratives, all) = Scope(caller);
+        var sql = new System.Text.StringBuilder("""
+            SELECT s.assessment_id, s.standard_code, n.code, c.code, p.code, s.sector, u.code, s.security_level, s.month,
+                   s.framework_identifier, s.area_code, s.value, s.not_applicable, s.submitted_at
+            FROM standard_results s
+            JOIN units u ON u.id = s.unit_id
+            JOIN providers p ON p.id = u.provider_id
+            JOIN networks n ON n.id = s.network_id
+            LEFT JOIN collaboratives c ON c.id = s.collaborative_id
+            WHERE (@all OR s.network_id = ANY(@networks) OR s.collaborative_id = ANY(@collaboratives))
+            """);
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        await using var command = new NpgsqlCommand { Connection = connection };
+        command.Parameters.AddWithValue("all", all);
+        command.Parameters.AddWithValue("networks", networks);
+        command.Parameters.AddWithValue("collaboratives", collaboratives);
+        if (query.from is not null)
+        {
+            sql.Append(" AND s.month >= @from");
+            command.Parameters.AddWithValue("from", Months.Parse(query.from));
+        }
+        if (query.to is not null)
+        {
+            sql.Append(" AND s.month <= @to");
+            command.Parameters.AddWithValue("to", Months.Parse(query.to));
+        }
+        if (query.unitCode is { Length: > 0 })
+        {
+            sql.Append(" AND u.code = ANY(@units)");
+            command.Parameters.AddWithValue("units", query.unitCode);
+        }
+        if (query.areaCode is { Length: > 0 })
+        {
+            sql.Append(" AND s.area_code = ANY(@areas)");
+            command.Parameters.AddWithValue("areas", query.areaCode);
+        }
+        if (query.updatedSince is { } since)
+        {
+            sql.Append(" AND s.submitted_at >= @since");
+            command.Parameters.AddWithValue("since", since.ToUniversalTime());
+        }
+        if (after is { } key)
+        {
+            sql.Append(" AND (s.assessment_id, s.standard_code) > (@afterAssessment, @afterStandard)");
+            command.Parameters.AddWithValue("afterAssessment", key.Assessment);
+            command.Parameters.AddWithValue("afterStandard", key.Standard);
+        }
+        // The primary key's order: a keyset the index serves directly.
+        sql.Append(" ORDER BY s.assessment_id, s.standard_code");
+        if (take is { } limit)
+        {
+            sql.Append(" LIMIT @take");
+            command.Parameters.AddWithValue("take", limit);
+        }
+        command.CommandText = sql.ToString();
+        if (connection.State != System.Data.ConnectionState.Open)
+        {
+            await connection.OpenAsync(ct);
+        }
+        await using var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, ct);
+        while (await reader.ReadAsync(ct))
+        {
+            var assessment = reader.GetGuid(0);
+            var standard = reader.GetString(1);
+            yield return ((assessment, standard), new RatingExportRow(
+                reader.GetString(2), await reader.IsDBNullAsync(3, ct) ? null : reader.GetString(3), reader.GetString(4),
+                Kebab(reader.GetString(5)), reader.GetString(6), Kebab(reader.GetString(7)),
+                Months.Format(reader.GetFieldValue<DateOnly>(8)), reader.GetString(9), reader.GetString(10), standard,
+                await reader.IsDBNullAsync(11, ct) ? null : reader.GetInt32(11), reader.GetBoolean(12), reader.GetFieldValue<DateTimeOffset>(13)));
+        }
+    }
+
+    /// <summary>Submitted results are read across a caller's networks, and by collaborative analysts for their collaborative.</summary>
+    private static (Guid[] Networks, Guid[] Collaboratives, bool All) Scope(Caller caller) =>
+        (caller.Grants.Where(g => g.NetworkId is not null).Select(g => g.NetworkId!.Value).Distinct().ToArray(),
+         caller.Grants.Where(g => g.CollaborativeId is not null).Select(g => g.CollaborativeId!.Value).Distinct().ToArray(),
+         caller.IsNationalAdmin);
+
+    private static string Kebab(string enumName) => System.Text.Json.JsonNamingPolicy.KebabCaseLower.ConvertName(enumName);
+
+    private static string Encode((Guid Assessment, string Standard) key) => Paging.Encode($"{key.Assessment:N}|{key.Standard}");
+
+    internal static bool TryDecode(string? cursor, out (Guid Assessment, string Standard)? key)
+    {
+        key = null;
+        if (!Paging.TryDecode(cursor, out var text) || text is null)
+        {
+            return cursor is null;
+        }
+        var parts = text.Split('|', 2);
+        if (parts.Length != 2 || !Guid.TryParseExact(parts[0], "N", out var assessment))
+        {
+            return false;
+        }
+        key = (assessment, parts[1]);
+        return true;
+    }
+}

@@ -1,0 +1,217 @@
+using System.Security.Claims;
+using FluentValidation;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using SeQuIn.Api.Access;
+using SeQuIn.Api.Assessments;
+using SeQuIn.Api.Common;
+using SeQuIn.Api.Data;
+using SeQuIn.Api.Framework;
+
+namespace SeQuIn.Api.Benchmarks;
+
+public sealed class GapsQueryValidator : AbstractValidator<GapsQuery>
+{
+    public GapsQueryValidator()
+    {
+        RuleFor(q => q.month).Must(m => m is null || Months.TryParse(m, out _)).WithMessage("'month' must be a month written YYYY-MM.");
+        RuleFor(q => q.threshold).InclusiveBetween(0, 10);
+        RuleFor(q => q.minimumUnits).InclusiveBetween(1, 1000);
+    }
+}
+
+public sealed class MonthQueryValidator : AbstractValidator<MonthQuery>
+{
+    public MonthQueryValidator() =>
+        RuleFor(q => q.month).Must(m => m is null || Months.TryParse(m, out _)).WithMessage("'month' must be a month written YYYY-MM.");
+}
+
+public sealed class BestPracticeQueryValidator : AbstractValidator<BestPracticeQuery>
+{
+    public BestPracticeQueryValidator()
+    {
+        RuleFor(q => q.standardCode).NotEmpty().MaximumLength(12);
+        RuleFor(q => q.month).Must(m => m is null || Months.TryParse(m, out _)).WithMessage("'month' must be a month written YYYY-MM.");
+    }
+}
+
+public sealed class AgreementQueryValidator : AbstractValidator<AgreementQuery>
+{
+    public AgreementQueryValidator()
+    {
+        RuleFor(q => q.from).Must(m => m is null || Months.TryParse(m, out _)).WithMessage("'from' must be a month written YYYY-MM.");
+        RuleFor(q => q.to).Must(m => m is null || Months.TryParse(m, out _)).WithMessage("'to' must be a month written YYYY-MM.");
+    }
+}
+
+/// <summary>What a network learns from its units' submissions: gaps, the grid, best practice, participation, agreement.</summary>
+public static class InsightApi
+{
+    public static IEndpointRouteBuilder MapInsightApi(this IEndpointRouteBuilder routes)
+    {
+        var group = routes.MapGroup("/api/v1/networks/{networkId:guid}/insight").WithTags("Insight").WithValidation()
+            .RequireAuthorization(Policies.SignedIn).WithRoles(AllowedRoles.Everyone);
+        group.MapGet("/gaps", GetGaps).WithName(nameof(GetGaps))
+            .WithSummary("Gaps in provision: standards many units rate low, and for how long")
+            .WithDescription("Standards ranked by how many units rate them at or below the threshold this month, then by how many consecutive months at least the minimum number of units did — where joint action would help most.");
+        group.MapGet("/heatmap", GetHeatmap).WithName(nameof(GetHeatmap))
+            .WithSummary("Units × areas grid of percentage scores for a month").WithDescription("Heat-map data: every active unit of the network, every area, null where a unit did not submit.");
+        group.MapGet("/best-practice", GetBestPractice).WithName(nameof(GetBestPractice))
+            .WithSummary("Who rates a standard highest, with the evidence they share")
+            .WithDescription("The units whose rating of the standard is the network's highest that month, with their shared evidence: candidates for buddying up.");
+        group.MapGet("/participation", GetParticipation).WithName(nameof(GetParticipation))
+            .WithSummary("Which units submitted which areas, how promptly and how co-produced")
+            .WithDescription("Reporting rate (submitted unit-areas over active units × areas), on-time rate (submitted by the 10th of the following month) and the number of submissions with both a staff and a service-user participant.");
+        group.MapGet("/agreement", GetAgreement).WithName(nameof(GetAgreement))
+            .WithSummary("How often staff and service-user views agreed, per area and per unit")
+            .WithDescription("Exact agreement and Cohen's kappa with quadratic weights over ratings where both views were recorded.");
+        return routes;
+    }
+
+    public static async Task<Results<Ok<GapsReport>, NotFoundProblem>> GetGaps(
+        Guid networkId, [AsParameters] GapsQuery query, ClaimsPrincipal user, SeQuInDbContext db, CancellationToken ct)
+    {
+        if (await MonthAsync(db, networkId, user, query.month, ct) is not { } month)
+        {
+            return NotVisible(networkId);
+        }
+        var threshold = query.threshold ?? 1;
+        var minimumUnits = query.minimumUnits ?? 3;
+        var since = month.AddMonths(-120);
+        var counts = await db.StandardResults.AsNoTracking()
+            .Where(r => r.NetworkId == networkId && r.Month <= month && r.Month > since && r.Value != null)
+            .GroupBy(r => new { r.StandardCode, r.AreaCode, r.Month })
+            .Select(g => new { g.Key.StandardCode, g.Key.AreaCode, g.Key.Month, Low = g.Count(r => r.Value <= threshold), Reporting = g.Count() })
+            .ToListAsync(ct);
+        var gaps = counts.GroupBy(c => (c.StandardCode, c.AreaCode)).Select(g =>
+        {
+            var byMonth = g.ToDictionary(c => c.Month);
+            var current = byMonth.GetValueOrDefault(month);
+            var run = 0;
+            while (byMonth.TryGetValue(month.AddMonths(-run), out var m) && m.Low >= minimumUnits)
+            {
+                run++;
+            }
+            return new Gap(g.Key.StandardCode, g.Key.AreaCode, current?.Low ?? 0, current?.Reporting ?? 0, run);
+        })
+        .Where(g => g.UnitsReporting > 0)
+        .OrderByDescending(g => g.UnitsAtOrBelow).ThenByDescending(g => g.ConsecutiveMonths).ThenBy(g => g.StandardCode, StringComparer.Ordinal)
+        .ToList();
+        return TypedResults.Ok(new GapsReport(networkId, Months.Format(month), threshold, minimumUnits, gaps));
+    }
+
+    public static async Task<Results<Ok<Heatmap>, NotFoundProblem>> GetHeatmap(
+        Guid networkId, [AsParameters] MonthQuery query, ClaimsPrincipal user, SeQuInDbContext db, CancellationToken ct)
+    {
+        if (await MonthAsync(db, networkId, user, query.month, ct) is not { } month)
+        {
+            return NotVisible(networkId);
+        }
+        var areaCodes = await ActiveAreaCodesAsync(db, ct);
+        var units = await db.Units.AsNoTracking().Where(u => u.NetworkId == networkId && u.Active).OrderBy(u => u.Code)
+            .Select(u => new { u.Id, u.Code, u.Name }).ToListAsync(ct);
+        var cells = await db.AreaResults.AsNoTracking().Where(r => r.NetworkId == networkId && r.Month == month)
+            .Select(r => new { r.UnitId, r.AreaCode, r.Percentage }).ToListAsync(ct);
+        var rows = units.Select(u => new HeatmapRow(u.Id, u.Code, u.Name,
+            areaCodes.ToDictionary(a => a, a => cells.SingleOrDefault(c => c.UnitId == u.Id && c.AreaCode == a)?.Percentage))).ToList();
+        return TypedResults.Ok(new Heatmap(networkId, Months.Format(month), areaCodes, rows));
+    }
+
+    public static async Task<Results<Ok<BestPractice>, NotFoundProblem>> GetBestPractice(
+        Guid networkId, [AsParameters] BestPracticeQuery query, ClaimsPrincipal user, SeQuInDbContext db, CancellationToken ct)
+    {
+        if (await MonthAsync(db, networkId, user, query.month, ct) is not { } month)
+        {
+            return NotVisible(networkId);
+        }
+        var ratings = await db.StandardResults.AsNoTracking()
+            .Where(r => r.NetworkId == networkId && r.Month == month && r.StandardCode == query.standardCode && r.Value != null)
+            .Select(r => new { r.AssessmentId, r.UnitId, Value = r.Value!.Value }).ToListAsync(ct);
+        var top = ratings.Count == 0 ? (int?)null : ratings.Max(r => r.Value);
+        var best = ratings.Where(r => r.Value == top).ToList();
+        var assessmentIds = best.Select(b => b.AssessmentId).ToList();
+        var evidence = await db.Evidence.AsNoTracking()
+            .Where(e => e.Shared && assessmentIds.Contains(e.AssessmentId) && (e.StandardCode == query.standardCode || e.StandardCode == null))
+            .ToListAsync(ct);
+        var unitIds = best.Select(b => b.UnitId).ToList();
+        var units = await db.Units.AsNoTracking().Where(u => unitIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, ct);
+        var result = best.OrderBy(b => units[b.UnitId].Code, StringComparer.Ordinal).Select(b => new BestPracticeUnit(b.UnitId, units[b.UnitId].Code,
+            units[b.UnitId].Name, b.Value, evidence.Where(e => e.AssessmentId == b.AssessmentId)
+                .Select(e => new SharedEvidence(e.Id, e.AssessmentId, EnumQuery.NameOf(e.Kind), e.Title, e.Description, e.Link)).ToList())).ToList();
+        return TypedResults.Ok(new BestPractice(networkId, query.standardCode, Months.Format(month), top, result));
+    }
+
+    public static async Task<Results<Ok<Participation>, NotFoundProblem>> GetParticipation(
+        Guid networkId, [AsParameters] MonthQuery query, ClaimsPrincipal user, SeQuInDbContext db, CancellationToken ct)
+    {
+        if (await MonthAsync(db, networkId, user, query.month, ct) is not { } month)
+        {
+            return NotVisible(networkId);
+        }
+        var areaCount = (await ActiveAreaCodesAsync(db, ct)).Count;
+        var units = await db.Units.AsNoTracking().Where(u => u.NetworkId == networkId && u.Active).OrderBy(u => u.Code)
+            .Select(u => new { u.Id, u.Code }).ToListAsync(ct);
+        var rows = await db.AreaResults.AsNoTracking().Where(r => r.NetworkId == networkId && r.Month == month)
+            .Select(r => new { r.UnitId, r.AreaCode, r.OnTime, r.CoProduced }).ToListAsync(ct);
+        var byUnit = units.Select(u =>
+        {
+            var mine = rows.Where(r => r.UnitId == u.Id).ToList();
+            return new UnitParticipation(u.Id, u.Code, mine.Count, mine.Count(r => r.OnTime == true), mine.Count(r => r.CoProduced),
+                mine.Select(r => r.AreaCode).Order(StringComparer.Ordinal).ToList());
+        }).ToList();
+        var timed = rows.Where(r => r.OnTime is not null).ToList();
+        return TypedResults.Ok(new Participation(networkId, Months.Format(month), units.Count, areaCount, rows.Count,
+            units.Count * areaCount == 0 ? 0 : Math.Round((decimal)rows.Count / (units.Count * areaCount), 3, MidpointRounding.AwayFromZero),
+            timed.Count == 0 ? null : Math.Round((decimal)timed.Count(r => r.OnTime == true) / timed.Count, 3, MidpointRounding.AwayFromZero),
+            rows.Count(r => r.CoProduced), byUnit));
+    }
+
+    public static async Task<Results<Ok<AgreementReport>, NotFoundProblem>> GetAgreement(
+        Guid networkId, [AsParameters] AgreementQuery query, ClaimsPrincipal user, SeQuInDbContext db, CancellationToken ct)
+    {
+        if (await MonthAsync(db, networkId, user, query.to, ct) is not { } to)
+        {
+            return NotVisible(networkId);
+        }
+        var from = query.from is null ? to.AddMonths(-11) : Months.Parse(query.from);
+        var pairs = await db.StandardResults.AsNoTracking()
+            .Where(r => r.NetworkId == networkId && r.Month >= from && r.Month <= to && r.StaffView != null && r.ServiceUserView != null)
+            .Select(r => new { r.AreaCode, r.UnitId, Staff = r.StaffView!.Value, ServiceUser = r.ServiceUserView!.Value }).ToListAsync(ct);
+        var scale = await db.FrameworkVersions.AsNoTracking().Where(v => v.Status == FrameworkStatus.Active)
+            .Select(v => new { Min = v.Scale.Min(p => p.Value), Max = v.Scale.Max(p => p.Value) }).SingleAsync(ct);
+        var unitCodes = await db.Units.AsNoTracking().Where(u => u.NetworkId == networkId).ToDictionaryAsync(u => u.Id, u => u.Code, ct);
+        AgreementFigures Figures(string key, IEnumerable<(int, int)> set)
+        {
+            var measured = Agreement.Measure(set.ToList(), scale.Min, scale.Max);
+            return new AgreementFigures(key, measured.Pairs, measured.ExactAgreement, measured.WeightedKappa);
+        }
+        var byArea = pairs.GroupBy(p => p.AreaCode).OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => Figures(g.Key, g.Select(p => (p.Staff, p.ServiceUser)))).ToList();
+        var byUnit = pairs.GroupBy(p => unitCodes.GetValueOrDefault(p.UnitId, p.UnitId.ToString())).OrderBy(g => g.Key, StringComparer.Ordinal)
+            .Select(g => Figures(g.Key, g.Select(p => (p.Staff, p.ServiceUser)))).ToList();
+        return TypedResults.Ok(new AgreementReport(networkId, Months.Format(from), Months.Format(to), byArea, byUnit));
+    }
+
+    /// <summary>The month asked for, or the network's latest; null when the caller may not see the network's results.</summary>
+    private static async Task<DateOnly?> MonthAsync(SeQuInDbContext db, Guid networkId, ClaimsPrincipal user, string? month, CancellationToken ct)
+    {
+        var caller = Caller.From(user);
+        if (!caller.IsNationalAdmin && !caller.Grants.Any(g => g.NetworkId == networkId))
+        {
+            return null;
+        }
+        if (!await db.Networks.AnyAsync(n => n.Id == networkId, ct))
+        {
+            return null;
+        }
+        return month is not null
+            ? Months.Parse(month)
+            : await db.AreaResults.AsNoTracking().Where(r => r.NetworkId == networkId).MaxAsync(r => (DateOnly?)r.Month, ct) ?? Months.Current(TimeProvider.System);
+    }
+
+    private static Task<List<string>> ActiveAreaCodesAsync(SeQuInDbContext db, CancellationToken ct) =>
+        db.Areas.AsNoTracking().Where(a => db.FrameworkVersions.Any(v => v.Id == a.FrameworkVersionId && v.Status == FrameworkStatus.Active))
+            .OrderBy(a => a.Order).Select(a => a.Code).ToListAsync(ct);
+
+    private static NotFoundProblem NotVisible(Guid networkId) => ApiProblems.NotFound($"There is no network {networkId} whose results you may see.");
+}

@@ -1,0 +1,56 @@
+namespace SeQuIn.Api.Benchmarks;
+
+/// <param name="month">The month, YYYY-MM; the latest month with submissions in the network when omitted.</param>
+/// <param name="threshold">A rating at or below this counts as a gap (default 1).</param>
+/// <param name="minimumUnits">How many units at or below the threshold make a month count towards a run (default 3).</param>
+public sealed record GapsQuery(string? month, int? threshold, int? minimumUnits);
+
+/// <param name="month">The month, YYYY-MM; the latest month with submissions in the network when omitted.</param>
+public sealed record MonthQuery(string? month);
+
+/// <param name="standardCode">The standard, e.g. RAS-03.</param>
+/// <param name="month">The month, YYYY-MM; the latest month with submissions in the network when omitted.</param>
+public sealed record BestPracticeQuery(string standardCode, string? month);
+
+/// <param name="from">First month, YYYY-MM (default: 12 months before to).</param>
+/// <param name="to">Last month, YYYY-MM (default: the latest month with submissions).</param>
+public sealed record AgreementQuery(string? from, string? to);
+
+/// <summary>A standard where many units rate low.</summary>
+/// <param name="UnitsAtOrBelow">Units rating it at or below the threshold this month.</param>
+/// <param name="UnitsReporting">Units rating it (not "not applicable") this month.</param>
+/// <param name="ConsecutiveMonths">Months in a row, up to this one, in which at least the minimum number of units rated it at or below the threshold.</param>
+public sealed record Gap(string StandardCode, string AreaCode, int UnitsAtOrBelow, int UnitsReporting, int ConsecutiveMonths);
+
+public sealed record GapsReport(Guid NetworkId, string Month, int Threshold, int MinimumUnits, IReadOnlyList<Gap> Standards);
+
+/// <summary>A row of the units × areas grid: each area's percentage score, null where the unit did not submit.</summary>
+public sealed record HeatmapRow(Guid UnitId, string UnitCode, string UnitName, IReadOnlyDictionary<string, decimal?> Areas);
+
+public sealed record Heatmap(Guid NetworkId, string Month, IReadOnlyList<string> AreaCodes, IReadOnlyList<HeatmapRow> Units);
+
+/// <summary>A unit that rates a standard at the top, with the evidence it shares: a candidate for buddying.</summary>
+public sealed record BestPracticeUnit(Guid UnitId, string UnitCode, string UnitName, int Value, IReadOnlyList<SharedEvidence> Evidence);
+
+public sealed record SharedEvidence(Guid EvidenceId, Guid AssessmentId, string Kind, string Title, string? Description, string? Link);
+
+public sealed record BestPractice(Guid NetworkId, string StandardCode, string Month, int? TopValue, IReadOnlyList<BestPracticeUnit> Units);
+
+/// <param name="AreasSubmitted">Areas the unit submitted for the month.</param>
+/// <param name="OnTime">Of those, submitted by the 10th of the following month.</param>
+/// <param name="CoProduced">Of those, with both a staff and a service-user participant recorded.</param>
+public sealed record UnitParticipation(Guid UnitId, string UnitCode, int AreasSubmitted, int OnTime, int CoProduced, IReadOnlyList<string> AreaCodes);
+
+/// <param name="ReportingRate">Submitted unit-areas ÷ (active units × areas), 0 to 1.</param>
+/// <param name="OnTimeRate">On-time submissions ÷ submissions (imported history not counted), 0 to 1.</param>
+/// <param name="FullyCoProduced">Submissions with both a staff and a service-user participant.</param>
+public sealed record Participation(Guid NetworkId, string Month, int Units, int Areas, int Submissions, decimal ReportingRate, decimal? OnTimeRate,
+    int FullyCoProduced, IReadOnlyList<UnitParticipation> ByUnit);
+
+/// <summary>How often staff and service-user views of a standard agreed.</summary>
+/// <param name="Pairs">Ratings where both views were recorded.</param>
+/// <param name="ExactAgreement">Share of pairs with identical views, 0 to 1.</param>
+/// <param name="WeightedKappa">Cohen's kappa with quadratic weights: 1 perfect, 0 no better than chance.</param>
+public sealed record AgreementFigures(string Key, int Pairs, decimal? ExactAgreement, decimal? WeightedKappa);
+
+public sealed record AgreementReport(Guid NetworkId, string From, string To, IReadOnlyList<AgreementFigures> ByArea, IReadOnlyList<AgreementFigures> ByUnit);

@@ -1,0 +1,43 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using SeQuIn.Api.Assessments;
+using SeQuIn.Api.Benchmarks;
+
+namespace SeQuIn.Api.Data.Configurations;
+
+public sealed class AreaResultRowConfiguration : IEntityTypeConfiguration<AreaResultRow>
+{
+    public void Configure(EntityTypeBuilder<AreaResultRow> builder)
+    {
+        builder.ToTable("area_results");
+        builder.HasKey(r => r.AssessmentId);
+        builder.HasOne<Assessment>().WithOne().HasForeignKey<AreaResultRow>(r => r.AssessmentId).OnDelete(DeleteBehavior.Cascade);
+        builder.Property(r => r.AreaCode).HasMaxLength(6);
+        builder.Property(r => r.FrameworkIdentifier).HasMaxLength(32);
+        builder.Property(r => r.Mean).HasPrecision(4, 2);
+        builder.Property(r => r.Percentage).HasPrecision(5, 1);
+        // Each comparison group reads one month (or a unit's series) through its own index.
+        builder.HasIndex(r => new { r.NetworkId, r.Month, r.AreaCode });
+        builder.HasIndex(r => new { r.Month, r.AreaCode, r.SecurityLevel });
+        builder.HasIndex(r => new { r.Month, r.AreaCode, r.Sector });
+        builder.HasIndex(r => new { r.CollaborativeId, r.Month, r.AreaCode });
+        builder.HasIndex(r => new { r.UnitId, r.AreaCode, r.Month }).IsUnique();
+    }
+}
+
+public sealed class StandardResultRowConfiguration : IEntityTypeConfiguration<StandardResultRow>
+{
+    public void Configure(EntityTypeBuilder<StandardResultRow> builder)
+    {
+        builder.ToTable("standard_results");
+        builder.HasKey(r => new { r.AssessmentId, r.StandardCode });
+        builder.HasOne<Assessment>().WithMany().HasForeignKey(r => r.AssessmentId).OnDelete(DeleteBehavior.Cascade);
+        builder.Property(r => r.StandardCode).HasMaxLength(12);
+        builder.Property(r => r.AreaCode).HasMaxLength(6);
+        builder.Property(r => r.FrameworkIdentifier).HasMaxLength(32);
+        builder.HasIndex(r => new { r.NetworkId, r.Month, r.StandardCode });
+        builder.HasIndex(r => new { r.Month, r.StandardCode, r.SecurityLevel });
+        builder.HasIndex(r => new { r.UnitId, r.Month });
+        builder.HasIndex(r => r.SubmittedAt);
+    }
+}

@@ -1,0 +1,218 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using SeQuIn.Api.Access;
+using SeQuIn.Api.Assessments;
+using SeQuIn.Api.Benchmarks;
+using SeQuIn.Api.Common;
+using SeQuIn.Api.Organisations;
+using SeQuIn.Api.Tests.Assessments;
+using SeQuIn.Api.Tests.Infrastructure;
+
+namespace SeQuIn.Api.Tests.Benchmarks;
+
+public sealed class BenchmarkTests(SeQuInApiFixture fixture) : ApiTest(fixture)
+{
+    /// <summary>A network of four units whose INV ratings for two months are known, loaded through the import.</summary>
+    private async Task<(NetworkResponse Network, UnitResponse[] Units, HttpClient Admin, HttpClient Analyst)> WorldAsync(bool allowRanks = false, int units = 4)
+    {
+        var network = await ReadAsync<NetworkResponse>(await PostAsync("/api/v1/networks", new CreateNetworkRequest(UniqueCode("N"), "Network", AllowRanks: allowRanks)));
+        var provider = await ReadAsync<ProviderResponse>(await PostAsync("/api/v1/providers", new CreateProviderRequest(UniqueCode("P"), "P", ProviderSector.Nhs)));
+        var made = new List<UnitResponse>();
+        for (var i = 0; i < units; i++)
+        {
+            made.Add(await ReadAsync<UnitResponse>(await PostAsync("/api/v1/units", new CreateUnitRequest(UniqueCode("U"), $"Unit {i}", SecurityLevel.Low, provider.Id, network.Id))));
+        }
+        var admin = Fixture.App.CreateClient((await ReadAsync<CreatedApiKeyResponse>(await PostAsync("/api/v1/keys",
+            new CreateApiKeyRequest("Admin", Role.NetworkAdmin, new ScopeInput(ScopeKind.Network, network.Id))))).Token);
+        var analyst = Fixture.App.CreateClient((await ReadAsync<CreatedApiKeyResponse>(await PostAsync("/api/v1/keys",
+            new CreateApiKeyRequest("Analyst", Role.Analyst, new ScopeInput(ScopeKind.Network, network.Id))))).Token);
+        return (network, made.ToArray(), admin, analyst);
+    }
+
+    private static IEnumerable<ImportRow> Inv(UnitResponse unit, string month, int value, int? na = null) =>
+        Enumerable.Range(1, 10).Select(i => i == na
+            ? new ImportRow(unit.Code, "INV", month, $"INV-{i:00}", NotApplicable: true, NotApplicableReason: "Not in place here")
+            : new ImportRow(unit.Code, "INV", month, $"INV-{i:00}", value));
+
+    private async Task ImportAsync(HttpClient admin, IEnumerable<ImportRow> rows) =>
+        await ReadAsync<ImportReport>(await admin.PostAsJsonAsync("/api/v1/assessments/import", new ImportDocument(rows.ToList()), JsonOptions));
+
+    [Fact]
+    public async Task A_units_area_score_sits_beside_its_networks_quartiles_percentile_and_change()
+    {
+        var (_, units, admin, analyst) = await WorldAsync();
+        await ImportAsync(admin, units.SelectMany((u, i) => Inv(u, "2026-04", i + 1))           // 1, 2, 3, 4
+            .Concat(Inv(units[2], "2026-03", 1)));
+
+        var benchmark = await ReadAsync<UnitBenchmark>(await analyst.GetAsync($"/api/v1/benchmarks/units/{units[2].Id}?month=2026-04"));
+
+        var inv = benchmark.Areas.Single(a => a.Code == "INV");
+        Assert.Equal((3m, 75.0m, 2m), (inv.Score, inv.Percentage, inv.Change));
+        Assert.Equal((4, 1m, 1.75m, 2.5m, 3.25m, 4m, 2.5m), (inv.Group.Units, inv.Group.Minimum, inv.Group.LowerQuartile, inv.Group.Median,
+            inv.Group.UpperQuartile, inv.Group.Maximum, inv.Group.Mean));
+        Assert.Equal(62.5m, inv.Percentile);
+        Assert.Null(inv.Rank);
+        Assert.Null(inv.Group.Suppressed);
+        Assert.Equal("2026-04", benchmark.Month);
+    }
+
+    [Fact]
+    public async Task Ranks_appear_only_where_the_network_allows_them()
+    {
+        var (_, units, admin, analyst) = await WorldAsync(allowRanks: true);
+        await ImportAsync(admin, units.SelectMany((u, i) => Inv(u, "2026-04", i + 1)));
+
+        var benchmark = await ReadAsync<UnitBenchmark>(await analyst.GetAsync($"/api/v1/benchmarks/units/{units[1].Id}?month=2026-04"));
+
+        Assert.Equal(3, benchmark.Areas.Single(a => a.Code == "INV").Rank);
+    }
+
+    [Fact]
+    public async Task A_group_smaller_than_the_minimum_is_suppressed_with_a_reason()
+    {
+        var (_, units, admin, analyst) = await WorldAsync(units: 2);
+        await ImportAsync(admin, units.SelectMany(u => Inv(u, "2026-04", 2)));
+
+        var inv = (await ReadAsync<UnitBenchmark>(await analyst.GetAsync($"/api/v1/benchmarks/units/{units[0].Id}?month=2026-04"))).Areas.Single(a => a.Code == "INV");
+
+        Assert.Equal(2m, inv.Score);
+        Assert.Equal(2, inv.Group.Units);
+        Assert.Null(inv.Group.Median);
+        Assert.Null(inv.Percentile);
+        Assert.Contains("Fewer than 3 units", inv.Group.Suppressed);
+        var collaborative = (await ReadAsync<UnitBenchmark>(await analyst.GetAsync($"/api/v1/benchmarks/units/{units[0].Id}?month=2026-04&group=collaborative"))).Areas.First();
+        Assert.Contains("no provider collaborative", collaborative.Group.Suppressed);
+    }
+
+    [Fact]
+    public async Task Standards_are_benchmarked_leaving_not_applicable_out()
+    {
+        var (_, units, admin, analyst) = await WorldAsync();
+        await ImportAsync(admin, units.SelectMany((u, i) => Inv(u, "2026-04", i + 1, na: i == 0 ? 5 : null)));
+
+        var area = await ReadAsync<AreaBenchmark>(await analyst.GetAsync($"/api/v1/benchmarks/units/{units[3].Id}/areas/INV?month=2026-04"));
+
+        Assert.Equal(10, area.Standards.Count);
+        Assert.Equal(4, area.Standards.Single(s => s.Code == "INV-01").Group.Units);
+        var five = area.Standards.Single(s => s.Code == "INV-05");
+        Assert.Equal((3, 2m, 4m), (five.Group.Units, five.Group.Minimum, five.Score));
+    }
+
+    [Fact]
+    public async Task A_submission_shows_in_the_benchmarks_as_soon_as_it_commits_and_a_reopening_takes_it_out()
+    {
+        var (network, units, admin, analyst) = await WorldAsync();
+        await ImportAsync(admin, units.Take(3).SelectMany(u => Inv(u, AssessmentDriver.FreshMonth(), 2)));
+        var member = new AssessmentDriver(Fixture.App.CreateClient((await ReadAsync<CreatedApiKeyResponse>(await PostAsync("/api/v1/keys",
+            new CreateApiKeyRequest("Member", Role.UnitMember, new ScopeInput(ScopeKind.Units, UnitIds: [units[3].Id]))))).Token), units[3].Id);
+        var (submitted, _) = await member.CreateSubmittedAsync();
+        var month = submitted.Month;
+
+        var after = await ReadAsync<UnitBenchmark>(await analyst.GetAsync($"/api/v1/benchmarks/units/{units[3].Id}?month={month}"));
+        Assert.Equal(3m, after.Areas.Single(a => a.Code == "INV").Score);
+
+        using var reopen = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/assessments/{submitted.Id}/reopen")
+        {
+            Content = JsonContent.Create(new CommentRequest("Entered against the wrong month."), options: JsonOptions),
+        };
+        reopen.Headers.IfMatch.Add(new EntityTagHeaderValue(AssessmentDriver.ETagOf(submitted)));
+        Assert.Equal(HttpStatusCode.OK, (await admin.SendAsync(reopen)).StatusCode);
+
+        var reopened = await ReadAsync<UnitBenchmark>(await analyst.GetAsync($"/api/v1/benchmarks/units/{units[3].Id}?month={month}"));
+        Assert.Null(reopened.Areas.Single(a => a.Code == "INV").Score);
+        _ = network;
+    }
+
+    [Fact]
+    public async Task A_trend_carries_process_limits_and_signals_on_the_server()
+    {
+        var (_, units, admin, analyst) = await WorldAsync();
+        // Nine months rising from 0 to 4 then flat, for one unit; the others flat at 2.
+        var months = Enumerable.Range(0, 12).Select(i => Months.Format(new DateOnly(2025, 1, 1).AddMonths(i))).ToList();
+        var values = new[] { 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 4, 4 };
+        await ImportAsync(admin, months.SelectMany((m, i) => Inv(units[0], m, values[i])
+            .Concat(units.Skip(1).SelectMany(u => Inv(u, m, 2)))));
+
+        var trend = await ReadAsync<Trend>(await analyst.GetAsync($"/api/v1/benchmarks/units/{units[0].Id}/areas/INV/trend?from=2025-01&to=2025-12"));
+
+        Assert.Equal(12, trend.Points.Count);
+        Assert.Equal(values.Select(v => (decimal?)v), trend.Points.Select(p => p.Score));
+        Assert.All(trend.Points, p => Assert.Equal(2m, p.GroupMedian));
+        // Centre 28/12 = 2.33; average moving range 4/11 = 0.36; limits 2.33 ± 2.66 × 0.36 = 1.37 and 3.30.
+        Assert.Equal((2.33m, 3.30m, 1.37m), (trend.Centre, trend.UpperProcessLimit, trend.LowerProcessLimit));
+        Assert.Contains(SpcSignal.BelowLowerLimit, trend.Points[0].Signals);
+        Assert.Contains(SpcSignal.AboveUpperLimit, trend.Points[11].Signals);
+        Assert.Empty(trend.Points[4].Signals);
+    }
+
+    [Fact]
+    public async Task The_export_pages_every_rating_once_and_recomputes_the_benchmark()
+    {
+        var (network, units, admin, analyst) = await WorldAsync();
+        await ImportAsync(admin, units.SelectMany((u, i) => Inv(u, "2026-02", i + 1, na: i == 1 ? 3 : null)));
+
+        var rows = new List<RatingExportRow>();
+        string? cursor = null;
+        var pages = 0;
+        do
+        {
+            var page = await ReadAsync<Page<RatingExportRow>>(await analyst.GetAsync("/api/v1/exports/ratings?from=2026-02&to=2026-02&limit=7" + (cursor is null ? "" : $"&cursor={cursor}")));
+            rows.AddRange(page.Items);
+            cursor = page.NextCursor;
+            pages++;
+        }
+        while (cursor is not null);
+
+        Assert.Equal(40, rows.Count);
+        Assert.Equal(6, pages);
+        Assert.Equal(40, rows.Select(r => (r.Unit, r.Standard)).Distinct().Count());
+        Assert.All(rows, r => Assert.Equal((network.Code, "nhs", "low", "2021.1"), (r.Network, r.Sector, r.SecurityLevel, r.FrameworkVersion)));
+        var recomputed = rows.GroupBy(r => r.Unit)
+            .Select(g => Math.Round((decimal)g.Where(r => !r.NotApplicable).Average(r => r.Value!.Value), 2, MidpointRounding.AwayFromZero)).ToList();
+        var benchmark = await ReadAsync<UnitBenchmark>(await analyst.GetAsync($"/api/v1/benchmarks/units/{units[0].Id}?month=2026-02"));
+        Assert.Equal(Statistics.Describe(recomputed).Median, benchmark.Areas.Single(a => a.Code == "INV").Group.Median);
+
+        var csv = await analyst.GetStringAsync("/api/v1/exports/ratings.csv?from=2026-02&to=2026-02");
+        var lines = csv.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.StartsWith("network,collaborative,provider,sector,unit,securityLevel,month,frameworkVersion,area,standard,value,notApplicable,submittedAt", lines[0]);
+        Assert.Equal(41, lines.Length);
+    }
+
+    [Fact]
+    public async Task An_export_is_limited_to_the_callers_scope_and_filters()
+    {
+        var (_, units, admin, analyst) = await WorldAsync();
+        var (_, otherUnits, otherAdmin, _) = await WorldAsync();
+        await ImportAsync(admin, Inv(units[0], "2026-01", 2));
+        await ImportAsync(otherAdmin, Inv(otherUnits[0], "2026-01", 2));
+
+        var mine = await ReadAsync<Page<RatingExportRow>>(await analyst.GetAsync($"/api/v1/exports/ratings?unitCode={otherUnits[0].Code}&unitCode={units[0].Code}"));
+
+        Assert.Equal([units[0].Code], mine.Items.Select(r => r.Unit).Distinct());
+    }
+
+    [Fact]
+    public async Task Network_insight_finds_gaps_fills_the_grid_and_measures_participation()
+    {
+        var (network, units, admin, analyst) = await WorldAsync();
+        var months = new[] { "2026-01", "2026-02", "2026-03" };
+        await ImportAsync(admin, months.SelectMany(m => units.SelectMany((u, i) => Inv(u, m, i == 3 ? 4 : 1))));
+
+        var gaps = await ReadAsync<GapsReport>(await analyst.GetAsync($"/api/v1/networks/{network.Id}/insight/gaps?month=2026-03&threshold=1&minimumUnits=3"));
+        var heatmap = await ReadAsync<Heatmap>(await analyst.GetAsync($"/api/v1/networks/{network.Id}/insight/heatmap?month=2026-03"));
+        var participation = await ReadAsync<Participation>(await analyst.GetAsync($"/api/v1/networks/{network.Id}/insight/participation?month=2026-03"));
+        var best = await ReadAsync<BestPractice>(await analyst.GetAsync($"/api/v1/networks/{network.Id}/insight/best-practice?standardCode=INV-01&month=2026-03"));
+
+        var first = gaps.Standards[0];
+        Assert.Equal((3, 4, 3), (first.UnitsAtOrBelow, first.UnitsReporting, first.ConsecutiveMonths));
+        Assert.Equal(10, gaps.Standards.Count);
+        Assert.Equal(4, heatmap.Units.Count);
+        Assert.Equal(12, heatmap.AreaCodes.Count);
+        Assert.Equal(100.0m, heatmap.Units.Single(u => u.UnitId == units[3].Id).Areas["INV"]);
+        Assert.Null(heatmap.Units[0].Areas["TEC"]);
+        Assert.Equal((4, 12, 4, 0.083m), (participation.Units, participation.Areas, participation.Submissions, participation.ReportingRate));
+        Assert.Equal([units[3].Id], best.Units.Select(u => u.UnitId));
+        Assert.Equal(4, best.TopValue);
+    }
+}
