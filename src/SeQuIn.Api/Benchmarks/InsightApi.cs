@@ -69,9 +69,9 @@ public static class InsightApi
     }
 
     public static async Task<Results<Ok<GapsReport>, NotFoundProblem>> GetGaps(
-        Guid networkId, [AsParameters] GapsQuery query, ClaimsPrincipal user, SeQuInDbContext db, CancellationToken ct)
+        Guid networkId, [AsParameters] GapsQuery query, ClaimsPrincipal user, SeQuInDbContext db, TimeProvider clock, CancellationToken ct)
     {
-        if (await MonthAsync(db, networkId, user, query.month, ct) is not { } month)
+        if (await MonthAsync(db, networkId, user, clock, query.month, ct) is not { } month)
         {
             return NotVisible(networkId);
         }
@@ -101,9 +101,9 @@ public static class InsightApi
     }
 
     public static async Task<Results<Ok<Heatmap>, NotFoundProblem>> GetHeatmap(
-        Guid networkId, [AsParameters] MonthQuery query, ClaimsPrincipal user, SeQuInDbContext db, CancellationToken ct)
+        Guid networkId, [AsParameters] MonthQuery query, ClaimsPrincipal user, SeQuInDbContext db, TimeProvider clock, CancellationToken ct)
     {
-        if (await MonthAsync(db, networkId, user, query.month, ct) is not { } month)
+        if (await MonthAsync(db, networkId, user, clock, query.month, ct) is not { } month)
         {
             return NotVisible(networkId);
         }
@@ -118,9 +118,9 @@ public static class InsightApi
     }
 
     public static async Task<Results<Ok<BestPractice>, NotFoundProblem>> GetBestPractice(
-        Guid networkId, [AsParameters] BestPracticeQuery query, ClaimsPrincipal user, SeQuInDbContext db, CancellationToken ct)
+        Guid networkId, [AsParameters] BestPracticeQuery query, ClaimsPrincipal user, SeQuInDbContext db, TimeProvider clock, CancellationToken ct)
     {
-        if (await MonthAsync(db, networkId, user, query.month, ct) is not { } month)
+        if (await MonthAsync(db, networkId, user, clock, query.month, ct) is not { } month)
         {
             return NotVisible(networkId);
         }
@@ -142,9 +142,9 @@ public static class InsightApi
     }
 
     public static async Task<Results<Ok<Participation>, NotFoundProblem>> GetParticipation(
-        Guid networkId, [AsParameters] MonthQuery query, ClaimsPrincipal user, SeQuInDbContext db, CancellationToken ct)
+        Guid networkId, [AsParameters] MonthQuery query, ClaimsPrincipal user, SeQuInDbContext db, TimeProvider clock, CancellationToken ct)
     {
-        if (await MonthAsync(db, networkId, user, query.month, ct) is not { } month)
+        if (await MonthAsync(db, networkId, user, clock, query.month, ct) is not { } month)
         {
             return NotVisible(networkId);
         }
@@ -167,9 +167,9 @@ public static class InsightApi
     }
 
     public static async Task<Results<Ok<AgreementReport>, NotFoundProblem>> GetAgreement(
-        Guid networkId, [AsParameters] AgreementQuery query, ClaimsPrincipal user, SeQuInDbContext db, CancellationToken ct)
+        Guid networkId, [AsParameters] AgreementQuery query, ClaimsPrincipal user, SeQuInDbContext db, TimeProvider clock, CancellationToken ct)
     {
-        if (await MonthAsync(db, networkId, user, query.to, ct) is not { } to)
+        if (await MonthAsync(db, networkId, user, clock, query.to, ct) is not { } to)
         {
             return NotVisible(networkId);
         }
@@ -193,7 +193,8 @@ public static class InsightApi
     }
 
     /// <summary>The month asked for, or the network's latest; null when the caller may not see the network's results.</summary>
-    private static async Task<DateOnly?> MonthAsync(SeQuInDbContext db, Guid networkId, ClaimsPrincipal user, string? month, CancellationToken ct)
+    private static async Task<DateOnly?> MonthAsync(SeQuInDbContext db, Guid networkId, ClaimsPrincipal user, TimeProvider clock, string? month,
+        CancellationToken ct)
     {
         var caller = Caller.From(user);
         if (!caller.IsNationalAdmin && !caller.Grants.Any(g => g.NetworkId == networkId))
@@ -206,7 +207,7 @@ public static class InsightApi
         }
         return month is not null
             ? Months.Parse(month)
-            : await db.AreaResults.AsNoTracking().Where(r => r.NetworkId == networkId).MaxAsync(r => (DateOnly?)r.Month, ct) ?? Months.Current(TimeProvider.System);
+            : await db.AreaResults.AsNoTracking().Where(r => r.NetworkId == networkId).MaxAsync(r => (DateOnly?)r.Month, ct) ?? Months.Current(clock);
     }
 
     private static Task<List<string>> ActiveAreaCodesAsync(SeQuInDbContext db, CancellationToken ct) =>

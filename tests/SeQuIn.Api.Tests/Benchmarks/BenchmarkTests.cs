@@ -215,4 +215,26 @@ public sealed class BenchmarkTests(SeQuInApiFixture fixture) : ApiTest(fixture)
         Assert.Equal([units[3].Id], best.Units.Select(u => u.UnitId));
         Assert.Equal(4, best.TopValue);
     }
+
+    [Fact]
+    public async Task Agreement_between_staff_and_service_user_views_is_measured_per_area_and_unit()
+    {
+        var (network, units, _, analyst) = await WorldAsync(units: 1);
+        var member = new AssessmentDriver(Fixture.App.CreateClient((await ReadAsync<CreatedApiKeyResponse>(await PostAsync("/api/v1/keys",
+            new CreateApiKeyRequest("Member", Role.UnitMember, new ScopeInput(ScopeKind.Units, UnitIds: [units[0].Id]))))).Token), units[0].Id);
+        var views = new (int Staff, int ServiceUser)[] { (3, 3), (2, 3), (4, 4), (1, 1), (0, 2), (3, 3), (2, 2), (4, 3), (1, 1), (2, 2) };
+        var draft = await member.CreateAsync(month: "2026-06");
+        var rated = await ReadAsync<AssessmentDetail>(await member.SendAsync(HttpMethod.Put, $"/api/v1/assessments/{draft.Id}/ratings",
+            new RatingsRequest(views.Select((v, i) => new RatingInput($"INV-{i + 1:00}", v.Staff, StaffView: v.Staff, ServiceUserView: v.ServiceUser)).ToList()),
+            AssessmentDriver.ETagOf(draft)));
+        await member.SubmitAsync(await member.AgreeAsync(rated, 2));
+
+        var report = await ReadAsync<AgreementReport>(await analyst.GetAsync($"/api/v1/networks/{network.Id}/insight/agreement?from=2026-06&to=2026-06"));
+
+        var expected = Agreement.Measure(views, 0, 4);
+        var inv = Assert.Single(report.ByArea);
+        Assert.Equal(("INV", 10, 0.7m), (inv.Key, inv.Pairs, inv.ExactAgreement));
+        Assert.Equal(expected.WeightedKappa, inv.WeightedKappa);
+        Assert.Equal(units[0].Code, Assert.Single(report.ByUnit).Key);
+    }
 }
