@@ -65,7 +65,43 @@ public static class InsightApi
         group.MapGet("/agreement", GetAgreement).WithName(nameof(GetAgreement))
             .WithSummary("How often staff and service-user views agreed, per area and per unit")
             .WithDescription("Exact agreement and Cohen's kappa with quadratic weights over ratings where both views were recorded.");
+        routes.MapGet("/api/v1/networks/{networkId:guid}/public-summary", GetPublicSummary).WithTags("Insight").WithValidation()
+            .WithName(nameof(GetPublicSummary)).AllowAnonymous().WithAnonymousAccess()
+            .WithSummary("A network's published area summaries, readable without signing in")
+            .WithDescription("Only for networks that choose to publish: per area, the distribution of unit scores for the month; no unit is named, and small groups are suppressed. Other networks answer 404.");
         return routes;
+    }
+
+    public static async Task<Results<Ok<PublicSummary>, NotFoundProblem>> GetPublicSummary(
+        Guid networkId, [AsParameters] MonthQuery query, SeQuInDbContext db, IConfiguration configuration, CancellationToken ct)
+    {
+        var network = await db.Networks.AsNoTracking().SingleOrDefaultAsync(n => n.Id == networkId && n.PublishSummaries, ct);
+        if (network is null)
+        {
+            return ApiProblems.NotFound($"Network {networkId} publishes no summaries.");
+        }
+        var month = query.month is not null
+            ? Months.Parse(query.month)
+            : await db.AreaResults.AsNoTracking().Where(r => r.NetworkId == networkId).MaxAsync(r => (DateOnly?)r.Month, ct);
+        if (month is null)
+        {
+            return ApiProblems.NotFound($"Network {network.Code} has no submitted results yet.");
+        }
+        var rows = await db.AreaResults.AsNoTracking().Where(r => r.NetworkId == networkId && r.Month == month && r.Mean != null)
+            .Select(r => new { r.AreaCode, Mean = r.Mean!.Value }).ToListAsync(ct);
+        var minimum = BenchmarksApi.MinimumGroupSize(configuration);
+        var areas = (await ActiveAreaCodesAsync(db, ct)).Select(code =>
+        {
+            var values = rows.Where(r => r.AreaCode == code).Select(r => r.Mean).ToList();
+            if (values.Count < minimum)
+            {
+                return new PublicAreaSummary(code, new GroupFigures(values.Count, null, null, null, null, null, null,
+                    $"Fewer than {minimum} units reported: figures are withheld."));
+            }
+            var d = Statistics.Describe(values);
+            return new PublicAreaSummary(code, new GroupFigures(d.Count, d.Minimum, d.LowerQuartile, d.Median, d.UpperQuartile, d.Maximum, d.Mean, null));
+        }).ToList();
+        return TypedResults.Ok(new PublicSummary(network.Code, network.Name, Months.Format(month.Value), areas));
     }
 
     public static async Task<Results<Ok<GapsReport>, NotFoundProblem>> GetGaps(

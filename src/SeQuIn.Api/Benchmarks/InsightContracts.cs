@@ -54,3 +54,9 @@ public sealed record Participation(Guid NetworkId, string Month, int Units, int 
 public sealed record AgreementFigures(string Key, int Pairs, decimal? ExactAgreement, decimal? WeightedKappa);
 
 public sealed record AgreementReport(Guid NetworkId, string From, string To, IReadOnlyList<AgreementFigures> ByArea, IReadOnlyList<AgreementFigures> ByUnit);
+
+/// <summary>A network's area figures for a month, published for anyone to read: no unit is named or counted apart.</summary>
+public sealed record PublicSummary(string NetworkCode, string NetworkName, string Month, IReadOnlyList<PublicAreaSummary> Areas);
+
+/// <param name="Figures">The distribution of the network's unit scores for the area (suppressed when too few units reported).</param>
+public sealed record PublicAreaSummary(string AreaCode, GroupFigures Figures);

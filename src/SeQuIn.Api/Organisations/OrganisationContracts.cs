@@ -7,13 +7,15 @@ namespace SeQuIn.Api.Organisations;
 /// <summary>A new network.</summary>
 /// <param name="Code">Stable code: 2 to 20 capital letters, digits or hyphens.</param>
 /// <param name="AllowRanks">Whether benchmarks show units' ranks; off unless the network chooses league tables.</param>
-public sealed record CreateNetworkRequest(string Code, string Name, string? Region = null, bool AllowRanks = false);
+/// <param name="PublishSummaries">Whether anyone may read the network's area summaries without signing in (no unit is named).</param>
+public sealed record CreateNetworkRequest(string Code, string Name, string? Region = null, bool AllowRanks = false, bool PublishSummaries = false);
 
 /// <summary>The new state of a network; the code never changes.</summary>
 /// <param name="AllowRanks">Whether benchmarks show units' ranks.</param>
-public sealed record UpdateNetworkRequest(string Name, bool Active, string? Region = null, bool AllowRanks = false);
+/// <param name="PublishSummaries">Whether anyone may read the network's area summaries without signing in.</param>
+public sealed record UpdateNetworkRequest(string Name, bool Active, string? Region = null, bool AllowRanks = false, bool PublishSummaries = false);
 
-public sealed record NetworkResponse(Guid Id, string Code, string Name, string? Region, bool AllowRanks, bool Active,
+public sealed record NetworkResponse(Guid Id, string Code, string Name, string? Region, bool AllowRanks, bool PublishSummaries, bool Active,
     DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
 
 /// <param name="code">Only the network with this code.</param>

@@ -22,6 +22,8 @@ public sealed class Network
     public string? Region { get; set; }
     /// <summary>Whether benchmarks in this network may show ranks (league tables hurt co-production: off by default).</summary>
     public bool AllowRanks { get; set; }
+    /// <summary>Whether anyone, without signing in, may read the network's area summaries (no unit is named).</summary>
+    public bool PublishSummaries { get; set; }
     public bool Active { get; set; } = true;
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }

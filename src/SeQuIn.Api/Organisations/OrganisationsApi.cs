@@ -87,7 +87,8 @@ public static class OrganisationsApi
         var now = clock.Now();
         var network = new Network
         {
-            Code = request.Code, Name = request.Name, Region = request.Region, AllowRanks = request.AllowRanks, CreatedAt = now, UpdatedAt = now,
+            Code = request.Code, Name = request.Name, Region = request.Region, AllowRanks = request.AllowRanks,
+            PublishSummaries = request.PublishSummaries, CreatedAt = now, UpdatedAt = now,
         };
         db.Networks.Add(network);
         audit.Record("network.created", "network", network.Id, network.Id, ToResponse(network));
@@ -111,6 +112,7 @@ public static class OrganisationsApi
         network.Name = request.Name;
         network.Region = request.Region;
         network.AllowRanks = request.AllowRanks;
+        network.PublishSummaries = request.PublishSummaries;
         network.Active = request.Active;
         network.UpdatedAt = clock.Now();
         audit.Record("network.updated", "network", network.Id, network.Id, AuditChanges.Between(before, ToResponse(network)));
@@ -227,7 +229,8 @@ public static class OrganisationsApi
     internal static ConflictProblem CodeTaken(string kind, string code) =>
         ApiProblems.Conflict($"A {kind} with code '{code}' already exists.");
 
-    private static NetworkResponse ToResponse(Network n) => new(n.Id, n.Code, n.Name, n.Region, n.AllowRanks, n.Active, n.CreatedAt, n.UpdatedAt);
+    private static NetworkResponse ToResponse(Network n) => new(n.Id, n.Code, n.Name, n.Region, n.AllowRanks, n.PublishSummaries, n.Active,
+        n.CreatedAt, n.UpdatedAt);
 
     private static CollaborativeResponse ToResponse(Collaborative c) => new(c.Id, c.Code, c.Name, c.Active, c.CreatedAt, c.UpdatedAt);
 

@@ -55,7 +55,7 @@ public sealed class AccessWorld
 
     private async Task BuildAsync(string nationalToken)
     {
-        NetworkA = await PostAsync<NetworkResponse>("/api/v1/networks", new CreateNetworkRequest(Code("NA"), "Network A"));
+        NetworkA = await PostAsync<NetworkResponse>("/api/v1/networks", new CreateNetworkRequest(Code("NA"), "Network A", PublishSummaries: true));
         NetworkB = await PostAsync<NetworkResponse>("/api/v1/networks", new CreateNetworkRequest(Code("NB"), "Network B"));
         Provider = await PostAsync<ProviderResponse>("/api/v1/providers", new CreateProviderRequest(Code("P"), "Provider", ProviderSector.Nhs));
         CollaborativeA = await PostAsync<CollaborativeResponse>("/api/v1/collaboratives", new CreateCollaborativeRequest(Code("CA"), "Collaborative A"));

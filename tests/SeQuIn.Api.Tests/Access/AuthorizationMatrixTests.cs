@@ -101,7 +101,7 @@ public sealed class AuthorizationMatrixTests(SeQuInApiFixture fixture) : IAsyncL
         yield return ("GET /api/v1/networks", SignedIn, () => Get("/api/v1/networks"));
         yield return ("GET /api/v1/networks/{networkId}", SignedIn, () => Get($"/api/v1/networks/{a.Id}"));
         yield return ("POST /api/v1/networks", NationalOnly, () => Send(HttpMethod.Post, "/api/v1/networks", new CreateNetworkRequest(AccessWorld.Code("N"), "New")));
-        yield return ("PUT /api/v1/networks/{networkId}", AdminOfA, () => Send(HttpMethod.Put, $"/api/v1/networks/{a.Id}", new UpdateNetworkRequest("Network A", true)));
+        yield return ("PUT /api/v1/networks/{networkId}", AdminOfA, () => Send(HttpMethod.Put, $"/api/v1/networks/{a.Id}", new UpdateNetworkRequest("Network A", true, PublishSummaries: true)));
 
         yield return ("GET /api/v1/collaboratives", SignedIn, () => Get("/api/v1/collaboratives"));
         yield return ("GET /api/v1/collaboratives/{collaborativeId}", SignedIn, () => Get($"/api/v1/collaboratives/{w.CollaborativeA.Id}"));
@@ -226,6 +226,8 @@ public sealed class AuthorizationMatrixTests(SeQuInApiFixture fixture) : IAsyncL
             var route = insight.Split('?')[0];
             yield return ($"GET /api/v1/networks/{{networkId}}/insight/{route}", SubmittedOfANetwork, () => Get($"/api/v1/networks/{a.Id}/insight/{insight}"));
         }
+        yield return ("GET /api/v1/networks/{networkId}/public-summary", Open, async () => await Get(await WithResults($"/api/v1/networks/{a.Id}/public-summary")));
+        yield return ("GET /api/v1/networks/{networkId}/public-summary", "H H H H H H H H H U U", () => Get($"/api/v1/networks/{w.NetworkB.Id}/public-summary"));
         yield return ("GET /api/v1/exports/ratings", SignedIn, () => Get("/api/v1/exports/ratings"));
         yield return ("GET /api/v1/exports/ratings.csv", SignedIn, () => Get("/api/v1/exports/ratings.csv"));
     }

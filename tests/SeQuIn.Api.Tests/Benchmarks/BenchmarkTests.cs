@@ -237,4 +237,22 @@ public sealed class BenchmarkTests(SeQuInApiFixture fixture) : ApiTest(fixture)
         Assert.Equal(expected.WeightedKappa, inv.WeightedKappa);
         Assert.Equal(units[0].Code, Assert.Single(report.ByUnit).Key);
     }
+
+    [Fact]
+    public async Task A_network_that_publishes_shows_its_area_summaries_to_anyone_without_naming_units()
+    {
+        var (network, units, admin, _) = await WorldAsync();
+        await ImportAsync(admin, units.SelectMany((u, i) => Inv(u, "2026-05", i + 1)));
+        await ReadProblemAsync(await Anonymous.GetAsync($"/api/v1/networks/{network.Id}/public-summary"), HttpStatusCode.NotFound);
+
+        await PutAsync($"/api/v1/networks/{network.Id}", new UpdateNetworkRequest(network.Name, true, PublishSummaries: true));
+        var response = await Anonymous.GetAsync($"/api/v1/networks/{network.Id}/public-summary");
+
+        var summary = await ReadAsync<PublicSummary>(response);
+        Assert.Equal("2026-05", summary.Month);
+        Assert.Equal(2.5m, summary.Areas.Single(a => a.AreaCode == "INV").Figures.Median);
+        Assert.NotNull(summary.Areas.Single(a => a.AreaCode == "TEC").Figures.Suppressed);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.All(units, u => Assert.DoesNotContain(u.Code, body));
+    }
 }

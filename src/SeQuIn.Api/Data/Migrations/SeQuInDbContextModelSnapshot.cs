@@ -1132,6 +1132,10 @@ namespace SeQuIn.Api.Data.Migrations
                         .HasColumnType("character varying(200)")
                         .HasColumnName("name");
 
+                    b.Property<bool>("PublishSummaries")
+                        .HasColumnType("boolean")
+                        .HasColumnName("publish_summaries");
+
                     b.Property<string>("Region")
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)")
