@@ -828,11 +828,13 @@ namespace SeQuIn.Api.Data.Migrations
                     b.HasIndex("SubmittedAt")
                         .HasDatabaseName("ix_standard_results_submitted_at");
 
+                    b.HasIndex("Month", "AreaCode")
+                        .HasDatabaseName("ix_standard_results_month_area_code");
+
+                    NpgsqlIndexBuilderExtensions.IncludeProperties(b.HasIndex("Month", "AreaCode"), new[] { "StandardCode", "Value", "SecurityLevel", "Sector", "UnitId" });
+
                     b.HasIndex("UnitId", "Month")
                         .HasDatabaseName("ix_standard_results_unit_id_month");
-
-                    b.HasIndex("Month", "StandardCode", "SecurityLevel")
-                        .HasDatabaseName("ix_standard_results_month_standard_code_security_level");
 
                     b.HasIndex("NetworkId", "Month", "StandardCode")
                         .HasDatabaseName("ix_standard_results_network_id_month_standard_code");
