@@ -1,18 +1,55 @@
 using System.Text.Json;
 using SeQuIn.Benchmarks;
 
-// The harness's steps; run.sh runs them in order. See README.md.
+// The harness's two steps; run.sh runs them in order around starting the service. See README.md.
 //   load    --connection CS --out load.json
-//   measure --connection CS --url URL --key KEY --pid PID --load load.json --results DIR [--work DIR] [--service-app NAME]
+//   measure --connection CS --url URL --key KEY --pid PID --load load.json --results DIR
+//           [--work DIR] [--service-app sequin-api] [--pgbench PATH] [--wrk PATH] [--commit TEXT] [--seconds 10] [--samples 300]
+//           [--only export,stack,queries,unit-month,area-group,trend,freshness]   (a partial run prints, and writes no report)
+//   report  --results DIR        (renders DIR/latest.md again from DIR/latest.json)
 var command = args.FirstOrDefault();
 var options = Arguments.Parse(args.Skip(1));
 switch (command)
 {
     case "load":
+    {
         var figures = await Loader.RunAsync(options.Required("connection"));
         await File.WriteAllTextAsync(options.Required("out"), JsonSerializer.Serialize(figures, Report.JsonOptions));
         return 0;
+    }
+    case "measure":
+    {
+        var load = JsonSerializer.Deserialize<LoadFigures>(await File.ReadAllTextAsync(options.Required("load")), Report.JsonOptions)
+            ?? throw new InvalidOperationException("The load figures are empty.");
+        var measure = new Measure(options);
+        var parts = options.Optional("only", "export,stack,queries,freshness").Split(',').ToHashSet(StringComparer.Ordinal);
+        var (queries, stack, freshness, export) = await measure.RunAsync(load, parts);
+        if (stack is null || freshness is null || export is null || queries.Count < 3)
+        {
+            Console.WriteLine(JsonSerializer.Serialize(new { queries, stack, freshness, export }, Report.JsonOptions));
+            return 0;
+        }
+        var environment = await Report.EnvironmentAsync(options.Required("connection"), options.Optional("commit", "unknown"), options.Optional("wrk", "wrk"),
+            measure.IdleBusyCores, measure.OtherProcesses);
+        var results = new Results(environment, Report.Table(load, queries, freshness, export), load, queries, stack, freshness, export);
+        await Report.WriteAsync(options.Required("results"), results);
+        Console.WriteLine();
+        foreach (var row in results.Table)
+        {
+            var met = row.Met switch { true => "met", false => "NOT MET", null => "" };
+            Console.WriteLine($"  {row.Figure,14:N2} {row.Unit,-14} ratio {(row.Ratio is { } r ? r.ToString("0.00") : "—"),6}  {row.Target,-20} {met,-7} {row.Measure}");
+        }
+        return 0;
+    }
+    case "report":
+    {
+        var directory = options.Required("results");
+        var results = JsonSerializer.Deserialize<Results>(await File.ReadAllTextAsync(Path.Combine(directory, "latest.json")), Report.JsonOptions)
+            ?? throw new InvalidOperationException("latest.json is empty.");
+        await Report.WriteAsync(directory, results);
+        return 0;
+    }
     default:
-        Console.Error.WriteLine("Usage: SeQuIn.Benchmarks load|measure [--option value ...] (see README.md)");
+        Console.Error.WriteLine("Usage: SeQuIn.Benchmarks load|measure|report [--option value ...] (see README.md)");
         return 2;
 }

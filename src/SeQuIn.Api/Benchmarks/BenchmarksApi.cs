@@ -141,7 +141,7 @@ public static class BenchmarksApi
         var months = Enumerable.Range(0, (to.Year - from.Year) * 12 + to.Month - from.Month + 1).Select(i => from.AddMonths(i)).ToList();
         var chart = ProcessControl.XmR(months.Select(m => own.GetValueOrDefault(m)).ToList(), scale?.Min, scale?.Max);
         var medians = peers.GroupBy(p => p.Month).ToDictionary(g => g.Key,
-            g => g.Count() < minimum ? (decimal?)null : Statistics.Percentile(g.Select(p => p.Mean).ToList(), 0.5m));
+            g => g.Count() < minimum ? (decimal?)null : Math.Round(Statistics.Percentile(g.Select(p => p.Mean).ToList(), 0.5m), 2, MidpointRounding.AwayFromZero));
         var points = months.Select((m, i) => new TrendPoint(Months.Format(m), own.GetValueOrDefault(m), medians.GetValueOrDefault(m), chart.Points[i].Signals)).ToList();
         static decimal? Two(decimal? value) => value is { } v ? Math.Round(v, 2, MidpointRounding.AwayFromZero) : null;
         return TypedResults.Ok(new Trend(unit.Id, unit.Code, areaCode, query.Group, Two(chart.Centre), Two(chart.UpperProcessLimit),

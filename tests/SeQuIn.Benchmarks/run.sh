@@ -1,0 +1,156 @@
+#!/usr/bin/env bash
+# SeQuIn performance harness: the one command that reproduces every figure in results/latest.md.
+#
+# Starts a throwaway PostgreSQL 15 cluster of its own (free port, fsync off), builds Release, migrates, loads the
+# national-scale data set with binary COPY, starts the service, measures everything against baselines taken in the
+# same run, stops everything and writes results/latest.md and results/latest.json. Runs as root on Debian 12.
+#
+# Environment (all optional):
+#   PGBIN                     PostgreSQL server binaries (default /usr/lib/postgresql/15/bin)
+#   SEQUIN_BENCH_SECONDS      seconds per pgbench/wrk run (default 10)
+#   SEQUIN_BENCH_SAMPLES      sequential HTTP requests per latency figure (default 300)
+#   SEQUIN_BENCH_KEEP=1       keep the service and PostgreSQL logs in work/ even when the run succeeds
+set -euo pipefail
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+ROOT="$(cd "$HERE/../.." && pwd)"
+PGBIN="${PGBIN:-/usr/lib/postgresql/15/bin}"
+RESULTS="$HERE/results"
+RUN_SECONDS="${SEQUIN_BENCH_SECONDS:-10}"
+SAMPLES="${SEQUIN_BENCH_SAMPLES:-300}"
+API_BIN="$ROOT/src/SeQuIn.Api/bin/Release/net10.0"
+HARNESS_DLL="$HERE/bin/Release/net10.0/SeQuIn.Benchmarks.dll"
+export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
+
+STARTED_AT=$(date +%s)
+say() { printf '\n==> [%s +%ss] %s\n' "$(date +%H:%M:%S)" "$(( $(date +%s) - STARTED_AT ))" "$*"; }
+die() { printf '\nrun.sh: %s\n' "$*" >&2; exit 1; }
+
+[[ $EUID -eq 0 ]] || die "run as root: it installs wrk and runs PostgreSQL as the postgres user."
+id postgres >/dev/null 2>&1 || die "there is no postgres user (install postgresql-15)."
+for tool in initdb pg_ctl createdb pgbench; do
+    [[ -x "$PGBIN/$tool" ]] || die "$PGBIN/$tool is missing (install postgresql-15, or set PGBIN)."
+done
+command -v dotnet >/dev/null || die "dotnet is not on PATH (the .NET 10 SDK is needed)."
+
+if ! command -v wrk >/dev/null; then
+    say "Installing wrk"
+    apt-get update -qq
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null
+fi
+WRK="$(command -v wrk)"
+
+# A port nothing listens on: connecting to it is refused.
+free_port() {
+    local port
+    while :; do
+        port=$(( 20000 + RANDOM % 40000 ))
+        if ! (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+            echo "$port"
+            return
+        fi
+    done
+}
+
+WORK="$(mktemp -d /tmp/sequin-bench.XXXXXX)"
+chmod 755 "$WORK"
+PGDATA="$WORK/pgdata"
+PG_STARTED=""
+SERVICE_PID=""
+
+cleanup() {
+    local status=$?
+    trap - EXIT INT TERM
+    if [[ -n "$SERVICE_PID" ]] && kill -0 "$SERVICE_PID" 2>/dev/null; then
+        kill "$SERVICE_PID" 2>/dev/null || true
+        wait "$SERVICE_PID" 2>/dev/null || true
+    fi
+    if [[ -n "$PG_STARTED" ]]; then
+        (cd "$WORK" && runuser -u postgres -- "$PGBIN/pg_ctl" -D "$PGDATA" -m fast -w stop >/dev/null 2>&1) || true
+    fi
+    if [[ $status -ne 0 || "${SEQUIN_BENCH_KEEP:-}" == 1 ]]; then
+        mkdir -p "$HERE/work"
+        cp -f "$WORK"/*.log "$WORK"/pg/*.log "$HERE/work/" 2>/dev/null || true
+        cp -f "$PGDATA"/log/postgresql.log "$HERE/work/postgresql.log" 2>/dev/null || true
+        [[ $status -ne 0 ]] && printf '\nrun.sh failed (exit %s); logs are in %s\n' "$status" "$HERE/work" >&2
+    fi
+    rm -rf "$WORK"
+    exit "$status"
+}
+trap cleanup EXIT
+trap 'exit 130' INT TERM
+
+# ---- PostgreSQL of our own ---------------------------------------------------------------------------------
+PGPORT="$(free_port)"
+say "Starting a throwaway PostgreSQL cluster on 127.0.0.1:$PGPORT ($WORK)"
+# The server's own files: data directory, socket and pg_ctl log, all owned by postgres.
+mkdir -p "$PGDATA" "$WORK/pg"
+chown postgres:postgres "$PGDATA" "$WORK/pg"
+chmod 700 "$PGDATA"
+(cd "$WORK" && runuser -u postgres -- "$PGBIN/initdb" -D "$PGDATA" -U postgres --auth=trust -E UTF8 --no-locale >"$WORK/initdb.log" 2>&1) \
+    || { cat "$WORK/initdb.log"; die "initdb failed"; }
+cat >>"$PGDATA/postgresql.conf" <<EOF
+
+# ---- SeQuIn performance harness ----
+listen_addresses = '127.0.0.1'
+port = $PGPORT
+unix_socket_directories = '$WORK/pg'
+fsync = off
+shared_buffers = 2GB
+max_wal_size = 8GB
+checkpoint_timeout = 30min
+maintenance_work_mem = 512MB
+# Statements are captured from the server's own log (jsonlog); log_statement is switched on only while capturing.
+logging_collector = on
+log_destination = 'stderr,jsonlog'
+log_directory = 'log'
+log_filename = 'postgresql.log'
+log_rotation_age = 0
+log_rotation_size = 0
+EOF
+(cd "$WORK" && runuser -u postgres -- "$PGBIN/pg_ctl" -D "$PGDATA" -l "$WORK/pg/pg_ctl.log" -w -t 60 start >/dev/null) \
+    || { cat "$WORK/pg/pg_ctl.log"; die "PostgreSQL did not start"; }
+PG_STARTED=1
+"$PGBIN/createdb" -h 127.0.0.1 -p "$PGPORT" -U postgres sequin
+CS="Host=127.0.0.1;Port=$PGPORT;Database=sequin;Username=postgres"
+HARNESS_CS="$CS;Application Name=sequin-bench"
+SERVICE_CS="$CS;Application Name=sequin-api"
+
+# ---- Build, migrate, load ----------------------------------------------------------------------------------
+say "Building Release (the harness and the service)"
+dotnet build "$HERE/SeQuIn.Benchmarks.csproj" -c Release -nologo -v q -clp:ErrorsOnly
+
+api() { (cd "$API_BIN" && env ASPNETCORE_ENVIRONMENT=Production ConnectionStrings__SeQuIn="$SERVICE_CS" Logging__LogLevel__Default=Warning dotnet SeQuIn.Api.dll "$@"); }
+
+say "Migrating and loading reference data"
+api migrate
+
+say "Loading the data set (300 units × 120 months × 12 areas × 10 standards) with binary COPY"
+dotnet "$HARNESS_DLL" load --connection "$HARNESS_CS" --out "$WORK/load.json"
+
+say "Creating the first national network-admin key"
+KEY="$(api bootstrap-admin --name "performance harness" | tail -n 1)"
+[[ "$KEY" == sqn_k_* ]] || die "bootstrap-admin printed no key."
+
+# ---- The service -------------------------------------------------------------------------------------------
+APIPORT="$(free_port)"
+say "Starting the service on http://127.0.0.1:$APIPORT"
+(cd "$API_BIN" && exec env ASPNETCORE_ENVIRONMENT=Production ConnectionStrings__SeQuIn="$SERVICE_CS" \
+    SeQuIn__RateLimits__PerCallerPerMinute=100000000 Logging__LogLevel__Default=Warning \
+    dotnet SeQuIn.Api.dll --urls "http://127.0.0.1:$APIPORT") >"$WORK/service.log" 2>&1 &
+SERVICE_PID=$!
+
+# ---- Measure -----------------------------------------------------------------------------------------------
+COMMIT="$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+if [[ -n "$(git -C "$ROOT" status --porcelain -- src 2>/dev/null)" ]]; then
+    COMMIT="$COMMIT + uncommitted changes in src/"
+fi
+rm -rf "$RESULTS/sql" "$RESULTS/explain"
+mkdir -p "$RESULTS"
+say "Measuring (service pid $SERVICE_PID)"
+dotnet "$HARNESS_DLL" measure --connection "$HARNESS_CS" --url "http://127.0.0.1:$APIPORT" --key "$KEY" --pid "$SERVICE_PID" \
+    --load "$WORK/load.json" --results "$RESULTS" --work "$WORK" --service-app sequin-api \
+    --pgbench "$PGBIN/pgbench" --wrk "$WRK" --commit "$COMMIT" --seconds "$RUN_SECONDS" --samples "$SAMPLES"
+
+kill -0 "$SERVICE_PID" 2>/dev/null || die "the service exited during the run (see work/service.log)."
+say "Done in $(( $(date +%s) - STARTED_AT )) s: $RESULTS/latest.md and latest.json"
