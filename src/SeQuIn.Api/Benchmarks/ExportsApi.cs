@@ -80,9 +80,9 @@ public static class ExportsApi
     {
         http.Response.ContentType = "text/csv; charset=utf-8";
         http.Response.Headers.ContentDisposition = "attachment; filename=\"sequin-ratings.csv\"";
-        // Sep writes rows synchronously, so it writes into a small buffer that is sent asynchronously every few
-        // thousand rows: memory stays flat however many rows there are.
-        var buffer = new StringWriter(new System.Text.StringBuilder(1 << 20), CultureInfo.InvariantCulture);
+        // Sep writes rows synchronously, so it writes into a small buffer that is sent asynchronously every 2,048
+        // rows through pooled arrays: memory stays flat however many rows there are.
+        var buffer = new StringWriter(new System.Text.StringBuilder(1 << 19), CultureInfo.InvariantCulture);
         var utf8 = new System.Text.UTF8Encoding(false);
         var pending = 0;
         using (var writer = Sep.New(',').Writer(o => o with { Escape = true }).To(buffer))
@@ -105,7 +105,7 @@ public static class ExportsApi
                     row["notApplicable"].Set(r.NotApplicable ? "true" : "false");
                     row["submittedAt"].Set(r.SubmittedAt.ToString("O", CultureInfo.InvariantCulture));
                 }
-                if (++pending == 4096)
+                if (++pending == 2048)
                 {
                     await SendAsync(buffer, utf8, http.Response.Body, ct);
                     pending = 0;
@@ -115,6 +115,7 @@ public static class ExportsApi
         await SendAsync(buffer, utf8, http.Response.Body, ct);
     }
 
+    /// <summary>Sends what the buffer holds as UTF-8 through pooled arrays, so that a chunk allocates nothing.</summary>
     private static async Task SendAsync(StringWriter buffer, System.Text.Encoding encoding, Stream body, CancellationToken ct)
     {
         var text = buffer.GetStringBuilder();
@@ -122,7 +123,19 @@ public static class ExportsApi
         {
             return;
         }
-        await body.WriteAsync(encoding.GetBytes(text.ToString()), ct);
+        var chars = System.Buffers.ArrayPool<char>.Shared.Rent(text.Length);
+        var bytes = System.Buffers.ArrayPool<byte>.Shared.Rent(encoding.GetMaxByteCount(text.Length));
+        try
+        {
+            text.CopyTo(0, chars, text.Length);
+            var count = encoding.GetBytes(chars, 0, text.Length, bytes, 0);
+            await body.WriteAsync(bytes.AsMemory(0, count), ct);
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<char>.Shared.Return(chars);
+            System.Buffers.ArrayPool<byte>.Shared.Return(bytes);
+        }
         text.Clear();
     }
 
