@@ -51,7 +51,22 @@ public sealed class SeQuInDbContext(DbContextOptions<SeQuInDbContext> options) :
     }
 
     public static void Configure(DbContextOptionsBuilder options, string connectionString) =>
-        options.UseNpgsql(connectionString).UseSnakeCaseNamingConvention();
+        options.UseNpgsql(WithoutResetOnClose(connectionString)).UseSnakeCaseNamingConvention();
+
+    /// <summary>
+    /// EF opens and closes the pooled connection around each query, and Npgsql sends DISCARD ALL on every reuse:
+    /// measured at 0.43 ms of a 1.5 ms benchmark request. The service keeps no session state (no SET, no temporary
+    /// tables, advisory locks always released), so the reset is skipped unless the connection string asks for it.
+    /// </summary>
+    private static string WithoutResetOnClose(string connectionString)
+    {
+        var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+        if (!connectionString.Contains("Reset On Close", StringComparison.OrdinalIgnoreCase))
+        {
+            builder.NoResetOnClose = true;
+        }
+        return builder.ConnectionString;
+    }
 }
 
 /// <summary>Lets `dotnet ef migrations add` build the model without a database or the web host.</summary>

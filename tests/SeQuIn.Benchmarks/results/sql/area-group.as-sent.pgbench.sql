@@ -1,21 +1,17 @@
 -- As area-group.pgbench.sql, with the DISCARD ALL that Npgsql sends before each statement (pooled connection reset).
-DISCARD ALL;
 SELECT a.id, a.created_at, a.created_by, a.expires_at, a.key_id, a.last_used_at, a.name, a.revoked_at, a.revoked_reason, a.role, a.rotated_from_id, a.scope_collaborative_id, a.scope_kind, a.scope_network_id, a.scope_unit_ids, a.secret_hash
 FROM api_keys AS a
 WHERE a.key_id = :s1p1
 LIMIT 2;
-DISCARD ALL;
 SELECT u.id, u.code, u.network_id, u.collaborative_id, u.security_level, p.sector, n.allow_ranks
 FROM units AS u
 INNER JOIN providers AS p ON u.provider_id = p.id
 INNER JOIN networks AS n ON u.network_id = n.id
 WHERE u.id = :s2p1
 LIMIT 2;
-DISCARD ALL;
 SELECT s.standard_code AS "StandardCode", s.month AS "Month", s.value AS "Value"
 FROM standard_results AS s
 WHERE s.unit_id = :s3p1 AND s.area_code = :s3p2 AND (s.month = :s3p3 OR s.month = :s3p4);
-DISCARD ALL;
 SELECT s.standard_code AS "StandardCode", s.value AS "Value"
 FROM standard_results AS s
 WHERE s.month = :s4p1 AND s.area_code = :s4p2 AND s.value IS NOT NULL;
