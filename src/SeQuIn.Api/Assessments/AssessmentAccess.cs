@@ -45,9 +45,6 @@ public static class AssessmentAccess
         || MayEdit(caller, assessment)
         || caller.Grants.Any(g => g.Role is Role.NetworkAdmin or Role.InvolvementLead && g.CoversNetwork(assessment.NetworkId));
 
-    /// <summary>Everyone who may see it and takes part in the review may comment; analysts never write.</summary>
-    public static bool MayComment(Caller caller, Assessment assessment) =>
-        caller.IsNationalAdmin
-        || MayEdit(caller, assessment)
-        || caller.Grants.Any(g => g.Role is Role.NetworkAdmin or Role.InvolvementLead && g.CoversNetwork(assessment.NetworkId));
+    /// <summary>Those who see all of it — the unit and its network's reviewers — may comment; analysts never write.</summary>
+    public static bool MayComment(Caller caller, Assessment assessment) => SeesUnsharedEvidence(caller, assessment);
 }

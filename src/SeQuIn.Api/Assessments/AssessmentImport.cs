@@ -129,8 +129,14 @@ public static class AssessmentImport
         }
         var rows = new List<ImportRow>();
         var columns = reader.Header.ColNames.ToHashSet();
+        var width = reader.Header.ColNames.Count;
         foreach (var row in reader)
         {
+            if (row.ColCount != width)
+            {
+                throw new CsvProblem($"rows[{rows.Count}]",
+                    $"Row {rows.Count + 1} (line {row.LineNumberFrom}) has {row.ColCount} columns where the header names {width}; check for a missing value or an unclosed quote.");
+            }
             var cells = new Dictionary<string, string?>();
             foreach (var column in CsvColumns)
             {

@@ -220,7 +220,11 @@ public static class ExportsApi
          caller.Grants.Where(g => g.CollaborativeId is not null).Select(g => g.CollaborativeId!.Value).Distinct().ToArray(),
          caller.IsNationalAdmin);
 
-    private static string Kebab(string enumName) => System.Text.Json.JsonNamingPolicy.KebabCaseLower.ConvertName(enumName);
+    // A handful of distinct enum names, converted once rather than once per exported row.
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> KebabNames = new();
+
+    private static string Kebab(string enumName) =>
+        KebabNames.GetOrAdd(enumName, static name => System.Text.Json.JsonNamingPolicy.KebabCaseLower.ConvertName(name));
 
     private static string Encode((Guid Assessment, string Standard) key) => Paging.Encode($"{key.Assessment:N}|{key.Standard}");
 

@@ -133,4 +133,23 @@ public sealed class ImportTests(SeQuInApiFixture fixture) : ApiTest(fixture)
         while (cursor is not null);
         return all;
     }
+
+    [Theory]
+    [InlineData("")]
+    [InlineData("unitCode,areaCode,month,standardCode\n")]
+    [InlineData("unitCode;areaCode;month;standardCode\nU;INV;2024-01;INV-01\n")]
+    [InlineData("unitCode,areaCode,month,standardCode,value\n\"U,INV,2024-01,INV-01,3\n")]
+    [InlineData("unitCode,areaCode,month,standardCode,value\nU,INV,2024-01\n")]
+    [InlineData("unitCode,areaCode,month,standardCode,value,colour\nU,INV,2024-01,INV-01,3,red\n")]
+    [InlineData("unitCode,areaCode,month,standardCode,value\nU,INV,2024-01,INV-01,three\n")]
+    public async Task A_malformed_csv_is_refused_with_a_problem_never_a_500(string csv)
+    {
+        var world = await AssessmentWorld.CreateAsync(Fixture.App, Client);
+
+        var response = await world.Admin.PostAsync("/api/v1/assessments/import", new StringContent(csv, Encoding.UTF8, "text/csv"));
+
+        Assert.True(response.StatusCode is HttpStatusCode.BadRequest or HttpStatusCode.UnprocessableEntity,
+            $"{(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
 }
