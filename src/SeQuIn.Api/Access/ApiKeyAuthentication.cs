@@ -24,6 +24,10 @@ public sealed class ApiKeyAuthenticationHandler(
     /// <summary>Last-used times are written at most this often per key, so that reads do not become writes.</summary>
     private static readonly TimeSpan LastUsedResolution = TimeSpan.FromMinutes(1);
 
+    /// <summary>Every authenticated request runs this: compiled once, so no expression tree is built or looked up per request.</summary>
+    private static readonly Func<SeQuInDbContext, string, CancellationToken, Task<ApiKey?>> FindKey =
+        EF.CompileAsyncQuery((SeQuInDbContext db, string keyId, CancellationToken ct) => db.ApiKeys.AsNoTracking().SingleOrDefault(k => k.KeyId == keyId));
+
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
         if (!AccessSetup.TryGetBearer(Request, out var token))
@@ -34,7 +38,7 @@ public sealed class ApiKeyAuthenticationHandler(
         {
             return AuthenticateResult.Fail("The API key is malformed.");
         }
-        var key = await db.ApiKeys.SingleOrDefaultAsync(k => k.KeyId == keyId, Context.RequestAborted);
+        var key = await FindKey(db, keyId, Context.RequestAborted);
         if (key is null || !ApiKeyFormat.Matches(secret, key.SecretHash))
         {
             return AuthenticateResult.Fail("The API key is not known.");

@@ -57,29 +57,25 @@ public static class BenchmarksApi
     }
 
     public static async Task<Results<Ok<UnitBenchmark>, NotFoundProblem>> GetUnitBenchmark(
-        Guid unitId, [AsParameters] BenchmarkQuery query, ClaimsPrincipal user, SeQuInDbContext db, IConfiguration configuration, CancellationToken ct)
+        Guid unitId, [AsParameters] BenchmarkQuery query, ClaimsPrincipal user, SeQuInDbContext db, IConfiguration configuration,
+        FrameworkShapes frameworks, CancellationToken ct)
     {
-        if (await VisibleUnitAsync(db, unitId, user, ct) is not { } unit)
+        var read = await BenchmarkReads.AreasAsync(db, unitId, MonthOrNull(query.month), query.Group, ct);
+        if (Visible(read.Unit, user) is not { } unit)
         {
             return UnitNotFound(unitId);
         }
-        if (await MonthOrLatestAsync(db, unit.Id, query.month, ct) is not { } month)
+        if (unit.Month is not { } month)
         {
             return ApiProblems.NotFound($"Unit {unit.Code} has no submitted assessment yet.");
         }
-        var previous = month.AddMonths(-1);
-        var own = await db.AreaResults.AsNoTracking().Where(r => r.UnitId == unit.Id && (r.Month == month || r.Month == previous))
-            .Select(r => new { r.AreaCode, r.Month, r.Mean, r.Percentage }).ToListAsync(ct);
-        var peers = await InGroup(db.AreaResults.AsNoTracking(), query.Group, unit).Where(r => r.Month == month && r.Mean != null)
-            .Select(r => new { r.AreaCode, Mean = r.Mean!.Value }).ToListAsync(ct);
-        var areaCodes = await AreaOrderAsync(db, own.Select(o => o.AreaCode).Concat(peers.Select(p => p.AreaCode)), ct);
+        var order = unit.ActiveVersionId is { } version ? (await frameworks.OfAsync(db, version, ct)).AreaCodes : [];
+        var areaCodes = InOrder(order, read.Own.Select(o => o.Key).Concat(read.Peers.Keys));
         var minimum = MinimumGroupSize(configuration);
         var areas = areaCodes.Select(code =>
         {
-            var now = own.SingleOrDefault(o => o.AreaCode == code && o.Month == month);
-            var before = own.SingleOrDefault(o => o.AreaCode == code && o.Month == previous);
-            var values = peers.Where(p => p.AreaCode == code).Select(p => p.Mean).ToList();
-            return Compare(code, now?.Mean, now?.Percentage, before?.Mean, values, query.Group, unit, minimum);
+            var (now, before) = NowAndBefore(read.Own, code, month);
+            return Compare(code, now?.Value, now?.Percentage, before?.Value, read.Peers.GetValueOrDefault(code) ?? [], query.Group, unit, minimum);
         }).ToList();
         return TypedResults.Ok(new UnitBenchmark(unit.Id, unit.Code, Months.Format(month), query.Group, areas));
     }
@@ -88,22 +84,16 @@ public static class BenchmarksApi
         Guid unitId, string areaCode, [AsParameters] BenchmarkQuery query, ClaimsPrincipal user, SeQuInDbContext db, IConfiguration configuration,
         CancellationToken ct)
     {
-        if (await VisibleUnitAsync(db, unitId, user, ct) is not { } unit)
+        var read = await BenchmarkReads.StandardsAsync(db, unitId, MonthOrNull(query.month), areaCode, query.Group, ct);
+        if (Visible(read.Unit, user) is not { } unit)
         {
             return UnitNotFound(unitId);
         }
-        if (await MonthOrLatestAsync(db, unit.Id, query.month, ct) is not { } month)
+        if (unit.Month is not { } month)
         {
             return ApiProblems.NotFound($"Unit {unit.Code} has no submitted assessment yet.");
         }
-        var previous = month.AddMonths(-1);
-        var own = await db.StandardResults.AsNoTracking()
-            .Where(r => r.UnitId == unit.Id && r.AreaCode == areaCode && (r.Month == month || r.Month == previous))
-            .Select(r => new { r.StandardCode, r.Month, r.Value }).ToListAsync(ct);
-        var peers = await InGroup(db.StandardResults.AsNoTracking(), query.Group, unit)
-            .Where(r => r.Month == month && r.AreaCode == areaCode && r.Value != null)
-            .Select(r => new { r.StandardCode, Value = r.Value!.Value }).ToListAsync(ct);
-        var codes = own.Select(o => o.StandardCode).Concat(peers.Select(p => p.StandardCode)).Distinct().Order(StringComparer.Ordinal).ToList();
+        var codes = read.Own.Select(o => o.Key).Concat(read.Peers.Keys).Distinct().Order(StringComparer.Ordinal).ToList();
         if (codes.Count == 0)
         {
             return ApiProblems.NotFound($"No unit has submitted area {areaCode} for {Months.Format(month)}.");
@@ -111,37 +101,30 @@ public static class BenchmarksApi
         var minimum = MinimumGroupSize(configuration);
         var standards = codes.Select(code =>
         {
-            var now = own.SingleOrDefault(o => o.StandardCode == code && o.Month == month)?.Value;
-            var before = own.SingleOrDefault(o => o.StandardCode == code && o.Month == previous)?.Value;
-            var values = peers.Where(p => p.StandardCode == code).Select(p => (decimal)p.Value).ToList();
-            return Compare(code, now, null, before, values, query.Group, unit, minimum);
+            var (now, before) = NowAndBefore(read.Own, code, month);
+            return Compare(code, now?.Value, null, before?.Value, read.Peers.GetValueOrDefault(code) ?? [], query.Group, unit, minimum);
         }).ToList();
         return TypedResults.Ok(new AreaBenchmark(unit.Id, unit.Code, Months.Format(month), areaCode, query.Group, standards));
     }
 
     public static async Task<Results<Ok<Trend>, NotFoundProblem>> GetTrend(
         Guid unitId, string areaCode, [AsParameters] TrendQuery query, ClaimsPrincipal user, SeQuInDbContext db, IConfiguration configuration,
-        TimeProvider clock, CancellationToken ct)
+        TimeProvider clock, FrameworkShapes frameworks, CancellationToken ct)
     {
-        if (await VisibleUnitAsync(db, unitId, user, ct) is not { } unit)
+        var to = query.to is null ? Months.Current(clock) : Months.Parse(query.to);
+        var from = query.from is null ? to.AddMonths(-23) : Months.Parse(query.from);
+        var read = await BenchmarkReads.TrendAsync(db, unitId, from, to, areaCode, query.Group, ct);
+        if (Visible(read.Unit, user) is not { } unit)
         {
             return UnitNotFound(unitId);
         }
-        var to = query.to is null ? Months.Current(clock) : Months.Parse(query.to);
-        var from = query.from is null ? to.AddMonths(-23) : Months.Parse(query.from);
-        var own = await db.AreaResults.AsNoTracking()
-            .Where(r => r.UnitId == unit.Id && r.AreaCode == areaCode && r.Month >= from && r.Month <= to)
-            .ToDictionaryAsync(r => r.Month, r => r.Mean, ct);
-        var peers = await InGroup(db.AreaResults.AsNoTracking(), query.Group, unit)
-            .Where(r => r.AreaCode == areaCode && r.Month >= from && r.Month <= to && r.Mean != null)
-            .Select(r => new { r.Month, Mean = r.Mean!.Value }).ToListAsync(ct);
-        var scale = await db.FrameworkVersions.AsNoTracking().Where(v => v.Status == FrameworkStatus.Active)
-            .Select(v => new { Min = v.Scale.Min(p => p.Value), Max = v.Scale.Max(p => p.Value) }).SingleOrDefaultAsync(ct);
+        var own = read.Own.ToDictionary(o => o.Key, o => o.Value);
+        var scale = unit.ActiveVersionId is { } version ? await frameworks.OfAsync(db, version, ct) : null;
         var minimum = MinimumGroupSize(configuration);
         var months = Enumerable.Range(0, (to.Year - from.Year) * 12 + to.Month - from.Month + 1).Select(i => from.AddMonths(i)).ToList();
         var chart = ProcessControl.XmR(months.Select(m => own.GetValueOrDefault(m)).ToList(), scale?.Min, scale?.Max);
-        var medians = peers.GroupBy(p => p.Month).ToDictionary(g => g.Key,
-            g => g.Count() < minimum ? (decimal?)null : Math.Round(Statistics.Percentile(g.Select(p => p.Mean).ToList(), 0.5m), 2, MidpointRounding.AwayFromZero));
+        var medians = read.Peers.ToDictionary(g => g.Key,
+            g => g.Value.Length < minimum ? (decimal?)null : Math.Round(Statistics.Percentile(g.Value, 0.5m), 2, MidpointRounding.AwayFromZero));
         var points = months.Select((m, i) => new TrendPoint(Months.Format(m), own.GetValueOrDefault(m), medians.GetValueOrDefault(m), chart.Points[i].Signals)).ToList();
         static decimal? Two(decimal? value) => value is { } v ? Math.Round(v, 2, MidpointRounding.AwayFromZero) : null;
         return TypedResults.Ok(new Trend(unit.Id, unit.Code, areaCode, query.Group, Two(chart.Centre), Two(chart.UpperProcessLimit),
@@ -150,15 +133,9 @@ public static class BenchmarksApi
 
     // ---- Shared -------------------------------------------------------------------------------------------------
 
-    internal sealed record UnitFacts(Guid Id, string Code, Guid NetworkId, Guid? CollaborativeId, SecurityLevel SecurityLevel,
-        ProviderSector Sector, bool AllowRanks);
-
     /// <summary>Benchmarks are about submitted results: whoever reads a unit's network (or, as an analyst, its collaborative) sees them.</summary>
-    internal static async Task<UnitFacts?> VisibleUnitAsync(SeQuInDbContext db, Guid unitId, ClaimsPrincipal user, CancellationToken ct)
+    private static UnitFacts? Visible(UnitFacts? unit, ClaimsPrincipal user)
     {
-        var unit = await db.Units.AsNoTracking().Where(u => u.Id == unitId)
-            .Select(u => new UnitFacts(u.Id, u.Code, u.NetworkId, u.CollaborativeId, u.SecurityLevel, u.Provider!.Sector, u.Network!.AllowRanks))
-            .SingleOrDefaultAsync(ct);
         var caller = Caller.From(user);
         return unit is not null && (caller.IsNationalAdmin || caller.Grants.Any(g => g.NetworkId == unit.NetworkId
                                                                                   || (g.CollaborativeId is not null && g.CollaborativeId == unit.CollaborativeId)))
@@ -166,31 +143,29 @@ public static class BenchmarksApi
             : null;
     }
 
-    private static async Task<DateOnly?> MonthOrLatestAsync(SeQuInDbContext db, Guid unitId, string? month, CancellationToken ct) =>
-        month is not null
-            ? Months.Parse(month)
-            : await db.AreaResults.AsNoTracking().Where(r => r.UnitId == unitId).MaxAsync(r => (DateOnly?)r.Month, ct);
+    private static DateOnly? MonthOrNull(string? month) => month is null ? null : Months.Parse(month);
 
-    /// <summary>The rows of the unit's comparison group, as recorded at submission.</summary>
-    internal static IQueryable<AreaResultRow> InGroup(IQueryable<AreaResultRow> rows, ComparisonGroup group, UnitFacts unit) => group switch
+    private static (OwnFigure<string>? Now, OwnFigure<string>? Before) NowAndBefore(List<OwnFigure<string>> own, string code, DateOnly month)
     {
-        ComparisonGroup.Network => rows.Where(r => r.NetworkId == unit.NetworkId),
-        ComparisonGroup.SecurityLevel => rows.Where(r => r.SecurityLevel == unit.SecurityLevel),
-        ComparisonGroup.Sector => rows.Where(r => r.Sector == unit.Sector),
-        ComparisonGroup.Collaborative => rows.Where(r => unit.CollaborativeId != null && r.CollaborativeId == unit.CollaborativeId),
-        _ => rows,
-    };
+        OwnFigure<string>? now = null, before = null;
+        foreach (var figure in own)
+        {
+            if (figure.Key == code)
+            {
+                if (figure.Month == month)
+                {
+                    now = figure;
+                }
+                else if (figure.Month == month.AddMonths(-1))
+                {
+                    before = figure;
+                }
+            }
+        }
+        return (now, before);
+    }
 
-    internal static IQueryable<StandardResultRow> InGroup(IQueryable<StandardResultRow> rows, ComparisonGroup group, UnitFacts unit) => group switch
-    {
-        ComparisonGroup.Network => rows.Where(r => r.NetworkId == unit.NetworkId),
-        ComparisonGroup.SecurityLevel => rows.Where(r => r.SecurityLevel == unit.SecurityLevel),
-        ComparisonGroup.Sector => rows.Where(r => r.Sector == unit.Sector),
-        ComparisonGroup.Collaborative => rows.Where(r => unit.CollaborativeId != null && r.CollaborativeId == unit.CollaborativeId),
-        _ => rows,
-    };
-
-    private static Benchmark Compare(string code, decimal? score, decimal? percentage, decimal? previous, List<decimal> values, ComparisonGroup group,
+    private static Benchmark Compare(string code, decimal? score, decimal? percentage, decimal? previous, IReadOnlyList<decimal> values, ComparisonGroup group,
         UnitFacts unit, int minimum)
     {
         var change = score is { } now && previous is { } before ? now - before : (decimal?)null;
@@ -211,13 +186,9 @@ public static class BenchmarksApi
             new GroupFigures(d.Count, d.Minimum, d.LowerQuartile, d.Median, d.UpperQuartile, d.Maximum, d.Mean, null));
     }
 
-    private static async Task<List<string>> AreaOrderAsync(SeQuInDbContext db, IEnumerable<string> present, CancellationToken ct)
-    {
-        var order = await db.Areas.AsNoTracking()
-            .Where(a => db.FrameworkVersions.Any(v => v.Id == a.FrameworkVersionId && v.Status == FrameworkStatus.Active))
-            .OrderBy(a => a.Order).Select(a => a.Code).ToListAsync(ct);
-        return order.Concat(present.Distinct().Except(order).Order(StringComparer.Ordinal)).Where(c => order.Contains(c) || present.Contains(c)).ToList();
-    }
+    /// <summary>Every area of the active version in its order (those without figures too), then any other area present (from an older version) by code.</summary>
+    private static List<string> InOrder(IReadOnlyList<string> order, IEnumerable<string> present) =>
+        order.Concat(present.Distinct().Except(order).Order(StringComparer.Ordinal)).ToList();
 
     internal static int MinimumGroupSize(IConfiguration configuration) => Math.Max(1, configuration.GetValue("SeQuIn:Benchmarks:MinimumGroupSize", 3));
 

@@ -197,10 +197,8 @@ public static class ExportsApi
         }
         // A whole stream needs no order: sorting 4.3 million rows spilled to disk and took seconds (measured).
         command.CommandText = sql.ToString();
-        if (connection.State != System.Data.ConnectionState.Open)
-        {
-            await connection.OpenAsync(ct);
-        }
+        // Opened through EF so that it is closed when the pooled context is returned, not left open inside it.
+        await db.Database.OpenConnectionAsync(ct);
         await using var reader = await command.ExecuteReaderAsync(System.Data.CommandBehavior.SequentialAccess, ct);
         while (await reader.ReadAsync(ct))
         {

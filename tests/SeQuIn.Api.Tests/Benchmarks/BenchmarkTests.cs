@@ -86,6 +86,44 @@ public sealed class BenchmarkTests(SeQuInApiFixture fixture) : ApiTest(fixture)
     }
 
     [Fact]
+    public async Task Each_comparison_group_holds_exactly_the_units_it_names()
+    {
+        // Five units across two networks, two security levels, two sectors and one collaborative, alone in a month
+        // no other test uses, so the national groups hold only them.
+        var collaborative = await ReadAsync<CollaborativeResponse>(await PostAsync("/api/v1/collaboratives", new CreateCollaborativeRequest(UniqueCode("C"), "C")));
+        var nhs = await ReadAsync<ProviderResponse>(await PostAsync("/api/v1/providers", new CreateProviderRequest(UniqueCode("P"), "NHS", ProviderSector.Nhs)));
+        var independent = await ReadAsync<ProviderResponse>(await PostAsync("/api/v1/providers", new CreateProviderRequest(UniqueCode("P"), "Ind", ProviderSector.Independent)));
+        var first = await ReadAsync<NetworkResponse>(await PostAsync("/api/v1/networks", new CreateNetworkRequest(UniqueCode("N"), "First")));
+        var second = await ReadAsync<NetworkResponse>(await PostAsync("/api/v1/networks", new CreateNetworkRequest(UniqueCode("N"), "Second")));
+        async Task<UnitResponse> UnitAsync(SecurityLevel level, ProviderResponse provider, NetworkResponse network, bool inCollaborative) =>
+            await ReadAsync<UnitResponse>(await PostAsync("/api/v1/units", new CreateUnitRequest(UniqueCode("U"), "Unit", level, provider.Id, network.Id,
+                inCollaborative ? collaborative.Id : null)));
+        var a = await UnitAsync(SecurityLevel.Low, nhs, first, inCollaborative: true);
+        var b = await UnitAsync(SecurityLevel.Low, independent, first, inCollaborative: true);
+        var c = await UnitAsync(SecurityLevel.Medium, nhs, first, inCollaborative: false);
+        var d = await UnitAsync(SecurityLevel.Low, nhs, second, inCollaborative: false);
+        var e = await UnitAsync(SecurityLevel.Medium, independent, second, inCollaborative: true);
+        const string month = "2001-06";
+        await ImportAsync(Client, new[] { (a, 1), (b, 2), (c, 3), (d, 4), (e, 0) }.SelectMany(u => Inv(u.Item1, month, u.Item2)));
+
+        async Task<GroupFigures> GroupAsync(string group) =>
+            (await ReadAsync<UnitBenchmark>(await Client.GetAsync($"/api/v1/benchmarks/units/{a.Id}?month={month}&group={group}"))).Areas.Single(x => x.Code == "INV").Group;
+
+        Assert.Equal((3, 1m, 3m), await MinMaxAsync("network"));               // a, b, c
+        Assert.Equal((3, 1m, 4m), await MinMaxAsync("security-level"));        // a, b, d
+        Assert.Equal((3, 1m, 4m, 3m), await WithMedianAsync("sector"));        // a, c, d
+        Assert.Equal((3, 0m, 2m), await MinMaxAsync("collaborative"));         // a, b, e
+        Assert.Equal((5, 0m, 4m), await MinMaxAsync("national"));              // all five
+        async Task<(int, decimal?, decimal?)> MinMaxAsync(string group) => (await GroupAsync(group)) is var g ? (g.Units, g.Minimum, g.Maximum) : default;
+        async Task<(int, decimal?, decimal?, decimal?)> WithMedianAsync(string group) => (await GroupAsync(group)) is var g ? (g.Units, g.Minimum, g.Maximum, g.Median) : default;
+
+        var standards = await ReadAsync<AreaBenchmark>(await Client.GetAsync($"/api/v1/benchmarks/units/{a.Id}/areas/INV?month={month}&group=sector"));
+        Assert.Equal((3, 1m, 4m), standards.Standards.Select(s => (s.Group.Units, s.Group.Minimum, s.Group.Maximum)).Distinct().Single());
+        var trend = await ReadAsync<Trend>(await Client.GetAsync($"/api/v1/benchmarks/units/{a.Id}/areas/INV/trend?from={month}&to={month}&group=collaborative"));
+        Assert.Equal((1m, 1m), (trend.Points.Single().Score, trend.Points.Single().GroupMedian));
+    }
+
+    [Fact]
     public async Task Standards_are_benchmarked_leaving_not_applicable_out()
     {
         var (_, units, admin, analyst) = await WorldAsync();
