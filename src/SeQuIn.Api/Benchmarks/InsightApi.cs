@@ -73,7 +73,7 @@ public static class InsightApi
     }
 
     public static async Task<Results<Ok<PublicSummary>, NotFoundProblem>> GetPublicSummary(
-        Guid networkId, [AsParameters] MonthQuery query, SeQuInDbContext db, IConfiguration configuration, CancellationToken ct)
+        Guid networkId, [AsParameters] MonthQuery query, SeQuInDbContext db, IConfiguration configuration, FrameworkShapes frameworks, CancellationToken ct)
     {
         var network = await db.Networks.AsNoTracking().SingleOrDefaultAsync(n => n.Id == networkId && n.PublishSummaries, ct);
         if (network is null)
@@ -90,7 +90,7 @@ public static class InsightApi
         var rows = await db.AreaResults.AsNoTracking().Where(r => r.NetworkId == networkId && r.Month == month && r.Mean != null)
             .Select(r => new { r.AreaCode, Mean = r.Mean!.Value }).ToListAsync(ct);
         var minimum = BenchmarksApi.MinimumGroupSize(configuration);
-        var areas = (await ActiveAreaCodesAsync(db, ct)).Select(code =>
+        var areas = (await ActiveAreaCodesAsync(db, frameworks, ct)).Select(code =>
         {
             var values = rows.Where(r => r.AreaCode == code).Select(r => r.Mean).ToList();
             if (values.Count < minimum)
@@ -137,13 +137,13 @@ public static class InsightApi
     }
 
     public static async Task<Results<Ok<Heatmap>, NotFoundProblem>> GetHeatmap(
-        Guid networkId, [AsParameters] MonthQuery query, ClaimsPrincipal user, SeQuInDbContext db, TimeProvider clock, CancellationToken ct)
+        Guid networkId, [AsParameters] MonthQuery query, ClaimsPrincipal user, SeQuInDbContext db, TimeProvider clock, FrameworkShapes frameworks, CancellationToken ct)
     {
         if (await MonthAsync(db, networkId, user, clock, query.month, ct) is not { } month)
         {
             return NotVisible(networkId);
         }
-        var areaCodes = await ActiveAreaCodesAsync(db, ct);
+        var areaCodes = await ActiveAreaCodesAsync(db, frameworks, ct);
         var units = await db.Units.AsNoTracking().Where(u => u.NetworkId == networkId && u.Active).OrderBy(u => u.Code)
             .Select(u => new { u.Id, u.Code, u.Name }).ToListAsync(ct);
         var cells = await db.AreaResults.AsNoTracking().Where(r => r.NetworkId == networkId && r.Month == month)
@@ -178,13 +178,13 @@ public static class InsightApi
     }
 
     public static async Task<Results<Ok<Participation>, NotFoundProblem>> GetParticipation(
-        Guid networkId, [AsParameters] MonthQuery query, ClaimsPrincipal user, SeQuInDbContext db, TimeProvider clock, CancellationToken ct)
+        Guid networkId, [AsParameters] MonthQuery query, ClaimsPrincipal user, SeQuInDbContext db, TimeProvider clock, FrameworkShapes frameworks, CancellationToken ct)
     {
         if (await MonthAsync(db, networkId, user, clock, query.month, ct) is not { } month)
         {
             return NotVisible(networkId);
         }
-        var areaCount = (await ActiveAreaCodesAsync(db, ct)).Count;
+        var areaCount = (await ActiveAreaCodesAsync(db, frameworks, ct)).Count;
         var units = await db.Units.AsNoTracking().Where(u => u.NetworkId == networkId && u.Active).OrderBy(u => u.Code)
             .Select(u => new { u.Id, u.Code }).ToListAsync(ct);
         var rows = await db.AreaResults.AsNoTracking().Where(r => r.NetworkId == networkId && r.Month == month)
@@ -203,7 +203,7 @@ public static class InsightApi
     }
 
     public static async Task<Results<Ok<AgreementReport>, NotFoundProblem>> GetAgreement(
-        Guid networkId, [AsParameters] AgreementQuery query, ClaimsPrincipal user, SeQuInDbContext db, TimeProvider clock, CancellationToken ct)
+        Guid networkId, [AsParameters] AgreementQuery query, ClaimsPrincipal user, SeQuInDbContext db, TimeProvider clock, FrameworkShapes frameworks, CancellationToken ct)
     {
         if (await MonthAsync(db, networkId, user, clock, query.to, ct) is not { } to)
         {
@@ -213,8 +213,7 @@ public static class InsightApi
         var pairs = await db.StandardResults.AsNoTracking()
             .Where(r => r.NetworkId == networkId && r.Month >= from && r.Month <= to && r.StaffView != null && r.ServiceUserView != null)
             .Select(r => new { r.AreaCode, r.UnitId, Staff = r.StaffView!.Value, ServiceUser = r.ServiceUserView!.Value }).ToListAsync(ct);
-        var scale = await db.FrameworkVersions.AsNoTracking().Where(v => v.Status == FrameworkStatus.Active)
-            .Select(v => new { Min = v.Scale.Min(p => p.Value), Max = v.Scale.Max(p => p.Value) }).SingleAsync(ct);
+        var scale = await frameworks.ActiveAsync(db, ct) ?? throw new InvalidOperationException("No framework version is active.");
         var unitCodes = await db.Units.AsNoTracking().Where(u => u.NetworkId == networkId).ToDictionaryAsync(u => u.Id, u => u.Code, ct);
         AgreementFigures Figures(string key, IEnumerable<(int, int)> set)
         {
@@ -246,9 +245,8 @@ public static class InsightApi
             : await db.AreaResults.AsNoTracking().Where(r => r.NetworkId == networkId).MaxAsync(r => (DateOnly?)r.Month, ct) ?? Months.Current(clock);
     }
 
-    private static Task<List<string>> ActiveAreaCodesAsync(SeQuInDbContext db, CancellationToken ct) =>
-        db.Areas.AsNoTracking().Where(a => db.FrameworkVersions.Any(v => v.Id == a.FrameworkVersionId && v.Status == FrameworkStatus.Active))
-            .OrderBy(a => a.Order).Select(a => a.Code).ToListAsync(ct);
+    private static async Task<IReadOnlyList<string>> ActiveAreaCodesAsync(SeQuInDbContext db, FrameworkShapes frameworks, CancellationToken ct) =>
+        (await frameworks.ActiveAsync(db, ct))?.AreaCodes ?? [];
 
     private static NotFoundProblem NotVisible(Guid networkId) => ApiProblems.NotFound($"There is no network {networkId} whose results you may see.");
 }
