@@ -12,6 +12,7 @@ public sealed class CpuMeter
     private readonly int _backendPid;
     private readonly TimeSpan _clientStart;
     private readonly double _backendStart;
+    private readonly (long Busy, long Total) _machineStart;
     private readonly Stopwatch _wall = Stopwatch.StartNew();
 
     private CpuMeter(int backendPid)
@@ -19,12 +20,28 @@ public sealed class CpuMeter
         _backendPid = backendPid;
         _clientStart = Process.GetCurrentProcess().TotalProcessorTime;
         _backendStart = ProcessSeconds(backendPid);
+        _machineStart = MachineTicks();
     }
 
     public static CpuMeter Start(int backendPid) => new(backendPid);
 
-    public CpuUse Stop() => new(_wall.Elapsed.TotalSeconds, (Process.GetCurrentProcess().TotalProcessorTime - _clientStart).TotalSeconds,
-        ProcessSeconds(_backendPid) - _backendStart);
+    public CpuUse Stop()
+    {
+        var machine = MachineTicks();
+        var busy = (double)(machine.Busy - _machineStart.Busy) / Math.Max(1, machine.Total - _machineStart.Total) * Environment.ProcessorCount;
+        return new(_wall.Elapsed.TotalSeconds, (Process.GetCurrentProcess().TotalProcessorTime - _clientStart).TotalSeconds,
+            ProcessSeconds(_backendPid) - _backendStart, busy);
+    }
+
+    /// <summary>Busy and total jiffies of all CPUs (idle and iowait count as not busy).</summary>
+    internal static (long Busy, long Total) MachineTicks()
+    {
+        var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1)
+            .Select(f => long.Parse(f, CultureInfo.InvariantCulture)).ToArray();
+        var total = fields.Take(8).Sum();
+        var idle = fields[3] + fields[4];
+        return (total - idle, total);
+    }
 
     /// <summary>utime + stime of a process, in seconds; NaN when it cannot be read.</summary>
     public static double ProcessSeconds(int pid)
@@ -45,8 +62,9 @@ public sealed class CpuMeter
 
 /// <param name="Wall">Elapsed seconds.</param>
 /// <param name="Client">CPU seconds of the harness process.</param>
-/// <param name="Server">CPU seconds of the PostgreSQL backend.</param>
-public sealed record CpuUse(double Wall, double Client, double Server);
+/// <param name="Server">CPU seconds of the PostgreSQL backend (its parallel workers, if any, are not in it).</param>
+/// <param name="MachineBusyCores">Busy cores of the whole machine over the same time (parallel workers and anything else running).</param>
+public sealed record CpuUse(double Wall, double Client, double Server, double MachineBusyCores = double.NaN);
 
 /// <summary>
 /// Where the CPU went while a load ran: the service process, the PostgreSQL backends of one application name, and

@@ -2,7 +2,7 @@ using System.Text.Json;
 using SeQuIn.Benchmarks;
 
 // The harness's two steps; run.sh runs them in order around starting the service. See README.md.
-//   load    --connection CS --out load.json
+//   load    --connection CS --out load.json [--keys drop|keep] [--rebuild bulk|plain] [--maintenance-work-mem SIZE] [--work-mem SIZE]
 //   measure --connection CS --url URL --key KEY --pid PID --load load.json --results DIR
 //           [--work DIR] [--service-app sequin-api] [--pgbench PATH] [--wrk PATH] [--commit TEXT] [--seconds 10] [--samples 300]
 //           [--only export,stack,queries,unit-month,area-group,trend,freshness]   (a partial run prints, and writes no report)
@@ -13,7 +13,7 @@ switch (command)
 {
     case "load":
     {
-        var figures = await Loader.RunAsync(options.Required("connection"));
+        var figures = await Loader.RunAsync(options.Required("connection"), LoadOptions.From(options));
         await File.WriteAllTextAsync(options.Required("out"), JsonSerializer.Serialize(figures, Report.JsonOptions));
         return 0;
     }

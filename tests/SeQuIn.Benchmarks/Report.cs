@@ -27,20 +27,30 @@ public static class Report
     public static List<ResultRow> Table(LoadFigures load, List<QueryResult> queries, FreshnessResult freshness, ExportResult export)
     {
         var floorRate = load.Ratings / load.FloorSeconds;
-        var loadRate = load.Ratings / load.LoadSeconds;
-        var ratingsTable = load.Tables.Single(t => t.Table == "ratings");
+        var bulkRate = load.Ratings / load.BulkSeconds;
+        var bulkCopyRate = load.Ratings / load.BulkCopySeconds;
+        var buildSeconds = load.BulkIndexSeconds + load.BulkForeignKeySeconds;
+        var rebuildRate = load.Ratings / load.RebuildSeconds;
+        var queryableRate = load.Ratings / load.QueryableSeconds;
+        var floorWhat = $"floor: the same bytes, client path, COPY options and session into bare heaps created in one transaction, BEGIN to COMMIT; mean of {load.FloorBeforeSeconds:F2} s before and {load.FloorAfterSeconds:F2} s after the load";
+        var slowest = load.BulkSteps.Where(s => s.Phase != "drop").OrderByDescending(s => s.Seconds).Take(3).Select(s => $"{s.Name} {s.Seconds:F2} s");
         var rows = new List<ResultRow>
         {
-            new($"Bulk load: binary COPY of {load.Assessments:N0} assessments, {load.Participants:N0} participants and {load.Ratings:N0} ratings in one transaction (summary trigger off)",
-                loadRate, "ratings/s", floorRate, "same rows, same client, into bare heaps (columns only)", loadRate / floorRate, "≥ 1,000,000 ratings/s", loadRate >= 1_000_000,
-                $"{load.LoadSeconds:F1} s; into copies with the same keys, indexes and checks but no FKs: {load.IndexedFloorSeconds:F1} s"),
-            new("Bulk load, ratings COPY alone (ratings: PK, index, check, 2 FKs)", load.Ratings / ratingsTable.LoadSeconds, "ratings/s", load.Ratings / ratingsTable.BareSeconds,
-                "ratings into a bare heap", ratingsTable.BareSeconds / ratingsTable.LoadSeconds, "—", null,
-                $"{ratingsTable.LoadSeconds:F1} s; same keys, index and check without FKs: {load.Ratings / ratingsTable.IndexedSeconds:N0} ratings/s"),
-            new("Summary rebuild: refresh_benchmark_summaries(NULL) after the load", load.Ratings / load.RebuildSeconds, "ratings/s", floorRate, "bare-heap COPY",
-                load.Ratings / load.RebuildSeconds / floorRate, "—", null, $"{load.RebuildSeconds:F1} s"),
-            new("Load until queryable (COPY + summary rebuild)", load.Ratings / (load.LoadSeconds + load.RebuildSeconds), "ratings/s", floorRate, "bare-heap COPY",
-                load.Ratings / (load.LoadSeconds + load.RebuildSeconds) / floorRate, "—", null, $"{load.LoadSeconds + load.RebuildSeconds:F1} s"),
+            new($"Bulk load, COPY through valid constraints: {load.Assessments:N0} assessments, {load.Participants:N0} participants, {load.Ratings:N0} ratings in one transaction, BEGIN to COMMIT — foreign keys, secondary indexes{(load.DropKeys ? " and primary keys" : "")} dropped, TRUNCATE, COPY ({load.CopyOptions}), {(load.DropKeys ? "keys and " : "")}indexes built, foreign keys added and validated",
+                bulkRate, "ratings/s", floorRate, floorWhat, bulkRate / floorRate, "≥ 1,000,000 ratings/s", bulkRate >= 1_000_000,
+                $"{load.BulkSeconds:F2} s = prepare {load.BulkPrepareSeconds:F2} + COPY {load.BulkCopySeconds:F2} + keys and indexes {load.BulkIndexSeconds:F2} + foreign keys {load.BulkForeignKeySeconds:F2} + commit {load.BulkCommitSeconds:F2}; afterwards {load.SchemaObjectsChecked} constraints, indexes and triggers checked identical to before, every constraint validated"),
+            new("Bulk load, COPY phase alone: the three COPYs into the emptied tables (no FKs, no secondary indexes" + (load.DropKeys ? ", no keys" : "") + "), inside the load transaction",
+                bulkCopyRate, "ratings/s", floorRate, "the floor above", bulkCopyRate / floorRate, "—", null,
+                $"{load.BulkCopySeconds:F2} s: " + string.Join(", ", load.Tables.Select(t => $"{t.Table} {t.CopySeconds:F2} s"))),
+            new($"Bulk load, index and constraint phase alone: {(load.DropKeys ? "keys and " : "")}indexes built, then foreign keys validated set-wise (ratings ÷ seconds of the phase)",
+                load.Ratings / buildSeconds, "ratings/s", floorRate, "the floor above", load.Ratings / buildSeconds / floorRate, "—", null,
+                $"{buildSeconds:F2} s; slowest steps: {string.Join(", ", slowest)}"),
+            new($"Summary rebuild, BEGIN to COMMIT: refresh_benchmark_summaries(NULL){(load.RebuildDropsIndexes ? $" with the summary tables' foreign keys, indexes{(load.DropKeys ? " and keys" : "")} dropped before and rebuilt after" : "")}",
+                rebuildRate, "ratings/s", floorRate, "the floor above", rebuildRate / floorRate, "—", null,
+                $"{load.RebuildSeconds:F1} s = function {load.RebuildFunctionSeconds:F1} + keys and indexes {load.RebuildIndexSeconds:F1} + foreign keys {load.RebuildForeignKeySeconds:F2} (+ drops, commit); {load.AreaResults:N0} area results, {load.StandardResults:N0} standard results"),
+            new("Load until queryable: bulk load + ANALYZE of the three tables + summary rebuild + ANALYZE of the summary tables", queryableRate, "ratings/s", floorRate, "the floor above",
+                queryableRate / floorRate, "—", null,
+                $"{load.QueryableSeconds:F1} s = {load.BulkSeconds:F1} + {load.AnalyzeLoadedSeconds:F1} + {load.RebuildSeconds:F1} + {load.AnalyzeSummariesSeconds:F1}; the VACUUM (ANALYZE) before measuring, {load.VacuumAnalyzeSeconds:F1} s, not included"),
             new($"Per-row summary trigger: {load.ProbeAssessments:N0} assessments (one month) COPYed with the deferred trigger on",
                 load.ProbeAssessments / load.ProbeTriggerOnSeconds, "assessments/s", load.ProbeAssessments / load.ProbeTriggerOffSeconds, "same batch, trigger off",
                 load.ProbeTriggerOffSeconds / load.ProbeTriggerOnSeconds, "—", null,
@@ -83,7 +93,7 @@ public static class Report
         {
             await connection.OpenAsync();
             version = await Loader.ScalarAsync<string>(connection, "SELECT version()");
-            foreach (var name in new[] { "shared_buffers", "work_mem", "effective_cache_size", "fsync", "synchronous_commit", "full_page_writes", "max_wal_size", "jit", "random_page_cost", "max_connections" })
+            foreach (var name in new[] { "shared_buffers", "work_mem", "effective_cache_size", "fsync", "synchronous_commit", "full_page_writes", "wal_level", "maintenance_work_mem", "max_wal_size", "jit", "random_page_cost", "max_connections" })
             {
                 settings[name] = await Loader.ScalarAsync<string>(connection, $"SHOW {name}");
             }
@@ -135,20 +145,47 @@ public static class Report
         md.AppendLine();
 
         md.AppendLine("## Bulk load").AppendLine();
-        md.AppendLine(CultureInfo.InvariantCulture, $"Rows generated in memory first ({load.GenerateSeconds:F1} s, not part of any figure). Each table's rows were written three ways with the same client code: into a bare heap (`CREATE TABLE … (LIKE t)`), into a copy with the table's keys, indexes and checks but no foreign keys (`LIKE t INCLUDING ALL`), and into the table itself in the load transaction.").AppendLine();
-        md.AppendLine("| Table | Rows | Bare heap s (rows/s) | Keys + indexes + checks, no FKs s (rows/s) | Real table s (rows/s) |").AppendLine("|---|---:|---:|---:|---:|");
+        md.AppendLine(CultureInfo.InvariantCulture, $"Rows generated in memory ({load.GenerateSeconds:F1} s), then encoded to PostgreSQL's binary COPY format in memory ({load.EncodeSeconds:F1} s, {load.Tables.Sum(t => t.Bytes) / 1e6:N0} MB; checked byte for byte against Npgsql's importer on a sample): neither is part of any figure. Every timed COPY streams those bytes with `BeginRawBinaryCopy` on one connection, `COPY … FROM STDIN ({load.CopyOptions})`. Session: {string.Join(", ", load.Settings.Select(s => $"{s.Key}={s.Value}"))}.").AppendLine();
+        md.AppendLine("| Table | Rows | MB | Floor before s (rows/s) | Floor after s (rows/s) | COPY in the bulk load s (rows/s) | CPU harness / backend, bulk-load COPY s |").AppendLine("|---|---:|---:|---:|---:|---:|---:|");
         foreach (var t in load.Tables)
         {
             md.AppendLine(CultureInfo.InvariantCulture,
-                $"| {t.Table} | {t.Rows:N0} | {t.BareSeconds:F2} ({t.Rows / t.BareSeconds:N0}) | {t.IndexedSeconds:F2} ({t.Rows / t.IndexedSeconds:N0}) | {t.LoadSeconds:F2} ({t.Rows / t.LoadSeconds:N0}) |");
+                $"| {t.Table} | {t.Rows:N0} | {t.Bytes / 1e6:N0} | {t.FloorSeconds:F2} ({t.Rows / t.FloorSeconds:N0}) | {t.FloorAfterSeconds:F2} ({t.Rows / t.FloorAfterSeconds:N0}) | {t.CopySeconds:F2} ({t.Rows / t.CopySeconds:N0}) | {t.CopyCpu.Client:F2} / {t.CopyCpu.Server:F2} |");
         }
         md.AppendLine(CultureInfo.InvariantCulture,
-            $"| **all** | | {load.FloorSeconds:F2} ({load.Ratings / load.FloorSeconds:N0} ratings/s) | {load.IndexedFloorSeconds:F2} ({load.Ratings / load.IndexedFloorSeconds:N0} ratings/s) | {load.LoadSeconds:F2} ({load.Ratings / load.LoadSeconds:N0} ratings/s, BEGIN to COMMIT) |").AppendLine();
-        md.AppendLine(CultureInfo.InvariantCulture, $"CPU seconds (harness / PostgreSQL backend): ratings into a bare heap {load.FloorCpu?.Client:F1} / {load.FloorCpu?.Server:F1}; ratings into the real table {load.RatingsCpu?.Client:F1} / {load.RatingsCpu?.Server:F1}; the whole load {load.LoadCpu?.Client:F1} / {load.LoadCpu?.Server:F1}; summary rebuild — / {load.RebuildCpu?.Server:F1}.").AppendLine();
-        md.AppendLine("| Phase | Seconds | Rate |").AppendLine("|---|---:|---:|");
-        md.AppendLine(CultureInfo.InvariantCulture, $"| Commit of the load | {load.CommitSeconds:F2} | |");
-        md.AppendLine(CultureInfo.InvariantCulture, $"| refresh_benchmark_summaries(NULL): {load.AreaResults:N0} area results, {load.StandardResults:N0} standard results | {load.RebuildSeconds:F1} | {load.Ratings / load.RebuildSeconds:N0} ratings/s |");
-        md.AppendLine(CultureInfo.InvariantCulture, $"| Probe month before the history, {load.ProbeAssessments:N0} assessments, trigger off | {load.ProbeTriggerOffSeconds:F2} | {load.ProbeAssessments / load.ProbeTriggerOffSeconds:N0} assessments/s |");
+            $"| **all, BEGIN to COMMIT** | | | {load.FloorBeforeSeconds:F2} ({load.Ratings / load.FloorBeforeSeconds:N0} ratings/s) | {load.FloorAfterSeconds:F2} ({load.Ratings / load.FloorAfterSeconds:N0} ratings/s) | {load.BulkSeconds:F2} ({load.Ratings / load.BulkSeconds:N0} ratings/s) | {load.BulkCpu?.Client:F2} / {load.BulkCpu?.Server:F2} |").AppendLine();
+        md.AppendLine("| Phase of the bulk load (one transaction) | Seconds | ratings/s | CPU backend s | machine busy cores |").AppendLine("|---|---:|---:|---:|---:|");
+        md.AppendLine(CultureInfo.InvariantCulture, $"| prepare: read the definitions from the catalog, disable the summary trigger, drop {load.BulkSteps.Count(s => s.Phase == "drop")} foreign keys, indexes{(load.DropKeys ? " and keys" : "")}, TRUNCATE | {load.BulkPrepareSeconds:F2} | | | |");
+        md.AppendLine(CultureInfo.InvariantCulture, $"| COPY of the three tables | {load.BulkCopySeconds:F2} | {load.Ratings / load.BulkCopySeconds:N0} | {load.BulkCopyCpu?.Server:F2} | {load.BulkCopyCpu?.MachineBusyCores:F2} |");
+        md.AppendLine(CultureInfo.InvariantCulture, $"| keys and indexes built, then foreign keys validated (below, step by step) | {load.BulkIndexSeconds + load.BulkForeignKeySeconds:F2} | {load.Ratings / (load.BulkIndexSeconds + load.BulkForeignKeySeconds):N0} | {load.BulkIndexCpu?.Server:F2} (leader only) | {load.BulkIndexCpu?.MachineBusyCores:F2} |");
+        md.AppendLine(CultureInfo.InvariantCulture, $"| COMMIT | {load.BulkCommitSeconds:F2} | | | |");
+        md.AppendLine(CultureInfo.InvariantCulture, $"| **bulk load, BEGIN to COMMIT** | **{load.BulkSeconds:F2}** | **{load.Ratings / load.BulkSeconds:N0}** | {load.BulkCpu?.Server:F2} | {load.BulkCpu?.MachineBusyCores:F2} |").AppendLine();
+        StepTable(md, "Rebuilt in the bulk load", load.BulkSteps);
+        md.AppendLine(CultureInfo.InvariantCulture, $"After the COMMIT the harness read the catalog again: {load.SchemaObjectsChecked} constraints, indexes and user triggers of assessments, participants and ratings (and the foreign keys into them) have the names, definitions (`pg_get_constraintdef`, `pg_get_indexdef`, `pg_get_triggerdef`) and flags they had before, and every constraint is validated (`convalidated`); the row counts are right.").AppendLine();
+        md.AppendLine("| Until queryable | Seconds | ratings/s |").AppendLine("|---|---:|---:|");
+        md.AppendLine(CultureInfo.InvariantCulture, $"| bulk load, BEGIN to COMMIT (above) | {load.BulkSeconds:F2} | {load.Ratings / load.BulkSeconds:N0} |");
+        md.AppendLine(CultureInfo.InvariantCulture, $"| ANALYZE assessments, participants, ratings | {load.AnalyzeLoadedSeconds:F2} | |");
+        if (load.RebuildDropsIndexes)
+        {
+            md.AppendLine(CultureInfo.InvariantCulture, $"| summary rebuild: drop the summary tables' {load.RebuildSteps.Count(s => s.Phase == "drop")} foreign keys, indexes{(load.DropKeys ? " and keys" : "")} | {load.RebuildPrepareSeconds:F2} | |");
+        }
+        md.AppendLine(CultureInfo.InvariantCulture, $"| summary rebuild: refresh_benchmark_summaries(NULL), {load.AreaResults:N0} area results and {load.StandardResults:N0} standard results | {load.RebuildFunctionSeconds:F2} | |");
+        if (load.RebuildDropsIndexes)
+        {
+            md.AppendLine(CultureInfo.InvariantCulture, $"| summary rebuild: keys and indexes built (below) | {load.RebuildIndexSeconds:F2} | |");
+            md.AppendLine(CultureInfo.InvariantCulture, $"| summary rebuild: foreign keys validated | {load.RebuildForeignKeySeconds:F2} | |");
+        }
+        md.AppendLine(CultureInfo.InvariantCulture, $"| summary rebuild: COMMIT | {load.RebuildCommitSeconds:F2} | |");
+        md.AppendLine(CultureInfo.InvariantCulture, $"| **summary rebuild, BEGIN to COMMIT** (CPU backend {load.RebuildCpu?.Server:F1} s, {load.RebuildCpu?.MachineBusyCores:F2} cores of the machine busy) | **{load.RebuildSeconds:F2}** | {load.Ratings / load.RebuildSeconds:N0} |");
+        md.AppendLine(CultureInfo.InvariantCulture, $"| ANALYZE area_results, standard_results | {load.AnalyzeSummariesSeconds:F2} | |");
+        md.AppendLine(CultureInfo.InvariantCulture, $"| **until queryable** | **{load.QueryableSeconds:F2}** | **{load.Ratings / load.QueryableSeconds:N0}** |").AppendLine();
+        if (load.RebuildDropsIndexes)
+        {
+            StepTable(md, "Rebuilt in the summary rebuild", load.RebuildSteps);
+            md.AppendLine(CultureInfo.InvariantCulture, $"After its COMMIT the summary tables' {load.SummaryObjectsChecked} constraints, indexes and triggers were checked identical to before, every constraint validated.").AppendLine();
+        }
+        md.AppendLine("| Other | Seconds | Rate |").AppendLine("|---|---:|---:|");
+        md.AppendLine(CultureInfo.InvariantCulture, $"| Probe month before the history, {load.ProbeAssessments:N0} assessments (Npgsql importer, all keys, indexes and foreign keys in place), trigger off | {load.ProbeTriggerOffSeconds:F2} | {load.ProbeAssessments / load.ProbeTriggerOffSeconds:N0} assessments/s |");
         md.AppendLine(CultureInfo.InvariantCulture, $"| The same with the trigger on (one refresh per assessment at commit; deleted afterwards) | {load.ProbeTriggerOnSeconds:F2} | {load.ProbeAssessments / load.ProbeTriggerOnSeconds:N0} assessments/s |");
         md.AppendLine(CultureInfo.InvariantCulture, $"| VACUUM (ANALYZE) after the load | {load.VacuumAnalyzeSeconds:F1} | |");
         md.AppendLine().AppendLine("Table sizes after the load: " + string.Join(", ", load.TableBytes.Select(t => $"{t.Key} {t.Value / 1e6:N0} MB")) + ".").AppendLine();
@@ -188,12 +225,22 @@ public static class Report
         md.AppendLine("- **SQL floor = the exact SQL the endpoint runs.** For each endpoint the harness turns on `log_statement = all` (ALTER SYSTEM + reload) for one request and reads the statements of the service's connections (`Application Name=sequin-api`) back from PostgreSQL's jsonlog, with their parameter values. This is what EF generated and the server executed — including the API-key lookup of the authentication handler — not hand-written equivalents. The scripts are in `sql/`: `*.pgbench.sql` (parameters as pgbench variables, values in `*.defines`), `*.as-sent.pgbench.sql` (the same with the `DISCARD ALL` Npgsql sends before each statement when a pooled connection is reused), `*.sql` (values written in, for reading and EXPLAIN).");
         md.AppendLine("- **pgbench** runs the captured statements of one request as one transaction script: `-n -M extended` (parameters bound separately, as Npgsql does), `-T " + (r.Queries.FirstOrDefault()?.Floor1.Seconds ?? 10) + "`; `-c 1` with a per-transaction log for the median, `-c 2 -j 2` and `-c 8 -j 2` for throughput (the floor is the better of the two). The floor leaves out the `DISCARD ALL` resets; the as-sent column prices them.");
         md.AppendLine("- **HTTP latency**: one HttpClient, one connection, warm-up of at least 300 requests and 3 s, then " + (r.Queries.FirstOrDefault()?.Http.Count ?? 0) + " sequential requests; body read completely. **Throughput**: `wrk -t2 -c8 -d10s --latency` with the same URL and key; any non-2xx response fails the run.");
-        md.AppendLine("- **Bulk load**: rows generated in memory first (fixed seed), then written with Npgsql binary COPY through writers compiled from the service's EF model (tables, columns, enum conversions), in one transaction with `assessments_refresh_benchmark_summaries` disabled; then `refresh_benchmark_summaries(NULL)`, the set-wise rebuild the migration provides for bulk loads. The floor writes the same rows with the same client code into bare heaps with the tables' columns only (`CREATE TABLE … (LIKE t)`); a second baseline keeps each table's keys, indexes and checks but no foreign keys (`LIKE t INCLUDING ALL`).");
+        md.AppendLine("- **Bulk load**, as PostgreSQL's *Populating a Database* describes it: rows generated in memory (fixed seed) and encoded to binary COPY format in memory before any timer, by writers compiled from the service's EF model (tables, columns, store types, enum conversions) and checked byte for byte against Npgsql's own importer on the first 20,000 rows of each table. Then one transaction: the definitions of every constraint, index and user trigger of assessments, participants and ratings, and of the foreign keys that reference them, are read from the catalog (`pg_get_constraintdef`, `pg_get_indexdef`); the summary triggers are disabled; the foreign keys, secondary indexes and primary keys are dropped; the (empty) tables are TRUNCATEd, so that COPY may FREEZE and, with `wal_level = minimal`, writes no WAL; each table is COPYed from the bytes in memory (`BeginRawBinaryCopy`, one connection); keys and indexes are recreated from the saved definitions (parallel index builds), then the foreign keys, each validated by one set-wise query; triggers enabled; COMMIT. Afterwards the catalog is read again and must match exactly, every constraint validated (`convalidated`), and the row counts are checked. **Floor**: the same bytes, client path, COPY options and session into bare heaps (`CREATE TABLE … (LIKE t)`: columns and NOT NULL) created in one transaction, so that FREEZE and WAL skipping apply to it too, BEGIN to COMMIT; measured right before and right after the bulk load, the baseline is their mean. **Until queryable** adds `ANALYZE` of the three tables, the summary rebuild (one transaction: the summary tables' foreign keys, indexes and keys dropped the same way, `refresh_benchmark_summaries(NULL)`, rebuilt, validated and checked) and `ANALYZE` of the summary tables.");
         md.AppendLine("- **Freshness**: one unit's 12 areas are submitted first, untimed, to warm the write path up; then two units' 24 are timed. **Baseline**: the database's share — a draft made the same way is submitted with a direct `UPDATE … SET status = 'Submitted'` + `COMMIT` (firing the same deferred trigger) and the unit's area results are read back (also after an untimed unit).");
         md.AppendLine("- **Export**: read as fast as possible over loopback; VmRSS of the service process sampled every 100 ms from /proc; the export runs first after start-up and a small warm-up export. Baselines: the captured SQL as `COPY (…) TO STDOUT (FORMAT csv, HEADER)`, and read row by row with Npgsql.");
         md.AppendLine(string.Create(CultureInfo.InvariantCulture, $"- The service, PostgreSQL, pgbench and wrk share the machine's {env.Cores} cores. Before measuring, with the service idle, {env.IdleBusyCores:F2} cores were busy") +
             (env.OtherProcesses.Count > 0 ? $" (other processes: {string.Join(", ", env.OtherProcesses)})" : " (no other process)") + ". PostgreSQL settings: " + string.Join(", ", env.Settings.Select(s => $"{s.Key}={s.Value}")) + ".");
         return md.ToString();
+    }
+
+    private static void StepTable(StringBuilder md, string title, List<BulkStep> steps)
+    {
+        md.AppendLine(CultureInfo.InvariantCulture, $"| {title} | Table | Seconds |").AppendLine("|---|---|---:|");
+        foreach (var step in steps.Where(s => s.Phase != "drop"))
+        {
+            md.AppendLine(CultureInfo.InvariantCulture, $"| {step.Phase} `{step.Name}` | {step.Table} | {step.Seconds:F2} |");
+        }
+        md.AppendLine();
     }
 
     /// <param name="pgbenchMs">pgbench -c 1 average per statement (round trip, rows sent), in the same order; empty when not run.</param>

@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
+using SeQuIn.Api.Assessments;
 using SeQuIn.Api.Data;
 using SeQuIn.Api.Framework;
 using SeQuIn.Api.Organisations;
@@ -58,6 +59,41 @@ public sealed class MigrationAndReferenceDataTests(SeQuInApiFixture fixture) : A
             """));
 
         Assert.Equal(PostgresErrorCodes.UniqueViolation, exception.SqlState);
+    }
+
+    [Fact]
+    public async Task The_set_wise_summary_rebuild_writes_the_rows_the_per_assessment_trigger_wrote()
+    {
+        await using var db = await EmptyDatabaseAsync();
+        await new DatabaseMigrator(db, new FrameworkDocumentValidator(), TimeProvider.System, NullLogger<DatabaseMigrator>.Instance)
+            .MigrateAsync(loadDemo: true);
+        // Edge cases the demo lacks: an imported assessment, a submitted one without ratings, one without a staff participant.
+        await db.Database.ExecuteSqlRawAsync("""
+            UPDATE assessments SET imported = true WHERE id = (SELECT id FROM assessments WHERE status = 'Submitted' ORDER BY id LIMIT 1);
+            DELETE FROM ratings WHERE assessment_id = (SELECT id FROM assessments WHERE status = 'Submitted' ORDER BY id OFFSET 1 LIMIT 1);
+            DELETE FROM participants WHERE role = 'Staff' AND assessment_id = (SELECT id FROM assessments WHERE status = 'Submitted' ORDER BY id OFFSET 2 LIMIT 1);
+            UPDATE assessments SET revision = revision + 1 WHERE id IN (SELECT id FROM assessments WHERE status = 'Submitted' ORDER BY id LIMIT 3);
+            """);
+
+        await db.Database.OpenConnectionAsync();
+        await db.Database.ExecuteSqlRawAsync("""
+            CREATE TEMP TABLE trigger_area_results AS SELECT * FROM area_results;
+            CREATE TEMP TABLE trigger_standard_results AS SELECT * FROM standard_results;
+            SELECT refresh_benchmark_summaries(NULL);
+            """);
+
+        var differences = await db.Database.SqlQueryRaw<long>("""
+            SELECT (SELECT count(*) FROM (SELECT * FROM trigger_area_results EXCEPT ALL SELECT * FROM area_results) d)
+                 + (SELECT count(*) FROM (SELECT * FROM area_results EXCEPT ALL SELECT * FROM trigger_area_results) d)
+                 + (SELECT count(*) FROM (SELECT * FROM trigger_standard_results EXCEPT ALL SELECT * FROM standard_results) d)
+                 + (SELECT count(*) FROM (SELECT * FROM standard_results EXCEPT ALL SELECT * FROM trigger_standard_results) d) AS "Value"
+            """).SingleAsync();
+        Assert.Equal(0, differences);
+        var submitted = await db.Assessments.CountAsync(a => a.Status == AssessmentStatus.Submitted);
+        Assert.True(submitted > 0);
+        Assert.Equal(submitted, await db.AreaResults.CountAsync());
+        Assert.Equal(1, await db.Database.SqlQueryRaw<long>("SELECT count(*) AS \"Value\" FROM area_results WHERE on_time IS NULL").SingleAsync());
+        Assert.Equal(1, await db.Database.SqlQueryRaw<long>("SELECT count(*) AS \"Value\" FROM area_results WHERE applicable_standards = 0").SingleAsync());
     }
 
     private async Task<SeQuInDbContext> EmptyDatabaseAsync()

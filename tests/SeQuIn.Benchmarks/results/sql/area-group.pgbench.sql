@@ -1,5 +1,5 @@
 -- One area's group comparison per standard (INV, group=national)
--- GET /api/v1/benchmarks/units/01a215d5-6aa3-7f72-add1-5442c08df370/areas/INV?month=2026-10&group=national
+-- GET /api/v1/benchmarks/units/01a2162e-c561-77b5-8166-9030c4f94f57/areas/INV?month=2026-10&group=national
 -- Captured from PostgreSQL's statement log for one request; run with pgbench -M extended and the -D values in area-group.defines.
 SELECT a.id, a.created_at, a.created_by, a.expires_at, a.key_id, a.last_used_at, a.name, a.revoked_at, a.revoked_reason, a.role, a.rotated_from_id, a.scope_collaborative_id, a.scope_kind, a.scope_network_id, a.scope_unit_ids, a.secret_hash
 FROM api_keys AS a

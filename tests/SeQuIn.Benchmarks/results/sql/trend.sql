@@ -1,11 +1,11 @@
 -- 10-year trend with control limits (INV, 120 months, group=network)
--- GET /api/v1/benchmarks/units/01a215d5-6aa3-7f72-add1-5442c08df370/areas/INV/trend?from=2016-11&to=2026-10&group=network
+-- GET /api/v1/benchmarks/units/01a2162e-c561-77b5-8166-9030c4f94f57/areas/INV/trend?from=2016-11&to=2026-10&group=network
 -- The statements one request ran, in order, with the parameter values written in.
 
 -- 1
 SELECT a.id, a.created_at, a.created_by, a.expires_at, a.key_id, a.last_used_at, a.name, a.revoked_at, a.revoked_reason, a.role, a.rotated_from_id, a.scope_collaborative_id, a.scope_kind, a.scope_network_id, a.scope_unit_ids, a.secret_hash
 FROM api_keys AS a
-WHERE a.key_id = '6546ca541960'
+WHERE a.key_id = 'ff631bed7751'
 LIMIT 2;
 
 -- 2
@@ -13,18 +13,18 @@ SELECT u.id, u.code, u.network_id, u.collaborative_id, u.security_level, p.secto
 FROM units AS u
 INNER JOIN providers AS p ON u.provider_id = p.id
 INNER JOIN networks AS n ON u.network_id = n.id
-WHERE u.id = '01a215d5-6aa3-7f72-add1-5442c08df370'
+WHERE u.id = '01a2162e-c561-77b5-8166-9030c4f94f57'
 LIMIT 2;
 
 -- 3
 SELECT a.assessment_id, a.agreed_rating, a.applicable_standards, a.area_code, a.co_produced, a.collaborative_id, a.framework_identifier, a.mean, a.month, a.network_id, a.on_time, a.percentage, a.provider_id, a.sector, a.security_level, a.submitted_at, a.unit_id
 FROM area_results AS a
-WHERE a.unit_id = '01a215d5-6aa3-7f72-add1-5442c08df370' AND a.area_code = 'INV' AND a.month >= '2016-11-01' AND a.month <= '2026-10-01';
+WHERE a.unit_id = '01a2162e-c561-77b5-8166-9030c4f94f57' AND a.area_code = 'INV' AND a.month >= '2016-11-01' AND a.month <= '2026-10-01';
 
 -- 4
 SELECT a.month AS "Month", a.mean AS "Mean"
 FROM area_results AS a
-WHERE a.network_id = '01a215d5-6a87-77ba-8a3f-7275ffb77ff4' AND a.area_code = 'INV' AND a.month >= '2016-11-01' AND a.month <= '2026-10-01' AND a.mean IS NOT NULL;
+WHERE a.network_id = '01a2162e-c546-7e75-859b-1bf39260cb9f' AND a.area_code = 'INV' AND a.month >= '2016-11-01' AND a.month <= '2026-10-01' AND a.mean IS NOT NULL;
 
 -- 5
 SELECT (
