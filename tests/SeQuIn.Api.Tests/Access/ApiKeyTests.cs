@@ -25,7 +25,7 @@ public sealed class ApiKeyTests(SeQuInApiFixture fixture) : ApiTest(fixture)
 
         var listed = await Client.GetStringAsync("/api/v1/keys?limit=1000");
         var one = await Client.GetStringAsync($"/api/v1/keys/{created.Key.Id}");
-        var secret = created.Token.Split('_')[^1];
+        var secret = SecretOf(created.Token);
         Assert.DoesNotContain(secret, listed);
         Assert.DoesNotContain(secret, one);
         Assert.NotNull((await ReadAsync<ApiKeyResponse>(await Client.GetAsync($"/api/v1/keys/{created.Key.Id}"))).LastUsedAt);

@@ -25,6 +25,13 @@ public abstract class ApiTest(SeQuInApiFixture fixture)
     protected static string UniqueCode(string prefix) =>
         $"{prefix}-{Guid.NewGuid().ToString("N")[..8].ToUpperInvariant()}";
 
+    /// <summary>
+    /// The secret part of an API key. Not "the text after the last underscore": the secret is base64url, which may
+    /// itself hold underscores, and a one-letter tail made a secret scan match by chance.
+    /// </summary>
+    protected static string SecretOf(string token) =>
+        SeQuIn.Api.Access.ApiKeyFormat.TryParse(token, out _, out var secret) ? secret : throw new ArgumentException($"Not an API key: {token[..6]}…");
+
     protected static StringContent JsonBody(string json) => new(json, Encoding.UTF8, "application/json");
 
     protected static async Task<T> ReadAsync<T>(HttpResponseMessage response)
