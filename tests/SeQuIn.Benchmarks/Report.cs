@@ -64,7 +64,8 @@ public static class Report
         var copyRate = export.FloorRows / export.FloorCopySeconds;
         rows.Add(new($"CSV export of all {export.Rows:N0} ratings (GET /api/v1/exports/ratings.csv)", exportRate, "rows/s", copyRate,
             "same SQL as COPY … TO STDOUT (FORMAT csv)", exportRate / copyRate, "≥ 1,000,000 rows/s", exportRate >= 1_000_000,
-            $"{export.Seconds:F1} s, {export.Bytes / 1e6:N0} MB; Npgsql reader over the same SQL: {export.FloorRows / export.ReaderSeconds:N0} rows/s"));
+            $"{export.Seconds:F1} s, {export.Bytes / 1e6:N0} MB; Npgsql reader over the same SQL: {export.FloorRows / export.ReaderSeconds:N0} rows/s" +
+            (export.SentCopySeconds is { } sent ? $"; the statement as sent (binary COPY, discarded): {export.FloorRows / sent:N0} rows/s" : "")));
         var growth = export.RssMaxMb - export.RssBeforeMb;
         rows.Add(new("CSV export: service RSS growth (max − before, VmRSS every 100 ms)", growth, "MB", export.RssBeforeMb, "RSS before the export", null, "< 50 MB", growth < 50,
             $"max {export.RssMaxMb:F0} MB, {export.RssAfterMb:F0} MB 1 s after; {export.RssSamples} samples"));
@@ -171,7 +172,7 @@ public static class Report
             ExplainTable(md, q.Explains, q.Floor1.StatementMs);
         }
         md.AppendLine("### export: GET /api/v1/exports/ratings.csv").AppendLine();
-        md.AppendLine(CultureInfo.InvariantCulture, $"{r.Export.Rows:N0} rows, {r.Export.Bytes / 1e6:N0} MB in {r.Export.Seconds:F2} s (first byte after {r.Export.FirstByteSeconds * 1000:F0} ms). Same SQL: COPY TO STDOUT csv {r.Export.FloorCopySeconds:F2} s; Npgsql reader {r.Export.ReaderSeconds:F2} s. RSS {r.Export.RssBeforeMb:F0} MB before, {r.Export.RssMaxMb:F0} MB max, {r.Export.RssAfterMb:F0} MB after. SQL in [sql/export.sql](sql/export.sql).").AppendLine();
+        md.AppendLine(CultureInfo.InvariantCulture, $"{r.Export.Rows:N0} rows, {r.Export.Bytes / 1e6:N0} MB in {r.Export.Seconds:F2} s (first byte after {r.Export.FirstByteSeconds * 1000:F0} ms). Same SQL: COPY TO STDOUT csv {r.Export.FloorCopySeconds:F2} s; Npgsql reader {r.Export.ReaderSeconds:F2} s{(r.Export.SentCopySeconds is { } sent ? $"; the binary COPY as sent, discarded, {sent:F2} s" : "")}. RSS {r.Export.RssBeforeMb:F0} MB before, {r.Export.RssMaxMb:F0} MB max, {r.Export.RssAfterMb:F0} MB after. SQL in [sql/export.sql](sql/export.sql).").AppendLine();
         ExplainTable(md, r.Export.Explains, []);
 
         var f = r.Freshness;
@@ -190,7 +191,7 @@ public static class Report
         md.AppendLine("- **HTTP latency**: one HttpClient, one connection, warm-up of at least 300 requests and 3 s, then " + (r.Queries.FirstOrDefault()?.Http.Count ?? 0) + " sequential requests; body read completely. **Throughput**: `wrk -t2 -c8 -d10s --latency` with the same URL and key; any non-2xx response fails the run.");
         md.AppendLine("- **Bulk load**: rows generated in memory first (fixed seed), then written with Npgsql binary COPY through writers compiled from the service's EF model (tables, columns, enum conversions), in one transaction with `assessments_refresh_benchmark_summaries` disabled; then `refresh_benchmark_summaries(NULL)`, the set-wise rebuild the migration provides for bulk loads. The floor writes the same rows with the same client code into bare heaps with the tables' columns only (`CREATE TABLE … (LIKE t)`); a second baseline keeps each table's keys, indexes and checks but no foreign keys (`LIKE t INCLUDING ALL`).");
         md.AppendLine("- **Freshness**: one unit's 12 areas are submitted first, untimed, to warm the write path up; then two units' 24 are timed. **Baseline**: the database's share — a draft made the same way is submitted with a direct `UPDATE … SET status = 'Submitted'` + `COMMIT` (firing the same deferred trigger) and the unit's area results are read back (also after an untimed unit).");
-        md.AppendLine("- **Export**: read as fast as possible over loopback; VmRSS of the service process sampled every 100 ms from /proc; the export runs first after start-up and a small warm-up export. Baselines: the captured SQL as `COPY (…) TO STDOUT (FORMAT csv, HEADER)`, and read row by row with Npgsql.");
+        md.AppendLine("- **Export**: read as fast as possible over loopback; VmRSS of the service process sampled every 100 ms from /proc; the export runs first after start-up and a small warm-up export. Baselines: the captured SQL as `COPY (…) TO STDOUT (FORMAT csv, HEADER)`, and read row by row with Npgsql; when the service sends it as `COPY (SELECT …) TO STDOUT (FORMAT BINARY)`, the baselines run that SELECT, and the statement as sent is timed too (read raw, discarded).");
         md.AppendLine(string.Create(CultureInfo.InvariantCulture, $"- The service, PostgreSQL, pgbench and wrk share the machine's {env.Cores} cores. Before measuring, with the service idle, {env.IdleBusyCores:F2} cores were busy") +
             (env.OtherProcesses.Count > 0 ? $" (other processes: {string.Join(", ", env.OtherProcesses)})" : " (no other process)") + ". PostgreSQL settings: " + string.Join(", ", env.Settings.Select(s => $"{s.Key}={s.Value}")) + ".");
         return md.ToString();
