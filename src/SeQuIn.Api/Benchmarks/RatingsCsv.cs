@@ -32,7 +32,6 @@ internal static class RatingsCsv
 
     private const int FieldCount = 12;
     private const int FlushBytes = 64 * 1024;
-    private const int PumpFlushBytes = 32 * 1024;
 
     /// <summary>
     /// Writes the header and every rating in scope that passes the filters to <paramref name="output"/>. The lookups
@@ -43,8 +42,9 @@ internal static class RatingsCsv
     /// Npgsql's asynchronous read of a raw COPY allocates about 50 bytes per call, and PostgreSQL sends a message per
     /// row: 4.3 million calls and 220 MB of garbage at national scale, which grew the heap (and RSS) by as much as a
     /// gen0 budget (measured). Its synchronous read allocates only when it has to wait for the socket (about 10 MB per
-    /// national export, measured). So a dedicated thread reads the COPY synchronously into a pipe of at most 1 MB, and
-    /// this method, on the request, reads the pipe in large chunks and writes the CSV.
+    /// national export, measured). So the rows are read, converted and written on a dedicated thread, with blocking
+    /// reads, while the request awaits it; one thread does it all, so that no chunk is handed between threads (every
+    /// hand-over wakes a thread-pool worker, and on two cores their spinning costs more than the conversion).
     /// </remarks>
     public static async Task WriteAsync(NpgsqlConnection connection, RatingScope scope, ExportQuery query, PipeWriter output, CancellationToken ct)
     {
@@ -54,27 +54,38 @@ internal static class RatingsCsv
         }
         await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
         var lookups = await Lookups.LoadAsync(connection, transaction, ct);
-        var rows = new RowWriter(lookups, output);
-        var pipe = new Pipe(new PipeOptions(pauseWriterThreshold: 1 << 20, resumeWriterThreshold: 1 << 19,
-            minimumSegmentSize: 1 << 16, useSynchronizationContext: false));
         var copy = await connection.BeginRawBinaryCopyAsync(CopySql(scope, query, lookups), ct);
-        var pump = Task.Factory.StartNew(() => Pump(copy, pipe.Writer), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-        // After the COPY has started, so that a failing query still answers with a problem rather than a header.
-        rows.WriteHeader();
+        await Task.Factory.StartNew(() => Convert(copy, new RowWriter(lookups, output), output, ct),
+            CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        ct.ThrowIfCancellationRequested();
+        await transaction.CommitAsync(ct);
+        await output.FlushAsync(ct);
+    }
+
+    /// <summary>
+    /// Reads the COPY with blocking reads, writes the CSV into the response and flushes it every 64 KB, waiting when
+    /// the client is slower than the database. Owns the COPY and disposes of it, first cancelling it in PostgreSQL if
+    /// the client went away before the end.
+    /// </summary>
+    private static void Convert(NpgsqlRawCopyStream copy, RowWriter rows, PipeWriter output, CancellationToken ct)
+    {
         var buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
+        var complete = false;
         try
         {
-            var filled = 0;
-            while (true)
+            // After the COPY has started, so that a failing query still answers with a problem rather than a header.
+            rows.WriteHeader();
+            int filled = 0, read;
+            while ((read = copy.Read(buffer.AsSpan(filled))) > 0)
             {
-                var result = await pipe.Reader.ReadAsync(ct);
-                var data = result.Buffer;
-                var take = (int)Math.Min(data.Length, buffer.Length - filled);
-                data.Slice(0, take).CopyTo(buffer.AsSpan(filled));
-                pipe.Reader.AdvanceTo(data.GetPosition(take));
-                filled += take;
+                filled += read;
+                // PostgreSQL sends a row per message: gather a buffer's worth before converting.
+                if (buffer.Length - filled >= 1024)
+                {
+                    continue;
+                }
                 var consumed = rows.Write(buffer.AsSpan(0, filled));
-                if (consumed == 0 && filled == buffer.Length)
+                if (consumed == 0)
                 {
                     // A single row larger than the buffer (never at this schema's column sizes).
                     var larger = ArrayPool<byte>.Shared.Rent(buffer.Length * 2);
@@ -87,70 +98,35 @@ internal static class RatingsCsv
                 if (rows.Unflushed >= FlushBytes)
                 {
                     rows.Unflushed = 0;
-                    await output.FlushAsync(ct);
-                }
-                if (result.IsCompleted && take == data.Length)
-                {
-                    break;
-                }
-            }
-            if (filled != 0 || !rows.Finished)
-            {
-                throw new InvalidOperationException("The binary COPY of the ratings ended in the middle of a row.");
-            }
-        }
-        finally
-        {
-            // Stops the pump if this ended early (the client went away): it then cancels the COPY.
-            await pipe.Reader.CompleteAsync();
-            await pump;
-            ArrayPool<byte>.Shared.Return(buffer);
-        }
-        await transaction.CommitAsync(ct);
-        await output.FlushAsync(ct);
-    }
-
-    /// <summary>
-    /// Copies the COPY's bytes into the pipe, on its own thread: blocking reads, which allocate next to nothing. Never throws:
-    /// an error completes the pipe and reaches the reader. Owns the COPY and disposes of it, first cancelling it in
-    /// PostgreSQL if the reader stopped before the end.
-    /// </summary>
-    private static void Pump(NpgsqlRawCopyStream copy, PipeWriter pipe)
-    {
-        Exception? error = null;
-        try
-        {
-            int read, unflushed = 0;
-            while ((read = copy.Read(pipe.GetSpan(1024))) > 0)
-            {
-                pipe.Advance(read);
-                if ((unflushed += read) >= PumpFlushBytes)
-                {
-                    unflushed = 0;
-                    var flush = pipe.FlushAsync();
-                    if ((flush.IsCompletedSuccessfully ? flush.Result : flush.AsTask().GetAwaiter().GetResult()).IsCompleted)
+                    var flush = output.FlushAsync(ct);
+                    var result = flush.IsCompleted ? flush.GetAwaiter().GetResult() : flush.AsTask().GetAwaiter().GetResult();
+                    if (result.IsCompleted || result.IsCanceled || ct.IsCancellationRequested)
                     {
-                        copy.Cancel();
-                        break;
+                        return; // The client went away.
                     }
                 }
             }
-        }
-        catch (Exception e)
-        {
-            error = e;
+            if (rows.Write(buffer.AsSpan(0, filled)) != filled || !rows.Finished)
+            {
+                throw new InvalidOperationException("The binary COPY of the ratings ended in the middle of a row.");
+            }
+            complete = true;
         }
         finally
         {
-            try
+            ArrayPool<byte>.Shared.Return(buffer);
+            if (!complete)
             {
-                copy.Dispose();
+                try
+                {
+                    copy.Cancel();
+                }
+                catch (Exception e) when (e is NpgsqlException or InvalidOperationException or ObjectDisposedException)
+                {
+                    // Already ended: disposing is enough.
+                }
             }
-            catch (Exception e)
-            {
-                error ??= e;
-            }
-            pipe.Complete(error);
+            copy.Dispose();
         }
     }
 
