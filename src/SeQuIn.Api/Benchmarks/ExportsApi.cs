@@ -1,9 +1,7 @@
-using System.Globalization;
 using System.Security.Claims;
 using FluentValidation;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
-using nietras.SeparatedValues;
 using Npgsql;
 using SeQuIn.Api.Access;
 using SeQuIn.Api.Assessments;
@@ -40,7 +38,8 @@ public sealed class ExportQueryValidator : AbstractValidator<ExportQuery>
 /// <summary>
 /// Analyst pulls of submitted standard ratings in long format: JSON pages with a keyset cursor and no hidden
 /// cap, or CSV streamed row by row at any size. Hand-written SQL over the summaries: this is the hot path for
-/// national-scale pulls, so it reads with one forward-only cursor and never materialises the result.
+/// national-scale pulls, so it reads with one forward-only cursor and never materialises the result. The CSV
+/// stream is <see cref="RatingsCsv"/>: a binary COPY of the narrow columns, codes resolved in the service.
 /// </summary>
 public static class ExportsApi
 {
@@ -80,63 +79,9 @@ public static class ExportsApi
     {
         http.Response.ContentType = "text/csv; charset=utf-8";
         http.Response.Headers.ContentDisposition = "attachment; filename=\"sequin-ratings.csv\"";
-        // Sep writes rows synchronously, so it writes into a small buffer that is sent asynchronously every 2,048
-        // rows through pooled arrays: memory stays flat however many rows there are.
-        var buffer = new StringWriter(new System.Text.StringBuilder(1 << 19), CultureInfo.InvariantCulture);
-        var utf8 = new System.Text.UTF8Encoding(false);
-        var pending = 0;
-        using (var writer = Sep.New(',').Writer(o => o with { Escape = true }).To(buffer))
-        {
-            await foreach (var (_, r) in ReadAsync(db, Caller.From(user), query with { cursor = null }, null, null, ct))
-            {
-                using (var row = writer.NewRow())
-                {
-                    row["network"].Set(r.Network);
-                    row["collaborative"].Set(r.Collaborative ?? "");
-                    row["provider"].Set(r.Provider);
-                    row["sector"].Set(r.Sector);
-                    row["unit"].Set(r.Unit);
-                    row["securityLevel"].Set(r.SecurityLevel);
-                    row["month"].Set(r.Month);
-                    row["frameworkVersion"].Set(r.FrameworkVersion);
-                    row["area"].Set(r.Area);
-                    row["standard"].Set(r.Standard);
-                    row["value"].Set(r.Value?.ToString(CultureInfo.InvariantCulture) ?? "");
-                    row["notApplicable"].Set(r.NotApplicable ? "true" : "false");
-                    row["submittedAt"].Set(r.SubmittedAt.ToString("O", CultureInfo.InvariantCulture));
-                }
-                if (++pending == 2048)
-                {
-                    await SendAsync(buffer, utf8, http.Response.Body, ct);
-                    pending = 0;
-                }
-            }
-        }
-        await SendAsync(buffer, utf8, http.Response.Body, ct);
-    }
-
-    /// <summary>Sends what the buffer holds as UTF-8 through pooled arrays, so that a chunk allocates nothing.</summary>
-    private static async Task SendAsync(StringWriter buffer, System.Text.Encoding encoding, Stream body, CancellationToken ct)
-    {
-        var text = buffer.GetStringBuilder();
-        if (text.Length == 0)
-        {
-            return;
-        }
-        var chars = System.Buffers.ArrayPool<char>.Shared.Rent(text.Length);
-        var bytes = System.Buffers.ArrayPool<byte>.Shared.Rent(encoding.GetMaxByteCount(text.Length));
-        try
-        {
-            text.CopyTo(0, chars, text.Length);
-            var count = encoding.GetBytes(chars, 0, text.Length, bytes, 0);
-            await body.WriteAsync(bytes.AsMemory(0, count), ct);
-        }
-        finally
-        {
-            System.Buffers.ArrayPool<char>.Shared.Return(chars);
-            System.Buffers.ArrayPool<byte>.Shared.Return(bytes);
-        }
-        text.Clear();
+        var (networks, collaboratives, all) = Scope(Caller.From(user));
+        await RatingsCsv.WriteAsync((NpgsqlConnection)db.Database.GetDbConnection(), new RatingScope(all, networks, collaboratives),
+            query with { cursor = null }, http.Response.BodyWriter, ct);
     }
 
     private static async IAsyncEnumerable<((Guid, string) Key, RatingExportRow Row)> ReadAsync(SeQuInDbContext db, Caller caller, ExportQuery query,
@@ -221,7 +166,7 @@ public static class ExportsApi
     // A handful of distinct enum names, converted once rather than once per exported row.
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> KebabNames = new();
 
-    private static string Kebab(string enumName) =>
+    internal static string Kebab(string enumName) =>
         KebabNames.GetOrAdd(enumName, static name => System.Text.Json.JsonNamingPolicy.KebabCaseLower.ConvertName(name));
 
     private static string Encode((Guid Assessment, string Standard) key) => Paging.Encode($"{key.Assessment:N}|{key.Standard}");
