@@ -80,6 +80,8 @@ public static class ExportsApi
         http.Response.ContentType = "text/csv; charset=utf-8";
         http.Response.Headers.ContentDisposition = "attachment; filename=\"sequin-ratings.csv\"";
         var (networks, collaboratives, all) = Scope(Caller.From(user));
+        // Opened through EF so that it is closed when the pooled context is returned, not left open inside it.
+        await db.Database.OpenConnectionAsync(ct);
         await RatingsCsv.WriteAsync((NpgsqlConnection)db.Database.GetDbConnection(), new RatingScope(all, networks, collaboratives),
             query with { cursor = null }, http.Response.BodyWriter, ct);
     }

@@ -34,7 +34,8 @@ internal static class RatingsCsv
     private const int FlushBytes = 64 * 1024;
 
     /// <summary>
-    /// Writes the header and every rating in scope that passes the filters to <paramref name="output"/>. The lookups
+    /// Writes the header and every rating in scope that passes the filters to <paramref name="output"/>, on an open
+    /// connection (the endpoint opens it through EF, so that the pooled context closes it). The lookups
     /// and the COPY run in one REPEATABLE READ transaction, so that the codes are those of the snapshot the ratings
     /// are read in, as when the codes were joined in.
     /// </summary>
@@ -48,10 +49,6 @@ internal static class RatingsCsv
     /// </remarks>
     public static async Task WriteAsync(NpgsqlConnection connection, RatingScope scope, ExportQuery query, PipeWriter output, CancellationToken ct)
     {
-        if (connection.State != System.Data.ConnectionState.Open)
-        {
-            await connection.OpenAsync(ct);
-        }
         await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
         var lookups = await Lookups.LoadAsync(connection, transaction, ct);
         var copy = await connection.BeginRawBinaryCopyAsync(CopySql(scope, query, lookups), ct);
