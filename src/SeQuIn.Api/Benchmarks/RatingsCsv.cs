@@ -31,7 +31,13 @@ internal static class RatingsCsv
                                     "s.framework_identifier, s.area_code, s.standard_code, s.value, s.not_applicable, s.submitted_at";
 
     private const int FieldCount = 12;
-    private const int FlushBytes = 64 * 1024;
+
+    /// <summary>
+    /// Each flush hands the response to Kestrel's sending loop on the thread pool: a worker wake-up, whose spinning
+    /// costs more on two cores than the bytes. Flushing every 1 MB rather than 64 KB took 10-25% less CPU and time in
+    /// 3 of 4 side-by-side rounds (measured); the response then holds at most about 1 MB more.
+    /// </summary>
+    private const int FlushBytes = 1 << 20;
 
     /// <summary>
     /// Writes the header and every rating in scope that passes the filters to <paramref name="output"/>, on an open
@@ -60,7 +66,7 @@ internal static class RatingsCsv
     }
 
     /// <summary>
-    /// Reads the COPY with blocking reads, writes the CSV into the response and flushes it every 64 KB, waiting when
+    /// Reads the COPY with blocking reads, writes the CSV into the response and flushes it every 1 MB, waiting when
     /// the client is slower than the database. Owns the COPY and disposes of it, first cancelling it in PostgreSQL if
     /// the client went away before the end.
     /// </summary>
