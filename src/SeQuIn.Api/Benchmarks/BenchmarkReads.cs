@@ -22,7 +22,7 @@ public sealed record BenchmarkRead<TKey>(UnitFacts? Unit, List<OwnFigure<TKey>> 
 /// <summary>
 /// The benchmark reads, as hand-written SQL over the trigger-maintained summaries sent in ONE round trip (an
 /// <see cref="NpgsqlBatch"/> of three statements: the unit, its own figures, its group's values aggregated per key
-/// with <c>array_agg</c>). These are the service's hottest reads; building them with LINQ cost more CPU in the
+/// with <c>array_agg</c>, in order, so that <see cref="Statistics"/> need not sort them). These are the service's hottest reads; building them with LINQ cost more CPU in the
 /// service than PostgreSQL spent answering them (ADR 0008). The unit's groupings are looked up inside the SQL, so
 /// nothing waits for a first answer; visibility is decided by the caller from the unit row before anything else is
 /// used. The statistics stay in the pure <see cref="Statistics"/>.
@@ -52,20 +52,20 @@ public static class BenchmarkReads
 
     // The SQL texts are built once per group, not per request.
     private static readonly Dictionary<ComparisonGroup, string> AreaPeersSql = Enum.GetValues<ComparisonGroup>().ToDictionary(g => g, g => $"""
-        SELECT r.area_code, array_agg(r.mean) FROM area_results r
+        SELECT r.area_code, array_agg(r.mean ORDER BY r.mean) FROM area_results r
         WHERE r.month = {MonthSql} AND r.mean IS NOT NULL AND {GroupFilter(g)}
         GROUP BY r.area_code
         """);
 
     private static readonly Dictionary<ComparisonGroup, string> StandardPeersSql = Enum.GetValues<ComparisonGroup>().ToDictionary(g => g, g => $"""
-        SELECT r.standard_code, array_agg(r.value) FROM standard_results r
+        SELECT r.standard_code, array_agg(r.value ORDER BY r.value) FROM standard_results r
         WHERE r.month = {MonthSql} AND r.area_code = $3 AND r.value IS NOT NULL AND {GroupFilter(g)}
         GROUP BY r.standard_code
         """);
 
     // $2 from, $3 area code, $4 to.
     private static readonly Dictionary<ComparisonGroup, string> TrendPeersSql = Enum.GetValues<ComparisonGroup>().ToDictionary(g => g, g => $"""
-        SELECT r.month, array_agg(r.mean) FROM area_results r
+        SELECT r.month, array_agg(r.mean ORDER BY r.mean) FROM area_results r
         WHERE r.area_code = $3 AND r.month BETWEEN $2 AND $4 AND r.mean IS NOT NULL AND {GroupFilter(g)}
         GROUP BY r.month
         """);

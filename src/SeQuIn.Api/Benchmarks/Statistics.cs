@@ -122,11 +122,19 @@ public static class Statistics
         return sorted[lower] + (h - lower) * (sorted[upper] - sorted[lower]);
     }
 
+    /// <summary>The values ascending; a copy, so the caller's list is never reordered. Input already in order (the benchmark reads ask the database for it) is not sorted again.</summary>
     private static decimal[] Sorted(IReadOnlyList<decimal> values)
     {
         RequireValues(values);
         var sorted = values.ToArray();
-        Array.Sort(sorted);
+        for (var i = 1; i < sorted.Length; i++)
+        {
+            if (sorted[i] < sorted[i - 1])
+            {
+                Array.Sort(sorted);
+                break;
+            }
+        }
         return sorted;
     }
 
