@@ -1,19 +1,17 @@
 -- One area's group comparison per standard (INV, group=national)
--- GET /api/v1/benchmarks/units/01a2162e-c561-77b5-8166-9030c4f94f57/areas/INV?month=2026-10&group=national
+-- GET /api/v1/benchmarks/units/01a21657-1a04-7a27-a7b0-ae47705ab2e6/areas/INV?month=2026-10&group=national
 -- Captured from PostgreSQL's statement log for one request; run with pgbench -M extended and the -D values in area-group.defines.
 SELECT a.id, a.created_at, a.created_by, a.expires_at, a.key_id, a.last_used_at, a.name, a.revoked_at, a.revoked_reason, a.role, a.rotated_from_id, a.scope_collaborative_id, a.scope_kind, a.scope_network_id, a.scope_unit_ids, a.secret_hash
 FROM api_keys AS a
 WHERE a.key_id = :s1p1
 LIMIT 2;
-SELECT u.id, u.code, u.network_id, u.collaborative_id, u.security_level, p.sector, n.allow_ranks
-FROM units AS u
-INNER JOIN providers AS p ON u.provider_id = p.id
-INNER JOIN networks AS n ON u.network_id = n.id
-WHERE u.id = :s2p1
-LIMIT 2;
-SELECT s.standard_code AS "StandardCode", s.month AS "Month", s.value AS "Value"
-FROM standard_results AS s
-WHERE s.unit_id = :s3p1 AND s.area_code = :s3p2 AND (s.month = :s3p3 OR s.month = :s3p4);
-SELECT s.standard_code AS "StandardCode", s.value AS "Value"
-FROM standard_results AS s
-WHERE s.month = :s4p1 AND s.area_code = :s4p2 AND s.value IS NOT NULL;
+SELECT u.code, u.network_id, u.collaborative_id, u.security_level, p.sector, n.allow_ranks,
+       (SELECT f.id FROM framework_versions f WHERE f.status = 'Active'),
+       COALESCE(:s2p2, (SELECT max(x.month) FROM area_results x WHERE x.unit_id = :s2p1))
+FROM units u JOIN providers p ON p.id = u.provider_id JOIN networks n ON n.id = u.network_id
+WHERE u.id = :s2p1;
+SELECT r.standard_code, r.month, r.value::numeric, NULL::numeric FROM standard_results r
+WHERE r.unit_id = :s3p1 AND r.area_code = :s3p3 AND r.month IN (COALESCE(:s3p2, (SELECT max(x.month) FROM area_results x WHERE x.unit_id = :s3p1)), (COALESCE(:s3p2, (SELECT max(x.month) FROM area_results x WHERE x.unit_id = :s3p1)) - interval '1 month')::date);
+SELECT r.standard_code, array_agg(r.value ORDER BY r.value) FROM standard_results r
+WHERE r.month = COALESCE(:s4p2, (SELECT max(x.month) FROM area_results x WHERE x.unit_id = :s4p1)) AND r.area_code = :s4p3 AND r.value IS NOT NULL AND TRUE
+GROUP BY r.standard_code;

@@ -3,25 +3,13 @@ SELECT a.id, a.created_at, a.created_by, a.expires_at, a.key_id, a.last_used_at,
 FROM api_keys AS a
 WHERE a.key_id = :s1p1
 LIMIT 2;
-SELECT u.id, u.code, u.network_id, u.collaborative_id, u.security_level, p.sector, n.allow_ranks
-FROM units AS u
-INNER JOIN providers AS p ON u.provider_id = p.id
-INNER JOIN networks AS n ON u.network_id = n.id
-WHERE u.id = :s2p1
-LIMIT 2;
-SELECT a.assessment_id, a.agreed_rating, a.applicable_standards, a.area_code, a.co_produced, a.collaborative_id, a.framework_identifier, a.mean, a.month, a.network_id, a.on_time, a.percentage, a.provider_id, a.sector, a.security_level, a.submitted_at, a.unit_id
-FROM area_results AS a
-WHERE a.unit_id = :s3p1 AND a.area_code = :s3p2 AND a.month >= :s3p3 AND a.month <= :s3p4;
-SELECT a.month AS "Month", a.mean AS "Mean"
-FROM area_results AS a
-WHERE a.network_id = :s4p1 AND a.area_code = :s4p2 AND a.month >= :s4p3 AND a.month <= :s4p4 AND a.mean IS NOT NULL;
-SELECT (
-    SELECT min(s.value)
-    FROM scale_points AS s
-    WHERE f.id = s.framework_version_id) AS "Min", (
-    SELECT max(s0.value)
-    FROM scale_points AS s0
-    WHERE f.id = s0.framework_version_id) AS "Max"
-FROM framework_versions AS f
-WHERE f.status = 'Active'
-LIMIT 2;
+SELECT u.code, u.network_id, u.collaborative_id, u.security_level, p.sector, n.allow_ranks,
+       (SELECT f.id FROM framework_versions f WHERE f.status = 'Active'),
+       COALESCE(:s2p2, (SELECT max(x.month) FROM area_results x WHERE x.unit_id = :s2p1))
+FROM units u JOIN providers p ON p.id = u.provider_id JOIN networks n ON n.id = u.network_id
+WHERE u.id = :s2p1;
+SELECT r.month, r.month, r.mean, r.percentage FROM area_results r
+WHERE r.unit_id = :s3p1 AND r.area_code = :s3p3 AND r.month BETWEEN :s3p2 AND :s3p4;
+SELECT r.month, array_agg(r.mean ORDER BY r.mean) FROM area_results r
+WHERE r.area_code = :s4p3 AND r.month BETWEEN :s4p2 AND :s4p4 AND r.mean IS NOT NULL AND r.network_id = (SELECT g.network_id FROM units g WHERE g.id = :s4p1)
+GROUP BY r.month;

@@ -3,22 +3,13 @@ SELECT a.id, a.created_at, a.created_by, a.expires_at, a.key_id, a.last_used_at,
 FROM api_keys AS a
 WHERE a.key_id = :s1p1
 LIMIT 2;
-SELECT u.id, u.code, u.network_id, u.collaborative_id, u.security_level, p.sector, n.allow_ranks
-FROM units AS u
-INNER JOIN providers AS p ON u.provider_id = p.id
-INNER JOIN networks AS n ON u.network_id = n.id
-WHERE u.id = :s2p1
-LIMIT 2;
-SELECT a.area_code AS "AreaCode", a.month AS "Month", a.mean AS "Mean", a.percentage AS "Percentage"
-FROM area_results AS a
-WHERE a.unit_id = :s3p1 AND (a.month = :s3p2 OR a.month = :s3p3);
-SELECT a.area_code AS "AreaCode", a.mean AS "Mean"
-FROM area_results AS a
-WHERE a.network_id = :s4p1 AND a.month = :s4p2 AND a.mean IS NOT NULL;
-SELECT a.code
-FROM areas AS a
-WHERE EXISTS (
-    SELECT 1
-    FROM framework_versions AS f
-    WHERE f.id = a.framework_version_id AND f.status = 'Active')
-ORDER BY a."order";
+SELECT u.code, u.network_id, u.collaborative_id, u.security_level, p.sector, n.allow_ranks,
+       (SELECT f.id FROM framework_versions f WHERE f.status = 'Active'),
+       COALESCE(:s2p2, (SELECT max(x.month) FROM area_results x WHERE x.unit_id = :s2p1))
+FROM units u JOIN providers p ON p.id = u.provider_id JOIN networks n ON n.id = u.network_id
+WHERE u.id = :s2p1;
+SELECT r.area_code, r.month, r.mean, r.percentage FROM area_results r
+WHERE r.unit_id = :s3p1 AND r.month IN (COALESCE(:s3p2, (SELECT max(x.month) FROM area_results x WHERE x.unit_id = :s3p1)), (COALESCE(:s3p2, (SELECT max(x.month) FROM area_results x WHERE x.unit_id = :s3p1)) - interval '1 month')::date);
+SELECT r.area_code, array_agg(r.mean ORDER BY r.mean) FROM area_results r
+WHERE r.month = COALESCE(:s4p2, (SELECT max(x.month) FROM area_results x WHERE x.unit_id = :s4p1)) AND r.mean IS NOT NULL AND r.network_id = (SELECT g.network_id FROM units g WHERE g.id = :s4p1)
+GROUP BY r.area_code;
