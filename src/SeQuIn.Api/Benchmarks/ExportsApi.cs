@@ -32,7 +32,12 @@ public sealed class ExportQueryValidator : AbstractValidator<ExportQuery>
         RuleFor(q => q.limit).InclusiveBetween(1, ExportsApi.MaxPage);
         RuleFor(q => q.cursor).Must(c => c is null || ExportsApi.TryDecode(c, out _)).WithMessage("'cursor' is not a cursor this service issued.");
         RuleFor(q => q.unitCode).Must(u => u is null || u.Length <= 1000).WithMessage("At most 1000 unit codes.");
+        // No code holds a control character, and PostgreSQL text cannot hold NUL at all.
+        RuleFor(q => q.unitCode).Must(NoControlCharacters).WithMessage("'unitCode' must not contain control characters.");
+        RuleFor(q => q.areaCode).Must(NoControlCharacters).WithMessage("'areaCode' must not contain control characters.");
     }
+
+    private static bool NoControlCharacters(string[]? codes) => codes is null || !codes.Any(code => code.Any(char.IsControl));
 }
 
 /// <summary>
@@ -87,7 +92,7 @@ public static class ExportsApi
     }
 
     private static async IAsyncEnumerable<((Guid, string) Key, RatingExportRow Row)> ReadAsync(SeQuInDbContext db, Caller caller, ExportQuery query,
-        (Guid Assessment, string Standard)? after, int? take, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
+        (Guid Assessment, string Standard)? after, int take, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)
     {
         var (networks, collaboratives, all) = Scope(caller);
         var sql = new System.Text.StringBuilder("""
@@ -136,13 +141,9 @@ public static class ExportsApi
             command.Parameters.AddWithValue("afterAssessment", key.Assessment);
             command.Parameters.AddWithValue("afterStandard", key.Standard);
         }
-        if (take is { } limit)
-        {
-            // A page follows the primary key's order: a keyset the index serves directly.
-            sql.Append(" ORDER BY s.assessment_id, s.standard_code LIMIT @take");
-            command.Parameters.AddWithValue("take", limit);
-        }
-        // A whole stream needs no order: sorting 4.3 million rows spilled to disk and took seconds (measured).
+        // A page follows the primary key's order: a keyset the index serves directly.
+        sql.Append(" ORDER BY s.assessment_id, s.standard_code LIMIT @take");
+        command.Parameters.AddWithValue("take", take);
         command.CommandText = sql.ToString();
         // Opened through EF so that it is closed when the pooled context is returned, not left open inside it.
         await db.Database.OpenConnectionAsync(ct);

@@ -170,9 +170,9 @@ internal static class RatingsCsv
         }
         if (query.areaCode is { Length: > 0 })
         {
-            // PostgreSQL text cannot hold NUL, so a code with one matches nothing (rather than failing the query).
-            var areas = query.areaCode.Where(a => !a.Contains('\0', StringComparison.Ordinal)).Distinct(StringComparer.Ordinal).ToList();
-            conditions.Add(areas.Count == 0 ? "false" : $"s.area_code IN ({string.Join(", ", areas.Select(StringLiteral))})");
+            // The validator has refused control characters (NUL among them), so every code is a valid text literal.
+            var areas = query.areaCode.Distinct(StringComparer.Ordinal);
+            conditions.Add($"s.area_code IN ({string.Join(", ", areas.Select(StringLiteral))})");
         }
         if (query.updatedSince is { } since)
         {

@@ -113,6 +113,18 @@ public sealed class CsvExportTests(SeQuInApiFixture fixture) : ApiTest(fixture)
         Assert.Contains($"\n{w.Network.Code},,{w.Provider.Code},nhs,{w.Units[2].Code},low,2025-12,2021.1,INV,INV-01,4,false,", text, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("/api/v1/exports/ratings?areaCode=INV%00", "areaCode")]
+    [InlineData("/api/v1/exports/ratings.csv?areaCode=INV%00", "areaCode")]
+    [InlineData("/api/v1/exports/ratings?unitCode=U%00", "unitCode")]
+    [InlineData("/api/v1/exports/ratings.csv?unitCode=U%0A1", "unitCode")]
+    public async Task A_code_holding_a_control_character_is_refused_naming_the_filter(string url, string field)
+    {
+        var message = await ReadFieldErrorAsync(await Client.GetAsync(url), field);
+
+        Assert.Contains("control characters", message, StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task An_empty_csv_export_still_sends_the_header()
     {
