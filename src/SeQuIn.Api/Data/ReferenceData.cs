@@ -14,11 +14,16 @@ namespace SeQuIn.Api.Data;
 /// the first framework version and, on request, the demo network. Every step is idempotent, so it runs at
 /// every start-up and on every `migrate` without harm.
 /// </summary>
+/// <remarks>
+/// It works as the schema's owner (the keyed owner context), and grants the runtime role the service connects as
+/// its privileges after every migration (<see cref="DatabaseRoles"/>).
+/// </remarks>
 public sealed class DatabaseMigrator(
-    SeQuInDbContext db,
+    [FromKeyedServices(DatabaseSetup.Owner)] SeQuInDbContext db,
     IValidator<FrameworkDocument> frameworkValidator,
     TimeProvider clock,
-    ILogger<DatabaseMigrator> logger)
+    ILogger<DatabaseMigrator> logger,
+    DatabaseRoleOptions? roles = null)
 {
     public const string FirstFramework = "framework-2021.1.json";
     public const string DemoNetwork = "demo-network.json";
@@ -32,6 +37,7 @@ public sealed class DatabaseMigrator(
         await db.GetService<IHistoryRepository>().CreateIfNotExistsAsync(ct);
         await db.Database.MigrateAsync(ct);
         logger.LogInformation("The schema is at migration {Migration}", (await db.Database.GetAppliedMigrationsAsync(ct)).LastOrDefault());
+        await DatabaseRoles.GrantAsync(db, roles ?? new DatabaseRoleOptions(), logger, ct);
         await LoadFrameworkAsync(ReadSeed<FrameworkDocument>(FirstFramework), ct);
         if (loadDemo)
         {

@@ -75,7 +75,7 @@ public sealed class DesignTimeFactory : IDesignTimeDbContextFactory<SeQuInDbCont
     public SeQuInDbContext CreateDbContext(string[] args)
     {
         var options = new DbContextOptionsBuilder<SeQuInDbContext>();
-        SeQuInDbContext.Configure(options, "Host=127.0.0.1;Database=sequin_design;Username=postgres");
+        SeQuInDbContext.Configure(options, "Host=127.0.0.1;Database=sequin_design;Username=sequin_owner");
         return new SeQuInDbContext(options.Options);
     }
 }

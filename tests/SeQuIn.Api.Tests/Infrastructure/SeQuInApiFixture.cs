@@ -18,6 +18,8 @@ namespace SeQuIn.Api.Tests.Infrastructure;
 /// loaded once, into a template database; the shared host runs on a copy of it. Tests never depend on rows
 /// another test made: each creates what it needs under unique codes. The few tests that change global state
 /// (which framework version is active) get an isolated host on a fresh copy of the template.
+/// As in a deployment, the schema belongs to an owner role that ran the migrations, and every host connects as the
+/// runtime role, which may only read and write rows (ADR 0009); tests that set data up directly use the owner.
 /// </summary>
 public sealed class SeQuInApiFixture : IAsyncLifetime
 {
@@ -36,9 +38,10 @@ public sealed class SeQuInApiFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _postgres = await TestPostgres.StartAsync();
+        await _postgres.EnsureRolesAsync();
         await _postgres.DropDatabaseAsync(Template);
-        await _postgres.CreateDatabaseAsync(Template);
-        NationalAdminToken = await MigrateAsync(_postgres.ConnectionString(Template));
+        await _postgres.CreateDatabaseAsync(Template, owner: TestPostgres.OwnerRole);
+        NationalAdminToken = await MigrateAsync(_postgres.ConnectionString(Template, TestPostgres.OwnerRole));
         NpgsqlConnection.ClearAllPools();
         App = await CreateAppOnCopyAsync("sequin_shared");
     }
@@ -50,8 +53,9 @@ public sealed class SeQuInApiFixture : IAsyncLifetime
     private async Task<SeQuInApp> CreateAppOnCopyAsync(string database, IReadOnlyDictionary<string, string?>? settings = null)
     {
         await Postgres.DropDatabaseAsync(database);
-        await Postgres.CreateDatabaseAsync(database, Template);
-        var app = new SeQuInApp(Postgres.ConnectionString(database), settings);
+        await Postgres.CreateDatabaseAsync(database, Template, TestPostgres.OwnerRole);
+        var app = new SeQuInApp(Postgres.ConnectionString(database, TestPostgres.RuntimeRole), settings,
+            Postgres.ConnectionString(database, TestPostgres.OwnerRole));
         lock (_apps)
         {
             _apps.Add(app);
@@ -65,7 +69,7 @@ public sealed class SeQuInApiFixture : IAsyncLifetime
         SeQuInDbContext.Configure(options, connectionString);
         await using var db = new SeQuInDbContext(options.Options);
         var migrator = new DatabaseMigrator(db, new FrameworkDocumentValidator(), TimeProvider.System,
-            NullLogger<DatabaseMigrator>.Instance);
+            NullLogger<DatabaseMigrator>.Instance, new DatabaseRoleOptions(TestPostgres.RuntimeRole));
         await migrator.MigrateAsync(loadDemo: false);
         var commands = new AccessCommands(db, new AuditTrail(db, TimeProvider.System, new HttpContextAccessor()), TimeProvider.System);
         return await commands.BootstrapAdminAsync("test national administrator", force: false, CancellationToken.None)
@@ -86,10 +90,18 @@ public sealed class SeQuInApiFixture : IAsyncLifetime
     }
 }
 
-/// <summary>The service under test, over a database of its own choosing.</summary>
-public sealed class SeQuInApp(string connectionString, IReadOnlyDictionary<string, string?>? settings = null) : WebApplicationFactory<Program>
+/// <summary>
+/// The service under test, over a database of its own choosing: it connects with <paramref name="connectionString"/>
+/// (the runtime role), and <see cref="CreateDbContext"/> with <paramref name="ownerConnectionString"/> when given.
+/// </summary>
+public sealed class SeQuInApp(string connectionString, IReadOnlyDictionary<string, string?>? settings = null,
+    string? ownerConnectionString = null) : WebApplicationFactory<Program>
 {
+    /// <summary>What the service connects with: the runtime role.</summary>
     public string ConnectionString { get; } = connectionString;
+
+    /// <summary>The schema owner's connection, for tests that set data up (or break rules) behind the service's back.</summary>
+    public string OwnerConnectionString { get; } = ownerConnectionString ?? connectionString;
 
     /// <summary>Everything the service logged.</summary>
     public LogCapture Logs { get; } = new();
@@ -98,6 +110,8 @@ public sealed class SeQuInApp(string connectionString, IReadOnlyDictionary<strin
     {
         builder.UseEnvironment("Testing");
         builder.UseSetting("ConnectionStrings:SeQuIn", ConnectionString);
+        builder.UseSetting("ConnectionStrings:SeQuInOwner", OwnerConnectionString);
+        builder.UseSetting("SeQuIn:Database:RuntimeRole", TestPostgres.RuntimeRole);
         builder.UseSetting("SeQuIn:MigrateOnStartup", "false");
         builder.UseSetting("Logging:LogLevel:Default", "Warning");
         builder.UseSetting("SeQuIn:Oidc:Issuers:0:Issuer", TestIdentityProvider.Issuer);
@@ -123,10 +137,11 @@ public sealed class SeQuInApp(string connectionString, IReadOnlyDictionary<strin
         return client;
     }
 
+    /// <summary>A context connected as the schema's owner: for setting data up directly, not for what the service may do.</summary>
     public SeQuInDbContext CreateDbContext()
     {
         var options = new DbContextOptionsBuilder<SeQuInDbContext>();
-        SeQuInDbContext.Configure(options, ConnectionString);
+        SeQuInDbContext.Configure(options, OwnerConnectionString);
         return new SeQuInDbContext(options.Options);
     }
 }

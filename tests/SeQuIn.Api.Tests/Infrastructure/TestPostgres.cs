@@ -87,8 +87,20 @@ public sealed partial class TestPostgres : IAsyncDisposable
         }
     }
 
-    /// <summary>A pooled connection string for <paramref name="database"/> on this server.</summary>
-    public string ConnectionString(string database)
+    /// <summary>The role that owns the schema and runs migrations, as deploy/run-local.sh names it.</summary>
+    public const string OwnerRole = "sequin_owner";
+
+    /// <summary>The role the service connects as: rows only, never DDL (ADR 0009).</summary>
+    public const string RuntimeRole = "sequin_app";
+
+    /// <summary>Both roles' password, for servers that ask for one (a Testcontainers server does; the local cluster trusts).</summary>
+    private const string RolePassword = "sequin-test";
+
+    /// <summary>
+    /// A pooled connection string for <paramref name="database"/> on this server, as the administrator or as
+    /// <paramref name="role"/> (<see cref="OwnerRole"/> or <see cref="RuntimeRole"/>).
+    /// </summary>
+    public string ConnectionString(string database, string? role = null)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(database);
         var builder = new NpgsqlConnectionStringBuilder(_adminConnectionString)
@@ -97,21 +109,48 @@ public sealed partial class TestPostgres : IAsyncDisposable
             Pooling = true,
             IncludeErrorDetail = true,
         };
+        if (role is not null)
+        {
+            builder.Username = role;
+            builder.Password = RolePassword;
+        }
         return builder.ConnectionString;
     }
 
-    /// <summary>CREATE DATABASE "name" [TEMPLATE "template"]. Retries while the template is in use (55006).</summary>
-    public async Task CreateDatabaseAsync(string name, string? template = null)
+    /// <summary>
+    /// Creates the owner and runtime roles unless they exist, with no attribute beyond LOGIN: the runtime role gets
+    /// its privileges from <c>migrate</c>, run as the owner, exactly as in a deployment. Roles belong to the server,
+    /// so every database on it shares them.
+    /// </summary>
+    public Task EnsureRolesAsync() => ExecuteAdminAsync($"""
+        DO $$
+        BEGIN
+            IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{OwnerRole}') THEN
+                CREATE ROLE {OwnerRole} LOGIN PASSWORD '{RolePassword}';
+            END IF;
+            IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '{RuntimeRole}') THEN
+                CREATE ROLE {RuntimeRole} LOGIN PASSWORD '{RolePassword}';
+            END IF;
+        END
+        $$
+        """);
+
+    /// <summary>
+    /// CREATE DATABASE "name" [TEMPLATE "template"] [OWNER "owner"]. Retries while the template is in use (55006).
+    /// </summary>
+    public async Task CreateDatabaseAsync(string name, string? template = null, string? owner = null)
     {
         ValidateName(name, nameof(name));
         if (template is not null)
         {
             ValidateName(template, nameof(template));
         }
+        if (owner is not null)
+        {
+            ValidateName(owner, nameof(owner));
+        }
 
-        var sql = template is null
-            ? $"CREATE DATABASE \"{name}\""
-            : $"CREATE DATABASE \"{name}\" TEMPLATE \"{template}\"";
+        var sql = $"CREATE DATABASE \"{name}\"" + (template is null ? "" : $" TEMPLATE \"{template}\"") + (owner is null ? "" : $" OWNER \"{owner}\"");
 
         const int maxRetries = 5;
         for (var attempt = 0; ; attempt++)
