@@ -16,10 +16,13 @@ Steps:
      or install the Debian 'postgresql' package (needs root)
   2. create the cluster once under <repo>/.sequin/pgdata (trust auth, user
      'postgres', 127.0.0.1 only) and start it; reuse it if already running
-  3. create database 'sequin' if missing
+  3. create the roles 'sequin_owner' (owns the schema, runs migrations) and
+     'sequin_app' (what the service connects as: rows only, no DDL), and
+     database 'sequin' owned by sequin_owner, if missing
   4. dotnet build -c Release src/SeQuIn.Api
-  5. SeQuIn.Api.dll migrate [--demo]
-  6. serve with ASPNETCORE_ENVIRONMENT=Development (Swagger UI on)
+  5. SeQuIn.Api.dll migrate [--demo], as sequin_owner (grants sequin_app its
+     privileges)
+  6. serve as sequin_app with ASPNETCORE_ENVIRONMENT=Development (Swagger UI on)
 
 Options:
   --demo      also load the 15-unit demo network during 'migrate'
@@ -207,17 +210,67 @@ else
 fi
 
 # ---------------------------------------------------------------------------
-# 3. Database
+# 3. Roles and database
 # ---------------------------------------------------------------------------
+# Two roles (ADR 0009): the owner runs migrations; the service connects as the
+# runtime role, which may read and write rows but not alter the schema, switch
+# a trigger off or rewrite the audit trail. Trust auth on 127.0.0.1: no passwords.
+OWNER_ROLE="sequin_owner"
+APP_ROLE="sequin_app"
 PSQL=("$PG_BIN/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PG_PORT" -U postgres)
+"${PSQL[@]}" -d postgres <<SQL
+DO \$\$
+BEGIN
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '$OWNER_ROLE') THEN
+        CREATE ROLE $OWNER_ROLE LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS;
+    END IF;
+    IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '$APP_ROLE') THEN
+        CREATE ROLE $APP_ROLE LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOBYPASSRLS;
+    END IF;
+END
+\$\$;
+SQL
 if [[ "$("${PSQL[@]}" -d postgres -tAc "SELECT 1 FROM pg_database WHERE datname = '$DB_NAME'")" != 1 ]]; then
-    log "creating database '$DB_NAME'"
-    "${PSQL[@]}" -d postgres -c "CREATE DATABASE $DB_NAME"
+    log "creating database '$DB_NAME' (owner $OWNER_ROLE)"
+    "${PSQL[@]}" -d postgres -c "CREATE DATABASE $DB_NAME OWNER $OWNER_ROLE"
 fi
+# The owner owns the database and schema public (before PostgreSQL 15, public
+# belongs to postgres). A database from a run before the roles existed belongs
+# to postgres throughout: hand every table, sequence and function over too.
+"${PSQL[@]}" -d "$DB_NAME" <<SQL
+ALTER DATABASE $DB_NAME OWNER TO $OWNER_ROLE;
+ALTER SCHEMA public OWNER TO $OWNER_ROLE;
+DO \$\$
+DECLARE statement text;
+BEGIN
+    FOR statement IN
+        SELECT format('ALTER TABLE public.%I OWNER TO $OWNER_ROLE', c.relname)
+        FROM pg_class c
+        WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'p', 'v', 'm')
+          AND c.relowner <> '$OWNER_ROLE'::regrole
+        UNION ALL
+        SELECT format('ALTER SEQUENCE public.%I OWNER TO $OWNER_ROLE', c.relname)
+        FROM pg_class c
+        WHERE c.relnamespace = 'public'::regnamespace AND c.relkind = 'S' AND c.relowner <> '$OWNER_ROLE'::regrole
+          AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.objid = c.oid AND d.deptype IN ('a', 'i'))
+        UNION ALL
+        SELECT format('ALTER ROUTINE %s OWNER TO $OWNER_ROLE', p.oid::regprocedure)
+        FROM pg_proc p
+        WHERE p.pronamespace = 'public'::regnamespace AND p.proowner <> '$OWNER_ROLE'::regrole
+    LOOP
+        EXECUTE statement;
+    END LOOP;
+END
+\$\$;
+SQL
 
-export ConnectionStrings__SeQuIn="Host=127.0.0.1;Port=$PG_PORT;Database=$DB_NAME;Username=postgres"
+DB_AT="Host=127.0.0.1;Port=$PG_PORT;Database=$DB_NAME"
+export ConnectionStrings__SeQuIn="$DB_AT;Username=$APP_ROLE"
+OWNER_CONNECTION="$DB_AT;Username=$OWNER_ROLE"
+export SeQuIn__Database__RuntimeRole="$APP_ROLE"
 export ASPNETCORE_ENVIRONMENT=Development
-export SeQuIn__MigrateOnStartup=true
+# 'migrate' runs below as the owner; the service itself never holds the owner's connection.
+export SeQuIn__MigrateOnStartup=false
 export DOTNET_NOLOGO=1 DOTNET_CLI_TELEMETRY_OPTOUT=1
 
 # ---------------------------------------------------------------------------
@@ -240,7 +293,8 @@ APP_DIR="$(dirname "$DLL")"
 MIGRATE_ARGS=(migrate)
 [[ $DEMO -eq 1 ]] && MIGRATE_ARGS+=(--demo)
 log "running: SeQuIn.Api.dll ${MIGRATE_ARGS[*]}"
-(cd "$APP_DIR" && dotnet SeQuIn.Api.dll "${MIGRATE_ARGS[@]}") </dev/null || die "migrate failed"
+(cd "$APP_DIR" && ConnectionStrings__SeQuInOwner="$OWNER_CONNECTION" dotnet SeQuIn.Api.dll "${MIGRATE_ARGS[@]}") </dev/null \
+    || die "migrate failed"
 
 # ---------------------------------------------------------------------------
 # 6. Serve
@@ -249,7 +303,7 @@ if port_in_use "$SEQUIN_PORT"; then
     die "port $SEQUIN_PORT is already in use; set SEQUIN_PORT to a free port"
 fi
 BASE_URL="http://127.0.0.1:$SEQUIN_PORT"
-log "starting service on $BASE_URL"
+log "starting service on $BASE_URL (database role $APP_ROLE)"
 (cd "$APP_DIR" && exec dotnet SeQuIn.Api.dll --urls "$BASE_URL") </dev/null &
 APP_PID=$!
 
