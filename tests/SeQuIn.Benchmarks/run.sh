@@ -29,7 +29,7 @@ die() { printf '\nrun.sh: %s\n' "$*" >&2; exit 1; }
 
 [[ $EUID -eq 0 ]] || die "run as root: it installs wrk and runs PostgreSQL as the postgres user."
 id postgres >/dev/null 2>&1 || die "there is no postgres user (install postgresql-15)."
-for tool in initdb pg_ctl createdb pgbench; do
+for tool in initdb pg_ctl createdb psql pgbench; do
     [[ -x "$PGBIN/$tool" ]] || die "$PGBIN/$tool is missing (install postgresql-15, or set PGBIN)."
 done
 command -v dotnet >/dev/null || die "dotnet is not on PATH (the .NET 10 SDK is needed)."
@@ -117,16 +117,23 @@ EOF
 (cd "$WORK" && runuser -u postgres -- "$PGBIN/pg_ctl" -D "$PGDATA" -l "$WORK/pg/pg_ctl.log" -w -t 60 start >/dev/null) \
     || { cat "$WORK/pg/pg_ctl.log"; die "PostgreSQL did not start"; }
 PG_STARTED=1
-"$PGBIN/createdb" -h 127.0.0.1 -p "$PGPORT" -U postgres sequin
-CS="Host=127.0.0.1;Port=$PGPORT;Database=sequin;Username=postgres"
-HARNESS_CS="$CS;Application Name=sequin-bench"
-SERVICE_CS="$CS;Application Name=sequin-api"
+# The roles of a deployment (ADR 0009): sequin_owner migrates, the service runs as sequin_app. The harness keeps the
+# superuser for its bulk load (it drops and recreates keys, indexes and triggers) and for reading the server's log.
+PSQL=("$PGBIN/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PGPORT" -U postgres -d postgres)
+"${PSQL[@]}" -c "CREATE ROLE sequin_owner LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE" \
+             -c "CREATE ROLE sequin_app LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE"
+"$PGBIN/createdb" -h 127.0.0.1 -p "$PGPORT" -U postgres -O sequin_owner sequin
+CS="Host=127.0.0.1;Port=$PGPORT;Database=sequin"
+HARNESS_CS="$CS;Username=postgres;Application Name=sequin-bench"
+OWNER_CS="$CS;Username=sequin_owner;Application Name=sequin-migrate"
+SERVICE_CS="$CS;Username=sequin_app;Application Name=sequin-api"
 
 # ---- Build, migrate, load ----------------------------------------------------------------------------------
 say "Building Release (the harness and the service)"
 dotnet build "$HERE/SeQuIn.Benchmarks.csproj" -c Release -nologo -v q -clp:ErrorsOnly
 
-api() { (cd "$API_BIN" && env ASPNETCORE_ENVIRONMENT=Production ConnectionStrings__SeQuIn="$SERVICE_CS" Logging__LogLevel__Default=Warning dotnet SeQuIn.Api.dll "$@"); }
+api() { (cd "$API_BIN" && env ASPNETCORE_ENVIRONMENT=Production ConnectionStrings__SeQuIn="$SERVICE_CS" ConnectionStrings__SeQuInOwner="$OWNER_CS" \
+    SeQuIn__Database__RuntimeRole=sequin_app Logging__LogLevel__Default=Warning dotnet SeQuIn.Api.dll "$@"); }
 
 say "Migrating and loading reference data"
 api migrate
