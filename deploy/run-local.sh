@@ -212,7 +212,7 @@ fi
 # ---------------------------------------------------------------------------
 # 3. Roles and database
 # ---------------------------------------------------------------------------
-# Two roles (ADR 0009): the owner runs migrations; the service connects as the
+# Two roles (ADR 0005): the owner runs migrations; the service connects as the
 # runtime role, which may read and write rows but not alter the schema, switch
 # a trigger off or rewrite the audit trail. Trust auth on 127.0.0.1: no passwords.
 OWNER_ROLE="sequin_owner"

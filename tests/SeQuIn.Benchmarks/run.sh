@@ -117,7 +117,7 @@ EOF
 (cd "$WORK" && runuser -u postgres -- "$PGBIN/pg_ctl" -D "$PGDATA" -l "$WORK/pg/pg_ctl.log" -w -t 60 start >/dev/null) \
     || { cat "$WORK/pg/pg_ctl.log"; die "PostgreSQL did not start"; }
 PG_STARTED=1
-# The roles of a deployment (ADR 0009): sequin_owner migrates, the service runs as sequin_app. The harness keeps the
+# The roles of a deployment (ADR 0005): sequin_owner migrates, the service runs as sequin_app. The harness keeps the
 # superuser for its bulk load (it drops and recreates keys, indexes and triggers) and for reading the server's log.
 PSQL=("$PGBIN/psql" -X -q -v ON_ERROR_STOP=1 -h 127.0.0.1 -p "$PGPORT" -U postgres -d postgres)
 "${PSQL[@]}" -c "CREATE ROLE sequin_owner LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE" \

@@ -10,7 +10,7 @@ using SeQuIn.Api.Organisations;
 
 namespace SeQuIn.Api.Data;
 
-/// <summary>The role the service connects as at run time (ADR 0009).</summary>
+/// <summary>The role the service connects as at run time (ADR 0005).</summary>
 /// <param name="RuntimeRole"><c>SeQuIn:Database:RuntimeRole</c>: the role <c>migrate</c> grants the service's privileges to.</param>
 /// <param name="RuntimePassword">
 /// The password <c>migrate</c> gives the role if it has to create it: the one in <c>ConnectionStrings:SeQuIn</c> when that

@@ -1,7 +1,7 @@
 namespace SeQuIn.Api.Data;
 
 /// <summary>
-/// Two connections, two roles (ADR 0009): the service reads and writes rows as the runtime role
+/// Two connections, two roles (ADR 0005): the service reads and writes rows as the runtime role
 /// (<c>ConnectionStrings:SeQuIn</c>); migrations run as the schema's owner (<c>ConnectionStrings:SeQuInOwner</c>,
 /// falling back to the runtime connection for a database where one role does everything).
 /// </summary>

@@ -12,7 +12,7 @@ using SeQuIn.Api.Tests.Infrastructure;
 namespace SeQuIn.Api.Tests.Data;
 
 /// <summary>
-/// The service's own database credentials cannot rewrite history (ADR 0009): every statement here runs on a
+/// The service's own database credentials cannot rewrite history (ADR 0005): every statement here runs on a
 /// connection made with exactly the connection string the shared host uses, the runtime role's.
 /// </summary>
 public sealed class DatabaseRoleTests(SeQuInApiFixture fixture) : ApiTest(fixture)

@@ -19,7 +19,7 @@ namespace SeQuIn.Api.Tests.Infrastructure;
 /// another test made: each creates what it needs under unique codes. The few tests that change global state
 /// (which framework version is active) get an isolated host on a fresh copy of the template.
 /// As in a deployment, the schema belongs to an owner role that ran the migrations, and every host connects as the
-/// runtime role, which may only read and write rows (ADR 0009); tests that set data up directly use the owner.
+/// runtime role, which may only read and write rows (ADR 0005); tests that set data up directly use the owner.
 /// </summary>
 public sealed class SeQuInApiFixture : IAsyncLifetime
 {

@@ -90,7 +90,7 @@ public sealed partial class TestPostgres : IAsyncDisposable
     /// <summary>The role that owns the schema and runs migrations, as deploy/run-local.sh names it.</summary>
     public const string OwnerRole = "sequin_owner";
 
-    /// <summary>The role the service connects as: rows only, never DDL (ADR 0009).</summary>
+    /// <summary>The role the service connects as: rows only, never DDL (ADR 0005).</summary>
     public const string RuntimeRole = "sequin_app";
 
     /// <summary>Both roles' password, for servers that ask for one (a Testcontainers server does; the local cluster trusts).</summary>

@@ -5,7 +5,7 @@ using Microsoft.EntityFrameworkCore.Migrations;
 namespace SeQuIn.Api.Data.Migrations
 {
     /// <summary>
-    /// The service connects as a runtime role that may only read the benchmark summaries (ADR 0009), yet its
+    /// The service connects as a runtime role that may only read the benchmark summaries (ADR 0005), yet its
     /// submissions must still write them. The summary trigger's function therefore runs as its owner (SECURITY
     /// DEFINER), with a fixed search_path (pg_temp last, so that no session's temporary table can stand in for a
     /// summary table). Nobody but the owner may call the rebuild directly: with NULL it truncates every summary.
