@@ -74,6 +74,7 @@ if (app.Configuration.GetValue<bool>("SeQuIn:MigrateOnStartup"))
     await using var scope = app.Services.CreateAsyncScope();
     await scope.ServiceProvider.GetRequiredService<DatabaseMigrator>().MigrateAsync(loadDemo: false);
 }
+await app.WarnIfConnectedAsOwnerAsync();
 
 await app.RunAsync();
 

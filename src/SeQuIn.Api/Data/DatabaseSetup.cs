@@ -1,3 +1,6 @@
+using Microsoft.EntityFrameworkCore;
+using Npgsql;
+
 namespace SeQuIn.Api.Data;
 
 /// <summary>
@@ -27,6 +30,41 @@ public static class DatabaseSetup
         services.AddSingleton(_ => DatabaseRoleOptions.From(configuration));
         services.AddScoped<DatabaseMigrator>();
         return services;
+    }
+
+    /// <summary>
+    /// Warns, once at start-up, when the service connects as a role that could rewrite the audit trail: a superuser
+    /// or the owner of its tables, as every deployment did before the roles were split. It still serves, so that an
+    /// upgrade does not take a service down; the warning says what to change.
+    /// </summary>
+    public static async Task WarnIfConnectedAsOwnerAsync(this WebApplication app)
+    {
+        var logger = app.Services.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(DatabaseSetup));
+        await using var scope = app.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<SeQuInDbContext>();
+        try
+        {
+            // Plain ADO.NET: EF's retrying strategy would wrap a refused connection in an exception of its own.
+            await using var connection = new NpgsqlConnection(db.Database.GetConnectionString());
+            await connection.OpenAsync();
+            await using var command = new NpgsqlCommand("""
+                SELECT r.rolname::text FROM pg_roles r
+                WHERE r.rolname = current_user
+                  AND (r.rolsuper OR EXISTS (SELECT 1 FROM pg_class c WHERE c.relowner = r.oid AND c.relnamespace = 'public'::regnamespace))
+                """, connection);
+            if (await command.ExecuteScalarAsync() is string role)
+            {
+                logger.LogWarning(
+                    "The service connects to the database as {Role}, a superuser or the owner of its tables: those credentials could " +
+                    "disable the audit trail's triggers and rewrite it. Connect ConnectionStrings:SeQuIn as the runtime role " +
+                    "(SeQuIn:Database:RuntimeRole) and migrate with ConnectionStrings:SeQuInOwner (ADR 0005).", role);
+            }
+        }
+        catch (NpgsqlException exception)
+        {
+            // The readiness probe reports an unreachable database; this check only has nothing to look at yet.
+            logger.LogWarning("Could not check the service's database role at start-up: {Reason}", exception.Message);
+        }
     }
 
     private static string RuntimeConnectionString(IConfiguration configuration) =>

@@ -191,6 +191,16 @@ public sealed class DatabaseRoleTests(SeQuInApiFixture fixture) : ApiTest(fixtur
         Assert.Contains("is a superuser", refused.Message);
     }
 
+    [Fact]
+    public async Task A_service_connected_as_the_owner_warns_at_start_up_and_one_connected_as_the_runtime_role_does_not()
+    {
+        await using var asOwner = new SeQuInApp(Fixture.App.OwnerConnectionString);
+        using var client = asOwner.CreateClient();
+
+        Assert.Contains(asOwner.Logs.Lines, line => line.StartsWith("Warning") && line.Contains($"as {TestPostgres.OwnerRole}, a superuser or the owner"));
+        Assert.DoesNotContain(Fixture.App.Logs.Lines, line => line.Contains("a superuser or the owner"));
+    }
+
     private async Task<NpgsqlConnection> OpenAsRuntimeAsync()
     {
         var connection = new NpgsqlConnection(Fixture.App.ConnectionString);
