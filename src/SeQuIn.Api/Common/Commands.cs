@@ -7,8 +7,10 @@ namespace SeQuIn.Api.Common;
 
 /// <summary>
 /// Commands of the service binary, run instead of serving:
-/// <c>migrate [--demo]</c> applies migrations and loads reference data (and the demo network with a key per role);
-/// <c>bootstrap-admin [--name NAME] [--force]</c> creates the first national network-admin key and prints it once;
+/// <c>migrate [--demo]</c> applies migrations as the schema's owner (ConnectionStrings:SeQuInOwner), grants the runtime
+/// role its privileges and loads reference data (and the demo network with a key per role);
+/// <c>bootstrap-admin [--name NAME] [--force]</c> creates the first national network-admin key and prints it once (it
+/// only inserts, so it runs as the runtime role, and a container that serves never needs the owner's password);
 /// <c>openapi PATH</c> writes the contract, exactly as served at /swagger/v1/swagger.json.
 /// </summary>
 public static class Commands

@@ -23,11 +23,8 @@ public sealed record DatabaseRoleOptions(string RuntimeRole = DatabaseRoleOption
     public static DatabaseRoleOptions From(IConfiguration configuration)
     {
         var role = configuration["SeQuIn:Database:RuntimeRole"] is { Length: > 0 } configured ? configured : DefaultRuntimeRole;
-        var runtime = configuration.GetConnectionString(DatabaseSetup.RuntimeConnection);
-        var password = runtime is null ? null : new NpgsqlConnectionStringBuilder(runtime) is var builder && builder.Username == role
-            ? builder.Password
-            : null;
-        return new DatabaseRoleOptions(role, password);
+        var runtime = new NpgsqlConnectionStringBuilder(configuration.GetConnectionString(DatabaseSetup.RuntimeConnection) ?? "");
+        return new DatabaseRoleOptions(role, runtime.Username == role ? runtime.Password : null);
     }
 }
 
@@ -74,6 +71,8 @@ public static class DatabaseRoles
         {
             var connection = ownerDb.Database.GetDbConnection();
             await using var transaction = await connection.BeginTransactionAsync(ct);
+            // Two migrate runs at once (replicas migrating on start-up) would otherwise race on the same catalog rows.
+            await ScalarAsync<object>(connection, "SELECT pg_advisory_xact_lock(hashtext('sequin:runtime-role-grants'))", ct);
             var owner = await ScalarAsync<string>(connection, "SELECT current_user::text", ct);
             if (owner == options.RuntimeRole)
             {
