@@ -23,7 +23,7 @@ public sealed class QueryTextGuard(RequestDelegate next)
                     HttpContext = context,
                     ProblemDetails = new HttpValidationProblemDetails(new Dictionary<string, string[]>
                     {
-                        [field] = [$"'{field}' must not contain the NUL character (%00)."],
+                        [field] = [$"'{field}' must not contain control characters such as NUL (%00)."],
                     })
                     {
                         Status = 400,
