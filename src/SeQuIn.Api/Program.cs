@@ -19,6 +19,8 @@ builder.Services.AddSingleton<FrameworkShapes>();
 
 builder.Services.ConfigureHttpJsonOptions(options => Json.Configure(options.SerializerOptions));
 builder.Services.AddValidatorsFromAssemblyContaining<Program>(ServiceLifetime.Singleton);
+// A rule stops at its first failure: a length rule spares the privacy screen megabytes, a NotEmpty spares a Must a null.
+ValidatorOptions.Global.DefaultRuleLevelCascadeMode = CascadeMode.Stop;
 ValidatorOptions.Global.DisplayNameResolver = (_, member, _) => member is null ? null : JsonNamingPolicy.CamelCase.ConvertName(member.Name);
 builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
 builder.Services.AddProblemDetails();
@@ -40,6 +42,7 @@ if (!app.Environment.IsDevelopment())
     app.UseHsts();
 }
 app.UseMiddleware<RequestBodyLimit>();
+app.UseMiddleware<QueryTextGuard>();
 app.UseSwagger(options => options.RouteTemplate = "swagger/{documentName}/swagger.json");
 if (app.Environment.IsDevelopment())
 {

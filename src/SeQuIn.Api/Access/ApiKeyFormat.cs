@@ -37,6 +37,6 @@ public static partial class ApiKeyFormat
     private static string Base64Url(byte[] bytes) =>
         Convert.ToBase64String(bytes).TrimEnd('=').Replace('+', '-').Replace('/', '_');
 
-    [GeneratedRegex("^sqn_k_([0-9a-f]{12})_([A-Za-z0-9_-]{43})$")]
+    [GeneratedRegex("^sqn_k_([0-9a-f]{12})_([A-Za-z0-9_-]{43})$", RegexOptions.NonBacktracking)]
     private static partial Regex Shape();
 }

@@ -73,6 +73,11 @@ public static class AssessmentImport
             return ApiProblems.Invalid("rows", $"The document must hold 1 to {MaxRows} rows.");
         }
 
+        if (InputShape.Check(new ImportDocument(rows)) is { Count: > 0 } malformed)
+        {
+            return TypedResults.ValidationProblem(ValidationFilter.ToDictionary(malformed));
+        }
+
         var plan = await ImportPlanner.PlanAsync(rows, Caller.From(user), db, clock, ct);
         if (plan.Errors.Count > 0)
         {
@@ -201,6 +206,11 @@ internal sealed class ImportPlanner
                 Fail(i, "frameworkVersion", row.FrameworkVersion is null ? "no framework version is active." : $"there is no framework version '{row.FrameworkVersion}'.");
                 continue;
             }
+            if (version.Status == FrameworkStatus.Draft)
+            {
+                Fail(i, "frameworkVersion", $"framework version '{version.Identifier}' is a draft: history is rated against an active or retired version.");
+                continue;
+            }
             if (!Months.TryParse(row.Month, out var month))
             {
                 Fail(i, "month", $"'{row.Month}' is not a month written YYYY-MM.");
@@ -240,7 +250,12 @@ internal sealed class ImportPlanner
                 Fail(i, "agreedRating", $"'agreedRating' must be a whole number from {version.Min} to {version.Max}.");
                 ok = false;
             }
-            if (PrivacyScreen.Find(row.NotApplicableReason, today) is { } kind)
+            if (row.NotApplicableReason?.Length > 1000)
+            {
+                Fail(i, "notApplicableReason", "the reason may be at most 1000 characters.");
+                ok = false;
+            }
+            else if (PrivacyScreen.Find(row.NotApplicableReason, today) is { } kind)
             {
                 Fail(i, "notApplicableReason", $"the reason seems to contain {PrivacyScreen.Describe(kind)}.");
                 ok = false;

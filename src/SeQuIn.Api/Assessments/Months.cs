@@ -34,6 +34,6 @@ public static partial class Months
         return new DateOnly(now.Year, now.Month, 1);
     }
 
-    [GeneratedRegex("^[0-9]{4}-[0-9]{2}$")]
+    [GeneratedRegex("^[0-9]{4}-[0-9]{2}$", RegexOptions.NonBacktracking)]
     private static partial Regex Shape();
 }

@@ -71,13 +71,16 @@ public static class AuditApi
         Paging.TryDecode(query.cursor, out var after);
         var afterId = after is null ? 0 : long.Parse(after, System.Globalization.CultureInfo.InvariantCulture);
         var limit = Paging.LimitOrDefault(query.limit);
+        // PostgreSQL's timestamptz takes UTC only; a client may send any offset.
+        var from = query.from?.ToUniversalTime();
+        var to = query.to?.ToUniversalTime();
         var rows = await events
             .WhereIf(query.entityType is not null, e => e.EntityType == query.entityType)
             .WhereIf(query.entityId is not null, e => e.EntityId == query.entityId)
             .WhereIf(query.actor is not null, e => e.Actor == query.actor)
             .WhereIf(query.action is not null, e => e.Action == query.action)
-            .WhereIf(query.from is not null, e => e.OccurredAt >= query.from)
-            .WhereIf(query.to is not null, e => e.OccurredAt < query.to)
+            .WhereIf(from is not null, e => e.OccurredAt >= from)
+            .WhereIf(to is not null, e => e.OccurredAt < to)
             .Where(e => e.Id > afterId)
             .OrderBy(e => e.Id)
             .Take(limit + 1)

@@ -84,9 +84,9 @@ public sealed partial class ApiExceptionHandler(IProblemDetailsService problems,
 
     private static string Truncate(string value) => value.Length <= 64 ? value : value[..64] + "…";
 
-    [GeneratedRegex("""^Failed to bind parameter "[^"]*?(\w+)" from "(.*)"\.$""", RegexOptions.Singleline)]
+    [GeneratedRegex("""^Failed to bind parameter "[^"]*?(\w+)" from "(.*)"\.$""", RegexOptions.Singleline | RegexOptions.NonBacktracking)]
     private static partial Regex BindFailure();
 
-    [GeneratedRegex("""^Required parameter "[^"]*?(\w+)" was not provided from (?:query string|route|header)""")]
+    [GeneratedRegex("""^Required parameter "[^"]*?(\w+)" was not provided from (?:query string|route|header)""", RegexOptions.NonBacktracking)]
     private static partial Regex RequiredMissing();
 }

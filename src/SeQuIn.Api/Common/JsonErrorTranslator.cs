@@ -108,19 +108,19 @@ public static partial class JsonErrorTranslator
         };
     }
 
-    [GeneratedRegex(@"^The JSON property '([^']+)' could not be mapped")]
+    [GeneratedRegex(@"^The JSON property '([^']+)' could not be mapped", RegexOptions.NonBacktracking)]
     private static partial Regex UnknownMember();
 
-    [GeneratedRegex(@"was missing required properties including: (.+)\.$")]
+    [GeneratedRegex(@"was missing required properties including: (.+)\.$", RegexOptions.NonBacktracking)]
     private static partial Regex MissingRequired();
 
-    [GeneratedRegex(@"'([^']+)'")]
+    [GeneratedRegex(@"'([^']+)'", RegexOptions.NonBacktracking)]
     private static partial Regex QuotedNames();
 
-    [GeneratedRegex(@"^The (?:property or field|constructor parameter) '([^']+)' on type '[^']+' doesn't allow")]
+    [GeneratedRegex(@"^The (?:property or field|constructor parameter) '([^']+)' on type '[^']+' doesn't allow", RegexOptions.NonBacktracking)]
     private static partial Regex NullNotAllowed();
 
-    [GeneratedRegex(@"^The JSON value could not be converted to ([^\s]+?)\.? Path:")]
+    [GeneratedRegex(@"^The JSON value could not be converted to ([^\s]+?)\.? Path:", RegexOptions.NonBacktracking)]
     private static partial Regex NotConvertible();
 
 }

@@ -21,14 +21,26 @@ public static class ValidationFilter
                     ValidatorType: typeof(IValidator<>).MakeGenericType(parameter.ParameterType)))
                 .Where(p => services.GetService(p.ValidatorType) is not null)
                 .ToArray();
-            if (validated.Length == 0)
+            var isService = services.GetRequiredService<IServiceProviderIsService>();
+            var shaped = factoryContext.MethodInfo.GetParameters()
+                .Select((parameter, index) => (Parameter: parameter, Index: index))
+                .Where(p => InputShape.IsContract(p.Parameter.ParameterType) && !isService.IsService(p.Parameter.ParameterType))
+                .Select(p => p.Index)
+                .ToArray();
+            if (validated.Length == 0 && shaped.Length == 0)
             {
                 return next;
             }
 
             return async invocationContext =>
             {
-                var failures = new List<ValidationFailure>();
+                // Nulls inside lists and NUL characters first: validators are written for well-formed items.
+                var failures = shaped.Select(i => invocationContext.Arguments[i])
+                    .SelectMany(a => a is null ? [] : InputShape.Check(a)).ToList();
+                if (failures.Count > 0)
+                {
+                    return TypedResults.ValidationProblem(ToDictionary(failures));
+                }
                 foreach (var (index, validatorType) in validated)
                 {
                     if (invocationContext.Arguments[index] is not { } argument)

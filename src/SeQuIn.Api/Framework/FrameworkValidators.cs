@@ -112,7 +112,10 @@ public sealed class AreaInputValidator : AbstractValidator<AreaInput>
 
     private static bool StandardCodeBelongsTo(string? areaCode, string? standardCode) =>
         areaCode is not null && standardCode is not null &&
-        System.Text.RegularExpressions.Regex.IsMatch(standardCode, $"^{System.Text.RegularExpressions.Regex.Escape(areaCode)}-[0-9]{{2}}$");
+        standardCode.Length == areaCode.Length + 3 &&
+        standardCode.StartsWith(areaCode, StringComparison.Ordinal) &&
+        standardCode[areaCode.Length] == '-' &&
+        char.IsAsciiDigit(standardCode[^2]) && char.IsAsciiDigit(standardCode[^1]);
 }
 
 public sealed class FrameworkListQueryValidator : AbstractValidator<FrameworkListQuery>

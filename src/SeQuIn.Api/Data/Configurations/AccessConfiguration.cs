@@ -42,7 +42,7 @@ public sealed class AuditEventConfiguration : IEntityTypeConfiguration<AuditEven
         builder.Property(e => e.Action).HasMaxLength(60);
         builder.Property(e => e.EntityType).HasMaxLength(60);
         builder.Property(e => e.EntityId).HasMaxLength(100);
-        builder.Property(e => e.Reason).HasMaxLength(1000);
+        builder.Property(e => e.Reason).HasMaxLength(4000); // a review question or reopening reason is a comment of up to 4000
         builder.Property(e => e.Changes).HasColumnType("jsonb");
         builder.Property(e => e.TraceId).HasMaxLength(32);
         builder.HasIndex(e => new { e.EntityType, e.EntityId });

@@ -625,8 +625,8 @@ namespace SeQuIn.Api.Data.Migrations
                         .HasColumnName("occurred_at");
 
                     b.Property<string>("Reason")
-                        .HasMaxLength(1000)
-                        .HasColumnType("character varying(1000)")
+                        .HasMaxLength(4000)
+                        .HasColumnType("character varying(4000)")
                         .HasColumnName("reason");
 
                     b.Property<string>("TraceId")
