@@ -136,9 +136,7 @@ public static class BenchmarksApi
     /// <summary>Benchmarks are about submitted results: whoever reads a unit's network (or, as an analyst, its collaborative) sees them.</summary>
     private static UnitFacts? Visible(UnitFacts? unit, ClaimsPrincipal user)
     {
-        var caller = Caller.From(user);
-        return unit is not null && (caller.IsNationalAdmin || caller.Grants.Any(g => g.NetworkId == unit.NetworkId
-                                                                                  || (g.CollaborativeId is not null && g.CollaborativeId == unit.CollaborativeId)))
+        return unit is not null && Caller.From(user).Scope.SeesSubmittedResultsOf(new UnitPlace(unit.Id, unit.NetworkId, unit.CollaborativeId))
             ? unit
             : null;
     }

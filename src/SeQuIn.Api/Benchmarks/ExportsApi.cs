@@ -162,9 +162,7 @@ public static class ExportsApi
 
     /// <summary>Submitted results are read across a caller's networks, and by collaborative analysts for their collaborative.</summary>
     private static (Guid[] Networks, Guid[] Collaboratives, bool All) Scope(Caller caller) =>
-        (caller.Grants.Where(g => g.NetworkId is not null).Select(g => g.NetworkId!.Value).Distinct().ToArray(),
-         caller.Grants.Where(g => g.CollaborativeId is not null).Select(g => g.CollaborativeId!.Value).Distinct().ToArray(),
-         caller.IsNationalAdmin);
+        (caller.Scope.ResultNetworks.Ids, caller.Scope.ResultCollaboratives.Ids, caller.Scope.ResultNetworks.All);
 
     // A handful of distinct enum names, converted once rather than once per exported row.
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> KebabNames = new();

@@ -231,8 +231,7 @@ public static class InsightApi
     private static async Task<DateOnly?> MonthAsync(SeQuInDbContext db, Guid networkId, ClaimsPrincipal user, TimeProvider clock, string? month,
         CancellationToken ct)
     {
-        var caller = Caller.From(user);
-        if (!caller.IsNationalAdmin && !caller.Grants.Any(g => g.NetworkId == networkId))
+        if (!Caller.From(user).Scope.SeesNetworkResults(networkId))
         {
             return null;
         }

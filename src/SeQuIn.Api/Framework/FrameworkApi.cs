@@ -45,18 +45,19 @@ public static class FrameworkApi
             .WithDescription("What a version adds, retires, rewords or moves compared with the active version, or with the version named in 'against'. Standards and areas are matched by their stable codes.")
             .WithSummary("How a version differs from the active one (or another), by stable codes");
 
-        var admin = group.MapGroup("").RequireAuthorization(Policies.NetworkAdmin).WithRoles(Role.NetworkAdmin);
+        // Every network rates against the active version: only a national administrator changes what they share.
+        var admin = group.MapGroup("").RequireAuthorization(Policies.NationalAdmin).WithRoles(Role.NetworkAdmin);
         admin.MapPost("/", ImportFrameworkVersion).WithName(nameof(ImportFrameworkVersion))
-            .WithDescription("Imports a whole framework version as one JSON document. It becomes a draft: review it, compare it with the active version, then activate it. The scale must run 0, 1, 2, … without gaps; area and standard codes must be unique.")
+            .WithDescription("National administrators only. Imports a whole framework version as one JSON document. It becomes a draft: review it, compare it with the active version, then activate it. The scale must run 0, 1, 2, … without gaps; area and standard codes must be unique.")
             .WithSummary("Import a framework version as a draft from one JSON document");
         admin.MapPut("/{identifier}", ReplaceDraftFrameworkVersion).WithName(nameof(ReplaceDraftFrameworkVersion))
-            .WithDescription("Replaces the whole content of a draft with a new document of the same identifier. Active and retired versions are immutable (409).")
+            .WithDescription("National administrators only. Replaces the whole content of a draft with a new document of the same identifier. Active and retired versions are immutable (409).")
             .WithSummary("Replace the content of a draft version");
         admin.MapDelete("/{identifier}", DeleteDraftFrameworkVersion).WithName(nameof(DeleteDraftFrameworkVersion))
-            .WithDescription("Deletes a draft version. Active and retired versions are kept for ever (409).")
+            .WithDescription("National administrators only. Deletes a draft version. Active and retired versions are kept for ever (409).")
             .WithSummary("Delete a draft version");
         admin.MapPost("/{identifier}/activate", ActivateFrameworkVersion).WithName(nameof(ActivateFrameworkVersion))
-            .WithDescription("Makes a draft the active version; the version active until now is retired in the same transaction. New assessments are pinned to the active version.")
+            .WithDescription("National administrators only. Makes a draft the active version; the version active until now is retired in the same transaction. New assessments are pinned to the active version.")
             .WithSummary("Activate a draft version; the version active until now is retired");
         return group;
     }
@@ -267,7 +268,7 @@ public static class FrameworkApi
         db.FrameworkVersions.AsNoTracking().Where(Named(identifier, seesDrafts)).Select(v => v.Identifier).SingleOrDefaultAsync(ct);
 
     /// <summary>Drafts are work in progress: only network-admins see them; to anyone else they do not exist.</summary>
-    private static bool SeesDrafts(ClaimsPrincipal user) => Caller.From(user).Has(Role.NetworkAdmin);
+    private static bool SeesDrafts(ClaimsPrincipal user) => Caller.From(user).Scope.SeesDraftFrameworks;
 
     private static Expression<Func<FrameworkVersion, bool>> Named(string identifier, bool seesDrafts) =>
         identifier == ActiveAlias
