@@ -57,8 +57,11 @@ public sealed class Caller
     /// <summary>Binds a handler's <c>Caller</c> parameter: the request's caller, read from its principal once.</summary>
     public static ValueTask<Caller?> BindAsync(HttpContext context) => ValueTask.FromResult<Caller?>(Of(context));
 
-    /// <summary>The request's caller, read from its principal once and kept for the rest of the request.</summary>
-    public static Caller Of(HttpContext context)
+    /// <summary>
+    /// The request's caller, read from its principal once and kept for the rest of the request. Only for handlers:
+    /// middleware that runs before authentication (the rate limiter) would keep an anonymous caller.
+    /// </summary>
+    private static Caller Of(HttpContext context)
     {
         if (context.Items.TryGetValue(ItemKey, out var kept) && kept is Caller caller)
         {

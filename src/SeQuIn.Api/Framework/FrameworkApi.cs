@@ -1,5 +1,4 @@
 using System.Linq.Expressions;
-using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
@@ -63,10 +62,10 @@ public static class FrameworkApi
     }
 
     public static async Task<Ok<Page<FrameworkVersionSummary>>> ListFrameworkVersions(
-        [AsParameters] FrameworkListQuery query, ClaimsPrincipal user, SeQuInDbContext db, CancellationToken ct)
+        [AsParameters] FrameworkListQuery query, Caller caller, SeQuInDbContext db, CancellationToken ct)
     {
         var versions = db.FrameworkVersions.AsNoTracking()
-            .WhereIf(!SeesDrafts(user), v => v.Status != FrameworkStatus.Draft)
+            .WhereIf(!caller.Scope.SeesDraftFrameworks, v => v.Status != FrameworkStatus.Draft)
             .WhereIf(query.Status is not null, v => v.Status == query.Status);
         var identifiers = await versions.ToPageAsync(query, v => v.Identifier, v => v.Identifier, ct);
         var summaries = await Summaries(db.FrameworkVersions.AsNoTracking().Where(v => identifiers.Items.Contains(v.Identifier)))
@@ -76,19 +75,19 @@ public static class FrameworkApi
     }
 
     public static Task<Results<Ok<FrameworkVersionDetail>, NotFoundProblem>> GetActiveFramework(
-        ClaimsPrincipal user, SeQuInDbContext db, CancellationToken ct) => GetFrameworkVersion(ActiveAlias, user, db, ct);
+        Caller caller, SeQuInDbContext db, CancellationToken ct) => GetFrameworkVersion(ActiveAlias, caller, db, ct);
 
     public static async Task<Results<Ok<FrameworkVersionDetail>, NotFoundProblem>> GetFrameworkVersion(
-        string identifier, ClaimsPrincipal user, SeQuInDbContext db, CancellationToken ct)
+        string identifier, Caller caller, SeQuInDbContext db, CancellationToken ct)
     {
-        var detail = await LoadDetailAsync(db, identifier, SeesDrafts(user), ct);
+        var detail = await LoadDetailAsync(db, identifier, caller.Scope.SeesDraftFrameworks, ct);
         return detail is null ? VersionNotFound(identifier) : TypedResults.Ok(detail);
     }
 
     public static async Task<Results<Ok<ScaleResponse>, NotFoundProblem>> GetFrameworkScale(
-        string identifier, ClaimsPrincipal user, SeQuInDbContext db, CancellationToken ct)
+        string identifier, Caller caller, SeQuInDbContext db, CancellationToken ct)
     {
-        var version = await db.FrameworkVersions.AsNoTracking().Where(Named(identifier, SeesDrafts(user)))
+        var version = await db.FrameworkVersions.AsNoTracking().Where(Named(identifier, caller.Scope.SeesDraftFrameworks))
             .Select(v => new { v.Identifier, v.ScoringRule, v.AllowNotApplicable, Points = v.Scale.OrderBy(p => p.Value).ToList() })
             .SingleOrDefaultAsync(ct);
         if (version is null)
@@ -101,9 +100,9 @@ public static class FrameworkApi
     }
 
     public static async Task<Results<Ok<AreaDetail>, NotFoundProblem>> GetFrameworkArea(
-        string identifier, string areaCode, ClaimsPrincipal user, SeQuInDbContext db, CancellationToken ct)
+        string identifier, string areaCode, Caller caller, SeQuInDbContext db, CancellationToken ct)
     {
-        var versionIdentifier = await ResolveIdentifierAsync(db, identifier, SeesDrafts(user), ct);
+        var versionIdentifier = await ResolveIdentifierAsync(db, identifier, caller.Scope.SeesDraftFrameworks, ct);
         if (versionIdentifier is null)
         {
             return VersionNotFound(identifier);
@@ -116,9 +115,9 @@ public static class FrameworkApi
     }
 
     public static async Task<Results<Ok<StandardResponse>, NotFoundProblem>> GetFrameworkStandard(
-        string identifier, string standardCode, ClaimsPrincipal user, SeQuInDbContext db, CancellationToken ct)
+        string identifier, string standardCode, Caller caller, SeQuInDbContext db, CancellationToken ct)
     {
-        var versionIdentifier = await ResolveIdentifierAsync(db, identifier, SeesDrafts(user), ct);
+        var versionIdentifier = await ResolveIdentifierAsync(db, identifier, caller.Scope.SeesDraftFrameworks, ct);
         if (versionIdentifier is null)
         {
             return VersionNotFound(identifier);
@@ -135,14 +134,14 @@ public static class FrameworkApi
     /// <param name="identifier">The version to describe.</param>
     /// <param name="against">The version to compare with; the active version when omitted.</param>
     public static async Task<Results<Ok<FrameworkDiff>, NotFoundProblem>> CompareFrameworkVersion(
-        string identifier, string? against, ClaimsPrincipal user, SeQuInDbContext db, CancellationToken ct)
+        string identifier, string? against, Caller caller, SeQuInDbContext db, CancellationToken ct)
     {
-        var version = await LoadDetailAsync(db, identifier, SeesDrafts(user), ct);
+        var version = await LoadDetailAsync(db, identifier, caller.Scope.SeesDraftFrameworks, ct);
         if (version is null)
         {
             return VersionNotFound(identifier);
         }
-        var baseline = await LoadDetailAsync(db, against ?? ActiveAlias, SeesDrafts(user), ct);
+        var baseline = await LoadDetailAsync(db, against ?? ActiveAlias, caller.Scope.SeesDraftFrameworks, ct);
         if (baseline is null && against is not null)
         {
             return VersionNotFound(against);
@@ -268,7 +267,6 @@ public static class FrameworkApi
         db.FrameworkVersions.AsNoTracking().Where(Named(identifier, seesDrafts)).Select(v => v.Identifier).SingleOrDefaultAsync(ct);
 
     /// <summary>Drafts are work in progress: only network-admins see them; to anyone else they do not exist.</summary>
-    private static bool SeesDrafts(ClaimsPrincipal user) => Caller.From(user).Scope.SeesDraftFrameworks;
 
     private static Expression<Func<FrameworkVersion, bool>> Named(string identifier, bool seesDrafts) =>
         identifier == ActiveAlias

@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
@@ -98,14 +97,14 @@ public static class OrganisationsApi
     }
 
     public static async Task<Results<Ok<NetworkResponse>, NotFoundProblem, ForbiddenProblem, ValidationProblem>> UpdateNetwork(
-        Guid networkId, UpdateNetworkRequest request, ClaimsPrincipal user, SeQuInDbContext db, AuditTrail audit, TimeProvider clock,
+        Guid networkId, UpdateNetworkRequest request, Caller caller, SeQuInDbContext db, AuditTrail audit, TimeProvider clock,
         CancellationToken ct)
     {
         if (await db.Networks.SingleOrDefaultAsync(n => n.Id == networkId, ct) is not { } network)
         {
             return NotFound("network", networkId);
         }
-        if (!Caller.From(user).Scope.AdministersNetwork(networkId))
+        if (!caller.Scope.AdministersNetwork(networkId))
         {
             return NotYourNetwork();
         }
