@@ -115,6 +115,12 @@ public sealed class AuthorizationMatrixTests(SeQuInApiFixture fixture) : IAsyncL
         // The world's provider runs a unit in each network: only a national admin covers all of it.
         yield return ("PUT /api/v1/providers/{providerId}", NationalOnly, () =>
             Send(HttpMethod.Put, $"/api/v1/providers/{w.Provider.Id}", new UpdateProviderRequest("Provider", ProviderSector.Nhs, true)));
+        // A provider without units yet moves nobody's comparisons: any admin may still correct it.
+        yield return ("PUT /api/v1/providers/{providerId}", AnyAdmin, async () =>
+        {
+            var provider = await w.PostAsync<ProviderResponse>("/api/v1/providers", new CreateProviderRequest(AccessWorld.Code("P"), "Unused", ProviderSector.Nhs));
+            return await Send(HttpMethod.Put, $"/api/v1/providers/{provider.Id}", new UpdateProviderRequest("Unused", ProviderSector.Independent, true));
+        });
         yield return ("PUT /api/v1/providers/{providerId}", AdminOfA, async () =>
         {
             var provider = await w.PostAsync<ProviderResponse>("/api/v1/providers", new CreateProviderRequest(AccessWorld.Code("P"), "Of A", ProviderSector.Nhs));
