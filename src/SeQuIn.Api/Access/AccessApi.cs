@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using SeQuIn.Api.Audit;
@@ -49,10 +48,10 @@ public static class AccessApi
     // ---- API keys -----------------------------------------------------------------------------------------------
 
     public static async Task<Ok<Page<ApiKeyResponse>>> ListApiKeys(
-        [AsParameters] ApiKeyListQuery query, ClaimsPrincipal user, SeQuInDbContext db, TimeProvider clock, CancellationToken ct)
+        [AsParameters] ApiKeyListQuery query, Caller caller, SeQuInDbContext db, TimeProvider clock, CancellationToken ct)
     {
         var now = clock.Now();
-        var keys = Visible(db.ApiKeys.AsNoTracking(), Caller.From(user))
+        var keys = Visible(db.ApiKeys.AsNoTracking(), caller)
             .WhereIf(query.Role is not null, k => k.Role == query.Role)
             .WhereIf(query.active == true, k => k.RevokedAt == null && k.ExpiresAt > now)
             .WhereIf(query.active == false, k => k.RevokedAt != null || k.ExpiresAt <= now);
@@ -60,21 +59,20 @@ public static class AccessApi
     }
 
     public static async Task<Results<Ok<ApiKeyResponse>, NotFoundProblem>> GetApiKey(
-        Guid keyId, ClaimsPrincipal user, SeQuInDbContext db, TimeProvider clock, CancellationToken ct) =>
-        await Visible(db.ApiKeys.AsNoTracking(), Caller.From(user)).SingleOrDefaultAsync(k => k.Id == keyId, ct) is { } key
+        Guid keyId, Caller caller, SeQuInDbContext db, TimeProvider clock, CancellationToken ct) =>
+        await Visible(db.ApiKeys.AsNoTracking(), caller).SingleOrDefaultAsync(k => k.Id == keyId, ct) is { } key
             ? TypedResults.Ok(ToResponse(key, clock.Now()))
             : KeyNotFound(keyId);
 
     public static async Task<Results<Created<CreatedApiKeyResponse>, ValidationProblem, ForbiddenProblem>> CreateApiKey(
-        CreateApiKeyRequest request, ClaimsPrincipal user, SeQuInDbContext db, AuditTrail audit, TimeProvider clock, CancellationToken ct)
+        CreateApiKeyRequest request, Caller caller, SeQuInDbContext db, AuditTrail audit, TimeProvider clock, CancellationToken ct)
     {
         var scope = await ResolveScopeAsync(request.Role, request.Scope, db, ct);
         if (scope.Problem is not null)
         {
             return scope.Problem;
         }
-        var caller = Caller.From(user);
-        if (!caller.MayGrant(scope.Grant!, scope.Grant!.NetworkId))
+        if (!caller.Scope.MayGrant(scope.Grant!, scope.Grant!.NetworkId))
         {
             return OutsideYourScope();
         }
@@ -87,9 +85,9 @@ public static class AccessApi
     }
 
     public static async Task<Results<Ok<ApiKeyResponse>, NotFoundProblem, ConflictProblem, ValidationProblem>> RevokeApiKey(
-        Guid keyId, RevokeRequest request, ClaimsPrincipal user, SeQuInDbContext db, AuditTrail audit, TimeProvider clock, CancellationToken ct)
+        Guid keyId, RevokeRequest request, Caller caller, SeQuInDbContext db, AuditTrail audit, TimeProvider clock, CancellationToken ct)
     {
-        if (await Visible(db.ApiKeys, Caller.From(user)).SingleOrDefaultAsync(k => k.Id == keyId, ct) is not { } key)
+        if (await Visible(db.ApiKeys, caller).SingleOrDefaultAsync(k => k.Id == keyId, ct) is not { } key)
         {
             return KeyNotFound(keyId);
         }
@@ -106,10 +104,9 @@ public static class AccessApi
     }
 
     public static async Task<Results<Created<CreatedApiKeyResponse>, NotFoundProblem, ConflictProblem, ValidationProblem>> RotateApiKey(
-        Guid keyId, RotateApiKeyRequest request, ClaimsPrincipal user, SeQuInDbContext db, AuditTrail audit, TimeProvider clock,
+        Guid keyId, RotateApiKeyRequest request, Caller caller, SeQuInDbContext db, AuditTrail audit, TimeProvider clock,
         CancellationToken ct)
     {
-        var caller = Caller.From(user);
         if (await Visible(db.ApiKeys, caller).SingleOrDefaultAsync(k => k.Id == keyId, ct) is not { } old)
         {
             return KeyNotFound(keyId);
@@ -136,30 +133,29 @@ public static class AccessApi
     // ---- Memberships --------------------------------------------------------------------------------------------
 
     public static async Task<Ok<Page<MembershipResponse>>> ListMemberships(
-        [AsParameters] MembershipListQuery query, ClaimsPrincipal user, SeQuInDbContext db, CancellationToken ct)
+        [AsParameters] MembershipListQuery query, Caller caller, SeQuInDbContext db, CancellationToken ct)
     {
-        var memberships = Visible(db.Memberships.AsNoTracking(), Caller.From(user))
+        var memberships = Visible(db.Memberships.AsNoTracking(), caller)
             .WhereIf(query.Role is not null, m => m.Role == query.Role)
             .WhereIf(query.subject is not null, m => m.Subject == query.subject);
         return TypedResults.Ok(await memberships.ToPageAsync(query, m => m.Id.ToString(), ToResponse, ct));
     }
 
     public static async Task<Results<Ok<MembershipResponse>, NotFoundProblem>> GetMembership(
-        Guid membershipId, ClaimsPrincipal user, SeQuInDbContext db, CancellationToken ct) =>
-        await Visible(db.Memberships.AsNoTracking(), Caller.From(user)).SingleOrDefaultAsync(m => m.Id == membershipId, ct) is { } membership
+        Guid membershipId, Caller caller, SeQuInDbContext db, CancellationToken ct) =>
+        await Visible(db.Memberships.AsNoTracking(), caller).SingleOrDefaultAsync(m => m.Id == membershipId, ct) is { } membership
             ? TypedResults.Ok(ToResponse(membership))
             : MembershipNotFound(membershipId);
 
     public static async Task<Results<Created<MembershipResponse>, ValidationProblem, ForbiddenProblem>> CreateMembership(
-        CreateMembershipRequest request, ClaimsPrincipal user, SeQuInDbContext db, AuditTrail audit, TimeProvider clock, CancellationToken ct)
+        CreateMembershipRequest request, Caller caller, SeQuInDbContext db, AuditTrail audit, TimeProvider clock, CancellationToken ct)
     {
         var scope = await ResolveScopeAsync(request.Role, request.Scope, db, ct);
         if (scope.Problem is not null)
         {
             return scope.Problem;
         }
-        var caller = Caller.From(user);
-        if (!caller.MayGrant(scope.Grant!, scope.Grant!.NetworkId))
+        if (!caller.Scope.MayGrant(scope.Grant!, scope.Grant!.NetworkId))
         {
             return OutsideYourScope();
         }
@@ -179,10 +175,10 @@ public static class AccessApi
     }
 
     public static async Task<Results<Ok<MembershipResponse>, NotFoundProblem, ConflictProblem, ValidationProblem>> RevokeMembership(
-        Guid membershipId, RevokeRequest request, ClaimsPrincipal user, SeQuInDbContext db, AuditTrail audit, TimeProvider clock,
+        Guid membershipId, RevokeRequest request, Caller caller, SeQuInDbContext db, AuditTrail audit, TimeProvider clock,
         CancellationToken ct)
     {
-        if (await Visible(db.Memberships, Caller.From(user)).SingleOrDefaultAsync(m => m.Id == membershipId, ct) is not { } membership)
+        if (await Visible(db.Memberships, caller).SingleOrDefaultAsync(m => m.Id == membershipId, ct) is not { } membership)
         {
             return MembershipNotFound(membershipId);
         }
@@ -262,12 +258,13 @@ public static class AccessApi
     /// <summary>A national administrator sees every key; a network administrator those scoped within its networks.</summary>
     private static IQueryable<T> Visible<T>(IQueryable<T> source, Caller caller) where T : class, IGrantHolder
     {
-        if (caller.IsNationalAdmin)
+        var networks = caller.Scope.AdministeredNetworks;
+        if (networks.All)
         {
             return source;
         }
-        var networks = caller.Grants.Where(g => g.Role == Role.NetworkAdmin && g.NetworkId is not null).Select(g => g.NetworkId!.Value).ToList();
-        return source.Where(h => h.ScopeNetworkId != null && networks.Contains(h.ScopeNetworkId.Value));
+        var ids = networks.Ids;
+        return source.Where(h => h.ScopeNetworkId != null && ids.Contains(h.ScopeNetworkId.Value));
     }
 
     internal static object Describe(ApiKey key) =>

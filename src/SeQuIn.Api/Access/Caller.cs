@@ -9,17 +9,17 @@ public sealed record Grant(Role Role, ScopeKind Scope, Guid? NetworkId, Guid? Co
 {
     public static Grant Of(IGrantHolder holder) =>
         new(holder.Role, holder.ScopeKind, holder.ScopeNetworkId, holder.ScopeCollaborativeId, holder.ScopeUnitIds);
-
-    /// <summary>Whether this grant reaches a network (a unit-member's grant reaches the network of its units).</summary>
-    public bool CoversNetwork(Guid networkId) => Scope == ScopeKind.National || NetworkId == networkId;
 }
 
 /// <summary>
 /// Who is calling and what they may do, read from the claims SeQuIn itself issued for the request (never from
-/// roles an identity provider put in a token). Pure apart from reading the principal.
+/// roles an identity provider put in a token). Pure apart from reading the principal. Handlers take it as a
+/// parameter (<see cref="BindAsync"/>): it is read once per request, and what it may do is asked of <see cref="Scope"/>.
 /// </summary>
 public sealed class Caller
 {
+    private static readonly object ItemKey = new();
+
     public const string GrantClaim = "sequin:grant";
     public const string ActorClaim = "sequin:actor";
 
@@ -29,12 +29,16 @@ public sealed class Caller
     {
         Actor = actor;
         Grants = grants;
+        Scope = new Scope(grants);
     }
 
     /// <summary>Who acted, for the audit trail: "key:&lt;key id&gt;" or "token:&lt;issuer&gt;|&lt;subject&gt;".</summary>
     public string Actor { get; }
 
     public IReadOnlyList<Grant> Grants { get; }
+
+    /// <summary>What the grants let the caller see, change and administer.</summary>
+    public Scope Scope { get; }
 
     public bool IsAuthenticated => Grants.Count > 0;
 
@@ -50,18 +54,32 @@ public sealed class Caller
         return new Caller(actor, grants);
     }
 
+    /// <summary>Binds a handler's <c>Caller</c> parameter: the request's caller, read from its principal once.</summary>
+    public static ValueTask<Caller?> BindAsync(HttpContext context) => ValueTask.FromResult<Caller?>(Of(context));
+
+    /// <summary>
+    /// The request's caller, read from its principal once and kept for the rest of the request. Only for handlers:
+    /// middleware that runs before authentication (the rate limiter) would keep an anonymous caller.
+    /// </summary>
+    private static Caller Of(HttpContext context)
+    {
+        if (context.Items.TryGetValue(ItemKey, out var kept) && kept is Caller caller)
+        {
+            return caller;
+        }
+        caller = From(context.User);
+        context.Items[ItemKey] = caller;
+        return caller;
+    }
+
     public static IEnumerable<Claim> ClaimsFor(string actor, IEnumerable<Grant> grants) =>
         [new Claim(ActorClaim, actor), .. grants.Select(g => new Claim(GrantClaim, JsonSerializer.Serialize(g, Json.Options)))];
 
     public bool Has(Role role) => Grants.Any(g => g.Role == role);
 
-    public bool IsNationalAdmin => Grants.Any(g => g.Role == Role.NetworkAdmin && g.Scope == ScopeKind.National);
+    /// <summary>Shorthand for <see cref="Access.Scope.IsNationalAdmin"/>; the rules themselves live in <see cref="Access.Scope"/>.</summary>
+    public bool IsNationalAdmin => Scope.IsNationalAdmin;
 
-    /// <summary>A network-admin whose scope reaches this network.</summary>
-    public bool AdministersNetwork(Guid networkId) =>
-        Grants.Any(g => g.Role == Role.NetworkAdmin && g.CoversNetwork(networkId));
-
-    /// <summary>Whether the caller may hand out this grant: an admin only grants within its own reach.</summary>
-    public bool MayGrant(Grant grant, Guid? grantNetworkId) =>
-        IsNationalAdmin || (grant.Scope != ScopeKind.National && grantNetworkId is { } network && AdministersNetwork(network));
+    /// <summary>Shorthand for <see cref="Access.Scope.AdministersNetwork"/>.</summary>
+    public bool AdministersNetwork(Guid networkId) => Scope.AdministersNetwork(networkId);
 }

@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -46,7 +45,7 @@ public static class AssessmentImport
 
     /// <param name="dryRun">Check only: report what would be imported, store nothing.</param>
     public static async Task<Results<Ok<ImportReport>, ValidationProblem, UnprocessableProblem>> ImportAssessments(
-        bool? dryRun, HttpRequest request, ClaimsPrincipal user, SeQuInDbContext db, AuditTrail audit, TimeProvider clock, CancellationToken ct)
+        bool? dryRun, HttpRequest request, Caller caller, SeQuInDbContext db, AuditTrail audit, TimeProvider clock, CancellationToken ct)
     {
         var mediaType = request.ContentType?.Split(';')[0].Trim().ToLowerInvariant();
         List<ImportRow> rows;
@@ -78,7 +77,7 @@ public static class AssessmentImport
             return TypedResults.ValidationProblem(ValidationFilter.ToDictionary(malformed));
         }
 
-        var plan = await ImportPlanner.PlanAsync(rows, Caller.From(user), db, clock, ct);
+        var plan = await ImportPlanner.PlanAsync(rows, caller, db, clock, ct);
         if (plan.Errors.Count > 0)
         {
             return new UnprocessableProblem(ApiProblems.Unprocessable(plan.Errors));
@@ -195,7 +194,7 @@ internal sealed class ImportPlanner
                 Fail(i, "unitCode", $"there is no unit '{row.UnitCode}'.");
                 continue;
             }
-            if (!caller.AdministersNetwork(unit.NetworkId))
+            if (!caller.Scope.AdministersUnit(new UnitPlace(unit.Id, unit.NetworkId, unit.CollaborativeId)))
             {
                 Fail(i, "unitCode", $"unit '{row.UnitCode}' is not in a network you administer.");
                 continue;

@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using SeQuIn.Api.Access;
@@ -25,7 +24,7 @@ public static class AssessmentsApi
             .WithSummary("One assessment with its participants, ratings, area result, evidence and comments")
             .WithDescription("The ETag header carries the assessment's revision: send it back in If-Match to change it, or in If-None-Match to revalidate.");
         group.MapGet("/{assessmentId:guid}/history", GetAssessmentHistory).WithName(nameof(GetAssessmentHistory))
-            .WithSummary("Who changed what in an assessment, and when").WithDescription("The assessment's entries in the audit trail, oldest first.");
+            .WithSummary("Who changed what in an assessment, and when").WithDescription("The assessment's entries in the audit trail, oldest first. To a caller who may not read the unit's unshared evidence (analysts, other units), rows about evidence that is not shared leave out its title and file name.");
         group.MapGet("/{assessmentId:guid}/evidence/{evidenceId:guid}/file", EvidenceApi.DownloadEvidenceFile).WithName(nameof(EvidenceApi.DownloadEvidenceFile))
             .WithSummary("Download an evidence file").WithDescription("Only for those who may see the evidence: evidence not marked shareable is seen by the unit, its network's leads and administrators.")
             .Produces<byte[]>(StatusCodes.Status200OK, "application/octet-stream");
@@ -67,12 +66,12 @@ public static class AssessmentsApi
     // ---- Reads --------------------------------------------------------------------------------------------------
 
     public static async Task<Ok<Page<AssessmentSummary>>> ListAssessments(
-        [AsParameters] AssessmentListQuery query, ClaimsPrincipal user, SeQuInDbContext db, CancellationToken ct)
+        [AsParameters] AssessmentListQuery query, Caller caller, SeQuInDbContext db, CancellationToken ct)
     {
         var from = query.from is null ? (DateOnly?)null : Months.Parse(query.from);
         var to = query.to is null ? (DateOnly?)null : Months.Parse(query.to);
         var assessments = db.Assessments.AsNoTracking().Include(a => a.Ratings)
-            .Where(AssessmentAccess.Visible(Caller.From(user), db))
+            .Where(AssessmentAccess.Visible(caller, db))
             .WhereIf(query.unitId is not null, a => a.UnitId == query.unitId)
             .WhereIf(query.areaCode is not null, a => a.AreaCode == query.areaCode)
             .WhereIf(from is not null, a => a.Month >= from)
@@ -85,9 +84,8 @@ public static class AssessmentsApi
     }
 
     public static async Task<Results<Ok<AssessmentDetail>, NotFoundProblem, StatusCodeHttpResult>> GetAssessment(
-        Guid assessmentId, ClaimsPrincipal user, HttpContext http, SeQuInDbContext db, CancellationToken ct)
+        Guid assessmentId, Caller caller, HttpContext http, SeQuInDbContext db, CancellationToken ct)
     {
-        var caller = Caller.From(user);
         var assessment = await Load(db, caller).AsNoTracking().SingleOrDefaultAsync(a => a.Id == assessmentId, ct);
         if (assessment is null)
         {
@@ -103,29 +101,39 @@ public static class AssessmentsApi
     }
 
     public static async Task<Results<Ok<Page<AuditEventResponse>>, NotFoundProblem>> GetAssessmentHistory(
-        Guid assessmentId, [AsParameters] AuditListQuery query, ClaimsPrincipal user, SeQuInDbContext db, CancellationToken ct)
+        Guid assessmentId, [AsParameters] AuditListQuery query, Caller caller, SeQuInDbContext db, CancellationToken ct)
     {
-        if (!await db.Assessments.Where(AssessmentAccess.Visible(Caller.From(user), db)).AnyAsync(a => a.Id == assessmentId, ct))
+        if (await db.Assessments.AsNoTracking().Where(AssessmentAccess.Visible(caller, db)).SingleOrDefaultAsync(a => a.Id == assessmentId, ct)
+            is not { } assessment)
         {
             return NotVisible(assessmentId);
         }
-        return TypedResults.Ok(await AuditApi.PageAsync(db.AuditEvents.AsNoTracking()
-            .Where(e => e.EntityType == EntityType && e.EntityId == assessmentId.ToString()), query, ct));
+        var page = await AuditApi.PageAsync(db.AuditEvents.AsNoTracking()
+            .Where(e => e.EntityType == EntityType && e.EntityId == assessmentId.ToString()), query, ct);
+        if (AssessmentAccess.SeesUnsharedEvidence(caller, assessment))
+        {
+            return TypedResults.Ok(page);
+        }
+        // Only what the caller could read directly keeps its names: evidence that is shared now.
+        var shared = (await db.Evidence.AsNoTracking().Where(e => e.AssessmentId == assessmentId && e.Shared).Select(e => e.Id).ToListAsync(ct)).ToHashSet();
+        return TypedResults.Ok(page with
+        {
+            Items = page.Items.Select(e => e with { Changes = HistoryRedaction.Redact(e.Action, e.Changes, shared) }).ToList(),
+        });
     }
 
     // ---- Changes ------------------------------------------------------------------------------------------------
 
     public static async Task<Results<Created<AssessmentDetail>, ConflictProblem, ForbiddenProblem, ValidationProblem, UnprocessableProblem>> CreateAssessment(
-        CreateAssessmentRequest request, ClaimsPrincipal user, HttpContext http, SeQuInDbContext db, AuditTrail audit, TimeProvider clock,
+        CreateAssessmentRequest request, Caller caller, HttpContext http, SeQuInDbContext db, AuditTrail audit, TimeProvider clock,
         CancellationToken ct)
     {
-        var caller = Caller.From(user);
         var unit = await db.Units.AsNoTracking().SingleOrDefaultAsync(u => u.Id == request.UnitId, ct);
         if (unit is null)
         {
             return ApiProblems.Invalid("unitId", $"There is no unit with id {request.UnitId}.");
         }
-        if (!caller.Grants.Any(g => g.Role == Role.UnitMember && g.UnitIds.Contains(unit.Id)))
+        if (!caller.Scope.EditsAssessmentsOf(new UnitPlace(unit.Id, unit.NetworkId, unit.CollaborativeId)))
         {
             return ApiProblems.Forbidden("Only members of this unit may start its assessments.");
         }
@@ -180,9 +188,9 @@ public static class AssessmentsApi
     }
 
     public static Task<Results<Ok<AssessmentDetail>, ChangeProblem, ValidationProblem, UnprocessableProblem>> ReplaceParticipants(
-        Guid assessmentId, ParticipantsRequest request, ClaimsPrincipal user, HttpContext http, SeQuInDbContext db, AuditTrail audit,
+        Guid assessmentId, ParticipantsRequest request, Caller caller, HttpContext http, SeQuInDbContext db, AuditTrail audit,
         TimeProvider clock, CancellationToken ct) =>
-        ChangeDraftAsync(assessmentId, user, http, db, audit, clock, ct, "assessment.participants-set", (assessment, _) =>
+        ChangeDraftAsync(assessmentId, caller, http, db, audit, clock, ct, "assessment.participants-set", (assessment, _) =>
         {
             var before = assessment.Participants.Select(p => new { p.Role, p.Label }).ToList();
             db.Participants.RemoveRange(assessment.Participants);
@@ -192,9 +200,9 @@ public static class AssessmentsApi
         });
 
     public static Task<Results<Ok<AssessmentDetail>, ChangeProblem, ValidationProblem, UnprocessableProblem>> SetRatings(
-        Guid assessmentId, RatingsRequest request, ClaimsPrincipal user, HttpContext http, SeQuInDbContext db, AuditTrail audit,
+        Guid assessmentId, RatingsRequest request, Caller caller, HttpContext http, SeQuInDbContext db, AuditTrail audit,
         TimeProvider clock, CancellationToken ct) =>
-        ChangeDraftAsync(assessmentId, user, http, db, audit, clock, ct, "assessment.ratings-set", async (assessment, token) =>
+        ChangeDraftAsync(assessmentId, caller, http, db, audit, clock, ct, "assessment.ratings-set", async (assessment, token) =>
         {
             var framework = await FrameworkRules.LoadAsync(db, assessment, token);
             var errors = new Dictionary<string, string[]>();
@@ -227,9 +235,9 @@ public static class AssessmentsApi
         });
 
     public static Task<Results<Ok<AssessmentDetail>, ChangeProblem, ValidationProblem, UnprocessableProblem>> SetAgreedRating(
-        Guid assessmentId, AgreedRatingRequest request, ClaimsPrincipal user, HttpContext http, SeQuInDbContext db, AuditTrail audit,
+        Guid assessmentId, AgreedRatingRequest request, Caller caller, HttpContext http, SeQuInDbContext db, AuditTrail audit,
         TimeProvider clock, CancellationToken ct) =>
-        ChangeDraftAsync(assessmentId, user, http, db, audit, clock, ct, "assessment.agreed-rating-set", async (assessment, token) =>
+        ChangeDraftAsync(assessmentId, caller, http, db, audit, clock, ct, "assessment.agreed-rating-set", async (assessment, token) =>
         {
             var framework = await FrameworkRules.LoadAsync(db, assessment, token);
             if (!framework.OnScale(request.Value))
@@ -242,8 +250,8 @@ public static class AssessmentsApi
         });
 
     public static Task<Results<Ok<AssessmentDetail>, ChangeProblem, ValidationProblem, UnprocessableProblem>> SubmitAssessment(
-        Guid assessmentId, ClaimsPrincipal user, HttpContext http, SeQuInDbContext db, AuditTrail audit, TimeProvider clock, CancellationToken ct) =>
-        ChangeDraftAsync(assessmentId, user, http, db, audit, clock, ct, "assessment.submitted", async (assessment, token) =>
+        Guid assessmentId, Caller caller, HttpContext http, SeQuInDbContext db, AuditTrail audit, TimeProvider clock, CancellationToken ct) =>
+        ChangeDraftAsync(assessmentId, caller, http, db, audit, clock, ct, "assessment.submitted", async (assessment, token) =>
         {
             var framework = await FrameworkRules.LoadAsync(db, assessment, token);
             var missing = Submission.Missing(assessment, framework.StandardIds.Keys);
@@ -253,27 +261,26 @@ public static class AssessmentsApi
             }
             assessment.Status = AssessmentStatus.Submitted;
             assessment.SubmittedAt = clock.Now();
-            assessment.SubmittedBy = Caller.From(user).Actor;
+            assessment.SubmittedBy = caller.Actor;
             return new { status = AssessmentStatus.Submitted };
         });
 
     public static Task<Results<Ok<AssessmentDetail>, ChangeProblem, ValidationProblem, UnprocessableProblem>> ReturnAssessment(
-        Guid assessmentId, CommentRequest request, ClaimsPrincipal user, HttpContext http, SeQuInDbContext db, AuditTrail audit,
+        Guid assessmentId, CommentRequest request, Caller caller, HttpContext http, SeQuInDbContext db, AuditTrail audit,
         TimeProvider clock, CancellationToken ct) =>
-        ReviewAsync(assessmentId, request, user, http, db, audit, clock, ct, "assessment.returned", CommentKind.Question, AssessmentAccess.MayReturn,
+        ReviewAsync(assessmentId, request, caller, http, db, audit, clock, ct, "assessment.returned", CommentKind.Question, AssessmentAccess.MayReturn,
             "Only an involvement lead of the unit's network may return a submission.");
 
     public static Task<Results<Ok<AssessmentDetail>, ChangeProblem, ValidationProblem, UnprocessableProblem>> ReopenAssessment(
-        Guid assessmentId, CommentRequest request, ClaimsPrincipal user, HttpContext http, SeQuInDbContext db, AuditTrail audit,
+        Guid assessmentId, CommentRequest request, Caller caller, HttpContext http, SeQuInDbContext db, AuditTrail audit,
         TimeProvider clock, CancellationToken ct) =>
-        ReviewAsync(assessmentId, request, user, http, db, audit, clock, ct, "assessment.reopened", CommentKind.Reopening, AssessmentAccess.MayReopen,
+        ReviewAsync(assessmentId, request, caller, http, db, audit, clock, ct, "assessment.reopened", CommentKind.Reopening, AssessmentAccess.MayReopen,
             "Only an administrator of the unit's network may reopen a submission.");
 
     public static async Task<Results<Created<CommentResponse>, NotFoundProblem, ForbiddenProblem, UnprocessableProblem>> AddComment(
-        Guid assessmentId, CommentRequest request, ClaimsPrincipal user, SeQuInDbContext db, AuditTrail audit, TimeProvider clock,
+        Guid assessmentId, CommentRequest request, Caller caller, SeQuInDbContext db, AuditTrail audit, TimeProvider clock,
         CancellationToken ct)
     {
-        var caller = Caller.From(user);
         var assessment = await db.Assessments.Where(AssessmentAccess.Visible(caller, db)).SingleOrDefaultAsync(a => a.Id == assessmentId, ct);
         if (assessment is null)
         {
@@ -299,10 +306,9 @@ public static class AssessmentsApi
     /// first makes this one a 412.
     /// </summary>
     internal static async Task<Results<Ok<AssessmentDetail>, ChangeProblem, ValidationProblem, UnprocessableProblem>> ChangeDraftAsync(
-        Guid assessmentId, ClaimsPrincipal user, HttpContext http, SeQuInDbContext db, AuditTrail audit, TimeProvider clock,
+        Guid assessmentId, Caller caller, HttpContext http, SeQuInDbContext db, AuditTrail audit, TimeProvider clock,
         CancellationToken ct, string action, Func<Assessment, CancellationToken, Task<object>> change)
     {
-        var caller = Caller.From(user);
         var (assessment, problem) = await LoadForChangeAsync(assessmentId, caller, http, db, AssessmentAccess.MayEdit,
             "Only members of the assessment's unit may change it.", requireDraft: true, ct);
         if (problem is not null)
@@ -319,10 +325,9 @@ public static class AssessmentsApi
     }
 
     private static async Task<Results<Ok<AssessmentDetail>, ChangeProblem, ValidationProblem, UnprocessableProblem>> ReviewAsync(
-        Guid assessmentId, CommentRequest request, ClaimsPrincipal user, HttpContext http, SeQuInDbContext db, AuditTrail audit,
+        Guid assessmentId, CommentRequest request, Caller caller, HttpContext http, SeQuInDbContext db, AuditTrail audit,
         TimeProvider clock, CancellationToken ct, string action, CommentKind kind, Func<Caller, Assessment, bool> may, string refusal)
     {
-        var caller = Caller.From(user);
         var (assessment, problem) = await LoadForChangeAsync(assessmentId, caller, http, db, may, refusal, requireDraft: false, ct);
         if (problem is not null)
         {

@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using SeQuIn.Api.Access;
@@ -42,9 +41,9 @@ public static class EvidenceApi
     }
 
     public static Task<Results<Ok<AssessmentDetail>, ChangeProblem, ValidationProblem, UnprocessableProblem>> AddEvidence(
-        Guid assessmentId, EvidenceInput request, ClaimsPrincipal user, HttpContext http, SeQuInDbContext db, AuditTrail audit,
+        Guid assessmentId, EvidenceInput request, Caller caller, HttpContext http, SeQuInDbContext db, AuditTrail audit,
         TimeProvider clock, CancellationToken ct) =>
-        AssessmentsApi.ChangeDraftAsync(assessmentId, user, http, db, audit, clock, ct, "assessment.evidence-added", async (assessment, token) =>
+        AssessmentsApi.ChangeDraftAsync(assessmentId, caller, http, db, audit, clock, ct, "assessment.evidence-added", async (assessment, token) =>
         {
             if (request.StandardCode is not null && !(await FrameworkRules.LoadAsync(db, assessment, token)).StandardIds.ContainsKey(request.StandardCode))
             {
@@ -60,7 +59,7 @@ public static class EvidenceApi
                 Link = request.Link,
                 Shared = request.Shared,
                 CreatedAt = clock.Now(),
-                CreatedBy = Caller.From(user).Actor,
+                CreatedBy = caller.Actor,
             };
             assessment.Evidence.Add(evidence);
             db.Evidence.Add(evidence);
@@ -68,7 +67,7 @@ public static class EvidenceApi
         });
 
     public static async Task<Results<Ok<AssessmentDetail>, ChangeProblem, ValidationProblem, UnprocessableProblem>> UploadEvidenceFile(
-        Guid assessmentId, Guid evidenceId, string fileName, HttpRequest request, ClaimsPrincipal user, HttpContext http, SeQuInDbContext db,
+        Guid assessmentId, Guid evidenceId, string fileName, HttpRequest request, Caller caller, HttpContext http, SeQuInDbContext db,
         AuditTrail audit, TimeProvider clock, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(fileName) || fileName.Length > 200 || fileName.IndexOfAny(['/', '\\', '\0']) >= 0)
@@ -94,7 +93,7 @@ public static class EvidenceApi
                 ? "The file's content is not one of the accepted kinds (PDF, PNG, JPEG, plain text, Office document)."
                 : $"The file's content is {detected}, not the {declared} it was sent as.");
         }
-        return await AssessmentsApi.ChangeDraftAsync(assessmentId, user, http, db, audit, clock, ct, "assessment.evidence-file-attached", async (assessment, token) =>
+        return await AssessmentsApi.ChangeDraftAsync(assessmentId, caller, http, db, audit, clock, ct, "assessment.evidence-file-attached", async (assessment, token) =>
         {
             if (assessment.Evidence.SingleOrDefault(e => e.Id == evidenceId) is not { } evidence)
             {
@@ -108,9 +107,9 @@ public static class EvidenceApi
     }
 
     public static Task<Results<Ok<AssessmentDetail>, ChangeProblem, ValidationProblem, UnprocessableProblem>> DeleteEvidence(
-        Guid assessmentId, Guid evidenceId, ClaimsPrincipal user, HttpContext http, SeQuInDbContext db, AuditTrail audit,
+        Guid assessmentId, Guid evidenceId, Caller caller, HttpContext http, SeQuInDbContext db, AuditTrail audit,
         TimeProvider clock, CancellationToken ct) =>
-        AssessmentsApi.ChangeDraftAsync(assessmentId, user, http, db, audit, clock, ct, "assessment.evidence-removed", (assessment, _) =>
+        AssessmentsApi.ChangeDraftAsync(assessmentId, caller, http, db, audit, clock, ct, "assessment.evidence-removed", (assessment, _) =>
         {
             if (assessment.Evidence.SingleOrDefault(e => e.Id == evidenceId) is not { } evidence)
             {
@@ -122,9 +121,8 @@ public static class EvidenceApi
         });
 
     public static async Task<Results<FileContentHttpResult, NotFoundProblem>> DownloadEvidenceFile(
-        Guid assessmentId, Guid evidenceId, ClaimsPrincipal user, SeQuInDbContext db, CancellationToken ct)
+        Guid assessmentId, Guid evidenceId, Caller caller, SeQuInDbContext db, CancellationToken ct)
     {
-        var caller = Caller.From(user);
         var assessment = await db.Assessments.AsNoTracking().Where(AssessmentAccess.Visible(caller, db)).SingleOrDefaultAsync(a => a.Id == assessmentId, ct);
         var evidence = assessment is null ? null : await db.Evidence.AsNoTracking().SingleOrDefaultAsync(e => e.Id == evidenceId && e.AssessmentId == assessmentId, ct);
         if (assessment is null || evidence?.FileName is null || (!evidence.Shared && !AssessmentAccess.SeesUnsharedEvidence(caller, assessment)))
@@ -136,9 +134,9 @@ public static class EvidenceApi
     }
 
     public static async Task<Ok<Page<LibraryEntry>>> ListSharedEvidence(
-        [AsParameters] LibraryQuery query, ClaimsPrincipal user, SeQuInDbContext db, CancellationToken ct)
+        [AsParameters] LibraryQuery query, Caller caller, SeQuInDbContext db, CancellationToken ct)
     {
-        var visible = db.Assessments.Where(AssessmentAccess.Visible(Caller.From(user), db))
+        var visible = db.Assessments.Where(AssessmentAccess.Visible(caller, db))
             .Where(a => a.Status == AssessmentStatus.Submitted)
             .WhereIf(query.areaCode is not null, a => a.AreaCode == query.areaCode)
             .WhereIf(query.unitId is not null, a => a.UnitId == query.unitId);

@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using FluentValidation;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -48,21 +47,55 @@ public static class AuditApi
             .RequireAuthorization(Policies.NetworkAdmin).WithRoles(Role.NetworkAdmin)
             .MapGet("/", ListAuditEvents).WithName(nameof(ListAuditEvents))
             .WithSummary("Read the audit trail: who changed what, when and why")
-            .WithDescription("Every change, oldest first, filtered and paged. A network administrator sees its networks' changes and those that belong to every network (the framework); a national administrator sees all.");
+            .WithDescription("Every change, oldest first, filtered and paged. A network administrator sees its networks' changes, the framework's, and those of providers, provider collaboratives and collaborative keys and memberships whose units all lie in its networks; rows that name no network otherwise (national keys and memberships, imports across networks) only a national administrator sees.");
         return routes;
     }
 
     public static async Task<Ok<Page<AuditEventResponse>>> ListAuditEvents(
-        [AsParameters] AuditListQuery query, ClaimsPrincipal user, SeQuInDbContext db, CancellationToken ct)
+        [AsParameters] AuditListQuery query, Caller caller, SeQuInDbContext db, CancellationToken ct)
     {
-        var caller = Caller.From(user);
         var events = db.AuditEvents.AsNoTracking();
-        if (!caller.IsNationalAdmin)
+        if (!caller.Scope.AdministeredNetworks.All)
         {
-            var networks = caller.Grants.Where(g => g.Role == Role.NetworkAdmin && g.NetworkId is not null).Select(g => g.NetworkId!.Value).ToList();
-            events = events.Where(e => e.NetworkId == null || networks.Contains(e.NetworkId.Value));
+            var networks = caller.Scope.AdministeredNetworks.Ids;
+            var covered = await CoveredBodiesAsync(caller.Scope, db, ct);
+            events = events.Where(e => (e.NetworkId != null && networks.Contains(e.NetworkId.Value))
+                                       || (e.NetworkId == null && (e.EntityType == SharedByEveryNetwork
+                                                                   || (e.EntityType == "provider" && covered.Providers.Contains(e.EntityId))
+                                                                   || (e.EntityType == "collaborative" && covered.Collaboratives.Contains(e.EntityId))
+                                                                   || (e.EntityType == "api-key" && covered.Keys.Contains(e.EntityId))
+                                                                   || (e.EntityType == "membership" && covered.Memberships.Contains(e.EntityId)))));
         }
         return TypedResults.Ok(await PageAsync(events, query, ct));
+    }
+
+    /// <summary>The framework is read by everyone and rated against by every network: its rows are every administrator's.</summary>
+    private const string SharedByEveryNetwork = "framework-version";
+
+    /// <summary>
+    /// Rows that name no network (providers, collaboratives, keys and memberships of a collaborative scope) belong to
+    /// whoever's administration covers everything they name: a provider the caller administers, a collaborative whose
+    /// units all lie in the caller's networks, and that collaborative's keys and memberships. National keys and
+    /// memberships and imports across networks are a national administrator's alone.
+    /// </summary>
+    private static async Task<(List<string> Providers, List<string> Collaboratives, List<string> Keys, List<string> Memberships)> CoveredBodiesAsync(
+        Scope scope, SeQuInDbContext db, CancellationToken ct)
+    {
+        var providers = await db.Providers.AsNoTracking()
+            .Select(p => new { p.Id, Networks = db.Units.Where(u => u.ProviderId == p.Id).Select(u => u.NetworkId).Distinct().ToList() })
+            .ToListAsync(ct);
+        var collaboratives = await db.Collaboratives.AsNoTracking()
+            .Select(c => new { c.Id, Networks = db.Units.Where(u => u.CollaborativeId == c.Id).Select(u => u.NetworkId).Distinct().ToList() })
+            .ToListAsync(ct);
+        var coveredCollaboratives = collaboratives.Where(c => scope.CoversAllOf(c.Networks)).Select(c => c.Id).ToList();
+        var keys = await db.ApiKeys.AsNoTracking()
+            .Where(k => k.ScopeCollaborativeId != null && coveredCollaboratives.Contains(k.ScopeCollaborativeId.Value)).Select(k => k.Id).ToListAsync(ct);
+        var memberships = await db.Memberships.AsNoTracking()
+            .Where(m => m.ScopeCollaborativeId != null && coveredCollaboratives.Contains(m.ScopeCollaborativeId.Value)).Select(m => m.Id).ToListAsync(ct);
+        return (providers.Where(p => scope.AdministersProvider(p.Networks)).Select(p => p.Id.ToString()).ToList(),
+            coveredCollaboratives.Select(id => id.ToString()).ToList(),
+            keys.Select(id => id.ToString()).ToList(),
+            memberships.Select(id => id.ToString()).ToList());
     }
 
     /// <summary>Filters and pages audit events oldest first; the cursor is the last id read.</summary>

@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using FluentValidation;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -57,11 +56,11 @@ public static class BenchmarksApi
     }
 
     public static async Task<Results<Ok<UnitBenchmark>, NotFoundProblem>> GetUnitBenchmark(
-        Guid unitId, [AsParameters] BenchmarkQuery query, ClaimsPrincipal user, SeQuInDbContext db, IConfiguration configuration,
+        Guid unitId, [AsParameters] BenchmarkQuery query, Caller caller, SeQuInDbContext db, IConfiguration configuration,
         FrameworkShapes frameworks, CancellationToken ct)
     {
         var read = await BenchmarkReads.AreasAsync(db, unitId, MonthOrNull(query.month), query.Group, ct);
-        if (Visible(read.Unit, user) is not { } unit)
+        if (Visible(read.Unit, caller) is not { } unit)
         {
             return UnitNotFound(unitId);
         }
@@ -81,11 +80,11 @@ public static class BenchmarksApi
     }
 
     public static async Task<Results<Ok<AreaBenchmark>, NotFoundProblem>> GetAreaBenchmark(
-        Guid unitId, string areaCode, [AsParameters] BenchmarkQuery query, ClaimsPrincipal user, SeQuInDbContext db, IConfiguration configuration,
+        Guid unitId, string areaCode, [AsParameters] BenchmarkQuery query, Caller caller, SeQuInDbContext db, IConfiguration configuration,
         CancellationToken ct)
     {
         var read = await BenchmarkReads.StandardsAsync(db, unitId, MonthOrNull(query.month), areaCode, query.Group, ct);
-        if (Visible(read.Unit, user) is not { } unit)
+        if (Visible(read.Unit, caller) is not { } unit)
         {
             return UnitNotFound(unitId);
         }
@@ -108,13 +107,13 @@ public static class BenchmarksApi
     }
 
     public static async Task<Results<Ok<Trend>, NotFoundProblem>> GetTrend(
-        Guid unitId, string areaCode, [AsParameters] TrendQuery query, ClaimsPrincipal user, SeQuInDbContext db, IConfiguration configuration,
+        Guid unitId, string areaCode, [AsParameters] TrendQuery query, Caller caller, SeQuInDbContext db, IConfiguration configuration,
         TimeProvider clock, FrameworkShapes frameworks, CancellationToken ct)
     {
         var to = query.to is null ? Months.Current(clock) : Months.Parse(query.to);
         var from = query.from is null ? to.AddMonths(-23) : Months.Parse(query.from);
         var read = await BenchmarkReads.TrendAsync(db, unitId, from, to, areaCode, query.Group, ct);
-        if (Visible(read.Unit, user) is not { } unit)
+        if (Visible(read.Unit, caller) is not { } unit)
         {
             return UnitNotFound(unitId);
         }
@@ -134,11 +133,9 @@ public static class BenchmarksApi
     // ---- Shared -------------------------------------------------------------------------------------------------
 
     /// <summary>Benchmarks are about submitted results: whoever reads a unit's network (or, as an analyst, its collaborative) sees them.</summary>
-    private static UnitFacts? Visible(UnitFacts? unit, ClaimsPrincipal user)
+    private static UnitFacts? Visible(UnitFacts? unit, Caller caller)
     {
-        var caller = Caller.From(user);
-        return unit is not null && (caller.IsNationalAdmin || caller.Grants.Any(g => g.NetworkId == unit.NetworkId
-                                                                                  || (g.CollaborativeId is not null && g.CollaborativeId == unit.CollaborativeId)))
+        return unit is not null && caller.Scope.SeesSubmittedResultsOf(new UnitPlace(unit.Id, unit.NetworkId, unit.CollaborativeId))
             ? unit
             : null;
     }

@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using FluentValidation;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -65,13 +64,13 @@ public static class ExportsApi
     }
 
     public static async Task<Ok<Page<RatingExportRow>>> ExportRatings(
-        [AsParameters] ExportQuery query, ClaimsPrincipal user, SeQuInDbContext db, CancellationToken ct)
+        [AsParameters] ExportQuery query, Caller caller, SeQuInDbContext db, CancellationToken ct)
     {
         var limit = query.limit ?? 1000;
         TryDecode(query.cursor, out var after);
         var rows = new List<RatingExportRow>(limit + 1);
         var keys = new List<(Guid, string)>(limit + 1);
-        await foreach (var (key, row) in ReadAsync(db, Caller.From(user), query, after, limit + 1, ct))
+        await foreach (var (key, row) in ReadAsync(db, caller, query, after, limit + 1, ct))
         {
             rows.Add(row);
             keys.Add(key);
@@ -80,11 +79,11 @@ public static class ExportsApi
         return TypedResults.Ok(new Page<RatingExportRow>(more ? rows[..limit] : rows, more ? Encode(keys[limit - 1]) : null, limit));
     }
 
-    public static async Task ExportRatingsCsv([AsParameters] ExportQuery query, ClaimsPrincipal user, SeQuInDbContext db, HttpContext http, CancellationToken ct)
+    public static async Task ExportRatingsCsv([AsParameters] ExportQuery query, Caller caller, SeQuInDbContext db, HttpContext http, CancellationToken ct)
     {
         http.Response.ContentType = "text/csv; charset=utf-8";
         http.Response.Headers.ContentDisposition = "attachment; filename=\"sequin-ratings.csv\"";
-        var (networks, collaboratives, all) = Scope(Caller.From(user));
+        var (networks, collaboratives, all) = Scope(caller);
         // Opened through EF so that it is closed when the pooled context is returned, not left open inside it.
         await db.Database.OpenConnectionAsync(ct);
         await RatingsCsv.WriteAsync((NpgsqlConnection)db.Database.GetDbConnection(), new RatingScope(all, networks, collaboratives),
@@ -162,9 +161,7 @@ public static class ExportsApi
 
     /// <summary>Submitted results are read across a caller's networks, and by collaborative analysts for their collaborative.</summary>
     private static (Guid[] Networks, Guid[] Collaboratives, bool All) Scope(Caller caller) =>
-        (caller.Grants.Where(g => g.NetworkId is not null).Select(g => g.NetworkId!.Value).Distinct().ToArray(),
-         caller.Grants.Where(g => g.CollaborativeId is not null).Select(g => g.CollaborativeId!.Value).Distinct().ToArray(),
-         caller.IsNationalAdmin);
+        (caller.Scope.ResultNetworks.Ids, caller.Scope.ResultCollaboratives.Ids, caller.Scope.ResultNetworks.All);
 
     // A handful of distinct enum names, converted once rather than once per exported row.
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> KebabNames = new();

@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using FluentValidation;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
@@ -105,9 +104,9 @@ public static class InsightApi
     }
 
     public static async Task<Results<Ok<GapsReport>, NotFoundProblem>> GetGaps(
-        Guid networkId, [AsParameters] GapsQuery query, ClaimsPrincipal user, SeQuInDbContext db, TimeProvider clock, CancellationToken ct)
+        Guid networkId, [AsParameters] GapsQuery query, Caller caller, SeQuInDbContext db, TimeProvider clock, CancellationToken ct)
     {
-        if (await MonthAsync(db, networkId, user, clock, query.month, ct) is not { } month)
+        if (await MonthAsync(db, networkId, caller, clock, query.month, ct) is not { } month)
         {
             return NotVisible(networkId);
         }
@@ -137,9 +136,9 @@ public static class InsightApi
     }
 
     public static async Task<Results<Ok<Heatmap>, NotFoundProblem>> GetHeatmap(
-        Guid networkId, [AsParameters] MonthQuery query, ClaimsPrincipal user, SeQuInDbContext db, TimeProvider clock, FrameworkShapes frameworks, CancellationToken ct)
+        Guid networkId, [AsParameters] MonthQuery query, Caller caller, SeQuInDbContext db, TimeProvider clock, FrameworkShapes frameworks, CancellationToken ct)
     {
-        if (await MonthAsync(db, networkId, user, clock, query.month, ct) is not { } month)
+        if (await MonthAsync(db, networkId, caller, clock, query.month, ct) is not { } month)
         {
             return NotVisible(networkId);
         }
@@ -154,9 +153,9 @@ public static class InsightApi
     }
 
     public static async Task<Results<Ok<BestPractice>, NotFoundProblem>> GetBestPractice(
-        Guid networkId, [AsParameters] BestPracticeQuery query, ClaimsPrincipal user, SeQuInDbContext db, TimeProvider clock, CancellationToken ct)
+        Guid networkId, [AsParameters] BestPracticeQuery query, Caller caller, SeQuInDbContext db, TimeProvider clock, CancellationToken ct)
     {
-        if (await MonthAsync(db, networkId, user, clock, query.month, ct) is not { } month)
+        if (await MonthAsync(db, networkId, caller, clock, query.month, ct) is not { } month)
         {
             return NotVisible(networkId);
         }
@@ -178,9 +177,9 @@ public static class InsightApi
     }
 
     public static async Task<Results<Ok<Participation>, NotFoundProblem>> GetParticipation(
-        Guid networkId, [AsParameters] MonthQuery query, ClaimsPrincipal user, SeQuInDbContext db, TimeProvider clock, FrameworkShapes frameworks, CancellationToken ct)
+        Guid networkId, [AsParameters] MonthQuery query, Caller caller, SeQuInDbContext db, TimeProvider clock, FrameworkShapes frameworks, CancellationToken ct)
     {
-        if (await MonthAsync(db, networkId, user, clock, query.month, ct) is not { } month)
+        if (await MonthAsync(db, networkId, caller, clock, query.month, ct) is not { } month)
         {
             return NotVisible(networkId);
         }
@@ -203,9 +202,9 @@ public static class InsightApi
     }
 
     public static async Task<Results<Ok<AgreementReport>, NotFoundProblem>> GetAgreement(
-        Guid networkId, [AsParameters] AgreementQuery query, ClaimsPrincipal user, SeQuInDbContext db, TimeProvider clock, FrameworkShapes frameworks, CancellationToken ct)
+        Guid networkId, [AsParameters] AgreementQuery query, Caller caller, SeQuInDbContext db, TimeProvider clock, FrameworkShapes frameworks, CancellationToken ct)
     {
-        if (await MonthAsync(db, networkId, user, clock, query.to, ct) is not { } to)
+        if (await MonthAsync(db, networkId, caller, clock, query.to, ct) is not { } to)
         {
             return NotVisible(networkId);
         }
@@ -228,11 +227,10 @@ public static class InsightApi
     }
 
     /// <summary>The month asked for, or the network's latest; null when the caller may not see the network's results.</summary>
-    private static async Task<DateOnly?> MonthAsync(SeQuInDbContext db, Guid networkId, ClaimsPrincipal user, TimeProvider clock, string? month,
+    private static async Task<DateOnly?> MonthAsync(SeQuInDbContext db, Guid networkId, Caller caller, TimeProvider clock, string? month,
         CancellationToken ct)
     {
-        var caller = Caller.From(user);
-        if (!caller.IsNationalAdmin && !caller.Grants.Any(g => g.NetworkId == networkId))
+        if (!caller.Scope.SeesNetworkResults(networkId))
         {
             return null;
         }

@@ -1,5 +1,4 @@
 using System.Linq.Expressions;
-using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
@@ -45,27 +44,28 @@ public static class FrameworkApi
             .WithDescription("What a version adds, retires, rewords or moves compared with the active version, or with the version named in 'against'. Standards and areas are matched by their stable codes.")
             .WithSummary("How a version differs from the active one (or another), by stable codes");
 
-        var admin = group.MapGroup("").RequireAuthorization(Policies.NetworkAdmin).WithRoles(Role.NetworkAdmin);
+        // Every network rates against the active version: only a national administrator changes what they share.
+        var admin = group.MapGroup("").RequireAuthorization(Policies.NationalAdmin).WithRoles(Role.NetworkAdmin);
         admin.MapPost("/", ImportFrameworkVersion).WithName(nameof(ImportFrameworkVersion))
-            .WithDescription("Imports a whole framework version as one JSON document. It becomes a draft: review it, compare it with the active version, then activate it. The scale must run 0, 1, 2, … without gaps; area and standard codes must be unique.")
+            .WithDescription("National administrators only. Imports a whole framework version as one JSON document. It becomes a draft: review it, compare it with the active version, then activate it. The scale must run 0, 1, 2, … without gaps; area and standard codes must be unique.")
             .WithSummary("Import a framework version as a draft from one JSON document");
         admin.MapPut("/{identifier}", ReplaceDraftFrameworkVersion).WithName(nameof(ReplaceDraftFrameworkVersion))
-            .WithDescription("Replaces the whole content of a draft with a new document of the same identifier. Active and retired versions are immutable (409).")
+            .WithDescription("National administrators only. Replaces the whole content of a draft with a new document of the same identifier. Active and retired versions are immutable (409).")
             .WithSummary("Replace the content of a draft version");
         admin.MapDelete("/{identifier}", DeleteDraftFrameworkVersion).WithName(nameof(DeleteDraftFrameworkVersion))
-            .WithDescription("Deletes a draft version. Active and retired versions are kept for ever (409).")
+            .WithDescription("National administrators only. Deletes a draft version. Active and retired versions are kept for ever (409).")
             .WithSummary("Delete a draft version");
         admin.MapPost("/{identifier}/activate", ActivateFrameworkVersion).WithName(nameof(ActivateFrameworkVersion))
-            .WithDescription("Makes a draft the active version; the version active until now is retired in the same transaction. New assessments are pinned to the active version.")
+            .WithDescription("National administrators only. Makes a draft the active version; the version active until now is retired in the same transaction. New assessments are pinned to the active version.")
             .WithSummary("Activate a draft version; the version active until now is retired");
         return group;
     }
 
     public static async Task<Ok<Page<FrameworkVersionSummary>>> ListFrameworkVersions(
-        [AsParameters] FrameworkListQuery query, ClaimsPrincipal user, SeQuInDbContext db, CancellationToken ct)
+        [AsParameters] FrameworkListQuery query, Caller caller, SeQuInDbContext db, CancellationToken ct)
     {
         var versions = db.FrameworkVersions.AsNoTracking()
-            .WhereIf(!SeesDrafts(user), v => v.Status != FrameworkStatus.Draft)
+            .WhereIf(!caller.Scope.SeesDraftFrameworks, v => v.Status != FrameworkStatus.Draft)
             .WhereIf(query.Status is not null, v => v.Status == query.Status);
         var identifiers = await versions.ToPageAsync(query, v => v.Identifier, v => v.Identifier, ct);
         var summaries = await Summaries(db.FrameworkVersions.AsNoTracking().Where(v => identifiers.Items.Contains(v.Identifier)))
@@ -75,19 +75,19 @@ public static class FrameworkApi
     }
 
     public static Task<Results<Ok<FrameworkVersionDetail>, NotFoundProblem>> GetActiveFramework(
-        ClaimsPrincipal user, SeQuInDbContext db, CancellationToken ct) => GetFrameworkVersion(ActiveAlias, user, db, ct);
+        Caller caller, SeQuInDbContext db, CancellationToken ct) => GetFrameworkVersion(ActiveAlias, caller, db, ct);
 
     public static async Task<Results<Ok<FrameworkVersionDetail>, NotFoundProblem>> GetFrameworkVersion(
-        string identifier, ClaimsPrincipal user, SeQuInDbContext db, CancellationToken ct)
+        string identifier, Caller caller, SeQuInDbContext db, CancellationToken ct)
     {
-        var detail = await LoadDetailAsync(db, identifier, SeesDrafts(user), ct);
+        var detail = await LoadDetailAsync(db, identifier, caller.Scope.SeesDraftFrameworks, ct);
         return detail is null ? VersionNotFound(identifier) : TypedResults.Ok(detail);
     }
 
     public static async Task<Results<Ok<ScaleResponse>, NotFoundProblem>> GetFrameworkScale(
-        string identifier, ClaimsPrincipal user, SeQuInDbContext db, CancellationToken ct)
+        string identifier, Caller caller, SeQuInDbContext db, CancellationToken ct)
     {
-        var version = await db.FrameworkVersions.AsNoTracking().Where(Named(identifier, SeesDrafts(user)))
+        var version = await db.FrameworkVersions.AsNoTracking().Where(Named(identifier, caller.Scope.SeesDraftFrameworks))
             .Select(v => new { v.Identifier, v.ScoringRule, v.AllowNotApplicable, Points = v.Scale.OrderBy(p => p.Value).ToList() })
             .SingleOrDefaultAsync(ct);
         if (version is null)
@@ -100,9 +100,9 @@ public static class FrameworkApi
     }
 
     public static async Task<Results<Ok<AreaDetail>, NotFoundProblem>> GetFrameworkArea(
-        string identifier, string areaCode, ClaimsPrincipal user, SeQuInDbContext db, CancellationToken ct)
+        string identifier, string areaCode, Caller caller, SeQuInDbContext db, CancellationToken ct)
     {
-        var versionIdentifier = await ResolveIdentifierAsync(db, identifier, SeesDrafts(user), ct);
+        var versionIdentifier = await ResolveIdentifierAsync(db, identifier, caller.Scope.SeesDraftFrameworks, ct);
         if (versionIdentifier is null)
         {
             return VersionNotFound(identifier);
@@ -115,9 +115,9 @@ public static class FrameworkApi
     }
 
     public static async Task<Results<Ok<StandardResponse>, NotFoundProblem>> GetFrameworkStandard(
-        string identifier, string standardCode, ClaimsPrincipal user, SeQuInDbContext db, CancellationToken ct)
+        string identifier, string standardCode, Caller caller, SeQuInDbContext db, CancellationToken ct)
     {
-        var versionIdentifier = await ResolveIdentifierAsync(db, identifier, SeesDrafts(user), ct);
+        var versionIdentifier = await ResolveIdentifierAsync(db, identifier, caller.Scope.SeesDraftFrameworks, ct);
         if (versionIdentifier is null)
         {
             return VersionNotFound(identifier);
@@ -134,14 +134,14 @@ public static class FrameworkApi
     /// <param name="identifier">The version to describe.</param>
     /// <param name="against">The version to compare with; the active version when omitted.</param>
     public static async Task<Results<Ok<FrameworkDiff>, NotFoundProblem>> CompareFrameworkVersion(
-        string identifier, string? against, ClaimsPrincipal user, SeQuInDbContext db, CancellationToken ct)
+        string identifier, string? against, Caller caller, SeQuInDbContext db, CancellationToken ct)
     {
-        var version = await LoadDetailAsync(db, identifier, SeesDrafts(user), ct);
+        var version = await LoadDetailAsync(db, identifier, caller.Scope.SeesDraftFrameworks, ct);
         if (version is null)
         {
             return VersionNotFound(identifier);
         }
-        var baseline = await LoadDetailAsync(db, against ?? ActiveAlias, SeesDrafts(user), ct);
+        var baseline = await LoadDetailAsync(db, against ?? ActiveAlias, caller.Scope.SeesDraftFrameworks, ct);
         if (baseline is null && against is not null)
         {
             return VersionNotFound(against);
@@ -267,7 +267,6 @@ public static class FrameworkApi
         db.FrameworkVersions.AsNoTracking().Where(Named(identifier, seesDrafts)).Select(v => v.Identifier).SingleOrDefaultAsync(ct);
 
     /// <summary>Drafts are work in progress: only network-admins see them; to anyone else they do not exist.</summary>
-    private static bool SeesDrafts(ClaimsPrincipal user) => Caller.From(user).Has(Role.NetworkAdmin);
 
     private static Expression<Func<FrameworkVersion, bool>> Named(string identifier, bool seesDrafts) =>
         identifier == ActiveAlias

@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
@@ -36,13 +35,13 @@ public static class OrganisationsApi
         collaboratives.MapGet("/{collaborativeId:guid}", GetCollaborative).WithName(nameof(GetCollaborative))
             .WithDescription("One provider collaborative by id.")
             .WithSummary("One provider collaborative");
-        // Providers and collaboratives are shared by every network: any network-admin maintains them.
-        var collaborativeWrites = collaboratives.MapGroup("").RequireAuthorization(Policies.NetworkAdmin).WithRoles(Role.NetworkAdmin);
+        // A collaborative commissions across networks and any network's unit may join it: national administrators maintain them.
+        var collaborativeWrites = collaboratives.MapGroup("").RequireAuthorization(Policies.NationalAdmin).WithRoles(Role.NetworkAdmin);
         collaborativeWrites.MapPost("/", CreateCollaborative).WithName(nameof(CreateCollaborative))
-            .WithDescription("Creates a provider collaborative. Its code is stable and unique.")
+            .WithDescription("National administrators only. Creates a provider collaborative. Its code is stable and unique.")
             .WithSummary("Create a provider collaborative");
         collaborativeWrites.MapPut("/{collaborativeId:guid}", UpdateCollaborative).WithName(nameof(UpdateCollaborative))
-            .WithDescription("Sets a provider collaborative's name and active flag. The code never changes.")
+            .WithDescription("National administrators only. Sets a provider collaborative's name and active flag. The code never changes.")
             .WithSummary("Update a provider collaborative's name or active flag");
 
         var providers = routes.MapGroup("/api/v1/providers").WithTags("Providers").WithValidation()
@@ -51,11 +50,12 @@ public static class OrganisationsApi
             .WithDescription("Providers in code order. Filter by code, sector or active flag; page with limit and cursor.").WithSummary("List providers in code order");
         providers.MapGet("/{providerId:guid}", GetProvider).WithName(nameof(GetProvider))
             .WithDescription("One provider by id.").WithSummary("One provider");
+        // Any network-admin creates a provider; changing one is for a scope that covers all its units (checked in the handler).
         var providerWrites = providers.MapGroup("").RequireAuthorization(Policies.NetworkAdmin).WithRoles(Role.NetworkAdmin);
         providerWrites.MapPost("/", CreateProvider).WithName(nameof(CreateProvider))
             .WithDescription("Creates a provider: an NHS trust (sector nhs) or an independent provider. Its code is stable and unique.").WithSummary("Create a provider");
         providerWrites.MapPut("/{providerId:guid}", UpdateProvider).WithName(nameof(UpdateProvider))
-            .WithDescription("Sets a provider's name, sector and active flag. The code never changes.")
+            .WithDescription("Sets a provider's name, sector and active flag. The code never changes. Its sector moves the comparisons of every network its units are in, so a network administrator may change it only while all its units lie in networks it administers; otherwise a national administrator (403).")
             .WithSummary("Update a provider's name, sector or active flag");
         return routes;
     }
@@ -97,14 +97,14 @@ public static class OrganisationsApi
     }
 
     public static async Task<Results<Ok<NetworkResponse>, NotFoundProblem, ForbiddenProblem, ValidationProblem>> UpdateNetwork(
-        Guid networkId, UpdateNetworkRequest request, ClaimsPrincipal user, SeQuInDbContext db, AuditTrail audit, TimeProvider clock,
+        Guid networkId, UpdateNetworkRequest request, Caller caller, SeQuInDbContext db, AuditTrail audit, TimeProvider clock,
         CancellationToken ct)
     {
         if (await db.Networks.SingleOrDefaultAsync(n => n.Id == networkId, ct) is not { } network)
         {
             return NotFound("network", networkId);
         }
-        if (!Caller.From(user).AdministersNetwork(networkId))
+        if (!caller.Scope.AdministersNetwork(networkId))
         {
             return NotYourNetwork();
         }
@@ -202,12 +202,16 @@ public static class OrganisationsApi
         return TypedResults.Created($"/api/v1/providers/{provider.Id}", ToResponse(provider));
     }
 
-    public static async Task<Results<Ok<ProviderResponse>, NotFoundProblem, ValidationProblem>> UpdateProvider(
-        Guid providerId, UpdateProviderRequest request, SeQuInDbContext db, AuditTrail audit, TimeProvider clock, CancellationToken ct)
+    public static async Task<Results<Ok<ProviderResponse>, NotFoundProblem, ForbiddenProblem, ValidationProblem>> UpdateProvider(
+        Guid providerId, UpdateProviderRequest request, Caller caller, SeQuInDbContext db, AuditTrail audit, TimeProvider clock, CancellationToken ct)
     {
         if (await db.Providers.SingleOrDefaultAsync(p => p.Id == providerId, ct) is not { } provider)
         {
             return NotFound("provider", providerId);
+        }
+        if (!caller.Scope.AdministersProvider(await db.Units.Where(u => u.ProviderId == providerId).Select(u => u.NetworkId).Distinct().ToListAsync(ct)))
+        {
+            return ApiProblems.Forbidden("This provider has units in networks you do not administer: only a national administrator may change it.");
         }
         var before = ToResponse(provider);
         provider.Name = request.Name;

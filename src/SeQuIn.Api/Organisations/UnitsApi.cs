@@ -1,4 +1,3 @@
-using System.Security.Claims;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
@@ -58,13 +57,13 @@ public static class UnitsApi
             : OrganisationsApi.NotFound("unit", unitId);
 
     public static async Task<Results<Created<UnitResponse>, ConflictProblem, ForbiddenProblem, ValidationProblem>> CreateUnit(
-        CreateUnitRequest request, ClaimsPrincipal user, SeQuInDbContext db, AuditTrail audit, TimeProvider clock, CancellationToken ct)
+        CreateUnitRequest request, Caller caller, SeQuInDbContext db, AuditTrail audit, TimeProvider clock, CancellationToken ct)
     {
         if (await ReferencesProblemAsync(db, request.ProviderId, request.NetworkId, request.CollaborativeId, ct) is { } invalid)
         {
             return invalid;
         }
-        if (!Caller.From(user).AdministersNetwork(request.NetworkId))
+        if (!caller.AdministersNetwork(request.NetworkId))
         {
             return NotYourUnit();
         }
@@ -95,7 +94,7 @@ public static class UnitsApi
     }
 
     public static async Task<Results<Ok<UnitResponse>, NotFoundProblem, ForbiddenProblem, ValidationProblem>> UpdateUnit(
-        Guid unitId, UpdateUnitRequest request, ClaimsPrincipal user, SeQuInDbContext db, AuditTrail audit, TimeProvider clock,
+        Guid unitId, UpdateUnitRequest request, Caller caller, SeQuInDbContext db, AuditTrail audit, TimeProvider clock,
         CancellationToken ct)
     {
         if (await db.Units.SingleOrDefaultAsync(u => u.Id == unitId, ct) is not { } unit)
@@ -106,7 +105,6 @@ public static class UnitsApi
         {
             return invalid;
         }
-        var caller = Caller.From(user);
         if (!caller.AdministersNetwork(unit.NetworkId) || !caller.AdministersNetwork(request.NetworkId))
         {
             return NotYourUnit();
@@ -129,21 +127,21 @@ public static class UnitsApi
     }
 
     public static Task<Results<Ok<UnitResponse>, NotFoundProblem, ForbiddenProblem>> DeactivateUnit(
-        Guid unitId, ClaimsPrincipal user, SeQuInDbContext db, AuditTrail audit, TimeProvider clock, CancellationToken ct) =>
-        SetActiveAsync(unitId, false, user, db, audit, clock, ct);
+        Guid unitId, Caller caller, SeQuInDbContext db, AuditTrail audit, TimeProvider clock, CancellationToken ct) =>
+        SetActiveAsync(unitId, false, caller, db, audit, clock, ct);
 
     public static Task<Results<Ok<UnitResponse>, NotFoundProblem, ForbiddenProblem>> ReactivateUnit(
-        Guid unitId, ClaimsPrincipal user, SeQuInDbContext db, AuditTrail audit, TimeProvider clock, CancellationToken ct) =>
-        SetActiveAsync(unitId, true, user, db, audit, clock, ct);
+        Guid unitId, Caller caller, SeQuInDbContext db, AuditTrail audit, TimeProvider clock, CancellationToken ct) =>
+        SetActiveAsync(unitId, true, caller, db, audit, clock, ct);
 
     private static async Task<Results<Ok<UnitResponse>, NotFoundProblem, ForbiddenProblem>> SetActiveAsync(
-        Guid unitId, bool active, ClaimsPrincipal user, SeQuInDbContext db, AuditTrail audit, TimeProvider clock, CancellationToken ct)
+        Guid unitId, bool active, Caller caller, SeQuInDbContext db, AuditTrail audit, TimeProvider clock, CancellationToken ct)
     {
         if (await db.Units.SingleOrDefaultAsync(u => u.Id == unitId, ct) is not { } unit)
         {
             return OrganisationsApi.NotFound("unit", unitId);
         }
-        if (!Caller.From(user).AdministersNetwork(unit.NetworkId))
+        if (!caller.AdministersNetwork(unit.NetworkId))
         {
             return NotYourUnit();
         }

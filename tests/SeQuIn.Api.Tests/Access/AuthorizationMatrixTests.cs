@@ -89,14 +89,14 @@ public sealed class AuthorizationMatrixTests(SeQuInApiFixture fixture) : IAsyncL
         yield return ("GET /api/v1/frameworks/{identifier}/areas/{areaCode}", Open, () => Get("/api/v1/frameworks/2021.1/areas/INV"));
         yield return ("GET /api/v1/frameworks/{identifier}/standards/{standardCode}", Open, () => Get("/api/v1/frameworks/2021.1/standards/INV-01"));
         yield return ("GET /api/v1/frameworks/{identifier}/diff", DraftsHidden, async () => await Get($"/api/v1/frameworks/{await Draft()}/diff"));
-        yield return ("POST /api/v1/frameworks", AnyAdmin, () => Send(HttpMethod.Post, "/api/v1/frameworks", FrameworkDocuments.Small(FrameworkDocuments.UniqueIdentifier())));
-        yield return ("PUT /api/v1/frameworks/{identifier}", AnyAdmin, async () =>
+        yield return ("POST /api/v1/frameworks", NationalOnly, () => Send(HttpMethod.Post, "/api/v1/frameworks", FrameworkDocuments.Small(FrameworkDocuments.UniqueIdentifier())));
+        yield return ("PUT /api/v1/frameworks/{identifier}", NationalOnly, async () =>
         {
             var identifier = await Draft();
             return await Send(HttpMethod.Put, $"/api/v1/frameworks/{identifier}", FrameworkDocuments.Small(identifier));
         });
-        yield return ("DELETE /api/v1/frameworks/{identifier}", AnyAdmin, async () => await Send(HttpMethod.Delete, $"/api/v1/frameworks/{await Draft()}"));
-        yield return ("POST /api/v1/frameworks/{identifier}/activate", AnyAdmin, async () => await Send(HttpMethod.Post, $"/api/v1/frameworks/{await ShippedDraft()}/activate"));
+        yield return ("DELETE /api/v1/frameworks/{identifier}", NationalOnly, async () => await Send(HttpMethod.Delete, $"/api/v1/frameworks/{await Draft()}"));
+        yield return ("POST /api/v1/frameworks/{identifier}/activate", NationalOnly, async () => await Send(HttpMethod.Post, $"/api/v1/frameworks/{await ShippedDraft()}/activate"));
 
         yield return ("GET /api/v1/networks", SignedIn, () => Get("/api/v1/networks"));
         yield return ("GET /api/v1/networks/{networkId}", SignedIn, () => Get($"/api/v1/networks/{a.Id}"));
@@ -105,15 +105,28 @@ public sealed class AuthorizationMatrixTests(SeQuInApiFixture fixture) : IAsyncL
 
         yield return ("GET /api/v1/collaboratives", SignedIn, () => Get("/api/v1/collaboratives"));
         yield return ("GET /api/v1/collaboratives/{collaborativeId}", SignedIn, () => Get($"/api/v1/collaboratives/{w.CollaborativeA.Id}"));
-        yield return ("POST /api/v1/collaboratives", AnyAdmin, () => Send(HttpMethod.Post, "/api/v1/collaboratives", new CreateCollaborativeRequest(AccessWorld.Code("C"), "New")));
-        yield return ("PUT /api/v1/collaboratives/{collaborativeId}", AnyAdmin, () =>
+        yield return ("POST /api/v1/collaboratives", NationalOnly, () => Send(HttpMethod.Post, "/api/v1/collaboratives", new CreateCollaborativeRequest(AccessWorld.Code("C"), "New")));
+        yield return ("PUT /api/v1/collaboratives/{collaborativeId}", NationalOnly, () =>
             Send(HttpMethod.Put, $"/api/v1/collaboratives/{w.CollaborativeA.Id}", new UpdateCollaborativeRequest("Collaborative A", true)));
 
         yield return ("GET /api/v1/providers", SignedIn, () => Get("/api/v1/providers"));
         yield return ("GET /api/v1/providers/{providerId}", SignedIn, () => Get($"/api/v1/providers/{w.Provider.Id}"));
         yield return ("POST /api/v1/providers", AnyAdmin, () => Send(HttpMethod.Post, "/api/v1/providers", new CreateProviderRequest(AccessWorld.Code("P"), "New", ProviderSector.Independent)));
-        yield return ("PUT /api/v1/providers/{providerId}", AnyAdmin, () =>
+        // The world's provider runs a unit in each network: only a national admin covers all of it.
+        yield return ("PUT /api/v1/providers/{providerId}", NationalOnly, () =>
             Send(HttpMethod.Put, $"/api/v1/providers/{w.Provider.Id}", new UpdateProviderRequest("Provider", ProviderSector.Nhs, true)));
+        // A provider without units yet moves nobody's comparisons: any admin may still correct it.
+        yield return ("PUT /api/v1/providers/{providerId}", AnyAdmin, async () =>
+        {
+            var provider = await w.PostAsync<ProviderResponse>("/api/v1/providers", new CreateProviderRequest(AccessWorld.Code("P"), "Unused", ProviderSector.Nhs));
+            return await Send(HttpMethod.Put, $"/api/v1/providers/{provider.Id}", new UpdateProviderRequest("Unused", ProviderSector.Independent, true));
+        });
+        yield return ("PUT /api/v1/providers/{providerId}", AdminOfA, async () =>
+        {
+            var provider = await w.PostAsync<ProviderResponse>("/api/v1/providers", new CreateProviderRequest(AccessWorld.Code("P"), "Of A", ProviderSector.Nhs));
+            await w.PostAsync<UnitResponse>("/api/v1/units", new CreateUnitRequest(AccessWorld.Code("U"), "Only in A", SecurityLevel.Low, provider.Id, a.Id));
+            return await Send(HttpMethod.Put, $"/api/v1/providers/{provider.Id}", new UpdateProviderRequest("Of A", ProviderSector.Independent, true));
+        });
 
         yield return ("GET /api/v1/units", SignedIn, () => Get("/api/v1/units"));
         yield return ("GET /api/v1/units/{unitId}", SignedIn, () => Get($"/api/v1/units/{unit.Id}"));

@@ -93,6 +93,74 @@ public sealed class AuditTrailTests(SeQuInApiFixture fixture) : ApiTest(fixture)
     }
 
     [Fact]
+    public async Task Rows_that_name_no_network_are_shown_to_a_national_admin_and_not_to_a_network_admin()
+    {
+        var mine = await ReadAsync<NetworkResponse>(await PostAsync("/api/v1/networks", new CreateNetworkRequest(UniqueCode("N"), "Mine")));
+        var other = await ReadAsync<NetworkResponse>(await PostAsync("/api/v1/networks", new CreateNetworkRequest(UniqueCode("N"), "Other")));
+        var provider = await ReadAsync<ProviderResponse>(await PostAsync("/api/v1/providers", new CreateProviderRequest(UniqueCode("P"), "Across", ProviderSector.Nhs)));
+        var collaborative = await ReadAsync<CollaborativeResponse>(await PostAsync("/api/v1/collaboratives", new CreateCollaborativeRequest(UniqueCode("C"), "Across")));
+        var unitMine = await ReadAsync<UnitResponse>(await PostAsync("/api/v1/units", new CreateUnitRequest(UniqueCode("U"), "Mine", SecurityLevel.Low, provider.Id, mine.Id, collaborative.Id)));
+        var unitOther = await ReadAsync<UnitResponse>(await PostAsync("/api/v1/units", new CreateUnitRequest(UniqueCode("U"), "Other", SecurityLevel.Low, provider.Id, other.Id, collaborative.Id)));
+        var commissioner = await ReadAsync<CreatedApiKeyResponse>(await PostAsync("/api/v1/keys", new CreateApiKeyRequest("Commissioner", Role.Analyst, new ScopeInput(ScopeKind.Collaborative, CollaborativeId: collaborative.Id))));
+        var nationalAdmin = await ReadAsync<CreatedApiKeyResponse>(await PostAsync("/api/v1/keys", new CreateApiKeyRequest("National admin", Role.NetworkAdmin, new ScopeInput(ScopeKind.National))));
+        var month = Assessments.AssessmentDriver.FreshMonth();
+        var rows = new[] { unitMine.Code, unitOther.Code }.SelectMany(unit => Enumerable.Range(1, 10).Select(i => new SeQuIn.Api.Assessments.ImportRow(unit, "INV", month, $"INV-{i:00}", 2, AgreedRating: 2))).ToList();
+        var imported = await ReadAsync<SeQuIn.Api.Assessments.ImportReport>(await PostAsync("/api/v1/assessments/import", new SeQuIn.Api.Assessments.ImportDocument(rows)));
+        var importRow = (await ReadAsync<Page<AuditEventResponse>>(await Client.GetAsync("/api/v1/audit-events?action=assessments.imported&limit=1000")))
+            .Items.Single(e => e.Changes.GetProperty("assessmentIds").EnumerateArray().Any(id => id.GetGuid() == imported.AssessmentIds[0]));
+        var admin = await ReadAsync<CreatedApiKeyResponse>(await PostAsync("/api/v1/keys", new CreateApiKeyRequest("Admin", Role.NetworkAdmin, new ScopeInput(ScopeKind.Network, mine.Id))));
+        using var adminClient = Fixture.App.CreateClient(admin.Token);
+
+        Assert.Null(importRow.NetworkId);
+        foreach (var entityId in new[] { commissioner.Key.Id.ToString(), nationalAdmin.Key.Id.ToString(), collaborative.Id.ToString(), provider.Id.ToString(), importRow.EntityId })
+        {
+            Assert.NotEmpty((await ReadAsync<Page<AuditEventResponse>>(await Client.GetAsync($"/api/v1/audit-events?entityId={entityId}"))).Items);
+            Assert.Empty((await ReadAsync<Page<AuditEventResponse>>(await adminClient.GetAsync($"/api/v1/audit-events?entityId={entityId}"))).Items);
+        }
+        Assert.NotEmpty((await ReadAsync<Page<AuditEventResponse>>(await adminClient.GetAsync($"/api/v1/audit-events?entityId={unitMine.Id}"))).Items);
+    }
+
+    [Fact]
+    public async Task A_collaboratives_rows_are_shown_to_an_admin_whose_networks_hold_all_its_units_and_only_while_they_do()
+    {
+        var mine = await ReadAsync<NetworkResponse>(await PostAsync("/api/v1/networks", new CreateNetworkRequest(UniqueCode("N"), "Mine")));
+        var other = await ReadAsync<NetworkResponse>(await PostAsync("/api/v1/networks", new CreateNetworkRequest(UniqueCode("N"), "Other")));
+        var provider = await ReadAsync<ProviderResponse>(await PostAsync("/api/v1/providers", new CreateProviderRequest(UniqueCode("P"), "Mine only", ProviderSector.Nhs)));
+        var collaborative = await ReadAsync<CollaborativeResponse>(await PostAsync("/api/v1/collaboratives", new CreateCollaborativeRequest(UniqueCode("C"), "C")));
+        await ReadAsync<UnitResponse>(await PostAsync("/api/v1/units", new CreateUnitRequest(UniqueCode("U"), "Mine", SecurityLevel.Low, provider.Id, mine.Id, collaborative.Id)));
+        await ReadAsync<CollaborativeResponse>(await PutAsync($"/api/v1/collaboratives/{collaborative.Id}", new UpdateCollaborativeRequest("C renamed", true)));
+        var analyst = await ReadAsync<CreatedApiKeyResponse>(await PostAsync("/api/v1/keys", new CreateApiKeyRequest("Commissioner", Role.Analyst, new ScopeInput(ScopeKind.Collaborative, CollaborativeId: collaborative.Id))));
+        using var adminOfMine = Fixture.App.CreateClient((await ReadAsync<CreatedApiKeyResponse>(await PostAsync("/api/v1/keys",
+            new CreateApiKeyRequest("Admin", Role.NetworkAdmin, new ScopeInput(ScopeKind.Network, mine.Id))))).Token);
+        using var adminOfOther = Fixture.App.CreateClient((await ReadAsync<CreatedApiKeyResponse>(await PostAsync("/api/v1/keys",
+            new CreateApiKeyRequest("Admin", Role.NetworkAdmin, new ScopeInput(ScopeKind.Network, other.Id))))).Token);
+        async Task<int> Rows(HttpClient client, Guid entityId) =>
+            (await ReadAsync<Page<AuditEventResponse>>(await client.GetAsync($"/api/v1/audit-events?entityId={entityId}"))).Items.Count;
+
+        Assert.Equal((2, 1, 1), (await Rows(adminOfMine, collaborative.Id), await Rows(adminOfMine, analyst.Key.Id), await Rows(adminOfMine, provider.Id)));
+        Assert.Equal((0, 0, 0), (await Rows(adminOfOther, collaborative.Id), await Rows(adminOfOther, analyst.Key.Id), await Rows(adminOfOther, provider.Id)));
+
+        await ReadAsync<UnitResponse>(await PostAsync("/api/v1/units", new CreateUnitRequest(UniqueCode("U"), "Other", SecurityLevel.Low, provider.Id, other.Id, collaborative.Id)));
+
+        Assert.Equal((0, 0, 0), (await Rows(adminOfMine, collaborative.Id), await Rows(adminOfMine, analyst.Key.Id), await Rows(adminOfMine, provider.Id)));
+        Assert.Equal((2, 1, 1), (await Rows(Client, collaborative.Id), await Rows(Client, analyst.Key.Id), await Rows(Client, provider.Id)));
+    }
+
+    [Fact]
+    public async Task Every_network_admin_reads_the_frameworks_rows()
+    {
+        var network = await ReadAsync<NetworkResponse>(await PostAsync("/api/v1/networks", new CreateNetworkRequest(UniqueCode("N"), "N")));
+        var identifier = FrameworkDocuments.UniqueIdentifier();
+        await ReadAsync<SeQuIn.Api.Framework.FrameworkVersionDetail>(await PostAsync("/api/v1/frameworks", FrameworkDocuments.Small(identifier)));
+        using var admin = Fixture.App.CreateClient((await ReadAsync<CreatedApiKeyResponse>(await PostAsync("/api/v1/keys",
+            new CreateApiKeyRequest("Admin", Role.NetworkAdmin, new ScopeInput(ScopeKind.Network, network.Id))))).Token);
+
+        var rows = await ReadAsync<Page<AuditEventResponse>>(await admin.GetAsync($"/api/v1/audit-events?entityType=framework-version&entityId={identifier}"));
+
+        Assert.Equal("framework.imported", Assert.Single(rows.Items).Action);
+    }
+
+    [Fact]
     public async Task The_audit_trail_pages_without_gaps_or_repeats()
     {
         var network = await ReadAsync<NetworkResponse>(await PostAsync("/api/v1/networks", new CreateNetworkRequest(UniqueCode("N"), "N")));
