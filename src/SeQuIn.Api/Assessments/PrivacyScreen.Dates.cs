@@ -32,30 +32,47 @@ public static partial class PrivacyScreen
     /// </summary>
     private static bool HasDateOfBirth(string text, DateOnly today)
     {
-        for (var i = 0; i < text.Length; i++)
+        var i = 0;
+        while (i < text.Length)
         {
-            var previous = At(text, i - 1);
-            if (IsWordChar(previous) || !IsWordChar(text[i]))
+            var c = text[i];
+            if (!IsWordChar(c))
             {
+                i++;
                 continue;
             }
-            var (cue, cueEnd) = IsLetter(text[i]) ? ReadCue(text, i) : (Cue.None, i);
-            if (cue != Cue.None)
+            // Only a cue's or a month's first letter, or a digit, can start what is looked for.
+            if (c is 'd' or 'b')
             {
-                var dateStart = SkipGap(text, cueEnd);
-                var (shape, _, _) = ReadDate(text, dateStart, cued: true);
-                if (shape == DateShape.Full || (cue == Cue.Strong && shape != DateShape.None))
+                var (cue, cueEnd) = ReadCue(text, i);
+                if (cue != Cue.None)
                 {
-                    return true;
+                    var (shape, _, _) = ReadDate(text, SkipGap(text, cueEnd), cued: true);
+                    if (shape == DateShape.Full || (cue == Cue.Strong && shape != DateShape.None))
+                    {
+                        return true;
+                    }
                 }
             }
-            if (ReadDate(text, i, cued: false) is (DateShape.Full, var year, _) && year < today.Year - 10 && year > today.Year - 120)
+            if ((IsDigit(c) || c is 'j' or 'f' or 'm' or 'a' or 's' or 'o' or 'n' or 'd')
+                && ReadDate(text, i, cued: false) is (DateShape.Full, var year, _) && year < today.Year - 10 && year > today.Year - 120)
             {
                 return true;
+            }
+            // On to the next word: every character is looked at once here, and each start reads a bounded distance.
+            i++;
+            var rest = text.AsSpan(i).IndexOfAnyExcept(AsciiWordChars);
+            i = rest < 0 ? text.Length : i + rest;
+            while (i < text.Length && IsWordChar(text[i]))
+            {
+                i++;
             }
         }
         return false;
     }
+
+    private static readonly System.Buffers.SearchValues<char> AsciiWordChars =
+        System.Buffers.SearchValues.Create("abcdefghijklmnopqrstuvwxyz0123456789");
 
     /// <summary>A cue word starting at <paramref name="i"/>, and where it ends.</summary>
     private static (Cue, int) ReadCue(string text, int i)
@@ -106,14 +123,17 @@ public static partial class PrivacyScreen
                 }
                 i++;
             }
-            if (i + words[w].Length > text.Length || string.CompareOrdinal(text, i, words[w], 0, words[w].Length) != 0)
+            if (MatchesWord(text, i, words[w]) is not { } end)
             {
                 return null;
             }
-            i += words[w].Length;
+            i = end;
         }
         return i;
     }
+
+    private static int? MatchesWord(string text, int i, string word) =>
+        i + word.Length <= text.Length && text.AsSpan(i, word.Length).SequenceEqual(word) ? i + word.Length : null;
 
     private static int SkipDotSpace(string text, int j)
     {
@@ -140,7 +160,7 @@ public static partial class PrivacyScreen
             }
             foreach (var word in GapWords)
             {
-                if (MatchesWords(text, i, [word]) is { } end && At(text, end) == ' ')
+                if (MatchesWord(text, i, word) is { } end && At(text, end) == ' ')
                 {
                     i = end;
                     break;
@@ -206,7 +226,7 @@ public static partial class PrivacyScreen
             {
                 j++;
             }
-            if (MatchesWords(text, j, ["of"]) is { } afterOf && At(text, afterOf) == ' ')
+            if (MatchesWord(text, j, "of") is { } afterOf && At(text, afterOf) == ' ')
             {
                 j = afterOf + 1;
             }

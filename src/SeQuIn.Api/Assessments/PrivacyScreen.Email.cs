@@ -8,6 +8,9 @@ public static partial class PrivacyScreen
 
     private static readonly string[] BracketPairs = ["()", "[]", "{}", "<>"];
 
+    /// <summary>Where an "at" can start: '@', an opening bracket, or the space before a spelt "at".</summary>
+    private static readonly System.Buffers.SearchValues<char> AtStarts = System.Buffers.SearchValues.Create("@([{< ");
+
     /// <summary>
     /// Finds an "at" (@, (at), [at], {at}, &lt;at&gt;, or the word "at" when the domain is spelt with "dot") with a
     /// local part before it and a domain with at least one dot and a top-level label of letters after it. Each
@@ -17,6 +20,15 @@ public static partial class PrivacyScreen
     {
         for (var i = 0; i < text.Length; i++)
         {
+            if (!AtStarts.Contains(text[i]))
+            {
+                var next = text.AsSpan(i).IndexOfAny(AtStarts);
+                if (next < 0)
+                {
+                    return false;
+                }
+                i += next;
+            }
             var c = text[i];
             int after;
             bool spelt;

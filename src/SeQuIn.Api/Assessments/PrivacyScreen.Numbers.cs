@@ -23,11 +23,12 @@ public static partial class PrivacyScreen
         var i = 0;
         while (i < text.Length)
         {
-            if (!IsDigit(text[i]))
+            var next = text.AsSpan(i).IndexOfAnyInRange('0', '9');
+            if (next < 0)
             {
-                i++;
-                continue;
+                break;
             }
+            i += next;
             groups.Clear();
             var runStart = i;
             var separator = '\0';
@@ -129,17 +130,23 @@ public static partial class PrivacyScreen
                 continue;
             }
             var count = 0;
-            for (var b = a; b < groups.Count && !groups[b].InDate && count + groups[b].Length <= digits.Length; b++)
+            // Past ten digits only a phone number can start here, and every UK one starts with 0 or +44.
+            var mayBePhone = text[groups[a].Start] == '0' || (afterPlus && a == 0);
+            for (var b = a; b < groups.Count && !groups[b].InDate && count + groups[b].Length <= digits.Length && (count < 10 || mayBePhone); b++)
             {
                 for (var k = 0; k < groups[b].Length; k++)
                 {
                     digits[count++] = text[groups[b].Start + k] - '0';
                 }
+                if (count < 10)
+                {
+                    continue;
+                }
                 if (count == 10 && !IsCqcId(text, groups, a, b) && PassesModulus11(digits[..10]))
                 {
                     return IdentifierKind.NhsNumber;
                 }
-                if (found is null && IsUkPhone(groups, a, b, digits[..count], afterPlus && a == 0))
+                if (found is null && mayBePhone && IsUkPhone(groups, a, b, digits[..count], afterPlus && a == 0))
                 {
                     found = IdentifierKind.PhoneNumber;
                 }

@@ -98,13 +98,14 @@ public static partial class PrivacyScreen
     /// </summary>
     public static string Normalise(string text)
     {
-        if (!System.Text.Ascii.IsValid(text))
+        if (System.Text.Ascii.IsValid(text))
         {
-            text = WithoutLoneSurrogates(text);
-            if (!text.IsNormalized(NormalizationForm.FormKC))
-            {
-                text = text.Normalize(NormalizationForm.FormKC);
-            }
+            return NormaliseAscii(text);
+        }
+        text = WithoutLoneSurrogates(text);
+        if (!text.IsNormalized(NormalizationForm.FormKC))
+        {
+            text = text.Normalize(NormalizationForm.FormKC);
         }
         var output = new StringBuilder(text.Length);
         var lastWasSpace = false;
@@ -160,6 +161,29 @@ public static partial class PrivacyScreen
             output.Append(mapped);
         }
         return output.ToString();
+    }
+
+    /// <summary>The common case, without a StringBuilder call per character.</summary>
+    private static string NormaliseAscii(string text)
+    {
+        var buffer = text.Length <= 4096 ? stackalloc char[text.Length] : new char[text.Length];
+        var length = 0;
+        var lastWasSpace = false;
+        foreach (var c in text)
+        {
+            if (c <= ' ' || c == '\x7f')
+            {
+                if (!lastWasSpace)
+                {
+                    buffer[length++] = ' ';
+                }
+                lastWasSpace = true;
+                continue;
+            }
+            buffer[length++] = c is >= 'A' and <= 'Z' ? (char)(c + 32) : c;
+            lastWasSpace = false;
+        }
+        return new string(buffer[..length]);
     }
 
     /// <summary>
