@@ -44,6 +44,20 @@ public sealed class ScreeningAndEvidenceFileTests(SeQuInApiFixture fixture) : Ap
         Assert.True((await ReadAsync<ApiKeyResponse>(await Client.GetAsync($"/api/v1/keys/{key.Key.Id}"))).Active);
     }
 
+    [Fact]
+    public async Task An_imported_reason_holding_an_identifier_in_a_form_the_old_screen_missed_is_refused()
+    {
+        var world = await AssessmentWorld.CreateAsync(Fixture.App, Client);
+        var row = new ImportRow(world.Unit.Code, "INV", AssessmentDriver.FreshMonth(), "INV-01", NotApplicable: true,
+            NotApplicableReason: "Ring 0113-496-0000 for the reason", AgreedRating: 3);
+
+        var response = await world.Admin.PostAsJsonAsync("/api/v1/assessments/import", new ImportDocument([row]), JsonOptions);
+
+        var problem = await ReadProblemAsync(response, HttpStatusCode.UnprocessableEntity);
+        Assert.Contains("phone", problem["errors"]!["rows[0].notApplicableReason"]!.ToJsonString());
+        Assert.DoesNotContain("0113", problem.ToJsonString());
+    }
+
     [Theory]
     [InlineData("minutes.txt", "text/plain", "Minutes of the community meeting.\nActions: NHS 943 476 5919 to be reviewed.\n", "an NHS number")]
     [InlineData("minutes.txt", "text/plain", "\uFEFFMinutes: contact sam [at] example [dot] org for copies.", "an e-mail address")]
