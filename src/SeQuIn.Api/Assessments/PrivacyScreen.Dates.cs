@@ -154,7 +154,7 @@ public static partial class PrivacyScreen
         for (var round = 0; round < 4; round++)
         {
             var start = i;
-            while (i < text.Length && i - start < 4 && text[i] is ' ' or ':' or '-' or '=' or '(' or '[' or ',' or '.' or ';' or '#')
+            while (i < text.Length && i - start < 4 && text[i] is ' ' or '\t' or '\n' or ':' or '-' or '=' or '(' or '[' or ',' or '.' or ';' or '#')
             {
                 i++;
             }

@@ -92,7 +92,8 @@ public static partial class PrivacyScreen
     /// <summary>
     /// The text as the scanners read it: NFKC (full-width forms, compatibility digits), lower case,
     /// invisible format characters (zero-width spaces and joiners, soft hyphens, BOMs) dropped, every run of
-    /// Unicode white space or control characters one ASCII space, every dash or minus sign '-', and every decimal
+    /// Unicode white space or control characters one ASCII space (or one line break or tab, see
+    /// <see cref="Blank"/>), every dash or minus sign '-', and every decimal
     /// digit of any script its ASCII digit. People hide identifiers in exactly these variants, on purpose or
     /// because their word processor put them there.
     /// </summary>
@@ -115,7 +116,7 @@ public static partial class PrivacyScreen
             char mapped;
             if (c < 0x80)
             {
-                mapped = c <= ' ' || c == '\x7f' ? ' ' : c is >= 'A' and <= 'Z' ? (char)(c + 32) : c;
+                mapped = c <= ' ' || c == '\x7f' ? Blank(c) : c is >= 'A' and <= 'Z' ? (char)(c + 32) : c;
             }
             else if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
             {
@@ -136,7 +137,7 @@ public static partial class PrivacyScreen
                 mapped = CompatibilityForm(c) ?? char.GetUnicodeCategory(c) switch
                 {
                     UnicodeCategory.Format => '\0',
-                    UnicodeCategory.SpaceSeparator or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator or UnicodeCategory.Control => ' ',
+                    UnicodeCategory.SpaceSeparator or UnicodeCategory.LineSeparator or UnicodeCategory.ParagraphSeparator or UnicodeCategory.Control => Blank(c),
                     UnicodeCategory.DashPunctuation => '-',
                     UnicodeCategory.DecimalDigitNumber => (char)('0' + CharUnicodeInfo.GetDecimalDigitValue(c)),
                     _ => c is '\u2212' or '\u2043' or '\u02d7' ? '-' : char.ToLowerInvariant(c),
@@ -146,10 +147,11 @@ public static partial class PrivacyScreen
                     continue;
                 }
             }
-            if (mapped == ' ')
+            if (mapped is ' ' or '\t' or '\n')
             {
                 if (lastWasSpace)
                 {
+                    output[^1] = Stronger(output[^1], mapped);
                     continue;
                 }
                 lastWasSpace = true;
@@ -173,9 +175,14 @@ public static partial class PrivacyScreen
         {
             if (c <= ' ' || c == '\x7f')
             {
-                if (!lastWasSpace)
+                var blank = Blank(c);
+                if (lastWasSpace)
                 {
-                    buffer[length++] = ' ';
+                    buffer[length - 1] = Stronger(buffer[length - 1], blank);
+                }
+                else
+                {
+                    buffer[length++] = blank;
                 }
                 lastWasSpace = true;
                 continue;
@@ -185,6 +192,21 @@ public static partial class PrivacyScreen
         }
         return new string(buffer[..length]);
     }
+
+    /// <summary>
+    /// White space as one of three: a line break ('\n'), a tab ('\t') or a space. Digits are joined into one
+    /// number only across spaces, so the columns of a table in a text or CSV file, or the last number of one line
+    /// and the first of the next, are not read as one ten-digit NHS number.
+    /// </summary>
+    private static char Blank(char c) => c switch
+    {
+        '\n' or '\r' or '\v' or '\f' or '\u0085' or '\u2028' or '\u2029' => '\n',
+        '\t' => '\t',
+        _ => ' ',
+    };
+
+    /// <summary>A run of white space is its strongest member: a line break, else a tab, else a space.</summary>
+    private static char Stronger(char a, char b) => a == '\n' || b == '\n' ? '\n' : a == '\t' || b == '\t' ? '\t' : ' ';
 
     /// <summary>
     /// The NFKC mappings that matter here, by hand: the service runs with invariant globalization, where

@@ -141,6 +141,26 @@ public sealed class PrivacyScreenTests
     [InlineData("Ideas born in the community meeting in 2025.")]
     public void Near_misses_pass(string text) => Assert.Null(PrivacyScreen.Find(text, Today));
 
+    [Fact]
+    public void Tables_of_numbers_in_text_and_csv_files_are_not_read_as_one_long_number()
+    {
+        var random = new Random(3);
+        string Row(char separator) => string.Join(separator, Enumerable.Range(0, 6).Select(_ => random.Next(0, 100)));
+        var tabbed = string.Join('\n', Enumerable.Range(0, 200).Select(_ => Row('\t')));
+        var lines = string.Join("\r\n", Enumerable.Range(0, 200).Select(_ => $"ward {random.Next(1, 30)},{Row(',')}"));
+        var numbersPerLine = string.Join('\n', Enumerable.Range(0, 200).Select(_ => random.Next(0, 100_000)));
+
+        Assert.Null(PrivacyScreen.Find(tabbed, Today));
+        Assert.Null(PrivacyScreen.Find(lines, Today));
+        Assert.Null(PrivacyScreen.Find(numbersPerLine, Today));
+    }
+
+    [Theory]
+    [InlineData("DOB:\n12/03/1985", IdentifierKind.DateOfBirth)]
+    [InlineData("Tel:\t0113 496 0000", IdentifierKind.PhoneNumber)]
+    [InlineData("Ward 3\r\nNHS number 943 476 5919\r\n", IdentifierKind.NhsNumber)]
+    public void Identifiers_on_lines_of_their_own_are_found(string text, IdentifierKind kind) => Assert.Equal(kind, PrivacyScreen.Find(text, Today));
+
     /// <summary>No timing here (the harness measures that): inputs like these once took seconds, growing with the
     /// square of their length; a linear screen answers them at once.</summary>
     [Fact]
