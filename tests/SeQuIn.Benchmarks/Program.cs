@@ -7,6 +7,7 @@ using SeQuIn.Benchmarks;
 //           [--work DIR] [--service-app sequin-api] [--pgbench PATH] [--wrk PATH] [--commit TEXT] [--seconds 10] [--samples 300]
 //           [--only export,stack,queries,unit-month,area-group,trend,freshness]   (a partial run prints, and writes no report)
 //   report  --results DIR        (renders DIR/latest.md again from DIR/latest.json)
+//   screen  [--seconds 1]        (the privacy screen's throughput on adversarial and ordinary text; no database)
 var command = args.FirstOrDefault();
 var options = Arguments.Parse(args.Skip(1));
 switch (command)
@@ -49,7 +50,13 @@ switch (command)
         await Report.WriteAsync(directory, results);
         return 0;
     }
+    case "screen":
+    {
+        var seconds = double.Parse(options.Optional("seconds", "1"), System.Globalization.CultureInfo.InvariantCulture);
+        ScreenBenchmark.Print(ScreenBenchmark.Run(seconds), ScreenBenchmark.Growth(seconds));
+        return 0;
+    }
     default:
-        Console.Error.WriteLine("Usage: SeQuIn.Benchmarks load|measure|report [--option value ...] (see README.md)");
+        Console.Error.WriteLine("Usage: SeQuIn.Benchmarks load|measure|report|screen [--option value ...] (see README.md)");
         return 2;
 }

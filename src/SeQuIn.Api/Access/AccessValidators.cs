@@ -1,4 +1,5 @@
 using FluentValidation;
+using SeQuIn.Api.Assessments;
 using SeQuIn.Api.Common;
 
 namespace SeQuIn.Api.Access;
@@ -43,7 +44,9 @@ public sealed class CreateApiKeyRequestValidator : AbstractValidator<CreateApiKe
 
     public CreateApiKeyRequestValidator(TimeProvider clock)
     {
-        RuleFor(r => r.Name).NotEmpty().MaximumLength(100);
+        RuleLevelCascadeMode = CascadeMode.Stop;
+        // Names and reasons are shown to every administrator and kept in the audit trail for good.
+        RuleFor(r => r.Name).NotEmpty().MaximumLength(100).HasNoPersonalIdentifiers(clock);
         RuleFor(r => r.Role).IsInEnum();
         RuleFor(r => r.Scope).SetValidator(new ScopeInputValidator());
         RuleFor(r => r.Scope.Kind).Must((r, kind) => ScopeInputValidator.Fits(r.Role, kind))
@@ -65,18 +68,23 @@ public sealed class RotateApiKeyRequestValidator : AbstractValidator<RotateApiKe
 
 public sealed class RevokeRequestValidator : AbstractValidator<RevokeRequest>
 {
-    public RevokeRequestValidator() => RuleFor(r => r.Reason).NotEmpty().MaximumLength(500);
+    public RevokeRequestValidator(TimeProvider clock)
+    {
+        RuleLevelCascadeMode = CascadeMode.Stop;
+        RuleFor(r => r.Reason).NotEmpty().MaximumLength(500).HasNoPersonalIdentifiers(clock);
+    }
 }
 
 public sealed class CreateMembershipRequestValidator : AbstractValidator<CreateMembershipRequest>
 {
-    public CreateMembershipRequestValidator(IConfiguration configuration)
+    public CreateMembershipRequestValidator(IConfiguration configuration, TimeProvider clock)
     {
+        RuleLevelCascadeMode = CascadeMode.Stop;
         var issuers = configuration.GetSection("SeQuIn:Oidc:Issuers").Get<OidcIssuerOptions[]>()?.Select(i => i.Issuer).ToHashSet() ?? [];
         RuleFor(r => r.Issuer).NotEmpty().MaximumLength(300).Must(issuers.Contains)
             .WithMessage("'issuer' is not an identity provider this service accepts (see SeQuIn:Oidc:Issuers).");
         RuleFor(r => r.Subject).NotEmpty().MaximumLength(200);
-        RuleFor(r => r.Name).NotEmpty().MaximumLength(100);
+        RuleFor(r => r.Name).NotEmpty().MaximumLength(100).HasNoPersonalIdentifiers(clock);
         RuleFor(r => r.Role).IsInEnum();
         RuleFor(r => r.Scope).SetValidator(new ScopeInputValidator());
         RuleFor(r => r.Scope.Kind).Must((r, kind) => ScopeInputValidator.Fits(r.Role, kind))

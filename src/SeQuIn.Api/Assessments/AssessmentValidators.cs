@@ -3,7 +3,11 @@ using SeQuIn.Api.Common;
 
 namespace SeQuIn.Api.Assessments;
 
-/// <summary>Refuses free text that carries a personal identifier: 422 naming the field and the kind, never the text.</summary>
+/// <summary>
+/// Refuses free text that carries a personal identifier: 422 naming the field and the kind, never the text.
+/// Validators that use it stop each rule at its first failure (RuleLevelCascadeMode.Stop) and put the length
+/// rule before the screen, so text that is too long is refused for its length without being read further.
+/// </summary>
 public static class ScreeningRules
 {
     public const string ErrorCode = "personal-identifier";
@@ -26,6 +30,7 @@ public sealed class ParticipantInputValidator : AbstractValidator<ParticipantInp
 {
     public ParticipantInputValidator(TimeProvider clock)
     {
+        RuleLevelCascadeMode = CascadeMode.Stop;
         RuleFor(p => p.Role).IsInEnum();
         RuleFor(p => p.Label).MaximumLength(60).HasNoPersonalIdentifiers(clock);
     }
@@ -35,6 +40,7 @@ public sealed class CreateAssessmentRequestValidator : AbstractValidator<CreateA
 {
     public CreateAssessmentRequestValidator(TimeProvider clock)
     {
+        RuleLevelCascadeMode = CascadeMode.Stop;
         RuleFor(r => r.UnitId).NotEmpty();
         RuleFor(r => r.AreaCode).NotEmpty().MaximumLength(6);
         RuleFor(r => r.Month).NotEmpty().Must(m => Months.TryParse(m, out _))
@@ -50,6 +56,7 @@ public sealed class ParticipantsRequestValidator : AbstractValidator<Participant
 {
     public ParticipantsRequestValidator(TimeProvider clock)
     {
+        RuleLevelCascadeMode = CascadeMode.Stop;
         RuleFor(r => r.Participants).Must(p => p.Count <= 20).WithMessage("'participants' may list at most 20 people.");
         RuleForEach(r => r.Participants).SetValidator(new ParticipantInputValidator(clock));
     }
@@ -59,11 +66,13 @@ public sealed class RatingsRequestValidator : AbstractValidator<RatingsRequest>
 {
     public RatingsRequestValidator(TimeProvider clock)
     {
+        RuleLevelCascadeMode = CascadeMode.Stop;
         RuleFor(r => r.Ratings).NotEmpty().Must(r => r.Count <= 50).WithMessage("'ratings' may hold at most 50 ratings.");
         RuleFor(r => r.Ratings).Must(r => r.Select(x => x.StandardCode).Distinct().Count() == r.Count)
             .WithMessage("Each standard may be rated once per request.");
         RuleForEach(r => r.Ratings).ChildRules(rating =>
         {
+            rating.RuleLevelCascadeMode = CascadeMode.Stop;
             rating.RuleFor(x => x.StandardCode).NotEmpty().MaximumLength(12);
             rating.RuleFor(x => x.Value).NotNull().When(x => !x.NotApplicable)
                 .WithMessage("'value' is required unless the standard is not applicable.");
@@ -79,13 +88,18 @@ public sealed class RatingsRequestValidator : AbstractValidator<RatingsRequest>
 
 public sealed class AgreedRatingRequestValidator : AbstractValidator<AgreedRatingRequest>
 {
-    public AgreedRatingRequestValidator(TimeProvider clock) => RuleFor(r => r.Note).MaximumLength(2000).HasNoPersonalIdentifiers(clock);
+    public AgreedRatingRequestValidator(TimeProvider clock)
+    {
+        RuleLevelCascadeMode = CascadeMode.Stop;
+        RuleFor(r => r.Note).MaximumLength(2000).HasNoPersonalIdentifiers(clock);
+    }
 }
 
 public sealed class EvidenceInputValidator : AbstractValidator<EvidenceInput>
 {
     public EvidenceInputValidator(TimeProvider clock)
     {
+        RuleLevelCascadeMode = CascadeMode.Stop;
         RuleFor(e => e.Kind).IsInEnum();
         RuleFor(e => e.Title).NotEmpty().MaximumLength(200).HasNoPersonalIdentifiers(clock);
         RuleFor(e => e.Description).MaximumLength(4000).HasNoPersonalIdentifiers(clock);
@@ -99,7 +113,11 @@ public sealed class EvidenceInputValidator : AbstractValidator<EvidenceInput>
 
 public sealed class CommentRequestValidator : AbstractValidator<CommentRequest>
 {
-    public CommentRequestValidator(TimeProvider clock) => RuleFor(c => c.Text).NotEmpty().MaximumLength(4000).HasNoPersonalIdentifiers(clock);
+    public CommentRequestValidator(TimeProvider clock)
+    {
+        RuleLevelCascadeMode = CascadeMode.Stop;
+        RuleFor(c => c.Text).NotEmpty().MaximumLength(4000).HasNoPersonalIdentifiers(clock);
+    }
 }
 
 public sealed class AssessmentListQueryValidator : AbstractValidator<AssessmentListQuery>

@@ -42,7 +42,12 @@ public static class AssessmentsApi
         edit.MapPost("/{assessmentId:guid}/evidence", EvidenceApi.AddEvidence).WithName(nameof(EvidenceApi.AddEvidence))
             .WithSummary("Add evidence for a standard or for the whole assessment").WithDescription("A title, a description, an optional https link (never fetched by the service) and whether to share it with the network's library. Needs If-Match.");
         edit.MapPut("/{assessmentId:guid}/evidence/{evidenceId:guid}/file", EvidenceApi.UploadEvidenceFile).WithName(nameof(EvidenceApi.UploadEvidenceFile))
-            .WithSummary("Attach a file to evidence").WithDescription($"The request body is the file itself (at most {EvidenceFiles.MaxBytes / 1024 / 1024} MB): PDF, PNG, JPEG, plain text or an Office document, as its content shows. Needs If-Match.")
+            .WithSummary("Attach a file to evidence")
+            .WithDescription($"The request body is the file itself (at most {EvidenceFiles.MaxBytes / 1024 / 1024} MB): PDF, PNG, JPEG, plain text, CSV or an Office document, as its content shows. " +
+                $"The file name must end in an extension of that type ({EvidenceFiles.Extensions}); any other (.html, .svg, .hta, …) is refused with 422 naming fileName. " +
+                "A text or CSV file holding a personal identifier, or a file that would take the assessment's evidence files past their storage limit " +
+                $"({EvidenceFiles.MaxBytesPerAssessmentKey}, {EvidenceFiles.DefaultMaxBytesPerAssessment / 1024 / 1024} MB by default), is refused with 422 naming file. " +
+                "Replaces any file the evidence had. Needs If-Match; of two uploads sent with the same one, one wins and the other answers 412.")
             .Accepts<byte[]>(EvidenceFiles.Allowed[0], EvidenceFiles.Allowed[1..])
             .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(EvidenceFiles.MaxBytes));
         edit.MapDelete("/{assessmentId:guid}/evidence/{evidenceId:guid}", EvidenceApi.DeleteEvidence).WithName(nameof(EvidenceApi.DeleteEvidence))

@@ -68,13 +68,14 @@ public static class EvidenceApi
 
     public static async Task<Results<Ok<AssessmentDetail>, ChangeProblem, ValidationProblem, UnprocessableProblem>> UploadEvidenceFile(
         Guid assessmentId, Guid evidenceId, string fileName, HttpRequest request, Caller caller, HttpContext http, SeQuInDbContext db,
-        AuditTrail audit, TimeProvider clock, CancellationToken ct)
+        AuditTrail audit, TimeProvider clock, IConfiguration configuration, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(fileName) || fileName.Length > 200 || fileName.IndexOfAny(['/', '\\', '\0']) >= 0)
         {
             return ApiProblems.Invalid("fileName", "'fileName' must be a plain file name of at most 200 characters.");
         }
-        if (PrivacyScreen.Find(fileName, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime)) is { } kind)
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        if (PrivacyScreen.Find(fileName, today) is { } kind)
         {
             return ApiProblems.Unprocessable("fileName", $"'fileName' seems to contain {PrivacyScreen.Describe(kind)}. Rename the file and send it again.");
         }
@@ -83,6 +84,10 @@ public static class EvidenceApi
         {
             throw new BadHttpRequestException("Unsupported evidence file type.", StatusCodes.Status415UnsupportedMediaType);
         }
+        if (EvidenceFiles.TypeOfName(fileName) is not { } named)
+        {
+            return ApiProblems.Unprocessable("fileName", $"'fileName' must end in one of {EvidenceFiles.Extensions}.");
+        }
         using var buffer = new MemoryStream();
         await request.Body.CopyToAsync(buffer, ct);
         var content = buffer.ToArray();
@@ -90,20 +95,45 @@ public static class EvidenceApi
         if (detected != declared)
         {
             return ApiProblems.Unprocessable("body", detected is null
-                ? "The file's content is not one of the accepted kinds (PDF, PNG, JPEG, plain text, Office document)."
+                ? "The file's content is not one of the accepted kinds (PDF, PNG, JPEG, plain text, CSV, Office document)."
                 : $"The file's content is {detected}, not the {declared} it was sent as.");
         }
-        return await AssessmentsApi.ChangeDraftAsync(assessmentId, caller, http, db, audit, clock, ct, "assessment.evidence-file-attached", async (assessment, token) =>
+        if (named != detected)
+        {
+            return ApiProblems.Unprocessable("fileName", $"'fileName' ends in {Path.GetExtension(fileName)}, which does not fit the file's content ({detected}).");
+        }
+        // A text file is free text like any other the service stores; its contents are never echoed.
+        if (EvidenceFiles.IsText(detected) && PrivacyScreen.Find(EvidenceFiles.Text(content), today) is { } inFile)
+        {
+            return ApiProblems.Unprocessable("file", $"The file seems to contain {PrivacyScreen.Describe(inFile)}. SeQuIn keeps no personal data: remove it and send again.");
+        }
+        var limit = configuration.GetValue<long?>(EvidenceFiles.MaxBytesPerAssessmentKey) ?? EvidenceFiles.DefaultMaxBytesPerAssessment;
+
+        // One transaction for the file, the revision and the audit row, with the assessment's row locked first:
+        // a rival upload waits, then reads the new revision and answers 412, instead of deleting the winner's file.
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await db.Database.ExecuteSqlAsync($"SELECT 1 FROM assessments WHERE id = {assessmentId} FOR UPDATE", ct);
+        var result = await AssessmentsApi.ChangeDraftAsync(assessmentId, caller, http, db, audit, clock, ct, "assessment.evidence-file-attached", async (assessment, token) =>
         {
             if (assessment.Evidence.SingleOrDefault(e => e.Id == evidenceId) is not { } evidence)
             {
                 return ApiProblems.Invalid("evidenceId", $"The assessment has no evidence {evidenceId}.");
+            }
+            var stored = assessment.Evidence.Where(e => e.Id != evidenceId).Sum(e => e.FileSize ?? 0);
+            if (stored + content.LongLength > limit)
+            {
+                return ApiProblems.Unprocessable("file", $"The assessment's evidence files may take {limit} bytes together; {stored} are used, and this file has {content.LongLength}.");
             }
             await db.EvidenceFiles.Where(f => f.EvidenceId == evidenceId).ExecuteDeleteAsync(token);
             db.EvidenceFiles.Add(new EvidenceFile { EvidenceId = evidenceId, Content = content });
             (evidence.FileName, evidence.FileContentType, evidence.FileSize) = (fileName, detected, content.LongLength);
             return new { evidenceId, fileName, contentType = detected, size = content.LongLength };
         });
+        if (result.Result is Ok<AssessmentDetail>)
+        {
+            await transaction.CommitAsync(ct);
+        }
+        return result;
     }
 
     public static Task<Results<Ok<AssessmentDetail>, ChangeProblem, ValidationProblem, UnprocessableProblem>> DeleteEvidence(
@@ -129,7 +159,11 @@ public static class EvidenceApi
         {
             return ApiProblems.NotFound($"There is no evidence file {evidenceId} that you may see.");
         }
-        var file = await db.EvidenceFiles.AsNoTracking().SingleAsync(f => f.EvidenceId == evidenceId, ct);
+        var file = await db.EvidenceFiles.AsNoTracking().SingleOrDefaultAsync(f => f.EvidenceId == evidenceId, ct);
+        if (file is null)
+        {
+            return ApiProblems.NotFound($"There is no evidence file {evidenceId} that you may see.");
+        }
         return TypedResults.File(file.Content, evidence.FileContentType, evidence.FileName);
     }
 

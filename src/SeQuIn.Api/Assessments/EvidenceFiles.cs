@@ -4,11 +4,22 @@ namespace SeQuIn.Api.Assessments;
 
 /// <summary>
 /// Which evidence files are accepted, judged by their content (magic bytes), never by name or declared type
-/// alone. Pure.
+/// alone; the file name's extension must name the same type, so that a download never hands a browser or a
+/// desktop a text file called minutes.hta, .ps1, .html or .svg. GIF, HTML, SVG and every other type are refused:
+/// evidence is documents, photos and tables. Pure.
 /// </summary>
 public static class EvidenceFiles
 {
     public const long MaxBytes = 5 * 1024 * 1024;
+
+    /// <summary>Configuration key of the storage limit per assessment, in bytes (all its evidence files together).</summary>
+    public const string MaxBytesPerAssessmentKey = "SeQuIn:Evidence:MaxBytesPerAssessment";
+
+    public const long DefaultMaxBytesPerAssessment = 25 * 1024 * 1024;
+
+    public const string PlainText = "text/plain";
+
+    public const string Csv = "text/csv";
 
     private static readonly string[] OfficeTypes =
     [
@@ -18,7 +29,28 @@ public static class EvidenceFiles
     ];
 
     public static readonly string[] Allowed =
-        ["application/pdf", "image/png", "image/jpeg", "text/plain", .. OfficeTypes];
+        ["application/pdf", "image/png", "image/jpeg", PlainText, Csv, .. OfficeTypes];
+
+    private static readonly Dictionary<string, string> TypeByExtension = new(StringComparer.OrdinalIgnoreCase)
+    {
+        [".pdf"] = "application/pdf",
+        [".png"] = "image/png",
+        [".jpg"] = "image/jpeg",
+        [".jpeg"] = "image/jpeg",
+        [".txt"] = PlainText,
+        [".csv"] = Csv,
+        [".docx"] = OfficeTypes[0],
+        [".xlsx"] = OfficeTypes[1],
+        [".pptx"] = OfficeTypes[2],
+    };
+
+    /// <summary>The extensions accepted, for messages and the contract.</summary>
+    public static string Extensions => string.Join(", ", TypeByExtension.Keys);
+
+    /// <summary>The content type a file name's extension stands for, if it is one we accept.</summary>
+    public static string? TypeOfName(string fileName) => TypeByExtension.GetValueOrDefault(Path.GetExtension(fileName));
+
+    public static bool IsText(string contentType) => contentType is PlainText or Csv;
 
     /// <summary>The content type the bytes really are, if it is one we accept; the declared type breaks a tie
     /// between the Office formats, which all share the ZIP signature.</summary>
@@ -40,8 +72,19 @@ public static class EvidenceFiles
         {
             return OfficeTypes.Contains(declared) ? declared : null;
         }
-        return IsPlainText(content) ? "text/plain" : null;
+        if (!IsPlainText(content))
+        {
+            return null;
+        }
+        // A CSV file is text; only its sender knows it is a table.
+        return declared == Csv ? Csv : PlainText;
     }
+
+    private static ReadOnlySpan<byte> ByteOrderMark => [0xEF, 0xBB, 0xBF];
+
+    /// <summary>The text of a file <see cref="Detect"/> found to be text (UTF-8, a byte order mark allowed).</summary>
+    public static string Text(ReadOnlySpan<byte> content) =>
+        new UTF8Encoding(false, throwOnInvalidBytes: true).GetString(content.StartsWith(ByteOrderMark) ? content[3..] : content);
 
     private static bool IsPlainText(ReadOnlySpan<byte> content)
     {
