@@ -36,6 +36,7 @@ builder.Services.AddSeQuInHardening(builder.Configuration);
 
 var app = builder.Build();
 
+app.UseTrustedForwardedHeaders();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseSecurityHeaders();
@@ -50,6 +51,7 @@ if (app.Environment.IsDevelopment())
     app.UseSwaggerUI(options => options.SwaggerEndpoint(OpenApiSetup.DocumentPath, "SeQuIn API v1"));
 }
 app.UseCors(Hardening.CorsPolicy);
+app.UseFailedSignInLimit();
 app.UseAuthentication();
 app.UseCredentialChecks();
 app.UseRateLimiter();
