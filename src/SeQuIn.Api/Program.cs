@@ -20,6 +20,7 @@ builder.Services.AddDbContextPool<SeQuInDbContext>(options =>
 builder.Services.AddScoped<DatabaseMigrator>();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<FrameworkShapes>();
+builder.Services.AddSingleton<ReadinessCheck>();
 
 builder.Services.ConfigureHttpJsonOptions(options => Json.Configure(options.SerializerOptions));
 builder.Services.AddValidatorsFromAssemblyContaining<Program>(ServiceLifetime.Singleton);
