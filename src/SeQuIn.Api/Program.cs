@@ -21,6 +21,7 @@ builder.Services.AddScoped<DatabaseMigrator>();
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<FrameworkShapes>();
 builder.Services.AddSingleton<ReadinessCheck>();
+builder.Services.AddSingleton<ExportLimits>();
 
 builder.Services.ConfigureHttpJsonOptions(options => Json.Configure(options.SerializerOptions));
 builder.Services.AddValidatorsFromAssemblyContaining<Program>(ServiceLifetime.Singleton);
