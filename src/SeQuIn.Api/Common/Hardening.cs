@@ -36,6 +36,15 @@ public static class Hardening
 
         services.Configure<ForwardedHeadersOptions>(options => TrustConfiguredProxies(options, configuration));
 
+        // Kestrel's defaults, stated because the limits here rely on them: a client that sends or takes less than
+        // 240 bytes a second (after 5 s of grace) is dropped, so a trickled upload or a download nobody reads ends.
+        // Kestrel grants each write its size divided by the rate, so exports also bound each write themselves.
+        services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(options =>
+        {
+            options.Limits.MinRequestBodyDataRate = new Microsoft.AspNetCore.Server.Kestrel.Core.MinDataRate(240, TimeSpan.FromSeconds(5));
+            options.Limits.MinResponseDataRate = new Microsoft.AspNetCore.Server.Kestrel.Core.MinDataRate(240, TimeSpan.FromSeconds(5));
+        });
+
         var origins = configuration.GetSection("SeQuIn:Cors:AllowedOrigins").Get<string[]>() ?? [];
         services.AddCors(options => options.AddPolicy(CorsPolicy, policy => policy
             .WithOrigins(origins)
