@@ -126,6 +126,20 @@ public sealed class HardeningTests(SeQuInApiFixture fixture) : ApiTest(fixture)
         Assert.Equal(HttpStatusCode.Unauthorized, second);
     }
 
+    [Theory]
+    [InlineData("2001:db8:1:2::1", "2001:db8:1:2:ffff:ffff:ffff:ffff", true)]
+    [InlineData("2001:db8:1:2::1", "2001:db8:1:3::1", false)]
+    [InlineData("::ffff:203.0.113.7", "203.0.113.7", true)]
+    [InlineData("203.0.113.7", "203.0.113.8", false)]
+    public void Failed_sign_ins_are_counted_per_ipv4_address_and_per_ipv6_64(string one, string other, bool same)
+    {
+        var a = SeQuIn.Api.Access.FailedSignIns.PartitionOf(IPAddress.Parse(one));
+        var b = SeQuIn.Api.Access.FailedSignIns.PartitionOf(IPAddress.Parse(other));
+
+        Assert.Equal(same, a == b);
+        Assert.Equal("unknown", SeQuIn.Api.Access.FailedSignIns.PartitionOf(null));
+    }
+
     /// <summary>The in-process host has no peer address; this one's requests come from <paramref name="peer"/>.</summary>
     private static WebApplicationFactory<Program> FromPeer(SeQuInApp app, string peer) =>
         app.WithWebHostBuilder(builder => builder.ConfigureServices(services =>
