@@ -6,7 +6,7 @@ using SeQuIn.Api.Access;
 
 namespace SeQuIn.Api.Common;
 
-/// <summary>Rate limits, CORS for configured front ends, and security headers.</summary>
+/// <summary>Rate limits, forwarded headers from configured proxies, Kestrel data rates, CORS for configured front ends, and security headers.</summary>
 public static class Hardening
 {
     public const string CorsPolicy = "front-ends";
