@@ -16,6 +16,8 @@ var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddSeQuInDatabase(builder.Configuration);
 builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<FrameworkShapes>();
+builder.Services.AddSingleton<ReadinessCheck>();
+builder.Services.AddSingleton<ExportLimits>();
 
 builder.Services.ConfigureHttpJsonOptions(options => Json.Configure(options.SerializerOptions));
 builder.Services.AddValidatorsFromAssemblyContaining<Program>(ServiceLifetime.Singleton);
@@ -34,6 +36,7 @@ builder.Services.AddSeQuInHardening(builder.Configuration);
 
 var app = builder.Build();
 
+app.UseTrustedForwardedHeaders();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseSecurityHeaders();
@@ -49,6 +52,7 @@ if (app.Environment.IsDevelopment())
     app.UseSwaggerUI(options => options.SwaggerEndpoint(OpenApiSetup.DocumentPath, "SeQuIn API v1"));
 }
 app.UseCors(Hardening.CorsPolicy);
+app.UseFailedSignInLimit();
 app.UseAuthentication();
 app.UseCredentialChecks();
 app.UseRateLimiter();

@@ -54,6 +54,7 @@ public static class AccessSetup
             authentication.AddJwtBearer(JwtSchemePrefix + i, options => ConfigureJwt(options, issuer));
         }
 
+        services.AddSingleton<FailedSignIns>();
         services.AddSingleton<IAuthorizationMiddlewareResultHandler, ProblemAuthorizationResultHandler>();
         services.AddAuthorizationBuilder()
             // Deny by default: an endpoint that says nothing about access needs a signed-in caller with a role.
@@ -173,6 +174,22 @@ public static class AccessSetup
     }
 
     /// <summary>
+    /// Before authentication: an address that has used up its failed sign-ins gets 429 for any request with
+    /// credentials, without the key (or the token's memberships) being looked up. Requests without credentials go on
+    /// to the anonymous limit.
+    /// </summary>
+    public static IApplicationBuilder UseFailedSignInLimit(this IApplicationBuilder app) => app.Use(async (context, next) =>
+    {
+        if (context.Request.Headers.Authorization.Count > 0
+            && context.RequestServices.GetRequiredService<FailedSignIns>().IsExhausted(context, out var retryAfter))
+        {
+            await Hardening.WriteTooManyRequestsAsync(context, retryAfter, "Too many failed sign-ins from your address");
+            return;
+        }
+        await next(context);
+    });
+
+    /// <summary>
     /// Credentials that fail are an error even where no sign-in is needed, so that a client with a revoked or
     /// expired key learns it at once; credentials are never read from the query string.
     /// </summary>
@@ -191,6 +208,7 @@ public static class AccessSetup
         }
         if (context.Request.Headers.Authorization.Count > 0 && context.User.Identity?.IsAuthenticated != true)
         {
+            context.RequestServices.GetRequiredService<FailedSignIns>().RecordFailure(context);
             await context.ChallengeAsync();
             return;
         }

@@ -53,8 +53,8 @@ public static class AssessmentImport
         {
             rows = mediaType switch
             {
-                "application/json" => (await JsonSerializer.DeserializeAsync<ImportDocument>(request.Body, Json.Options, ct))?.Rows.ToList() ?? [],
-                "text/csv" => ReadCsv(await new StreamReader(request.Body).ReadToEndAsync(ct)),
+                "application/json" => await ReadJsonAsync(request.Body, ct),
+                "text/csv" => await ReadCsvAsync(request.Body, ct),
                 _ => throw new BadHttpRequestException("Send JSON or CSV.", StatusCodes.Status415UnsupportedMediaType),
             };
         }
@@ -118,33 +118,95 @@ public static class AssessmentImport
         public string Field { get; } = field;
     }
 
-    private static List<ImportRow> ReadCsv(string text)
+    /// <summary>
+    /// Reads the rows as the body arrives and stops at the first row past <see cref="MaxRows"/>: a 64 MB document
+    /// of tiny rows is refused after its first few MB, not parsed (and held) whole.
+    /// </summary>
+    private static async Task<List<ImportRow>> ReadJsonAsync(Stream body, CancellationToken ct)
     {
-        using var reader = Sep.Reader(o => o with { Unescape = true, Trim = SepTrim.All, DisableColCountCheck = true }).FromText(text);
-        var missing = CsvColumns[..4].Where(c => !reader.Header.ColNames.Contains(c)).ToList();
+        try
+        {
+            var document = await JsonSerializer.DeserializeAsync<CappedDocument>(body, Json.Options, ct);
+            return document?.Rows is { } rows ? [.. rows] : [];
+        }
+        catch (RowCapReached reached)
+        {
+            return reached.Rows;
+        }
+    }
+
+    /// <summary>The JSON document as read: the same shape as <see cref="ImportDocument"/>.</summary>
+    private sealed class CappedDocument
+    {
+        public RowsUpToCap? Rows { get; init; }
+    }
+
+    /// <summary>Filled by the serializer element by element; the first row past the cap ends the reading.</summary>
+    private sealed class RowsUpToCap : System.Collections.ObjectModel.Collection<ImportRow>
+    {
+        protected override void InsertItem(int index, ImportRow item)
+        {
+            base.InsertItem(index, item);
+            if (Count > MaxRows)
+            {
+                throw new RowCapReached([.. this]);
+            }
+        }
+    }
+
+    /// <summary>Ends deserialization early: the serializer has no other way to be told to stop.</summary>
+    private sealed class RowCapReached(List<ImportRow> rows) : Exception
+    {
+        public List<ImportRow> Rows { get; } = rows;
+    }
+
+    /// <summary>
+    /// Reads the CSV as the body arrives, stopping at the first row past <see cref="MaxRows"/>. The header is read
+    /// as an ordinary row, so that a column named twice is an answer naming it, not a parser's exception.
+    /// </summary>
+    private static async Task<List<ImportRow>> ReadCsvAsync(Stream body, CancellationToken ct)
+    {
+        using var reader = await Sep.Reader(o => o with { HasHeader = false, Unescape = true, Trim = SepTrim.All, DisableColCountCheck = true })
+            .FromAsync(body, ct);
+        string[] header = [];
+        if (await reader.MoveNextAsync(ct))
+        {
+            var first = reader.Current;
+            header = new string[first.ColCount];
+            for (var i = 0; i < header.Length; i++)
+            {
+                header[i] = first[i].ToString();
+            }
+        }
+        var duplicate = header.GroupBy(name => name, StringComparer.Ordinal).FirstOrDefault(names => names.Count() > 1)?.Key;
+        if (duplicate is not null)
+        {
+            throw new CsvProblem("body", $"The CSV header names the column '{duplicate}' more than once.");
+        }
+        var missing = CsvColumns[..4].Where(c => !header.Contains(c)).ToList();
         if (missing.Count > 0)
         {
             throw new CsvProblem("body", $"The CSV header must name the columns {string.Join(", ", CsvColumns)}; missing: {string.Join(", ", missing)}.");
         }
-        var unknown = reader.Header.ColNames.Except(CsvColumns).ToList();
+        var unknown = header.Except(CsvColumns).ToList();
         if (unknown.Count > 0)
         {
             throw new CsvProblem("body", $"Unknown CSV columns: {string.Join(", ", unknown)}.");
         }
         var rows = new List<ImportRow>();
-        var columns = reader.Header.ColNames.ToHashSet();
-        var width = reader.Header.ColNames.Count;
-        foreach (var row in reader)
+        var indexOf = CsvColumns.ToDictionary(column => column, column => Array.IndexOf(header, column));
+        while (rows.Count <= MaxRows && await reader.MoveNextAsync(ct))
         {
-            if (row.ColCount != width)
+            var row = reader.Current;
+            if (row.ColCount != header.Length)
             {
                 throw new CsvProblem($"rows[{rows.Count}]",
-                    $"Row {rows.Count + 1} (line {row.LineNumberFrom}) has {row.ColCount} columns where the header names {width}; check for a missing value or an unclosed quote.");
+                    $"Row {rows.Count + 1} (line {row.LineNumberFrom}) has {row.ColCount} columns where the header names {header.Length}; check for a missing value or an unclosed quote.");
             }
             var cells = new Dictionary<string, string?>();
-            foreach (var column in CsvColumns)
+            foreach (var (column, index) in indexOf)
             {
-                cells[column] = columns.Contains(column) && row[column].ToString() is { Length: > 0 } value ? value : null;
+                cells[column] = index >= 0 && row[index].ToString() is { Length: > 0 } value ? value : null;
             }
             rows.Add(ToRow(cells, rows.Count, row.LineNumberFrom));
         }

@@ -52,7 +52,8 @@ public static class ExportsApi
     public static IEndpointRouteBuilder MapExportsApi(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/v1/exports").WithTags("Exports").WithValidation()
-            .RequireAuthorization(Policies.SignedIn).WithRoles(AllowedRoles.Everyone);
+            .RequireAuthorization(Policies.SignedIn).WithRoles(AllowedRoles.Everyone)
+            .AddEndpointFilter(ExportLimits.TakeSlot);
         group.MapGet("/ratings", ExportRatings).WithName(nameof(ExportRatings))
             .WithSummary("Submitted standard ratings in long format, as JSON pages")
             .WithDescription("Network, collaborative, provider, sector, unit, security level, month, framework version, area, standard, value, not applicable and submission time; within your scope; ordered by assessment and standard. Follow nextCursor to the end: there is no other cap. updatedSince gives an incremental sync.");
@@ -75,19 +76,31 @@ public static class ExportsApi
             rows.Add(row);
             keys.Add(key);
         }
+        // The page is written after this returns, as fast as the client reads it: not while holding a pooled connection.
+        await db.Database.CloseConnectionAsync();
         var more = rows.Count > limit;
         return TypedResults.Ok(new Page<RatingExportRow>(more ? rows[..limit] : rows, more ? Encode(keys[limit - 1]) : null, limit));
     }
 
-    public static async Task ExportRatingsCsv([AsParameters] ExportQuery query, Caller caller, SeQuInDbContext db, HttpContext http, CancellationToken ct)
+    public static async Task ExportRatingsCsv([AsParameters] ExportQuery query, Caller caller, SeQuInDbContext db, HttpContext http,
+        ExportLimits limits, ILogger<ExportLimits> logger, CancellationToken ct)
     {
         http.Response.ContentType = "text/csv; charset=utf-8";
         http.Response.Headers.ContentDisposition = "attachment; filename=\"sequin-ratings.csv\"";
         var (networks, collaboratives, all) = Scope(caller);
         // Opened through EF so that it is closed when the pooled context is returned, not left open inside it.
         await db.Database.OpenConnectionAsync(ct);
-        await RatingsCsv.WriteAsync((NpgsqlConnection)db.Database.GetDbConnection(), new RatingScope(all, networks, collaboratives),
-            query with { cursor = null }, http.Response.BodyWriter, ct);
+        try
+        {
+            await RatingsCsv.WriteAsync((NpgsqlConnection)db.Database.GetDbConnection(), new RatingScope(all, networks, collaboratives),
+                query with { cursor = null }, http.Response.BodyWriter, limits.WriteTimeout, ct);
+        }
+        catch (ClientStalledException stalled)
+        {
+            // The answer has begun: all that is left to tell the client is to drop the connection.
+            logger.LogInformation("CSV export abandoned: {Reason}", stalled.Message);
+            http.Abort();
+        }
     }
 
     private static async IAsyncEnumerable<((Guid, string) Key, RatingExportRow Row)> ReadAsync(SeQuInDbContext db, Caller caller, ExportQuery query,

@@ -53,16 +53,39 @@ internal static class RatingsCsv
     /// reads, while the request awaits it; one thread does it all, so that no chunk is handed between threads (every
     /// hand-over wakes a thread-pool worker, and on two cores their spinning costs more than the conversion).
     /// </remarks>
-    public static async Task WriteAsync(NpgsqlConnection connection, RatingScope scope, ExportQuery query, PipeWriter output, CancellationToken ct)
+    /// <exception cref="ClientStalledException">A write waited longer than <paramref name="writeTimeout"/> for the client.</exception>
+    public static async Task WriteAsync(NpgsqlConnection connection, RatingScope scope, ExportQuery query, PipeWriter output,
+        TimeSpan writeTimeout, CancellationToken ct)
     {
         await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
         var lookups = await Lookups.LoadAsync(connection, transaction, ct);
         var copy = await connection.BeginRawBinaryCopyAsync(CopySql(scope, query, lookups), ct);
-        await Task.Factory.StartNew(() => Convert(copy, new RowWriter(lookups, output), output, ct),
+        await Task.Factory.StartNew(() => Convert(copy, new RowWriter(lookups, output), output, writeTimeout, ct),
             CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         ct.ThrowIfCancellationRequested();
         await transaction.CommitAsync(ct);
-        await output.FlushAsync(ct);
+        await FlushWithinAsync(output, writeTimeout, ct);
+    }
+
+    /// <summary>
+    /// Flushes, waiting at most <paramref name="timeout"/> for a client that has stopped reading: otherwise a stalled
+    /// client would hold the export's connection, snapshot and thread for as long as it kept the socket open.
+    /// </summary>
+    private static async ValueTask<FlushResult> FlushWithinAsync(PipeWriter output, TimeSpan timeout, CancellationToken ct)
+    {
+        using var stalled = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        stalled.CancelAfter(timeout);
+        try
+        {
+            var result = await output.FlushAsync(stalled.Token);
+            return result.IsCanceled && stalled.IsCancellationRequested && !ct.IsCancellationRequested
+                ? throw new ClientStalledException(timeout)
+                : result;
+        }
+        catch (OperationCanceledException) when (stalled.IsCancellationRequested && !ct.IsCancellationRequested)
+        {
+            throw new ClientStalledException(timeout);
+        }
     }
 
     /// <summary>
@@ -70,7 +93,7 @@ internal static class RatingsCsv
     /// the client is slower than the database. Owns the COPY and disposes of it, first cancelling it in PostgreSQL if
     /// the client went away before the end.
     /// </summary>
-    private static void Convert(NpgsqlRawCopyStream copy, RowWriter rows, PipeWriter output, CancellationToken ct)
+    private static void Convert(NpgsqlRawCopyStream copy, RowWriter rows, PipeWriter output, TimeSpan writeTimeout, CancellationToken ct)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
         var complete = false;
@@ -101,7 +124,7 @@ internal static class RatingsCsv
                 if (rows.Unflushed >= FlushBytes)
                 {
                     rows.Unflushed = 0;
-                    var flush = output.FlushAsync(ct);
+                    var flush = FlushWithinAsync(output, writeTimeout, ct);
                     var result = flush.IsCompleted ? flush.GetAwaiter().GetResult() : flush.AsTask().GetAwaiter().GetResult();
                     if (result.IsCompleted || result.IsCanceled || ct.IsCancellationRequested)
                     {

@@ -210,17 +210,20 @@ public static class OpenApiSetup
             {
                 operation.Responses.TryAdd("403", new OpenApiResponse { Description = "Your role or scope does not allow this." });
             }
-            if (context.ApiDescription.RelativePath?.StartsWith("health", StringComparison.Ordinal) == true)
+            var probe = context.ApiDescription.RelativePath?.StartsWith("health", StringComparison.Ordinal) == true;
+            // Probes are never rate-limited, but credentials sent to them count toward the failed sign-ins of an address.
+            operation.Responses.TryAdd("429", new OpenApiResponse { Description = probe
+                ? "Too many failed sign-ins from your address: wait for the seconds in Retry-After (probes without credentials are never limited)."
+                : "Too many requests: wait for the seconds in Retry-After." });
+            foreach (var status in new[] { "429", "503" })
             {
-                return; // probes are never rate-limited
-            }
-            operation.Responses.TryAdd("429", new OpenApiResponse { Description = "Too many requests: wait for the seconds in Retry-After." });
-            if (operation.Responses["429"] is OpenApiResponse tooMany)
-            {
-                tooMany.Headers = new Dictionary<string, IOpenApiHeader>
+                if (operation.Responses.TryGetValue(status, out var response) && response is OpenApiResponse withRetry)
                 {
-                    ["Retry-After"] = new OpenApiHeader { Description = "Seconds to wait before retrying.", Schema = new OpenApiSchema { Type = JsonSchemaType.Integer } },
-                };
+                    withRetry.Headers = new Dictionary<string, IOpenApiHeader>
+                    {
+                        ["Retry-After"] = new OpenApiHeader { Description = "Seconds to wait before retrying.", Schema = new OpenApiSchema { Type = JsonSchemaType.Integer } },
+                    };
+                }
             }
         }
     }

@@ -1,9 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.EntityFrameworkCore;
 using SeQuIn.Api.Access;
 using SeQuIn.Api.Common;
-using SeQuIn.Api.Data;
 
 namespace SeQuIn.Api.Health;
 
@@ -21,7 +19,7 @@ public static class HealthApi
             .WithDescription("Answers 200 while the process runs. It checks no dependency, so an orchestrator restarts the process only when the process itself is stuck.")
             .WithSummary("Liveness: the process is up (no dependencies checked)");
         health.MapGet("/ready", GetReadiness).WithName(nameof(GetReadiness))
-            .WithDescription("Answers 200 when the database answers and every migration is applied, else 503 with the failing checks.")
+            .WithDescription("Answers 200 when the database answers and every migration is applied, else 503 with the failing checks and Retry-After. The database is checked at most once per SeQuIn:Health:ReadinessCacheSeconds (default 2); probes in between share the last answer.")
             .WithSummary("Readiness: the database answers and every migration is applied")
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return health;
@@ -30,33 +28,17 @@ public static class HealthApi
     public static Ok<HealthResponse> GetLiveness() =>
         TypedResults.Ok(new HealthResponse("healthy", new Dictionary<string, string> { ["process"] = "up" }));
 
-    public static async Task<Results<Ok<HealthResponse>, ProblemHttpResult>> GetReadiness(SeQuInDbContext db, CancellationToken ct)
+    public static async Task<Results<Ok<HealthResponse>, ProblemHttpResult>> GetReadiness(ReadinessCheck readiness, HttpResponse response, CancellationToken ct)
     {
-        var checks = new Dictionary<string, string>();
-        try
+        var outcome = await readiness.GetAsync(ct);
+        if (outcome.Ready)
         {
-            if (!await db.Database.CanConnectAsync(ct))
-            {
-                checks["database"] = "unreachable";
-            }
-            else
-            {
-                checks["database"] = "reachable";
-                var pending = (await db.Database.GetPendingMigrationsAsync(ct)).Count();
-                checks["migrations"] = pending == 0 ? "applied" : $"{pending} pending";
-            }
+            return TypedResults.Ok(new HealthResponse("healthy", outcome.Checks));
         }
-        catch (Exception exception) when (exception is not OperationCanceledException)
-        {
-            checks["database"] = "unreachable";
-        }
-
-        if (checks.GetValueOrDefault("database") == "reachable" && checks.GetValueOrDefault("migrations") == "applied")
-        {
-            return TypedResults.Ok(new HealthResponse("healthy", checks));
-        }
+        // The next probe within the interval would get this same answer.
+        response.Headers.RetryAfter = Math.Max(1, (int)Math.Ceiling(readiness.Interval.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
         var problem = ApiProblems.Create(StatusCodes.Status503ServiceUnavailable, "Service Unavailable", "The service is not ready.");
-        problem.Extensions["checks"] = checks;
+        problem.Extensions["checks"] = outcome.Checks;
         return TypedResults.Problem(problem);
     }
 }

@@ -29,8 +29,52 @@ public sealed class HealthTests(SeQuInApiFixture fixture) : ApiTest(fixture)
         await using var app = new SeQuInApp("Host=127.0.0.1;Port=1;Database=none;Username=none;Timeout=2");
         using var client = app.CreateClient();
 
-        var problem = await ReadProblemAsync(await client.GetAsync("/health/ready"), HttpStatusCode.ServiceUnavailable);
+        var response = await client.GetAsync("/health/ready");
+        var problem = await ReadProblemAsync(response, HttpStatusCode.ServiceUnavailable);
 
         Assert.Equal("unreachable", problem["checks"]!["database"]!.GetValue<string>());
+        Assert.True(response.Headers.RetryAfter?.Delta > TimeSpan.Zero, "no Retry-After");
     }
+
+    [Fact]
+    public async Task A_flood_of_readiness_probes_costs_one_database_check_per_interval()
+    {
+        await using var app = await Fixture.CreateIsolatedAppAsync(new Dictionary<string, string?>
+        {
+            ["SeQuIn:Health:ReadinessCacheSeconds"] = "60",
+            ["Logging:LogLevel:Microsoft.EntityFrameworkCore.Database.Command"] = "Information",
+        });
+        using var client = app.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/ready")).StatusCode);
+        var afterOneCheck = HistoryReads(app);
+
+        var flood = await Task.WhenAll(Enumerable.Range(0, 50).Select(_ => client.GetAsync("/health/ready")));
+
+        Assert.True(afterOneCheck > 0, "the migration history reads are not logged");
+        Assert.All(flood, r => Assert.Equal(HttpStatusCode.OK, r.StatusCode));
+        Assert.Equal(afterOneCheck, HistoryReads(app));
+    }
+
+    [Fact]
+    public async Task Readiness_turns_503_with_retry_after_once_its_database_is_gone_and_the_interval_has_passed()
+    {
+        await using var app = await Fixture.CreateIsolatedAppAsync(new Dictionary<string, string?>
+        {
+            ["SeQuIn:Health:ReadinessCacheSeconds"] = "1",
+        });
+        using var client = app.CreateClient();
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/ready")).StatusCode);
+
+        await Fixture.Postgres.DropDatabaseAsync(new Npgsql.NpgsqlConnectionStringBuilder(app.ConnectionString).Database!);
+        await Task.Delay(TimeSpan.FromSeconds(1.2));
+        var response = await client.GetAsync("/health/ready");
+
+        var problem = await ReadProblemAsync(response, HttpStatusCode.ServiceUnavailable);
+        Assert.Equal("unreachable", problem["checks"]!["database"]!.GetValue<string>());
+        Assert.Equal(TimeSpan.FromSeconds(1), response.Headers.RetryAfter?.Delta);
+        Assert.Equal(HttpStatusCode.OK, (await client.GetAsync("/health/live")).StatusCode);
+    }
+
+    private static int HistoryReads(SeQuInApp app) =>
+        app.Logs.Lines.Count(line => line.Contains("Executed DbCommand", StringComparison.Ordinal) && line.Contains("__EFMigrationsHistory", StringComparison.Ordinal));
 }

@@ -119,6 +119,8 @@ public sealed class SeQuInApp(string connectionString, IReadOnlyDictionary<strin
         builder.UseSetting("SeQuIn:Oidc:Issuers:0:SigningKeysJwks", TestIdentityProvider.Jwks);
         builder.UseSetting("SeQuIn:RateLimits:PerCallerPerMinute", "1000000");
         builder.UseSetting("SeQuIn:RateLimits:AnonymousPerMinute", "1000000");
+        // Every test request comes from the same (absent) address, and many fail to sign in on purpose.
+        builder.UseSetting("SeQuIn:RateLimits:FailedSignInsPerMinute", "1000000");
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             builder.UseSetting(key, value);
