@@ -93,9 +93,7 @@ public static class AssessmentsApi
         {
             return NotVisible(assessmentId);
         }
-        http.Response.Headers.ETag = ETag(assessment);
-        http.Response.Headers.CacheControl = "private, no-cache";
-        if (http.Request.Headers.IfNoneMatch.ToString() == ETag(assessment))
+        if (Preconditions.NotModified(http, ETag(assessment)))
         {
             return TypedResults.StatusCode(StatusCodes.Status304NotModified);
         }
@@ -285,9 +283,14 @@ public static class AssessmentsApi
         }
         var comment = new Comment { AssessmentId = assessment.Id, Kind = CommentKind.Note, Text = request.Text, Author = caller.Actor, CreatedAt = clock.Now() };
         db.Comments.Add(comment);
-        assessment.Revision++;
         audit.Record("assessment.commented", EntityType, assessment.Id, assessment.NetworkId, new { comment.Id, comment.Kind });
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        // Comments are only ever added, so they need no If-Match; but the assessment's ETag must move on. Bumping in
+        // place keeps a comment from failing (or undoing) a change made at the same moment.
+        await db.Assessments.Where(a => a.Id == assessment.Id)
+            .ExecuteUpdateAsync(s => s.SetProperty(a => a.Revision, a => a.Revision + 1), ct);
         await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
         return TypedResults.Created($"{Location(assessment.Id)}#comment-{comment.Id}", ToResponse(comment));
     }
 
@@ -351,15 +354,9 @@ public static class AssessmentsApi
         {
             return (null, ChangeProblem.From(ApiProblems.Forbidden(refusal)));
         }
-        var ifMatch = http.Request.Headers.IfMatch.ToString();
-        if (ifMatch.Length == 0)
+        if (Preconditions.CheckIfMatch(http.Request, ETag(assessment), "assessment") is { } precondition)
         {
-            return (null, ChangeProblem.From(ApiProblems.PreconditionRequired(
-                $"Send If-Match with the assessment's ETag ({ETag(assessment)} now), so that changes made meanwhile are not overwritten.")));
-        }
-        if (ifMatch != ETag(assessment) && ifMatch != "*")
-        {
-            return (null, ChangeProblem.From(StaleETag(assessment)));
+            return (null, ChangeProblem.From(precondition));
         }
         if (requireDraft && assessment.Status != AssessmentStatus.Draft)
         {
@@ -372,18 +369,23 @@ public static class AssessmentsApi
         string action, object change, string? reason, Caller caller, HttpContext http, SeQuInDbContext db, AuditTrail audit, TimeProvider clock,
         CancellationToken ct)
     {
-        assessment.Revision++;
+        var read = assessment.Revision;
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        // Claim the next revision before any child row is written: changes sent concurrently with one ETag then
+        // queue on the assessment's row and find it moved on (412), instead of racing to insert the same rating
+        // rows, where the loser met a unique violation (answered 409, which a client cannot act on).
+        if (await db.Assessments.Where(a => a.Id == assessment.Id && a.Revision == read)
+                .ExecuteUpdateAsync(s => s.SetProperty(a => a.Revision, read + 1), ct) == 0)
+        {
+            return ChangeProblem.From(Preconditions.Stale("assessment"));
+        }
+        assessment.Revision = read + 1;
+        db.Entry(assessment).Property(a => a.Revision).OriginalValue = read + 1;
         assessment.UpdatedAt = clock.Now();
         audit.Record(action, EntityType, assessment.Id, assessment.NetworkId, change, reason);
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            return ChangeProblem.From(ApiProblems.PreconditionFailed("Someone else changed the assessment first: read it again, then retry with its new ETag."));
-        }
-        http.Response.Headers.ETag = ETag(assessment);
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+        http.Response.SetETag(ETag(assessment));
         return TypedResults.Ok(await DetailAsync(db, assessment, caller, ct));
     }
 
@@ -409,12 +411,9 @@ public static class AssessmentsApi
             a.CreatedAt, a.CreatedBy, a.UpdatedAt, a.SubmittedAt, a.SubmittedBy);
     }
 
-    public static string ETag(Assessment assessment) => $"\"{assessment.Revision}\"";
+    public static string ETag(Assessment assessment) => Preconditions.ETag(assessment.Revision);
 
     internal static NotFoundProblem NotVisible(Guid id) => ApiProblems.NotFound($"There is no assessment {id} that you may see.");
-
-    internal static PreconditionFailedProblem StaleETag(Assessment assessment) =>
-        ApiProblems.PreconditionFailed($"The assessment has changed since you read it (its ETag is now {ETag(assessment)}): read it again before changing it.");
 
     private static ConflictProblem Exists(Guid id, string unit, string area, string month) =>
         ApiProblems.Conflict($"Unit {unit} already has an assessment of {area} for {month}: {Location(id)}");
