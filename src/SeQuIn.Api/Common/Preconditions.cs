@@ -1,6 +1,7 @@
 using System.Reflection;
 using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Primitives;
 using Microsoft.Net.Http.Headers;
 
@@ -81,6 +82,26 @@ public static class Preconditions
 
     /// <summary>Documents If-Match, the 412/428 answers and the ETag of the answer on a change.</summary>
     public static RouteHandlerBuilder WithIfMatch(this RouteHandlerBuilder builder) => builder.WithMetadata(new IfMatchMetadata());
+
+    /// <summary>Documents the ETag, If-None-Match and 304 of a read of one record.</summary>
+    public static RouteHandlerBuilder WithETag(this RouteHandlerBuilder builder) => builder.WithMetadata(new ConditionalGetMetadata());
+
+    /// <summary>
+    /// Saves a change to a record whose revision was bumped; false when a concurrent change saved first (the
+    /// revision is the concurrency token), which the caller answers with <see cref="Stale"/>.
+    /// </summary>
+    public static async Task<bool> TrySaveRevisionAsync(this DbContext db, CancellationToken ct)
+    {
+        try
+        {
+            await db.SaveChangesAsync(ct);
+            return true;
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            return false;
+        }
+    }
 
     /// <summary>Sets the ETag of the record a change left behind.</summary>
     public static void SetETag(this HttpResponse response, string etag) => response.Headers.ETag = etag;
