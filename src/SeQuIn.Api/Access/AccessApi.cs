@@ -22,12 +22,15 @@ public static class AccessApi
         keys.MapGet("/{keyId:guid}", GetApiKey).WithName(nameof(GetApiKey))
             .WithSummary("One API key (never its secret)").WithDescription("A key within your scope, by its id.");
         keys.MapPost("/", CreateApiKey).WithName(nameof(CreateApiKey))
+            .WithIdempotency()
             .WithSummary("Create an API key; its secret is shown once")
             .WithDescription("Creates a key with a role and a scope within your own. The answer holds the token, which is never shown again: only a hash of its secret is kept. Keys expire within 12 months (90 days by default).");
         keys.MapPost("/{keyId:guid}/revoke", RevokeApiKey).WithName(nameof(RevokeApiKey))
+            .WithIdempotency()
             .WithSummary("Revoke an API key, with a reason")
             .WithDescription("The key stops working on its next request. The reason is kept in the audit trail.");
         keys.MapPost("/{keyId:guid}/rotate", RotateApiKey).WithName(nameof(RotateApiKey))
+            .WithIdempotency()
             .WithSummary("Rotate an API key: a new key now, the old one for an overlap")
             .WithDescription("Makes a new key with the same name, role and scope (shown once), and lets the old key work for overlapDays more (7 by default, 0 ends it now).");
 
@@ -39,9 +42,11 @@ public static class AccessApi
         memberships.MapGet("/{membershipId:guid}", GetMembership).WithName(nameof(GetMembership))
             .WithSummary("One membership").WithDescription("A membership within your scope, by its id.");
         memberships.MapPost("/", CreateMembership).WithName(nameof(CreateMembership))
+            .WithIdempotency()
             .WithSummary("Grant a role to an identity-provider subject")
             .WithDescription("The subject is the token's sub claim at a configured issuer. A subject may hold several memberships.");
         memberships.MapPost("/{membershipId:guid}/revoke", RevokeMembership).WithName(nameof(RevokeMembership))
+            .WithIdempotency()
             .WithSummary("Revoke a membership, with a reason").WithDescription("Takes effect on the subject's next request.");
         return routes;
     }

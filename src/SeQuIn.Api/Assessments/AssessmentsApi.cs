@@ -46,6 +46,7 @@ public static class AssessmentsApi
             .WithSummary("Set the overall rating of the area that the participants agreed").WithDescription("Flagged in the result when more than one scale point from the computed mean. Needs If-Match.");
         edit.MapPost("/{assessmentId:guid}/evidence", EvidenceApi.AddEvidence).WithName(nameof(EvidenceApi.AddEvidence))
             .WithIfMatch()
+            .WithIdempotency()
             .WithSummary("Add evidence for a standard or for the whole assessment").WithDescription("A title, a description, an optional https link (never fetched by the service) and whether to share it with the network's library. Needs If-Match.");
         edit.MapPut("/{assessmentId:guid}/evidence/{evidenceId:guid}/file", EvidenceApi.UploadEvidenceFile).WithName(nameof(EvidenceApi.UploadEvidenceFile))
             .WithIfMatch()
@@ -57,20 +58,24 @@ public static class AssessmentsApi
             .WithSummary("Remove evidence from a draft").WithDescription("Needs If-Match.");
         edit.MapPost("/{assessmentId:guid}/submit", SubmitAssessment).WithName(nameof(SubmitAssessment))
             .WithIfMatch()
+            .WithIdempotency()
             .WithSummary("Submit the assessment to the network")
             .WithDescription("Needs every standard rated (or not applicable with a reason), a staff and a service-user participant, and an agreed overall rating; each missing item is named in the 422 answer. A submitted assessment is read-only. Needs If-Match.");
 
         group.MapPost("/{assessmentId:guid}/return", ReturnAssessment).WithName(nameof(ReturnAssessment))
             .WithIfMatch()
+            .WithIdempotency()
             .RequireAuthorization(Policies.InvolvementLead).WithRoles(Role.InvolvementLead)
             .WithSummary("Return a submission to the unit with a question").WithDescription("The assessment becomes a draft again; the question stays as a comment. Needs If-Match.");
         group.MapPost("/{assessmentId:guid}/reopen", ReopenAssessment).WithName(nameof(ReopenAssessment))
             .WithIfMatch()
+            .WithIdempotency()
             .RequireAuthorization(Policies.NetworkAdmin).WithRoles(Role.NetworkAdmin)
             .WithSummary("Reopen a submission, with a reason").WithDescription("The assessment becomes a draft again; the reason stays as a comment and in the audit trail. Needs If-Match.");
         group.MapPost("/{assessmentId:guid}/comments", AddComment).WithName(nameof(AddComment))
+            .WithIdempotency()
             .RequireAuthorization(Policies.Reviewer).WithRoles(Role.UnitMember, Role.InvolvementLead, Role.NetworkAdmin)
-            .WithSummary("Comment on an assessment").WithDescription("Comments are never changed or removed.");
+            .WithSummary("Comment on an assessment").WithDescription("Comments are never changed or removed. Send an Idempotency-Key to make retries safe.");
         return routes;
     }
 

@@ -47,6 +47,7 @@ public static class FrameworkApi
 
         var admin = group.MapGroup("").RequireAuthorization(Policies.NetworkAdmin).WithRoles(Role.NetworkAdmin);
         admin.MapPost("/", ImportFrameworkVersion).WithName(nameof(ImportFrameworkVersion))
+            .WithIdempotency()
             .WithDescription("Imports a whole framework version as one JSON document. It becomes a draft: review it, compare it with the active version, then activate it. The scale must run 0, 1, 2, … without gaps; area and standard codes must be unique.")
             .WithSummary("Import a framework version as a draft from one JSON document");
         admin.MapPut("/{identifier}", ReplaceDraftFrameworkVersion).WithName(nameof(ReplaceDraftFrameworkVersion))
@@ -56,6 +57,7 @@ public static class FrameworkApi
             .WithDescription("Deletes a draft version. Active and retired versions are kept for ever (409).")
             .WithSummary("Delete a draft version");
         admin.MapPost("/{identifier}/activate", ActivateFrameworkVersion).WithName(nameof(ActivateFrameworkVersion))
+            .WithIdempotency()
             .WithDescription("Makes a draft the active version; the version active until now is retired in the same transaction. New assessments are pinned to the active version.")
             .WithSummary("Activate a draft version; the version active until now is retired");
         return group;

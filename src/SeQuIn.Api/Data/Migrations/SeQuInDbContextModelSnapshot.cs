@@ -462,7 +462,7 @@ namespace SeQuIn.Api.Data.Migrations
                         .HasColumnName("key");
 
                     b.Property<string>("Body")
-                        .HasColumnType("jsonb")
+                        .HasColumnType("text")
                         .HasColumnName("body");
 
                     b.Property<bool>("Completed")
@@ -472,6 +472,11 @@ namespace SeQuIn.Api.Data.Migrations
                     b.Property<DateTimeOffset>("CreatedAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
+
+                    b.Property<string>("ETag")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("etag");
 
                     b.Property<string>("Location")
                         .HasMaxLength(500)
