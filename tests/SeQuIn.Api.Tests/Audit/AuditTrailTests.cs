@@ -29,8 +29,8 @@ public sealed class AuditTrailTests(SeQuInApiFixture fixture) : ApiTest(fixture)
         await ExpectOneRowAsync(c => c.ChangeCurrentAsync(HttpMethod.Post, $"/api/v1/units/{unit.Id}/reactivate", null, $"/api/v1/units/{unit.Id}"));
         var identifier = FrameworkDocuments.UniqueIdentifier();
         await ExpectOneRowAsync(c => c.SendJsonAsync(HttpMethod.Post, "/api/v1/frameworks", FrameworkDocuments.Small(identifier)));
-        await ExpectOneRowAsync(c => c.SendJsonAsync(HttpMethod.Put, $"/api/v1/frameworks/{identifier}", FrameworkDocuments.Small(identifier)));
-        await ExpectOneRowAsync(c => c.DeleteAsync($"/api/v1/frameworks/{identifier}"));
+        await ExpectOneRowAsync(c => c.ChangeCurrentAsync(HttpMethod.Put, $"/api/v1/frameworks/{identifier}", FrameworkDocuments.Small(identifier)));
+        await ExpectOneRowAsync(c => c.ChangeCurrentAsync(HttpMethod.Delete, $"/api/v1/frameworks/{identifier}", null));
         var key = await ReadAsync<CreatedApiKeyResponse>(await ExpectOneRowAsync(c => c.SendJsonAsync(HttpMethod.Post, "/api/v1/keys",
             new CreateApiKeyRequest("K", Role.Analyst, new ScopeInput(ScopeKind.Network, network.Id)))));
         await ExpectOneRowAsync(c => c.SendJsonAsync(HttpMethod.Post, $"/api/v1/keys/{key.Key.Id}/rotate", new RotateApiKeyRequest()));
