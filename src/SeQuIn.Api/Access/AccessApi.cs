@@ -40,14 +40,16 @@ public static class AccessApi
             .WithSummary("List memberships of identity-provider subjects within your scope")
             .WithDescription("What each subject of a configured identity provider may do. Roles in tokens are never trusted: only these memberships grant anything.");
         memberships.MapGet("/{membershipId:guid}", GetMembership).WithName(nameof(GetMembership))
+            .WithETag()
             .WithSummary("One membership").WithDescription("A membership within your scope, by its id.");
         memberships.MapPost("/", CreateMembership).WithName(nameof(CreateMembership))
             .WithIdempotency()
             .WithSummary("Grant a role to an identity-provider subject")
             .WithDescription("The subject is the token's sub claim at a configured issuer. A subject may hold several memberships.");
         memberships.MapPost("/{membershipId:guid}/revoke", RevokeMembership).WithName(nameof(RevokeMembership))
+            .WithIfMatch()
             .WithIdempotency()
-            .WithSummary("Revoke a membership, with a reason").WithDescription("Takes effect on the subject's next request.");
+            .WithSummary("Revoke a membership, with a reason").WithDescription("Takes effect on the subject's next request. Needs If-Match.");
         return routes;
     }
 
@@ -149,14 +151,16 @@ public static class AccessApi
         return TypedResults.Ok(await memberships.ToPageAsync(query, m => m.Id.ToString(), ToResponse, ct));
     }
 
-    public static async Task<Results<Ok<MembershipResponse>, NotFoundProblem>> GetMembership(
-        Guid membershipId, ClaimsPrincipal user, SeQuInDbContext db, CancellationToken ct) =>
-        await Visible(db.Memberships.AsNoTracking(), Caller.From(user)).SingleOrDefaultAsync(m => m.Id == membershipId, ct) is { } membership
-            ? TypedResults.Ok(ToResponse(membership))
-            : MembershipNotFound(membershipId);
+    public static async Task<Results<Ok<MembershipResponse>, NotFoundProblem, StatusCodeHttpResult>> GetMembership(
+        Guid membershipId, ClaimsPrincipal user, HttpContext http, SeQuInDbContext db, CancellationToken ct) =>
+        await Visible(db.Memberships.AsNoTracking(), Caller.From(user)).SingleOrDefaultAsync(m => m.Id == membershipId, ct) is not { } membership
+            ? MembershipNotFound(membershipId)
+            : Preconditions.NotModified(http, Preconditions.ETag(membership.Revision))
+                ? TypedResults.StatusCode(StatusCodes.Status304NotModified)
+                : TypedResults.Ok(ToResponse(membership));
 
     public static async Task<Results<Created<MembershipResponse>, ValidationProblem, ForbiddenProblem>> CreateMembership(
-        CreateMembershipRequest request, ClaimsPrincipal user, SeQuInDbContext db, AuditTrail audit, TimeProvider clock, CancellationToken ct)
+        CreateMembershipRequest request, ClaimsPrincipal user, HttpContext http, SeQuInDbContext db, AuditTrail audit, TimeProvider clock, CancellationToken ct)
     {
         var scope = await ResolveScopeAsync(request.Role, request.Scope, db, ct);
         if (scope.Problem is not null)
@@ -180,11 +184,12 @@ public static class AccessApi
         db.Memberships.Add(membership);
         audit.Record("membership.created", "membership", membership.Id, membership.ScopeNetworkId, ToResponse(membership));
         await db.SaveChangesAsync(ct);
+        http.Response.SetETag(Preconditions.ETag(membership.Revision));
         return TypedResults.Created($"/api/v1/memberships/{membership.Id}", ToResponse(membership));
     }
 
-    public static async Task<Results<Ok<MembershipResponse>, NotFoundProblem, ConflictProblem, ValidationProblem>> RevokeMembership(
-        Guid membershipId, RevokeRequest request, ClaimsPrincipal user, SeQuInDbContext db, AuditTrail audit, TimeProvider clock,
+    public static async Task<Results<Ok<MembershipResponse>, NotFoundProblem, ConflictProblem, ValidationProblem, PreconditionProblem>> RevokeMembership(
+        Guid membershipId, RevokeRequest request, ClaimsPrincipal user, HttpContext http, SeQuInDbContext db, AuditTrail audit, TimeProvider clock,
         CancellationToken ct)
     {
         if (await Visible(db.Memberships, Caller.From(user)).SingleOrDefaultAsync(m => m.Id == membershipId, ct) is not { } membership)
@@ -195,11 +200,20 @@ public static class AccessApi
         {
             return ApiProblems.Conflict($"Membership {membershipId} was already revoked.");
         }
+        if (Preconditions.CheckIfMatch(http.Request, Preconditions.ETag(membership.Revision), "membership") is { } precondition)
+        {
+            return precondition;
+        }
         membership.RevokedAt = clock.Now();
         membership.RevokedReason = request.Reason;
+        membership.Revision++;
         audit.Record("membership.revoked", "membership", membership.Id, membership.ScopeNetworkId,
             new { membership.Issuer, membership.Subject, membership.RevokedAt }, request.Reason);
-        await db.SaveChangesAsync(ct);
+        if (!await db.TrySaveRevisionAsync(ct))
+        {
+            return Preconditions.Stale("membership");
+        }
+        http.Response.SetETag(Preconditions.ETag(membership.Revision));
         return TypedResults.Ok(ToResponse(membership));
     }
 

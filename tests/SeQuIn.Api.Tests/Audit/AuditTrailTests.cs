@@ -37,7 +37,7 @@ public sealed class AuditTrailTests(SeQuInApiFixture fixture) : ApiTest(fixture)
         await ExpectOneRowAsync(c => c.SendJsonAsync(HttpMethod.Post, $"/api/v1/keys/{key.Key.Id}/revoke", new RevokeRequest("Done")));
         var membership = await ReadAsync<MembershipResponse>(await ExpectOneRowAsync(c => c.SendJsonAsync(HttpMethod.Post, "/api/v1/memberships",
             new CreateMembershipRequest(TestIdentityProvider.Issuer, Guid.NewGuid().ToString(), "Lead", Role.InvolvementLead, new ScopeInput(ScopeKind.Network, network.Id)))));
-        await ExpectOneRowAsync(c => c.SendJsonAsync(HttpMethod.Post, $"/api/v1/memberships/{membership.Id}/revoke", new RevokeRequest("Done")));
+        await ExpectOneRowAsync(c => c.ChangeCurrentAsync(HttpMethod.Post, $"/api/v1/memberships/{membership.Id}/revoke", new RevokeRequest("Done"), $"/api/v1/memberships/{membership.Id}"));
 
         var history = await ReadAsync<Page<AuditEventResponse>>(await Client.GetAsync($"/api/v1/audit-events?entityType=unit&entityId={unit.Id}"));
         Assert.Equal(["unit.created", "unit.updated", "unit.deactivated", "unit.reactivated"], history.Items.Select(e => e.Action));
