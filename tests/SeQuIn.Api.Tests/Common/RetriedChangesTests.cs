@@ -146,6 +146,22 @@ public sealed class RetriedChangesTests(SeQuInApiFixture fixture) : ApiTest(fixt
         await ExpectRefusedAsync(world.Member.Client.SendIfMatchAsync(HttpMethod.Post, $"/api/v1/assessments/{other.Id}/submit", null, AssessmentDriver.ETagOf(other), key));
     }
 
+    [Fact]
+    public async Task A_front_end_on_a_configured_origin_may_read_the_etag_and_the_replay_marker()
+    {
+        const string origin = "https://portal.example.nhs.uk";
+        await using var app = await Fixture.CreateIsolatedAppAsync(new Dictionary<string, string?> { ["SeQuIn:Cors:AllowedOrigins:0"] = origin });
+        using var client = app.CreateClient();
+        var request = new HttpRequestMessage(HttpMethod.Get, "/api/v1/frameworks/active");
+        request.Headers.Add("Origin", origin);
+
+        var response = await client.SendAsync(request);
+
+        var exposed = string.Join(",", response.Headers.GetValues("Access-Control-Expose-Headers")).Split(',').Select(h => h.Trim());
+        Assert.Contains("ETag", exposed, StringComparer.OrdinalIgnoreCase);
+        Assert.Contains("Idempotent-Replayed", exposed, StringComparer.OrdinalIgnoreCase);
+    }
+
     private static string NewKey() => Guid.NewGuid().ToString();
 
     /// <summary>Sends a request twice; asserts the second is the first answer again, exactly, marked as a replay.</summary>
