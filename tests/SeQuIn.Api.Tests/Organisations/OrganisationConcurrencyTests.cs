@@ -50,6 +50,18 @@ public sealed class OrganisationConcurrencyTests(SeQuInApiFixture fixture) : Api
     }
 
     [Fact]
+    public async Task If_match_star_changes_whatever_the_current_state_is_as_for_assessments()
+    {
+        var (url, body) = await CreateAsync("network");
+        var before = await Client.ETagOfAsync(url);
+
+        var changed = await Client.SendIfMatchAsync(HttpMethod.Put, url, body, "*");
+
+        Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
+        Assert.NotEqual(before, changed.Headers.ETag?.Tag);
+    }
+
+    [Fact]
     public async Task Of_twenty_concurrent_unit_updates_with_the_same_etag_exactly_one_succeeds_and_the_rest_get_412()
     {
         var (url, _) = await CreateAsync("unit");
