@@ -21,14 +21,17 @@ public static class AccessApi
         keys.MapGet("/{keyId:guid}", GetApiKey).WithName(nameof(GetApiKey))
             .WithSummary("One API key (never its secret)").WithDescription("A key within your scope, by its id.");
         keys.MapPost("/", CreateApiKey).WithName(nameof(CreateApiKey))
+            .WithIdempotency()
             .WithSummary("Create an API key; its secret is shown once")
             .WithDescription("Creates a key with a role and a scope within your own. The answer holds the token, which is never shown again: only a hash of its secret is kept. Keys expire within 12 months (90 days by default). A name holding a personal identifier is refused (422).")
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
         keys.MapPost("/{keyId:guid}/revoke", RevokeApiKey).WithName(nameof(RevokeApiKey))
+            .WithIdempotency()
             .WithSummary("Revoke an API key, with a reason")
             .WithDescription("The key stops working on its next request. The reason is kept in the audit trail, so one holding a personal identifier is refused (422).")
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
         keys.MapPost("/{keyId:guid}/rotate", RotateApiKey).WithName(nameof(RotateApiKey))
+            .WithIdempotency()
             .WithSummary("Rotate an API key: a new key now, the old one for an overlap")
             .WithDescription("Makes a new key with the same name, role and scope (shown once), and lets the old key work for overlapDays more (7 by default, 0 ends it now).");
 
@@ -38,14 +41,18 @@ public static class AccessApi
             .WithSummary("List memberships of identity-provider subjects within your scope")
             .WithDescription("What each subject of a configured identity provider may do. Roles in tokens are never trusted: only these memberships grant anything.");
         memberships.MapGet("/{membershipId:guid}", GetMembership).WithName(nameof(GetMembership))
+            .WithETag()
             .WithSummary("One membership").WithDescription("A membership within your scope, by its id.");
         memberships.MapPost("/", CreateMembership).WithName(nameof(CreateMembership))
+            .WithIdempotency()
             .WithSummary("Grant a role to an identity-provider subject")
             .WithDescription("The subject is the token's sub claim at a configured issuer. A subject may hold several memberships. A name holding a personal identifier is refused (422).")
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
         memberships.MapPost("/{membershipId:guid}/revoke", RevokeMembership).WithName(nameof(RevokeMembership))
+            .WithIfMatch()
+            .WithIdempotency()
             .WithSummary("Revoke a membership, with a reason")
-            .WithDescription("Takes effect on the subject's next request. The reason is kept in the audit trail, so one holding a personal identifier is refused (422).")
+            .WithDescription("Takes effect on the subject's next request. Needs If-Match. The reason is kept in the audit trail, so one holding a personal identifier is refused (422).")
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
         return routes;
     }
@@ -146,14 +153,16 @@ public static class AccessApi
         return TypedResults.Ok(await memberships.ToPageAsync(query, m => m.Id.ToString(), ToResponse, ct));
     }
 
-    public static async Task<Results<Ok<MembershipResponse>, NotFoundProblem>> GetMembership(
-        Guid membershipId, Caller caller, SeQuInDbContext db, CancellationToken ct) =>
-        await Visible(db.Memberships.AsNoTracking(), caller).SingleOrDefaultAsync(m => m.Id == membershipId, ct) is { } membership
-            ? TypedResults.Ok(ToResponse(membership))
-            : MembershipNotFound(membershipId);
+    public static async Task<Results<Ok<MembershipResponse>, NotFoundProblem, StatusCodeHttpResult>> GetMembership(
+        Guid membershipId, Caller caller, HttpContext http, SeQuInDbContext db, CancellationToken ct) =>
+        await Visible(db.Memberships.AsNoTracking(), caller).SingleOrDefaultAsync(m => m.Id == membershipId, ct) is not { } membership
+            ? MembershipNotFound(membershipId)
+            : Preconditions.NotModified(http, Preconditions.ETag(membership.Revision))
+                ? TypedResults.StatusCode(StatusCodes.Status304NotModified)
+                : TypedResults.Ok(ToResponse(membership));
 
     public static async Task<Results<Created<MembershipResponse>, ValidationProblem, ForbiddenProblem>> CreateMembership(
-        CreateMembershipRequest request, Caller caller, SeQuInDbContext db, AuditTrail audit, TimeProvider clock, CancellationToken ct)
+        CreateMembershipRequest request, Caller caller, HttpContext http, SeQuInDbContext db, AuditTrail audit, TimeProvider clock, CancellationToken ct)
     {
         var scope = await ResolveScopeAsync(request.Role, request.Scope, db, ct);
         if (scope.Problem is not null)
@@ -176,11 +185,12 @@ public static class AccessApi
         db.Memberships.Add(membership);
         audit.Record("membership.created", "membership", membership.Id, membership.ScopeNetworkId, ToResponse(membership));
         await db.SaveChangesAsync(ct);
+        http.Response.SetETag(Preconditions.ETag(membership.Revision));
         return TypedResults.Created($"/api/v1/memberships/{membership.Id}", ToResponse(membership));
     }
 
-    public static async Task<Results<Ok<MembershipResponse>, NotFoundProblem, ConflictProblem, ValidationProblem>> RevokeMembership(
-        Guid membershipId, RevokeRequest request, Caller caller, SeQuInDbContext db, AuditTrail audit, TimeProvider clock,
+    public static async Task<Results<Ok<MembershipResponse>, NotFoundProblem, ConflictProblem, ValidationProblem, PreconditionProblem>> RevokeMembership(
+        Guid membershipId, RevokeRequest request, Caller caller, HttpContext http, SeQuInDbContext db, AuditTrail audit, TimeProvider clock,
         CancellationToken ct)
     {
         if (await Visible(db.Memberships, caller).SingleOrDefaultAsync(m => m.Id == membershipId, ct) is not { } membership)
@@ -191,11 +201,20 @@ public static class AccessApi
         {
             return ApiProblems.Conflict($"Membership {membershipId} was already revoked.");
         }
+        if (Preconditions.CheckIfMatch(http.Request, Preconditions.ETag(membership.Revision), "membership") is { } precondition)
+        {
+            return precondition;
+        }
         membership.RevokedAt = clock.Now();
         membership.RevokedReason = request.Reason;
+        membership.Revision++;
         audit.Record("membership.revoked", "membership", membership.Id, membership.ScopeNetworkId,
             new { membership.Issuer, membership.Subject, membership.RevokedAt }, request.Reason);
-        await db.SaveChangesAsync(ct);
+        if (!await db.TrySaveRevisionAsync(ct))
+        {
+            return Preconditions.Stale("membership");
+        }
+        http.Response.SetETag(Preconditions.ETag(membership.Revision));
         return TypedResults.Ok(ToResponse(membership));
     }
 

@@ -76,4 +76,6 @@ public sealed class Membership : IGrantHolder
     public required string CreatedBy { get; set; }
     public DateTimeOffset? RevokedAt { get; set; }
     public string? RevokedReason { get; set; }
+    /// <summary>Bumped by every change; the ETag, and the optimistic concurrency token.</summary>
+    public int Revision { get; set; } = 1;
 }

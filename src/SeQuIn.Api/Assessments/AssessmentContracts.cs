@@ -17,7 +17,7 @@ public sealed record ParticipantInput(ParticipantRole Role, string? Label = null
 /// <summary>The whole list of participants, replacing the one before.</summary>
 public sealed record ParticipantsRequest(IReadOnlyList<ParticipantInput> Participants);
 
-/// <summary>Ratings to set; standards not listed keep theirs.</summary>
+/// <summary>Ratings to set; standards not listed keep theirs. Each rating listed is set whole: a member left out of it takes its default (no note, no views), it does not keep the stored one.</summary>
 public sealed record RatingsRequest(IReadOnlyList<RatingInput> Ratings);
 
 /// <summary>The rating of one standard.</summary>
@@ -29,7 +29,7 @@ public sealed record RatingsRequest(IReadOnlyList<RatingInput> Ratings);
 public sealed record RatingInput(string StandardCode, int? Value = null, bool NotApplicable = false, string? NotApplicableReason = null,
     int? StaffView = null, int? ServiceUserView = null, string? Note = null);
 
-/// <summary>The overall rating of the area that the participants agreed.</summary>
+/// <summary>The overall rating of the area that the participants agreed, set together with its note: leaving the note out clears it.</summary>
 public sealed record AgreedRatingRequest(int Value, string? Note = null);
 
 /// <summary>Evidence for a standard, or for the whole assessment when standardCode is omitted.</summary>

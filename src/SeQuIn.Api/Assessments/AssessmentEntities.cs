@@ -129,7 +129,7 @@ public sealed class Comment
     public DateTimeOffset CreatedAt { get; set; }
 }
 
-/// <summary>The first answer to a create made with an Idempotency-Key, replayed for repeats of it.</summary>
+/// <summary>The first answer to a change made with an Idempotency-Key, replayed for repeats of it.</summary>
 public sealed class IdempotencyRecord
 {
     public required string Key { get; set; }
@@ -138,6 +138,8 @@ public sealed class IdempotencyRecord
     public bool Completed { get; set; }
     public int StatusCode { get; set; }
     public string? Location { get; set; }
+    /// <summary>The ETag the first answer carried, so a replay hands the client the same one.</summary>
+    public string? ETag { get; set; }
     public string? Body { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
 }

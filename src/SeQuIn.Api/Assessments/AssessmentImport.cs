@@ -35,6 +35,7 @@ public static class AssessmentImport
     public static IEndpointRouteBuilder MapAssessmentImportApi(this IEndpointRouteBuilder routes)
     {
         routes.MapPost("/api/v1/assessments/import", ImportAssessments).WithTags("Assessments").WithName(nameof(ImportAssessments))
+            .WithIdempotency()
             .RequireAuthorization(Policies.NetworkAdmin).WithRoles(Role.NetworkAdmin)
             .WithSummary("Import historical assessments from one JSON or CSV document, all or nothing")
             .WithDescription("One row per standard rating (JSON {\"rows\": [...]} or CSV with the columns unitCode, areaCode, month, standardCode, value, notApplicable, notApplicableReason, agreedRating, frameworkVersion). Every row is checked first; any problem refuses the whole document with each bad row named (422). With dryRun=true nothing is stored either way.")

@@ -21,6 +21,7 @@ public static class AssessmentsApi
             .WithSummary("List the assessments you may see, filtered by unit, area, months, status or framework version")
             .WithDescription("Drafts of your own units (or, for leads and administrators, of your network), and submitted assessments across your network or analyst scope, ordered by month, unit and area.");
         group.MapGet("/{assessmentId:guid}", GetAssessment).WithName(nameof(GetAssessment))
+            .WithETag()
             .WithSummary("One assessment with its participants, ratings, area result, evidence and comments")
             .WithDescription("The ETag header carries the assessment's revision: send it back in If-Match to change it, or in If-None-Match to revalidate.");
         group.MapGet("/{assessmentId:guid}/history", GetAssessmentHistory).WithName(nameof(GetAssessmentHistory))
@@ -34,14 +35,20 @@ public static class AssessmentsApi
             .WithSummary("Start an assessment of one area for one unit and month")
             .WithDescription("Pinned to the framework version active now. One per unit, area and month: a second answers 409 with a link to the first. Send an Idempotency-Key to make retries safe.");
         edit.MapPut("/{assessmentId:guid}/participants", ReplaceParticipants).WithName(nameof(ReplaceParticipants))
+            .WithIfMatch()
             .WithSummary("Set who takes part, by role").WithDescription("Replaces the list. Roles only, with optional pseudonymous labels: never names or identifiers. Needs If-Match.");
         edit.MapPut("/{assessmentId:guid}/ratings", SetRatings).WithName(nameof(SetRatings))
+            .WithIfMatch()
             .WithSummary("Rate standards of the area").WithDescription("Sets the agreed value of each standard listed (others keep theirs), with the staff and service-user views where they differed. Values are checked against the pinned version's scale. Needs If-Match.");
         edit.MapPut("/{assessmentId:guid}/agreed-rating", SetAgreedRating).WithName(nameof(SetAgreedRating))
+            .WithIfMatch()
             .WithSummary("Set the overall rating of the area that the participants agreed").WithDescription("Flagged in the result when more than one scale point from the computed mean. Needs If-Match.");
         edit.MapPost("/{assessmentId:guid}/evidence", EvidenceApi.AddEvidence).WithName(nameof(EvidenceApi.AddEvidence))
+            .WithIfMatch()
+            .WithIdempotency()
             .WithSummary("Add evidence for a standard or for the whole assessment").WithDescription("A title, a description, an optional https link (never fetched by the service) and whether to share it with the network's library. Needs If-Match.");
         edit.MapPut("/{assessmentId:guid}/evidence/{evidenceId:guid}/file", EvidenceApi.UploadEvidenceFile).WithName(nameof(EvidenceApi.UploadEvidenceFile))
+            .WithIfMatch()
             .WithSummary("Attach a file to evidence")
             .WithDescription($"The request body is the file itself (at most {EvidenceFiles.MaxBytes / 1024 / 1024} MB): PDF, PNG, JPEG, plain text, CSV or an Office document, as its content shows. " +
                 $"The file name must end in an extension of that type ({EvidenceFiles.Extensions}); any other (.html, .svg, .hta, …) is refused with 422 naming fileName. " +
@@ -51,20 +58,28 @@ public static class AssessmentsApi
             .Accepts<byte[]>(EvidenceFiles.Allowed[0], EvidenceFiles.Allowed[1..])
             .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(EvidenceFiles.MaxBytes));
         edit.MapDelete("/{assessmentId:guid}/evidence/{evidenceId:guid}", EvidenceApi.DeleteEvidence).WithName(nameof(EvidenceApi.DeleteEvidence))
+            .WithIfMatch()
             .WithSummary("Remove evidence from a draft").WithDescription("Needs If-Match.");
         edit.MapPost("/{assessmentId:guid}/submit", SubmitAssessment).WithName(nameof(SubmitAssessment))
+            .WithIfMatch()
+            .WithIdempotency()
             .WithSummary("Submit the assessment to the network")
             .WithDescription("Needs every standard rated (or not applicable with a reason), a staff and a service-user participant, and an agreed overall rating; each missing item is named in the 422 answer. A submitted assessment is read-only. Needs If-Match.");
 
         group.MapPost("/{assessmentId:guid}/return", ReturnAssessment).WithName(nameof(ReturnAssessment))
+            .WithIfMatch()
+            .WithIdempotency()
             .RequireAuthorization(Policies.InvolvementLead).WithRoles(Role.InvolvementLead)
             .WithSummary("Return a submission to the unit with a question").WithDescription("The assessment becomes a draft again; the question stays as a comment. Needs If-Match.");
         group.MapPost("/{assessmentId:guid}/reopen", ReopenAssessment).WithName(nameof(ReopenAssessment))
+            .WithIfMatch()
+            .WithIdempotency()
             .RequireAuthorization(Policies.NetworkAdmin).WithRoles(Role.NetworkAdmin)
             .WithSummary("Reopen a submission, with a reason").WithDescription("The assessment becomes a draft again; the reason stays as a comment and in the audit trail. Needs If-Match.");
         group.MapPost("/{assessmentId:guid}/comments", AddComment).WithName(nameof(AddComment))
+            .WithIdempotency()
             .RequireAuthorization(Policies.Reviewer).WithRoles(Role.UnitMember, Role.InvolvementLead, Role.NetworkAdmin)
-            .WithSummary("Comment on an assessment").WithDescription("Comments are never changed or removed.");
+            .WithSummary("Comment on an assessment").WithDescription("Comments are never changed or removed. Send an Idempotency-Key to make retries safe.");
         return routes;
     }
 
@@ -96,9 +111,7 @@ public static class AssessmentsApi
         {
             return NotVisible(assessmentId);
         }
-        http.Response.Headers.ETag = ETag(assessment);
-        http.Response.Headers.CacheControl = "private, no-cache";
-        if (http.Request.Headers.IfNoneMatch.ToString() == ETag(assessment))
+        if (Preconditions.NotModified(http, ETag(assessment)))
         {
             return TypedResults.StatusCode(StatusCodes.Status304NotModified);
         }
@@ -297,9 +310,14 @@ public static class AssessmentsApi
         }
         var comment = new Comment { AssessmentId = assessment.Id, Kind = CommentKind.Note, Text = request.Text, Author = caller.Actor, CreatedAt = clock.Now() };
         db.Comments.Add(comment);
-        assessment.Revision++;
         audit.Record("assessment.commented", EntityType, assessment.Id, assessment.NetworkId, new { comment.Id, comment.Kind });
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        // Comments are only ever added, so they need no If-Match; but the assessment's ETag must move on. Bumping in
+        // place keeps a comment from failing (or undoing) a change made at the same moment.
+        await db.Assessments.Where(a => a.Id == assessment.Id)
+            .ExecuteUpdateAsync(s => s.SetProperty(a => a.Revision, a => a.Revision + 1), ct);
         await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
         return TypedResults.Created($"{Location(assessment.Id)}#comment-{comment.Id}", ToResponse(comment));
     }
 
@@ -361,15 +379,9 @@ public static class AssessmentsApi
         {
             return (null, ChangeProblem.From(ApiProblems.Forbidden(refusal)));
         }
-        var ifMatch = http.Request.Headers.IfMatch.ToString();
-        if (ifMatch.Length == 0)
+        if (Preconditions.CheckIfMatch(http.Request, ETag(assessment), "assessment") is { } precondition)
         {
-            return (null, ChangeProblem.From(ApiProblems.PreconditionRequired(
-                $"Send If-Match with the assessment's ETag ({ETag(assessment)} now), so that changes made meanwhile are not overwritten.")));
-        }
-        if (ifMatch != ETag(assessment) && ifMatch != "*")
-        {
-            return (null, ChangeProblem.From(StaleETag(assessment)));
+            return (null, ChangeProblem.From(precondition));
         }
         if (requireDraft && assessment.Status != AssessmentStatus.Draft)
         {
@@ -382,18 +394,23 @@ public static class AssessmentsApi
         string action, object change, string? reason, Caller caller, HttpContext http, SeQuInDbContext db, AuditTrail audit, TimeProvider clock,
         CancellationToken ct)
     {
-        assessment.Revision++;
+        var read = assessment.Revision;
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        // Claim the next revision before any child row is written: changes sent concurrently with one ETag then
+        // queue on the assessment's row and find it moved on (412), instead of racing to insert the same rating
+        // rows, where the loser met a unique violation (answered 409, which a client cannot act on).
+        if (await db.Assessments.Where(a => a.Id == assessment.Id && a.Revision == read)
+                .ExecuteUpdateAsync(s => s.SetProperty(a => a.Revision, read + 1), ct) == 0)
+        {
+            return ChangeProblem.From(Preconditions.Stale("assessment"));
+        }
+        assessment.Revision = read + 1;
+        db.Entry(assessment).Property(a => a.Revision).OriginalValue = read + 1;
         assessment.UpdatedAt = clock.Now();
         audit.Record(action, EntityType, assessment.Id, assessment.NetworkId, change, reason);
-        try
-        {
-            await db.SaveChangesAsync(ct);
-        }
-        catch (DbUpdateConcurrencyException)
-        {
-            return ChangeProblem.From(ApiProblems.PreconditionFailed("Someone else changed the assessment first: read it again, then retry with its new ETag."));
-        }
-        http.Response.Headers.ETag = ETag(assessment);
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+        http.Response.SetETag(ETag(assessment));
         return TypedResults.Ok(await DetailAsync(db, assessment, caller, ct));
     }
 
@@ -419,12 +436,9 @@ public static class AssessmentsApi
             a.CreatedAt, a.CreatedBy, a.UpdatedAt, a.SubmittedAt, a.SubmittedBy);
     }
 
-    public static string ETag(Assessment assessment) => $"\"{assessment.Revision}\"";
+    public static string ETag(Assessment assessment) => Preconditions.ETag(assessment.Revision);
 
     internal static NotFoundProblem NotVisible(Guid id) => ApiProblems.NotFound($"There is no assessment {id} that you may see.");
-
-    internal static PreconditionFailedProblem StaleETag(Assessment assessment) =>
-        ApiProblems.PreconditionFailed($"The assessment has changed since you read it (its ETag is now {ETag(assessment)}): read it again before changing it.");
 
     private static ConflictProblem Exists(Guid id, string unit, string area, string month) =>
         ApiProblems.Conflict($"Unit {unit} already has an assessment of {area} for {month}: {Location(id)}");

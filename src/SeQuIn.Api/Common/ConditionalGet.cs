@@ -1,6 +1,5 @@
 using System.Security.Cryptography;
 using System.Text.Json;
-using Microsoft.Net.Http.Headers;
 
 namespace SeQuIn.Api.Common;
 
@@ -29,7 +28,7 @@ public static class ConditionalGet
             var response = context.HttpContext.Response;
             response.Headers.ETag = etag;
             response.Headers.CacheControl = cacheControl;
-            return Matches(context.HttpContext.Request.Headers.IfNoneMatch, etag)
+            return Preconditions.Matches(context.HttpContext.Request.Headers.IfNoneMatch, etag)
                 ? TypedResults.StatusCode(StatusCodes.Status304NotModified)
                 : result;
         });
@@ -40,15 +39,5 @@ public static class ConditionalGet
     {
         var bytes = JsonSerializer.SerializeToUtf8Bytes(value, value.GetType(), Json.Options);
         return "\"" + Convert.ToBase64String(SHA256.HashData(bytes), 0, 18).Replace('+', '-').Replace('/', '_') + "\"";
-    }
-
-    private static bool Matches(Microsoft.Extensions.Primitives.StringValues ifNoneMatch, string etag)
-    {
-        if (ifNoneMatch.Count == 0 || !EntityTagHeaderValue.TryParseList(ifNoneMatch, out var tags))
-        {
-            return false;
-        }
-        var current = new EntityTagHeaderValue(etag);
-        return tags.Any(t => t.Equals(EntityTagHeaderValue.Any) || t.Compare(current, useStrongComparison: false));
     }
 }

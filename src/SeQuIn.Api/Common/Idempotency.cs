@@ -11,9 +11,10 @@ namespace SeQuIn.Api.Common;
 public sealed record IdempotencyMetadata;
 
 /// <summary>
-/// Makes creates safe to retry. With an Idempotency-Key header, the first answer is kept (per caller and key)
-/// and replayed for repeats; the same key with a different body is refused (422); a repeat while the first is
-/// still running is told so (409). Keys are kept for a day.
+/// Makes creates and actions safe to retry. With an Idempotency-Key header, the first answer is kept (per caller
+/// and key) — refusals included — and replayed exactly (status, body, Location, ETag) for repeats; the same key with
+/// a different request is refused (422); a repeat while the first is still running is told so (409). Keys are kept
+/// for a day.
 /// </summary>
 public static class Idempotency
 {
@@ -39,7 +40,7 @@ public static class Idempotency
             var db = http.RequestServices.GetRequiredService<SeQuInDbContext>();
             var clock = http.RequestServices.GetRequiredService<TimeProvider>();
             var actor = Caller.From(http.User).Actor;
-            var hash = HashOf(http.Request, context.Arguments);
+            var hash = await HashOfAsync(http.Request, context.Arguments, http.RequestAborted);
             var now = clock.Now();
 
             await db.IdempotencyRecords.Where(r => r.CreatedAt < now - Kept
@@ -61,7 +62,7 @@ public static class Idempotency
                 {
                     return ApiProblems.Conflict($"The first request with this {Header} is still being processed; retry in a moment.");
                 }
-                return new Replay(first.StatusCode, first.Location, first.Body);
+                return new Replay(first.StatusCode, first.Location, first.ETag, first.Body);
             }
 
             try
@@ -69,11 +70,16 @@ public static class Idempotency
                 var result = await next(context);
                 var inner = result is INestedHttpResult nested ? nested.Result : result;
                 var status = (inner as IStatusCodeHttpResult)?.StatusCode ?? StatusCodes.Status200OK;
-                var body = inner is IValueHttpResult { Value: { } value } ? JsonSerializer.Serialize(value, value.GetType(), Json.Options) : null;
+                // With the options the answer itself was written with (their encoder differs from Json.Options'), so
+                // that the replay is the same text.
+                var written = http.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>()
+                    .Value.SerializerOptions;
+                var body = inner is IValueHttpResult { Value: { } value } ? JsonSerializer.Serialize(value, value.GetType(), written) : null;
                 var location = inner?.GetType().GetProperty("Location")?.GetValue(inner) as string;
+                var etag = http.Response.Headers.ETag.ToString() is { Length: > 0 } set ? set : null;
                 await db.IdempotencyRecords.Where(r => r.Actor == actor && r.Key == key)
                     .ExecuteUpdateAsync(s => s.SetProperty(r => r.Completed, true).SetProperty(r => r.StatusCode, status)
-                        .SetProperty(r => r.Body, body).SetProperty(r => r.Location, location), CancellationToken.None);
+                        .SetProperty(r => r.Body, body).SetProperty(r => r.Location, location).SetProperty(r => r.ETag, etag), CancellationToken.None);
                 return result;
             }
             catch
@@ -86,17 +92,39 @@ public static class Idempotency
         return builder;
     }
 
-    private static string HashOf(HttpRequest request, IList<object?> arguments)
+    /// <summary>
+    /// What makes two requests "the same": method, path with its route values, query string (a dry run is not the
+    /// import), and body. A body bound to one of the API's contract records is hashed as that record; any other
+    /// body (a CSV import, a handler that reads the stream itself) is hashed as the bytes sent, then rewound for
+    /// the handler.
+    /// </summary>
+    private static async Task<string> HashOfAsync(HttpRequest request, IList<object?> arguments, CancellationToken ct)
     {
-        // The request body is the argument that is one of the API's own contract records.
-        var body = arguments.FirstOrDefault(a => a is not null and not SeQuInDbContext and not Audit.AuditTrail
-                                                 && a.GetType().Namespace?.StartsWith("SeQuIn.Api", StringComparison.Ordinal) == true);
-        var text = request.Method + " " + request.Path + " " + (body is null ? "" : JsonSerializer.Serialize(body, body.GetType(), Json.Options));
-        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(text)));
+        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        hash.AppendData(Encoding.UTF8.GetBytes(request.Method + " " + request.Path + request.QueryString + "\n"));
+        var record = arguments.FirstOrDefault(a => a is not null and not SeQuInDbContext and not Audit.AuditTrail
+                                                   && a.GetType().Namespace?.StartsWith("SeQuIn.Api", StringComparison.Ordinal) == true);
+        if (record is not null)
+        {
+            hash.AppendData(JsonSerializer.SerializeToUtf8Bytes(record, record.GetType(), Json.Options));
+        }
+        else
+        {
+            hash.AppendData(Encoding.UTF8.GetBytes((request.ContentType ?? "") + "\n"));
+            request.EnableBuffering();
+            var buffer = new byte[16 * 1024];
+            int read;
+            while ((read = await request.Body.ReadAsync(buffer, ct)) > 0)
+            {
+                hash.AppendData(buffer, 0, read);
+            }
+            request.Body.Position = 0;
+        }
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
     }
 
     /// <summary>The stored first answer, sent again as it was.</summary>
-    private sealed class Replay(int status, string? location, string? body) : IResult
+    private sealed class Replay(int status, string? location, string? etag, string? body) : IResult
     {
         public async Task ExecuteAsync(HttpContext httpContext)
         {
@@ -105,6 +133,10 @@ public static class Idempotency
             if (location is not null)
             {
                 httpContext.Response.Headers.Location = location;
+            }
+            if (etag is not null)
+            {
+                httpContext.Response.Headers.ETag = etag;
             }
             if (body is not null)
             {

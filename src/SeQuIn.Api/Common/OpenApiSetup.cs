@@ -72,10 +72,14 @@ public static class OpenApiSetup
                               "Its subject must hold a SeQuIn membership; roles in the token grant nothing.",
             });
             options.OperationFilter<AccessFilter>();
+            // Before the problem filter, so that the 409/412/422/428 answers they add are typed as problems too.
+            options.OperationFilter<IfMatchFilter>();
+            options.OperationFilter<IdempotencyFilter>();
             options.OperationFilter<ProblemResponsesFilter>();
             options.OperationFilter<ConditionalGetFilter>();
             options.OperationFilter<EnumQueryFilter>();
             options.OperationFilter<BinaryContentFilter>();
+            options.SchemaFilter<RequiredConstructorParametersFilter>();
             options.DocumentFilter<TagsFilter>();
         });
         return services;
@@ -165,6 +169,105 @@ public static class OpenApiSetup
                 };
             }
             operation.Responses!["304"] = new OpenApiResponse { Description = "Not modified: the representation named in If-None-Match is current." };
+        }
+    }
+
+    /// <summary>
+    /// A record's constructor parameter without a default is required when reading JSON
+    /// (RespectRequiredConstructorParameters), nullable or not: say so, so that a client knows to send
+    /// "collaborativeId": null rather than leave it out.
+    /// </summary>
+    private sealed class RequiredConstructorParametersFilter : ISchemaFilter
+    {
+        public void Apply(IOpenApiSchema schema, SchemaFilterContext context)
+        {
+            if (schema is not OpenApiSchema { Properties.Count: > 0 } concrete
+                || context.Type.GetConstructors() is not [{ } constructor] || constructor.GetParameters().Length == 0)
+            {
+                return;
+            }
+            foreach (var parameter in constructor.GetParameters().Where(p => !p.HasDefaultValue && p.Name is not null))
+            {
+                var name = System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(parameter.Name!);
+                if (concrete.Properties!.ContainsKey(name))
+                {
+                    concrete.Required ??= new HashSet<string>();
+                    concrete.Required.Add(name);
+                }
+            }
+        }
+    }
+
+    /// <summary>Documents If-Match (required), its 412 and 428 answers, and the new ETag of a change.</summary>
+    private sealed class IfMatchFilter : IOperationFilter
+    {
+        public void Apply(OpenApiOperation operation, OperationFilterContext context)
+        {
+            if (!context.ApiDescription.ActionDescriptor.EndpointMetadata.OfType<IfMatchMetadata>().Any())
+            {
+                return;
+            }
+            operation.Parameters ??= [];
+            operation.Parameters.Add(new OpenApiParameter
+            {
+                Name = "If-Match",
+                In = ParameterLocation.Header,
+                Required = true,
+                Description = "The ETag of the record as last read (or *). Without it the answer is 428; when the record has changed since, 412.",
+                Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+            });
+            operation.Responses ??= [];
+            operation.Responses.TryAdd("412", new OpenApiResponse { Description = "The record changed since its ETag was read: read it again." });
+            operation.Responses.TryAdd("428", new OpenApiResponse { Description = "If-Match is missing." });
+            foreach (var (status, response) in operation.Responses)
+            {
+                if (status.StartsWith('2') && response is OpenApiResponse success)
+                {
+                    success.Headers ??= new Dictionary<string, IOpenApiHeader>();
+                    success.Headers["ETag"] = new OpenApiHeader
+                    {
+                        Description = "The record's new ETag: send it in If-Match with the next change.",
+                        Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+                    };
+                }
+            }
+        }
+    }
+
+    /// <summary>Documents Idempotency-Key, the replay marker and the answers to a reused or busy key.</summary>
+    private sealed class IdempotencyFilter : IOperationFilter
+    {
+        public void Apply(OpenApiOperation operation, OperationFilterContext context)
+        {
+            if (!context.ApiDescription.ActionDescriptor.EndpointMetadata.OfType<IdempotencyMetadata>().Any())
+            {
+                return;
+            }
+            operation.Parameters ??= [];
+            operation.Parameters.Add(new OpenApiParameter
+            {
+                Name = Idempotency.Header,
+                In = ParameterLocation.Header,
+                Required = false,
+                Description = "A key of your choosing (at most 200 characters) that makes a retry safe: a repeat with the same key and request " +
+                              "gets the first answer again (status, body, Location, ETag) with Idempotent-Replayed: true, for a day.",
+                Schema = new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = 200 },
+            });
+            operation.Responses ??= [];
+            operation.Responses.TryAdd("409", new OpenApiResponse { Description = "The first request with this Idempotency-Key is still being processed." });
+            operation.Responses.TryAdd("422", new OpenApiResponse { Description = "This Idempotency-Key was used for a different request." });
+            foreach (var (status, response) in operation.Responses)
+            {
+                if (status.StartsWith('2') && response is OpenApiResponse success)
+                {
+                    success.Headers ??= new Dictionary<string, IOpenApiHeader>();
+                    success.Headers["Idempotent-Replayed"] = new OpenApiHeader
+                    {
+                        Description = "true when this is the stored answer to an earlier request with the same Idempotency-Key.",
+                        Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+                    };
+                }
+            }
         }
     }
 

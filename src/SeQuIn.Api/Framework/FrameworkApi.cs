@@ -47,15 +47,19 @@ public static class FrameworkApi
         // Every network rates against the active version: only a national administrator changes what they share.
         var admin = group.MapGroup("").RequireAuthorization(Policies.NationalAdmin).WithRoles(Role.NetworkAdmin);
         admin.MapPost("/", ImportFrameworkVersion).WithName(nameof(ImportFrameworkVersion))
+            .WithIdempotency()
             .WithDescription("National administrators only. Imports a whole framework version as one JSON document. It becomes a draft: review it, compare it with the active version, then activate it. The scale must run 0, 1, 2, … without gaps; area and standard codes must be unique.")
             .WithSummary("Import a framework version as a draft from one JSON document");
         admin.MapPut("/{identifier}", ReplaceDraftFrameworkVersion).WithName(nameof(ReplaceDraftFrameworkVersion))
-            .WithDescription("National administrators only. Replaces the whole content of a draft with a new document of the same identifier. Active and retired versions are immutable (409).")
+            .WithIfMatch()
+            .WithDescription("National administrators only. Replaces the whole content of a draft with a new document of the same identifier. Active and retired versions are immutable (409). Needs If-Match with the ETag of the version as last read.")
             .WithSummary("Replace the content of a draft version");
         admin.MapDelete("/{identifier}", DeleteDraftFrameworkVersion).WithName(nameof(DeleteDraftFrameworkVersion))
-            .WithDescription("National administrators only. Deletes a draft version. Active and retired versions are kept for ever (409).")
+            .WithIfMatch()
+            .WithDescription("National administrators only. Deletes a draft version. Active and retired versions are kept for ever (409). Needs If-Match with the ETag of the version as last read.")
             .WithSummary("Delete a draft version");
         admin.MapPost("/{identifier}/activate", ActivateFrameworkVersion).WithName(nameof(ActivateFrameworkVersion))
+            .WithIdempotency()
             .WithDescription("National administrators only. Makes a draft the active version; the version active until now is retired in the same transaction. New assessments are pinned to the active version.")
             .WithSummary("Activate a draft version; the version active until now is retired");
         return group;
@@ -150,7 +154,7 @@ public static class FrameworkApi
     }
 
     public static async Task<Results<Created<FrameworkVersionDetail>, ConflictProblem, ValidationProblem>> ImportFrameworkVersion(
-        FrameworkDocument document, SeQuInDbContext db, AuditTrail audit, TimeProvider clock, CancellationToken ct)
+        FrameworkDocument document, HttpContext http, SeQuInDbContext db, AuditTrail audit, TimeProvider clock, CancellationToken ct)
     {
         if (await db.FrameworkVersions.AnyAsync(v => v.Identifier == document.Identifier, ct))
         {
@@ -168,11 +172,14 @@ public static class FrameworkApi
         var detail = ToDetail(version);
         audit.Record("framework.imported", EntityType, version.Identifier, null, FrameworkDiffer.Compare(detail, null));
         await db.SaveChangesAsync(ct);
-        return TypedResults.Created(Location(version.Identifier), detail);
+        // As stored (times are kept to the microsecond), so that the ETag is the one a read answers with.
+        var stored = (await LoadDetailAsync(db, version.Identifier, seesDrafts: true, ct))!;
+        http.Response.SetETag(ConditionalGet.ETagOf(stored));
+        return TypedResults.Created(Location(version.Identifier), stored);
     }
 
-    public static async Task<Results<Ok<FrameworkVersionDetail>, NotFoundProblem, ConflictProblem, ValidationProblem>> ReplaceDraftFrameworkVersion(
-        string identifier, FrameworkDocument document, SeQuInDbContext db, AuditTrail audit, TimeProvider clock, CancellationToken ct)
+    public static async Task<Results<Ok<FrameworkVersionDetail>, NotFoundProblem, ConflictProblem, ValidationProblem, PreconditionProblem>> ReplaceDraftFrameworkVersion(
+        string identifier, FrameworkDocument document, HttpContext http, SeQuInDbContext db, AuditTrail audit, TimeProvider clock, CancellationToken ct)
     {
         if (document.Identifier != identifier)
         {
@@ -190,6 +197,12 @@ public static class FrameworkApi
             return Immutable(version);
         }
         var before = await LoadDetailAsync(db, identifier, seesDrafts: true, ct);
+        // The ETag is the one reads send (a hash of the version as shown); the row lock above makes check and
+        // replace one step, so a concurrent replace waits and then finds its If-Match stale.
+        if (Preconditions.CheckIfMatch(http.Request, ConditionalGet.ETagOf(before!), "framework version") is { } precondition)
+        {
+            return precondition;
+        }
         // Replace the whole tree: delete first so that stable codes can be reused by the new rows.
         await db.Standards.Where(s => s.FrameworkVersionId == version.Id).ExecuteDeleteAsync(ct);
         await db.Areas.Where(a => a.FrameworkVersionId == version.Id).ExecuteDeleteAsync(ct);
@@ -201,26 +214,36 @@ public static class FrameworkApi
         var after = ToDetail(version);
         audit.Record("framework.replaced", EntityType, identifier, null, FrameworkDiffer.Compare(after, before));
         await db.SaveChangesAsync(ct);
+        var stored = (await LoadDetailAsync(db, identifier, seesDrafts: true, ct))!;
         await transaction.CommitAsync(ct);
-        return TypedResults.Ok(after);
+        http.Response.SetETag(ConditionalGet.ETagOf(stored));
+        return TypedResults.Ok(stored);
     }
 
-    public static async Task<Results<NoContent, NotFoundProblem, ConflictProblem>> DeleteDraftFrameworkVersion(
-        string identifier, SeQuInDbContext db, AuditTrail audit, CancellationToken ct)
+    public static async Task<Results<NoContent, NotFoundProblem, ConflictProblem, PreconditionProblem>> DeleteDraftFrameworkVersion(
+        string identifier, HttpContext http, SeQuInDbContext db, AuditTrail audit, CancellationToken ct)
     {
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
-        var deleted = await db.FrameworkVersions
-            .Where(v => v.Identifier == identifier && v.Status == FrameworkStatus.Draft)
-            .ExecuteDeleteAsync(ct);
-        if (deleted == 1)
+        var version = await db.FrameworkVersions.FromSql($"SELECT * FROM framework_versions WHERE identifier = {identifier} FOR UPDATE")
+            .AsNoTracking().SingleOrDefaultAsync(ct);
+        if (version is null)
         {
-            audit.Record("framework.deleted", EntityType, identifier, null, new { identifier, status = FrameworkStatus.Draft });
-            await db.SaveChangesAsync(ct);
-            await transaction.CommitAsync(ct);
-            return TypedResults.NoContent();
+            return VersionNotFound(identifier);
         }
-        var existing = await db.FrameworkVersions.AsNoTracking().SingleOrDefaultAsync(v => v.Identifier == identifier, ct);
-        return existing is null ? VersionNotFound(identifier) : Immutable(existing);
+        if (version.Status != FrameworkStatus.Draft)
+        {
+            return Immutable(version);
+        }
+        var current = await LoadDetailAsync(db, identifier, seesDrafts: true, ct);
+        if (Preconditions.CheckIfMatch(http.Request, ConditionalGet.ETagOf(current!), "framework version") is { } precondition)
+        {
+            return precondition;
+        }
+        await db.FrameworkVersions.Where(v => v.Id == version.Id).ExecuteDeleteAsync(ct);
+        audit.Record("framework.deleted", EntityType, identifier, null, new { identifier, status = FrameworkStatus.Draft });
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+        return TypedResults.NoContent();
     }
 
     public static async Task<Results<Ok<FrameworkVersionSummary>, NotFoundProblem, ConflictProblem>> ActivateFrameworkVersion(

@@ -10,10 +10,13 @@ namespace SeQuIn.Api.Organisations;
 /// <param name="PublishSummaries">Whether anyone may read the network's area summaries without signing in (no unit is named).</param>
 public sealed record CreateNetworkRequest(string Code, string Name, string? Region = null, bool AllowRanks = false, bool PublishSummaries = false);
 
-/// <summary>The new state of a network; the code never changes.</summary>
+/// <summary>
+/// The whole new state of a network; the code never changes. Every member is required, so that a member left out
+/// is refused rather than silently reset (send "region": null to clear the region).
+/// </summary>
 /// <param name="AllowRanks">Whether benchmarks show units' ranks.</param>
 /// <param name="PublishSummaries">Whether anyone may read the network's area summaries without signing in.</param>
-public sealed record UpdateNetworkRequest(string Name, bool Active, string? Region = null, bool AllowRanks = false, bool PublishSummaries = false);
+public sealed record UpdateNetworkRequest(string Name, bool Active, string? Region, bool AllowRanks, bool PublishSummaries);
 
 public sealed record NetworkResponse(Guid Id, string Code, string Name, string? Region, bool AllowRanks, bool PublishSummaries, bool Active,
     DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
@@ -86,9 +89,13 @@ public sealed record ProviderListQuery(string? code, [property: EnumQuery(typeof
 public sealed record CreateUnitRequest(string Code, string Name, SecurityLevel SecurityLevel, Guid ProviderId, Guid NetworkId,
     Guid? CollaborativeId = null);
 
-/// <summary>The new state of a unit; the code never changes. Set active to false to deactivate it.</summary>
+/// <summary>
+/// The whole new state of a unit; the code never changes. Set active to false to deactivate it. Every member is
+/// required, so that a member left out is refused rather than silently reset (send "collaborativeId": null to
+/// take the unit out of its collaborative).
+/// </summary>
 public sealed record UpdateUnitRequest(string Name, SecurityLevel SecurityLevel, Guid ProviderId, Guid NetworkId, bool Active,
-    Guid? CollaborativeId = null);
+    Guid? CollaborativeId);
 
 /// <summary>A secure unit with the names of the bodies it belongs to.</summary>
 public sealed record UnitResponse(Guid Id, string Code, string Name, SecurityLevel SecurityLevel,

@@ -27,6 +27,8 @@ public sealed class Network
     public bool Active { get; set; } = true;
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
+    /// <summary>Bumped by every change; the ETag, and the optimistic concurrency token.</summary>
+    public int Revision { get; set; } = 1;
 }
 
 /// <summary>A provider collaborative: a body that commissions secure care for a region.</summary>
@@ -38,6 +40,8 @@ public sealed class Collaborative
     public bool Active { get; set; } = true;
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
+    /// <summary>Bumped by every change; the ETag, and the optimistic concurrency token.</summary>
+    public int Revision { get; set; } = 1;
 }
 
 /// <summary>An NHS trust or independent provider that runs secure units.</summary>
@@ -50,6 +54,8 @@ public sealed class Provider
     public bool Active { get; set; } = true;
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
+    /// <summary>Bumped by every change; the ETag, and the optimistic concurrency token.</summary>
+    public int Revision { get; set; } = 1;
 }
 
 /// <summary>A secure unit. Never hard-deleted: a unit with data is deactivated instead.</summary>
@@ -68,4 +74,6 @@ public sealed class Unit
     public bool Active { get; set; } = true;
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
+    /// <summary>Bumped by every change; the ETag, and the optimistic concurrency token.</summary>
+    public int Revision { get; set; } = 1;
 }

@@ -18,13 +18,16 @@ public static class OrganisationsApi
         networks.MapGet("/", ListNetworks).WithName(nameof(ListNetworks))
             .WithDescription("Networks in code order. Filter by code or active flag; page with limit and cursor.").WithSummary("List networks in code order");
         networks.MapGet("/{networkId:guid}", GetNetwork).WithName(nameof(GetNetwork))
-            .WithDescription("One network by id.").WithSummary("One network");
+            .WithETag()
+            .WithDescription("One network by id. Its ETag goes back in If-Match to change it.").WithSummary("One network");
         // A new network is a national decision; a network's own administrators maintain it.
         networks.MapPost("/", CreateNetwork).RequireAuthorization(Policies.NationalAdmin).WithRoles(Role.NetworkAdmin)
             .WithName(nameof(CreateNetwork))
+            .WithIdempotency()
             .WithDescription("Creates a network. Its code is stable and unique.").WithSummary("Create a network");
         networks.MapPut("/{networkId:guid}", UpdateNetwork).RequireAuthorization(Policies.NetworkAdmin).WithRoles(Role.NetworkAdmin).WithName(nameof(UpdateNetwork))
-            .WithDescription("Sets a network's name, region and active flag. The code never changes.")
+            .WithIfMatch()
+            .WithDescription("Replaces a network's name, region, active flag and publishing choices: every member is required (send null to clear the region). The code never changes. Needs If-Match.")
             .WithSummary("Update a network's name, region or active flag");
 
         var collaboratives = routes.MapGroup("/api/v1/collaboratives").WithTags("Collaboratives").WithValidation()
@@ -33,15 +36,18 @@ public static class OrganisationsApi
             .WithDescription("Provider collaboratives in code order. Filter by code or active flag; page with limit and cursor.")
             .WithSummary("List provider collaboratives in code order");
         collaboratives.MapGet("/{collaborativeId:guid}", GetCollaborative).WithName(nameof(GetCollaborative))
-            .WithDescription("One provider collaborative by id.")
+            .WithETag()
+            .WithDescription("One provider collaborative by id. Its ETag goes back in If-Match to change it.")
             .WithSummary("One provider collaborative");
         // A collaborative commissions across networks and any network's unit may join it: national administrators maintain them.
         var collaborativeWrites = collaboratives.MapGroup("").RequireAuthorization(Policies.NationalAdmin).WithRoles(Role.NetworkAdmin);
         collaborativeWrites.MapPost("/", CreateCollaborative).WithName(nameof(CreateCollaborative))
+            .WithIdempotency()
             .WithDescription("National administrators only. Creates a provider collaborative. Its code is stable and unique.")
             .WithSummary("Create a provider collaborative");
         collaborativeWrites.MapPut("/{collaborativeId:guid}", UpdateCollaborative).WithName(nameof(UpdateCollaborative))
-            .WithDescription("National administrators only. Sets a provider collaborative's name and active flag. The code never changes.")
+            .WithIfMatch()
+            .WithDescription("National administrators only. Replaces a provider collaborative's name and active flag; both are required. The code never changes. Needs If-Match.")
             .WithSummary("Update a provider collaborative's name or active flag");
 
         var providers = routes.MapGroup("/api/v1/providers").WithTags("Providers").WithValidation()
@@ -49,13 +55,16 @@ public static class OrganisationsApi
         providers.MapGet("/", ListProviders).WithName(nameof(ListProviders))
             .WithDescription("Providers in code order. Filter by code, sector or active flag; page with limit and cursor.").WithSummary("List providers in code order");
         providers.MapGet("/{providerId:guid}", GetProvider).WithName(nameof(GetProvider))
-            .WithDescription("One provider by id.").WithSummary("One provider");
+            .WithETag()
+            .WithDescription("One provider by id. Its ETag goes back in If-Match to change it.").WithSummary("One provider");
         // Any network-admin creates a provider; changing one is for a scope that covers all its units (checked in the handler).
         var providerWrites = providers.MapGroup("").RequireAuthorization(Policies.NetworkAdmin).WithRoles(Role.NetworkAdmin);
         providerWrites.MapPost("/", CreateProvider).WithName(nameof(CreateProvider))
+            .WithIdempotency()
             .WithDescription("Creates a provider: an NHS trust (sector nhs) or an independent provider. Its code is stable and unique.").WithSummary("Create a provider");
         providerWrites.MapPut("/{providerId:guid}", UpdateProvider).WithName(nameof(UpdateProvider))
-            .WithDescription("Sets a provider's name, sector and active flag. The code never changes. Its sector moves the comparisons of every network its units are in, so a network administrator may change it only while all its units lie in networks it administers; otherwise a national administrator (403).")
+            .WithIfMatch()
+            .WithDescription("Replaces a provider's name, sector and active flag; all are required. The code never changes. Needs If-Match. Its sector moves the comparisons of every network its units are in, so a network administrator may change it only while all its units lie in networks it administers; otherwise a national administrator (403).")
             .WithSummary("Update a provider's name, sector or active flag");
         return routes;
     }
@@ -71,14 +80,16 @@ public static class OrganisationsApi
         return TypedResults.Ok(await networks.ToPageAsync(query, n => n.Code, ToResponse, ct));
     }
 
-    public static async Task<Results<Ok<NetworkResponse>, NotFoundProblem>> GetNetwork(
-        Guid networkId, SeQuInDbContext db, CancellationToken ct) =>
-        await db.Networks.AsNoTracking().SingleOrDefaultAsync(n => n.Id == networkId, ct) is { } network
-            ? TypedResults.Ok(ToResponse(network))
-            : NotFound("network", networkId);
+    public static async Task<Results<Ok<NetworkResponse>, NotFoundProblem, StatusCodeHttpResult>> GetNetwork(
+        Guid networkId, HttpContext http, SeQuInDbContext db, CancellationToken ct) =>
+        await db.Networks.AsNoTracking().SingleOrDefaultAsync(n => n.Id == networkId, ct) is not { } network
+            ? NotFound("network", networkId)
+            : Preconditions.NotModified(http, ETag(network.Revision))
+                ? TypedResults.StatusCode(StatusCodes.Status304NotModified)
+                : TypedResults.Ok(ToResponse(network));
 
     public static async Task<Results<Created<NetworkResponse>, ConflictProblem, ValidationProblem>> CreateNetwork(
-        CreateNetworkRequest request, SeQuInDbContext db, AuditTrail audit, TimeProvider clock, CancellationToken ct)
+        CreateNetworkRequest request, HttpContext http, SeQuInDbContext db, AuditTrail audit, TimeProvider clock, CancellationToken ct)
     {
         if (await db.Networks.AnyAsync(n => n.Code == request.Code, ct))
         {
@@ -93,11 +104,12 @@ public static class OrganisationsApi
         db.Networks.Add(network);
         audit.Record("network.created", "network", network.Id, network.Id, ToResponse(network));
         await db.SaveChangesAsync(ct);
+        http.Response.SetETag(ETag(network.Revision));
         return TypedResults.Created($"/api/v1/networks/{network.Id}", ToResponse(network));
     }
 
-    public static async Task<Results<Ok<NetworkResponse>, NotFoundProblem, ForbiddenProblem, ValidationProblem>> UpdateNetwork(
-        Guid networkId, UpdateNetworkRequest request, Caller caller, SeQuInDbContext db, AuditTrail audit, TimeProvider clock,
+    public static async Task<Results<Ok<NetworkResponse>, NotFoundProblem, ForbiddenProblem, ValidationProblem, PreconditionProblem>> UpdateNetwork(
+        Guid networkId, UpdateNetworkRequest request, Caller caller, HttpContext http, SeQuInDbContext db, AuditTrail audit, TimeProvider clock,
         CancellationToken ct)
     {
         if (await db.Networks.SingleOrDefaultAsync(n => n.Id == networkId, ct) is not { } network)
@@ -108,6 +120,10 @@ public static class OrganisationsApi
         {
             return NotYourNetwork();
         }
+        if (Preconditions.CheckIfMatch(http.Request, ETag(network.Revision), "network") is { } precondition)
+        {
+            return precondition;
+        }
         var before = ToResponse(network);
         network.Name = request.Name;
         network.Region = request.Region;
@@ -115,8 +131,13 @@ public static class OrganisationsApi
         network.PublishSummaries = request.PublishSummaries;
         network.Active = request.Active;
         network.UpdatedAt = clock.Now();
+        network.Revision++;
         audit.Record("network.updated", "network", network.Id, network.Id, AuditChanges.Between(before, ToResponse(network)));
-        await db.SaveChangesAsync(ct);
+        if (!await db.TrySaveRevisionAsync(ct))
+        {
+            return Preconditions.Stale("network");
+        }
+        http.Response.SetETag(ETag(network.Revision));
         return TypedResults.Ok(ToResponse(network));
     }
 
@@ -131,14 +152,16 @@ public static class OrganisationsApi
         return TypedResults.Ok(await collaboratives.ToPageAsync(query, c => c.Code, ToResponse, ct));
     }
 
-    public static async Task<Results<Ok<CollaborativeResponse>, NotFoundProblem>> GetCollaborative(
-        Guid collaborativeId, SeQuInDbContext db, CancellationToken ct) =>
-        await db.Collaboratives.AsNoTracking().SingleOrDefaultAsync(c => c.Id == collaborativeId, ct) is { } collaborative
-            ? TypedResults.Ok(ToResponse(collaborative))
-            : NotFound("provider collaborative", collaborativeId);
+    public static async Task<Results<Ok<CollaborativeResponse>, NotFoundProblem, StatusCodeHttpResult>> GetCollaborative(
+        Guid collaborativeId, HttpContext http, SeQuInDbContext db, CancellationToken ct) =>
+        await db.Collaboratives.AsNoTracking().SingleOrDefaultAsync(c => c.Id == collaborativeId, ct) is not { } collaborative
+            ? NotFound("provider collaborative", collaborativeId)
+            : Preconditions.NotModified(http, ETag(collaborative.Revision))
+                ? TypedResults.StatusCode(StatusCodes.Status304NotModified)
+                : TypedResults.Ok(ToResponse(collaborative));
 
     public static async Task<Results<Created<CollaborativeResponse>, ConflictProblem, ValidationProblem>> CreateCollaborative(
-        CreateCollaborativeRequest request, SeQuInDbContext db, AuditTrail audit, TimeProvider clock, CancellationToken ct)
+        CreateCollaborativeRequest request, HttpContext http, SeQuInDbContext db, AuditTrail audit, TimeProvider clock, CancellationToken ct)
     {
         if (await db.Collaboratives.AnyAsync(c => c.Code == request.Code, ct))
         {
@@ -149,23 +172,33 @@ public static class OrganisationsApi
         db.Collaboratives.Add(collaborative);
         audit.Record("collaborative.created", "collaborative", collaborative.Id, null, ToResponse(collaborative));
         await db.SaveChangesAsync(ct);
+        http.Response.SetETag(ETag(collaborative.Revision));
         return TypedResults.Created($"/api/v1/collaboratives/{collaborative.Id}", ToResponse(collaborative));
     }
 
-    public static async Task<Results<Ok<CollaborativeResponse>, NotFoundProblem, ValidationProblem>> UpdateCollaborative(
-        Guid collaborativeId, UpdateCollaborativeRequest request, SeQuInDbContext db, AuditTrail audit, TimeProvider clock,
+    public static async Task<Results<Ok<CollaborativeResponse>, NotFoundProblem, ValidationProblem, PreconditionProblem>> UpdateCollaborative(
+        Guid collaborativeId, UpdateCollaborativeRequest request, HttpContext http, SeQuInDbContext db, AuditTrail audit, TimeProvider clock,
         CancellationToken ct)
     {
         if (await db.Collaboratives.SingleOrDefaultAsync(c => c.Id == collaborativeId, ct) is not { } collaborative)
         {
             return NotFound("provider collaborative", collaborativeId);
         }
+        if (Preconditions.CheckIfMatch(http.Request, ETag(collaborative.Revision), "provider collaborative") is { } precondition)
+        {
+            return precondition;
+        }
         var before = ToResponse(collaborative);
         collaborative.Name = request.Name;
         collaborative.Active = request.Active;
         collaborative.UpdatedAt = clock.Now();
+        collaborative.Revision++;
         audit.Record("collaborative.updated", "collaborative", collaborative.Id, null, AuditChanges.Between(before, ToResponse(collaborative)));
-        await db.SaveChangesAsync(ct);
+        if (!await db.TrySaveRevisionAsync(ct))
+        {
+            return Preconditions.Stale("provider collaborative");
+        }
+        http.Response.SetETag(ETag(collaborative.Revision));
         return TypedResults.Ok(ToResponse(collaborative));
     }
 
@@ -181,14 +214,16 @@ public static class OrganisationsApi
         return TypedResults.Ok(await providers.ToPageAsync(query, p => p.Code, ToResponse, ct));
     }
 
-    public static async Task<Results<Ok<ProviderResponse>, NotFoundProblem>> GetProvider(
-        Guid providerId, SeQuInDbContext db, CancellationToken ct) =>
-        await db.Providers.AsNoTracking().SingleOrDefaultAsync(p => p.Id == providerId, ct) is { } provider
-            ? TypedResults.Ok(ToResponse(provider))
-            : NotFound("provider", providerId);
+    public static async Task<Results<Ok<ProviderResponse>, NotFoundProblem, StatusCodeHttpResult>> GetProvider(
+        Guid providerId, HttpContext http, SeQuInDbContext db, CancellationToken ct) =>
+        await db.Providers.AsNoTracking().SingleOrDefaultAsync(p => p.Id == providerId, ct) is not { } provider
+            ? NotFound("provider", providerId)
+            : Preconditions.NotModified(http, ETag(provider.Revision))
+                ? TypedResults.StatusCode(StatusCodes.Status304NotModified)
+                : TypedResults.Ok(ToResponse(provider));
 
     public static async Task<Results<Created<ProviderResponse>, ConflictProblem, ValidationProblem>> CreateProvider(
-        CreateProviderRequest request, SeQuInDbContext db, AuditTrail audit, TimeProvider clock, CancellationToken ct)
+        CreateProviderRequest request, HttpContext http, SeQuInDbContext db, AuditTrail audit, TimeProvider clock, CancellationToken ct)
     {
         if (await db.Providers.AnyAsync(p => p.Code == request.Code, ct))
         {
@@ -199,11 +234,12 @@ public static class OrganisationsApi
         db.Providers.Add(provider);
         audit.Record("provider.created", "provider", provider.Id, null, ToResponse(provider));
         await db.SaveChangesAsync(ct);
+        http.Response.SetETag(ETag(provider.Revision));
         return TypedResults.Created($"/api/v1/providers/{provider.Id}", ToResponse(provider));
     }
 
-    public static async Task<Results<Ok<ProviderResponse>, NotFoundProblem, ForbiddenProblem, ValidationProblem>> UpdateProvider(
-        Guid providerId, UpdateProviderRequest request, Caller caller, SeQuInDbContext db, AuditTrail audit, TimeProvider clock, CancellationToken ct)
+    public static async Task<Results<Ok<ProviderResponse>, NotFoundProblem, ForbiddenProblem, ValidationProblem, PreconditionProblem>> UpdateProvider(
+        Guid providerId, UpdateProviderRequest request, Caller caller, HttpContext http, SeQuInDbContext db, AuditTrail audit, TimeProvider clock, CancellationToken ct)
     {
         if (await db.Providers.SingleOrDefaultAsync(p => p.Id == providerId, ct) is not { } provider)
         {
@@ -213,13 +249,22 @@ public static class OrganisationsApi
         {
             return ApiProblems.Forbidden("This provider has units in networks you do not administer: only a national administrator may change it.");
         }
+        if (Preconditions.CheckIfMatch(http.Request, ETag(provider.Revision), "provider") is { } precondition)
+        {
+            return precondition;
+        }
         var before = ToResponse(provider);
         provider.Name = request.Name;
         provider.Sector = request.Sector;
         provider.Active = request.Active;
         provider.UpdatedAt = clock.Now();
+        provider.Revision++;
         audit.Record("provider.updated", "provider", provider.Id, null, AuditChanges.Between(before, ToResponse(provider)));
-        await db.SaveChangesAsync(ct);
+        if (!await db.TrySaveRevisionAsync(ct))
+        {
+            return Preconditions.Stale("provider");
+        }
+        http.Response.SetETag(ETag(provider.Revision));
         return TypedResults.Ok(ToResponse(provider));
     }
 
@@ -229,6 +274,8 @@ public static class OrganisationsApi
 
     internal static ForbiddenProblem NotYourNetwork() =>
         ApiProblems.Forbidden("Only an administrator of this network (or a national administrator) may change it.");
+
+    internal static string ETag(int revision) => Preconditions.ETag(revision);
 
     internal static ConflictProblem CodeTaken(string kind, string code) =>
         ApiProblems.Conflict($"A {kind} with code '{code}' already exists.");

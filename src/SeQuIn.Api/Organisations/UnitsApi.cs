@@ -18,20 +18,27 @@ public static class UnitsApi
             .WithDescription("Units in code order with their provider, sector, network and collaborative. Filter by any of them, by security level or active flag; page with limit and cursor.")
             .WithSummary("List units in code order, filtered by network, provider, collaborative, security level, sector or state");
         units.MapGet("/{unitId:guid}", GetUnit).WithName(nameof(GetUnit))
-            .WithDescription("One unit by id, with the bodies it belongs to.").WithSummary("One unit");
+            .WithETag()
+            .WithDescription("One unit by id, with the bodies it belongs to. Its ETag goes back in If-Match to change it; it also moves on when one of those bodies is renamed.").WithSummary("One unit");
 
         // Writes: administrators of the unit's network (checked per unit in the handlers).
         var writes = units.MapGroup("").RequireAuthorization(Policies.NetworkAdmin).WithRoles(Role.NetworkAdmin);
         writes.MapPost("/", CreateUnit).WithName(nameof(CreateUnit))
+            .WithIdempotency()
             .WithDescription("Creates a unit in a network, run by a provider, optionally within a provider collaborative. Its code is unique nationally.").WithSummary("Create a unit");
         writes.MapPut("/{unitId:guid}", UpdateUnit).WithName(nameof(UpdateUnit))
-            .WithDescription("Sets everything about a unit but its code. Setting active to false deactivates it.")
+            .WithIfMatch()
+            .WithDescription("Replaces everything about a unit but its code; every member is required (collaborativeId may be null). Setting active to false deactivates it. Needs If-Match.")
             .WithSummary("Update a unit (name, security level, provider, network, collaborative, active flag)");
         writes.MapPost("/{unitId:guid}/deactivate", DeactivateUnit).WithName(nameof(DeactivateUnit))
-            .WithDescription("Marks a unit inactive. Units are never deleted, so their assessments and history remain.")
+            .WithIfMatch()
+            .WithIdempotency()
+            .WithDescription("Marks a unit inactive. Units are never deleted, so their assessments and history remain. Needs If-Match.")
             .WithSummary("Deactivate a unit; units are never deleted, so their history stays");
         writes.MapPost("/{unitId:guid}/reactivate", ReactivateUnit).WithName(nameof(ReactivateUnit))
-            .WithDescription("Marks a deactivated unit active again.")
+            .WithIfMatch()
+            .WithIdempotency()
+            .WithDescription("Marks a deactivated unit active again. Needs If-Match.")
             .WithSummary("Reactivate a deactivated unit");
         return units;
     }
@@ -50,14 +57,16 @@ public static class UnitsApi
         return TypedResults.Ok(await units.ToPageAsync(query, u => u.Code, ToResponse, ct));
     }
 
-    public static async Task<Results<Ok<UnitResponse>, NotFoundProblem>> GetUnit(
-        Guid unitId, SeQuInDbContext db, CancellationToken ct) =>
-        await Units(db).SingleOrDefaultAsync(u => u.Id == unitId, ct) is { } unit
-            ? TypedResults.Ok(ToResponse(unit))
-            : OrganisationsApi.NotFound("unit", unitId);
+    public static async Task<Results<Ok<UnitResponse>, NotFoundProblem, StatusCodeHttpResult>> GetUnit(
+        Guid unitId, HttpContext http, SeQuInDbContext db, CancellationToken ct) =>
+        await Units(db).SingleOrDefaultAsync(u => u.Id == unitId, ct) is not { } unit
+            ? OrganisationsApi.NotFound("unit", unitId)
+            : Preconditions.NotModified(http, ETag(unit))
+                ? TypedResults.StatusCode(StatusCodes.Status304NotModified)
+                : TypedResults.Ok(ToResponse(unit));
 
     public static async Task<Results<Created<UnitResponse>, ConflictProblem, ForbiddenProblem, ValidationProblem>> CreateUnit(
-        CreateUnitRequest request, Caller caller, SeQuInDbContext db, AuditTrail audit, TimeProvider clock, CancellationToken ct)
+        CreateUnitRequest request, Caller caller, HttpContext http, SeQuInDbContext db, AuditTrail audit, TimeProvider clock, CancellationToken ct)
     {
         if (await ReferencesProblemAsync(db, request.ProviderId, request.NetworkId, request.CollaborativeId, ct) is { } invalid)
         {
@@ -86,15 +95,17 @@ public static class UnitsApi
         };
         db.Units.Add(unit);
         await db.SaveChangesAsync(ct);
-        var created = ToResponse(await Units(db).SingleAsync(u => u.Id == unit.Id, ct));
+        var saved = await Units(db).SingleAsync(u => u.Id == unit.Id, ct);
+        var created = ToResponse(saved);
         audit.Record("unit.created", "unit", unit.Id, unit.NetworkId, created);
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
+        http.Response.SetETag(ETag(saved));
         return TypedResults.Created($"/api/v1/units/{unit.Id}", created);
     }
 
-    public static async Task<Results<Ok<UnitResponse>, NotFoundProblem, ForbiddenProblem, ValidationProblem>> UpdateUnit(
-        Guid unitId, UpdateUnitRequest request, Caller caller, SeQuInDbContext db, AuditTrail audit, TimeProvider clock,
+    public static async Task<Results<Ok<UnitResponse>, NotFoundProblem, ForbiddenProblem, ValidationProblem, PreconditionProblem>> UpdateUnit(
+        Guid unitId, UpdateUnitRequest request, Caller caller, HttpContext http, SeQuInDbContext db, AuditTrail audit, TimeProvider clock,
         CancellationToken ct)
     {
         if (await db.Units.SingleOrDefaultAsync(u => u.Id == unitId, ct) is not { } unit)
@@ -109,7 +120,12 @@ public static class UnitsApi
         {
             return NotYourUnit();
         }
-        var before = ToResponse(await Units(db).SingleAsync(u => u.Id == unitId, ct));
+        var read = await Units(db).SingleAsync(u => u.Id == unitId, ct);
+        if (Preconditions.CheckIfMatch(http.Request, ETag(read), "unit") is { } precondition)
+        {
+            return precondition;
+        }
+        var before = ToResponse(read);
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         unit.Name = request.Name;
         unit.SecurityLevel = request.SecurityLevel;
@@ -118,24 +134,30 @@ public static class UnitsApi
         unit.CollaborativeId = request.CollaborativeId;
         unit.Active = request.Active;
         unit.UpdatedAt = clock.Now();
-        await db.SaveChangesAsync(ct);
-        var after = ToResponse(await Units(db).SingleAsync(u => u.Id == unit.Id, ct));
+        unit.Revision++;
+        if (!await db.TrySaveRevisionAsync(ct))
+        {
+            return Preconditions.Stale("unit");
+        }
+        var saved = await Units(db).SingleAsync(u => u.Id == unit.Id, ct);
+        var after = ToResponse(saved);
         audit.Record("unit.updated", "unit", unit.Id, unit.NetworkId, AuditChanges.Between(before, after));
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
+        http.Response.SetETag(ETag(saved));
         return TypedResults.Ok(after);
     }
 
-    public static Task<Results<Ok<UnitResponse>, NotFoundProblem, ForbiddenProblem>> DeactivateUnit(
-        Guid unitId, Caller caller, SeQuInDbContext db, AuditTrail audit, TimeProvider clock, CancellationToken ct) =>
-        SetActiveAsync(unitId, false, caller, db, audit, clock, ct);
+    public static Task<Results<Ok<UnitResponse>, NotFoundProblem, ForbiddenProblem, PreconditionProblem>> DeactivateUnit(
+        Guid unitId, Caller caller, HttpContext http, SeQuInDbContext db, AuditTrail audit, TimeProvider clock, CancellationToken ct) =>
+        SetActiveAsync(unitId, false, caller, http, db, audit, clock, ct);
 
-    public static Task<Results<Ok<UnitResponse>, NotFoundProblem, ForbiddenProblem>> ReactivateUnit(
-        Guid unitId, Caller caller, SeQuInDbContext db, AuditTrail audit, TimeProvider clock, CancellationToken ct) =>
-        SetActiveAsync(unitId, true, caller, db, audit, clock, ct);
+    public static Task<Results<Ok<UnitResponse>, NotFoundProblem, ForbiddenProblem, PreconditionProblem>> ReactivateUnit(
+        Guid unitId, Caller caller, HttpContext http, SeQuInDbContext db, AuditTrail audit, TimeProvider clock, CancellationToken ct) =>
+        SetActiveAsync(unitId, true, caller, http, db, audit, clock, ct);
 
-    private static async Task<Results<Ok<UnitResponse>, NotFoundProblem, ForbiddenProblem>> SetActiveAsync(
-        Guid unitId, bool active, Caller caller, SeQuInDbContext db, AuditTrail audit, TimeProvider clock, CancellationToken ct)
+    private static async Task<Results<Ok<UnitResponse>, NotFoundProblem, ForbiddenProblem, PreconditionProblem>> SetActiveAsync(
+        Guid unitId, bool active, Caller caller, HttpContext http, SeQuInDbContext db, AuditTrail audit, TimeProvider clock, CancellationToken ct)
     {
         if (await db.Units.SingleOrDefaultAsync(u => u.Id == unitId, ct) is not { } unit)
         {
@@ -145,11 +167,21 @@ public static class UnitsApi
         {
             return NotYourUnit();
         }
+        if (Preconditions.CheckIfMatch(http.Request, ETag(await Units(db).SingleAsync(u => u.Id == unitId, ct)), "unit") is { } precondition)
+        {
+            return precondition;
+        }
         unit.Active = active;
         unit.UpdatedAt = clock.Now();
+        unit.Revision++;
         audit.Record(active ? "unit.reactivated" : "unit.deactivated", "unit", unit.Id, unit.NetworkId, new { active });
-        await db.SaveChangesAsync(ct);
-        return TypedResults.Ok(ToResponse(await Units(db).SingleAsync(u => u.Id == unitId, ct)));
+        if (!await db.TrySaveRevisionAsync(ct))
+        {
+            return Preconditions.Stale("unit");
+        }
+        var saved = await Units(db).SingleAsync(u => u.Id == unitId, ct);
+        http.Response.SetETag(ETag(saved));
+        return TypedResults.Ok(ToResponse(saved));
     }
 
     private static ForbiddenProblem NotYourUnit() =>
@@ -174,6 +206,13 @@ public static class UnitsApi
         }
         return errors.Count == 0 ? null : TypedResults.ValidationProblem(errors);
     }
+
+    /// <summary>
+    /// A unit's representation names its provider, network and collaborative, so its ETag moves on when any of
+    /// them changes too: a client revalidating with If-None-Match never keeps a stale name.
+    /// </summary>
+    private static string ETag(Unit u) =>
+        Preconditions.ETag(u.Revision, u.Provider!.Revision, u.Network!.Revision, u.Collaborative?.Revision ?? 0);
 
     private static IQueryable<Unit> Units(SeQuInDbContext db) =>
         db.Units.AsNoTracking().Include(u => u.Provider).Include(u => u.Network).Include(u => u.Collaborative);

@@ -101,7 +101,7 @@ public sealed class AuthorizationMatrixTests(SeQuInApiFixture fixture) : IAsyncL
         yield return ("GET /api/v1/networks", SignedIn, () => Get("/api/v1/networks"));
         yield return ("GET /api/v1/networks/{networkId}", SignedIn, () => Get($"/api/v1/networks/{a.Id}"));
         yield return ("POST /api/v1/networks", NationalOnly, () => Send(HttpMethod.Post, "/api/v1/networks", new CreateNetworkRequest(AccessWorld.Code("N"), "New")));
-        yield return ("PUT /api/v1/networks/{networkId}", AdminOfA, () => Send(HttpMethod.Put, $"/api/v1/networks/{a.Id}", new UpdateNetworkRequest("Network A", true, PublishSummaries: true)));
+        yield return ("PUT /api/v1/networks/{networkId}", AdminOfA, () => Send(HttpMethod.Put, $"/api/v1/networks/{a.Id}", new UpdateNetworkRequest("Network A", true, null, false, PublishSummaries: true)));
 
         yield return ("GET /api/v1/collaboratives", SignedIn, () => Get("/api/v1/collaboratives"));
         yield return ("GET /api/v1/collaboratives/{collaborativeId}", SignedIn, () => Get($"/api/v1/collaboratives/{w.CollaborativeA.Id}"));

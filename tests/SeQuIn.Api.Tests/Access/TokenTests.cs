@@ -49,7 +49,8 @@ public sealed class TokenTests(SeQuInApiFixture fixture) : ApiTest(fixture)
         using var analyst = Fixture.App.CreateClient(TestIdentityProvider.Token(subject));
         Assert.Equal(HttpStatusCode.OK, (await analyst.GetAsync("/api/v1/units")).StatusCode);
 
-        await PostAsync($"/api/v1/memberships/{membership.Id}/revoke", new RevokeRequest("Moved on"));
+        (await Client.ChangeCurrentAsync(HttpMethod.Post, $"/api/v1/memberships/{membership.Id}/revoke", new RevokeRequest("Moved on"),
+            $"/api/v1/memberships/{membership.Id}")).EnsureSuccessStatusCode();
 
         await ReadProblemAsync(await analyst.GetAsync("/api/v1/units"), HttpStatusCode.Forbidden);
     }

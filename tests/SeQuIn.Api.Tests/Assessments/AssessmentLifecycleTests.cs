@@ -97,6 +97,27 @@ public sealed class AssessmentLifecycleTests(SeQuInApiFixture fixture) : ApiTest
     }
 
     [Fact]
+    public async Task Of_fifty_concurrent_rating_updates_with_the_same_etag_one_succeeds_and_every_other_is_told_its_etag_is_stale()
+    {
+        var world = await AssessmentWorld.CreateAsync(Fixture.App, Client);
+        var draft = await world.Member.CreateAsync();
+        var etag = AssessmentDriver.ETagOf(draft);
+
+        // Every request inserts the same new rating rows: the race the revision check alone did not cover.
+        var answers = await Task.WhenAll(Enumerable.Range(0, 50).Select(i =>
+            world.Member.SendAsync(HttpMethod.Put, $"/api/v1/assessments/{draft.Id}/ratings",
+                new RatingsRequest([new RatingInput("INV-01", i % 5), new RatingInput("INV-02", (i + 1) % 5), new RatingInput("INV-03", 2)]), etag)));
+
+        var statuses = answers.GroupBy(a => (int)a.StatusCode).ToDictionary(g => g.Key, g => g.Count());
+        Assert.Equal(new Dictionary<int, int> { [200] = 1, [412] = 49 }, statuses);
+        var winner = await ReadAsync<AssessmentDetail>(answers.Single(a => a.StatusCode == HttpStatusCode.OK));
+        var final = await ReadAsync<AssessmentDetail>(await world.Member.Client.GetAsync($"/api/v1/assessments/{draft.Id}"));
+        Assert.Equal(draft.Revision + 1, final.Revision);
+        Assert.Equal(winner.Ratings.Select(r => r.Value), final.Ratings.Select(r => r.Value));
+        Assert.Equal(AssessmentDriver.ETagOf(final), answers.Single(a => a.StatusCode == HttpStatusCode.OK).Headers.ETag?.Tag);
+    }
+
+    [Fact]
     public async Task Submitting_without_a_service_user_participant_is_refused_naming_every_missing_item()
     {
         var world = await AssessmentWorld.CreateAsync(Fixture.App, Client);

@@ -21,23 +21,23 @@ public sealed class AuditTrailTests(SeQuInApiFixture fixture) : ApiTest(fixture)
         var collaborative = await ReadAsync<CollaborativeResponse>(await ExpectOneRowAsync(c => c.SendJsonAsync(HttpMethod.Post, "/api/v1/collaboratives", new CreateCollaborativeRequest(UniqueCode("C"), "C"))));
         var unit = await ReadAsync<UnitResponse>(await ExpectOneRowAsync(c => c.SendJsonAsync(HttpMethod.Post, "/api/v1/units",
             new CreateUnitRequest(UniqueCode("U"), "U", SecurityLevel.Low, provider.Id, network.Id, collaborative.Id))));
-        await ExpectOneRowAsync(c => c.SendJsonAsync(HttpMethod.Put, $"/api/v1/networks/{network.Id}", new UpdateNetworkRequest("N2", true)));
-        await ExpectOneRowAsync(c => c.SendJsonAsync(HttpMethod.Put, $"/api/v1/providers/{provider.Id}", new UpdateProviderRequest("P2", ProviderSector.Independent, true)));
-        await ExpectOneRowAsync(c => c.SendJsonAsync(HttpMethod.Put, $"/api/v1/collaboratives/{collaborative.Id}", new UpdateCollaborativeRequest("C2", true)));
-        await ExpectOneRowAsync(c => c.SendJsonAsync(HttpMethod.Put, $"/api/v1/units/{unit.Id}", new UpdateUnitRequest("U2", SecurityLevel.Medium, provider.Id, network.Id, true)));
-        await ExpectOneRowAsync(c => c.PostAsync($"/api/v1/units/{unit.Id}/deactivate", null));
-        await ExpectOneRowAsync(c => c.PostAsync($"/api/v1/units/{unit.Id}/reactivate", null));
+        await ExpectOneRowAsync(c => c.ChangeCurrentAsync(HttpMethod.Put, $"/api/v1/networks/{network.Id}", new UpdateNetworkRequest("N2", true, null, false, false)));
+        await ExpectOneRowAsync(c => c.ChangeCurrentAsync(HttpMethod.Put, $"/api/v1/providers/{provider.Id}", new UpdateProviderRequest("P2", ProviderSector.Independent, true)));
+        await ExpectOneRowAsync(c => c.ChangeCurrentAsync(HttpMethod.Put, $"/api/v1/collaboratives/{collaborative.Id}", new UpdateCollaborativeRequest("C2", true)));
+        await ExpectOneRowAsync(c => c.ChangeCurrentAsync(HttpMethod.Put, $"/api/v1/units/{unit.Id}", new UpdateUnitRequest("U2", SecurityLevel.Medium, provider.Id, network.Id, true, null)));
+        await ExpectOneRowAsync(c => c.ChangeCurrentAsync(HttpMethod.Post, $"/api/v1/units/{unit.Id}/deactivate", null, $"/api/v1/units/{unit.Id}"));
+        await ExpectOneRowAsync(c => c.ChangeCurrentAsync(HttpMethod.Post, $"/api/v1/units/{unit.Id}/reactivate", null, $"/api/v1/units/{unit.Id}"));
         var identifier = FrameworkDocuments.UniqueIdentifier();
         await ExpectOneRowAsync(c => c.SendJsonAsync(HttpMethod.Post, "/api/v1/frameworks", FrameworkDocuments.Small(identifier)));
-        await ExpectOneRowAsync(c => c.SendJsonAsync(HttpMethod.Put, $"/api/v1/frameworks/{identifier}", FrameworkDocuments.Small(identifier)));
-        await ExpectOneRowAsync(c => c.DeleteAsync($"/api/v1/frameworks/{identifier}"));
+        await ExpectOneRowAsync(c => c.ChangeCurrentAsync(HttpMethod.Put, $"/api/v1/frameworks/{identifier}", FrameworkDocuments.Small(identifier)));
+        await ExpectOneRowAsync(c => c.ChangeCurrentAsync(HttpMethod.Delete, $"/api/v1/frameworks/{identifier}", null));
         var key = await ReadAsync<CreatedApiKeyResponse>(await ExpectOneRowAsync(c => c.SendJsonAsync(HttpMethod.Post, "/api/v1/keys",
             new CreateApiKeyRequest("K", Role.Analyst, new ScopeInput(ScopeKind.Network, network.Id)))));
         await ExpectOneRowAsync(c => c.SendJsonAsync(HttpMethod.Post, $"/api/v1/keys/{key.Key.Id}/rotate", new RotateApiKeyRequest()));
         await ExpectOneRowAsync(c => c.SendJsonAsync(HttpMethod.Post, $"/api/v1/keys/{key.Key.Id}/revoke", new RevokeRequest("Done")));
         var membership = await ReadAsync<MembershipResponse>(await ExpectOneRowAsync(c => c.SendJsonAsync(HttpMethod.Post, "/api/v1/memberships",
             new CreateMembershipRequest(TestIdentityProvider.Issuer, Guid.NewGuid().ToString(), "Lead", Role.InvolvementLead, new ScopeInput(ScopeKind.Network, network.Id)))));
-        await ExpectOneRowAsync(c => c.SendJsonAsync(HttpMethod.Post, $"/api/v1/memberships/{membership.Id}/revoke", new RevokeRequest("Done")));
+        await ExpectOneRowAsync(c => c.ChangeCurrentAsync(HttpMethod.Post, $"/api/v1/memberships/{membership.Id}/revoke", new RevokeRequest("Done"), $"/api/v1/memberships/{membership.Id}"));
 
         var history = await ReadAsync<Page<AuditEventResponse>>(await Client.GetAsync($"/api/v1/audit-events?entityType=unit&entityId={unit.Id}"));
         Assert.Equal(["unit.created", "unit.updated", "unit.deactivated", "unit.reactivated"], history.Items.Select(e => e.Action));
@@ -166,7 +166,7 @@ public sealed class AuditTrailTests(SeQuInApiFixture fixture) : ApiTest(fixture)
         var network = await ReadAsync<NetworkResponse>(await PostAsync("/api/v1/networks", new CreateNetworkRequest(UniqueCode("N"), "N")));
         for (var i = 0; i < 5; i++)
         {
-            await PutAsync($"/api/v1/networks/{network.Id}", new UpdateNetworkRequest($"Name {i}", true));
+            await Client.ChangeCurrentAsync(HttpMethod.Put, $"/api/v1/networks/{network.Id}", new UpdateNetworkRequest($"Name {i}", true, null, false, false));
         }
 
         var ids = new List<long>();

@@ -283,7 +283,8 @@ public sealed class BenchmarkTests(SeQuInApiFixture fixture) : ApiTest(fixture)
         await ImportAsync(admin, units.SelectMany((u, i) => Inv(u, "2026-05", i + 1)));
         await ReadProblemAsync(await Anonymous.GetAsync($"/api/v1/networks/{network.Id}/public-summary"), HttpStatusCode.NotFound);
 
-        await PutAsync($"/api/v1/networks/{network.Id}", new UpdateNetworkRequest(network.Name, true, PublishSummaries: true));
+        await ReadAsync<NetworkResponse>(await Client.ChangeCurrentAsync(HttpMethod.Put, $"/api/v1/networks/{network.Id}",
+            new UpdateNetworkRequest(network.Name, true, network.Region, network.AllowRanks, PublishSummaries: true)));
         var response = await Anonymous.GetAsync($"/api/v1/networks/{network.Id}/public-summary");
 
         var summary = await ReadAsync<PublicSummary>(response);

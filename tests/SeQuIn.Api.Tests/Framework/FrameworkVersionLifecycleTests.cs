@@ -65,16 +65,39 @@ public sealed class FrameworkVersionLifecycleTests(SeQuInApiFixture fixture) : A
     }
 
     [Fact]
+    public async Task A_draft_is_replaced_or_deleted_only_with_the_etag_it_was_read_with()
+    {
+        var identifier = FrameworkDocuments.UniqueIdentifier();
+        var url = $"/api/v1/frameworks/{identifier}";
+        var created = await PostAsync("/api/v1/frameworks", FrameworkDocuments.Small(identifier));
+        var etag = await Client.ETagOfAsync(url);
+        Assert.Equal(etag, created.Headers.ETag?.Tag);
+        var replacement = FrameworkDocuments.Small(identifier) with { Areas = [FrameworkDocuments.Area("MDT", "MDT-01")] };
+
+        await ReadProblemAsync(await Client.SendIfMatchAsync(HttpMethod.Put, url, replacement, null), (HttpStatusCode)428);
+        var replaced = await Client.SendIfMatchAsync(HttpMethod.Put, url, replacement, etag);
+        Assert.Equal(HttpStatusCode.OK, replaced.StatusCode);
+        var newETag = await Client.ETagOfAsync(url);
+        Assert.Equal(newETag, replaced.Headers.ETag?.Tag);
+        Assert.NotEqual(etag, newETag);
+
+        await ReadProblemAsync(await Client.SendIfMatchAsync(HttpMethod.Put, url, FrameworkDocuments.Small(identifier), etag), HttpStatusCode.PreconditionFailed);
+        await ReadProblemAsync(await Client.SendIfMatchAsync(HttpMethod.Delete, url, null, etag), HttpStatusCode.PreconditionFailed);
+        Assert.Equal(["MDT-01"], (await ReadAsync<FrameworkVersionDetail>(await Client.GetAsync(url))).Areas.SelectMany(a => a.Standards).Select(s => s.Code));
+        Assert.Equal(HttpStatusCode.NoContent, (await Client.SendIfMatchAsync(HttpMethod.Delete, url, null, newETag)).StatusCode);
+    }
+
+    [Fact]
     public async Task A_draft_can_be_replaced_and_then_deleted()
     {
         var identifier = FrameworkDocuments.UniqueIdentifier();
         await PostAsync("/api/v1/frameworks", FrameworkDocuments.Small(identifier));
         var replacement = FrameworkDocuments.Small(identifier) with { Areas = [FrameworkDocuments.Area("MDT", "MDT-01")] };
 
-        var replaced = await ReadAsync<FrameworkVersionDetail>(await PutAsync($"/api/v1/frameworks/{identifier}", replacement));
+        var replaced = await ReadAsync<FrameworkVersionDetail>(await Client.ChangeCurrentAsync(HttpMethod.Put, $"/api/v1/frameworks/{identifier}", replacement));
         Assert.Equal(["MDT-01"], replaced.Areas.SelectMany(a => a.Standards).Select(s => s.Code));
 
-        Assert.Equal(HttpStatusCode.NoContent, (await Client.DeleteAsync($"/api/v1/frameworks/{identifier}")).StatusCode);
+        Assert.Equal(HttpStatusCode.NoContent, (await Client.ChangeCurrentAsync(HttpMethod.Delete, $"/api/v1/frameworks/{identifier}", null)).StatusCode);
         await ReadProblemAsync(await Client.GetAsync($"/api/v1/frameworks/{identifier}"), HttpStatusCode.NotFound);
     }
 

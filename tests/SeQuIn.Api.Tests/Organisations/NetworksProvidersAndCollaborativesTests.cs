@@ -16,8 +16,8 @@ public sealed class NetworksProvidersAndCollaborativesTests(SeQuInApiFixture fix
         var found = await ReadAsync<Page<NetworkResponse>>(await Client.GetAsync($"/api/v1/networks?code={code}"));
         Assert.Equal([created], found.Items);
 
-        var updated = await ReadAsync<NetworkResponse>(await PutAsync($"/api/v1/networks/{created.Id}",
-            new UpdateNetworkRequest("North and Cumbria", Active: false, "North")));
+        var updated = await ReadAsync<NetworkResponse>(await Client.ChangeCurrentAsync(HttpMethod.Put, $"/api/v1/networks/{created.Id}",
+            new UpdateNetworkRequest("North and Cumbria", Active: false, "North", false, false)));
         Assert.Equal(("North and Cumbria", "North", false, code), (updated.Name, updated.Region, updated.Active, updated.Code));
     }
 
@@ -41,7 +41,7 @@ public sealed class NetworksProvidersAndCollaborativesTests(SeQuInApiFixture fix
         var created = await ReadAsync<CollaborativeResponse>(await PostAsync("/api/v1/collaboratives",
             new CreateCollaborativeRequest(UniqueCode("C"), "West Collaborative")));
 
-        var updated = await ReadAsync<CollaborativeResponse>(await PutAsync($"/api/v1/collaboratives/{created.Id}",
+        var updated = await ReadAsync<CollaborativeResponse>(await Client.ChangeCurrentAsync(HttpMethod.Put, $"/api/v1/collaboratives/{created.Id}",
             new UpdateCollaborativeRequest("West and Wales Collaborative", Active: true)));
 
         Assert.Equal("West and Wales Collaborative", updated.Name);
@@ -79,7 +79,7 @@ public sealed class NetworksProvidersAndCollaborativesTests(SeQuInApiFixture fix
     [Fact]
     public async Task An_update_of_an_unknown_network_stores_nothing_and_answers_404()
     {
-        await ReadProblemAsync(await PutAsync($"/api/v1/networks/{Guid.NewGuid()}", new UpdateNetworkRequest("X", true)),
+        await ReadProblemAsync(await PutAsync($"/api/v1/networks/{Guid.NewGuid()}", new UpdateNetworkRequest("X", true, null, false, false)),
             HttpStatusCode.NotFound);
     }
 

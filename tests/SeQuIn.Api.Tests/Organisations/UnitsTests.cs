@@ -49,13 +49,13 @@ public sealed class UnitsTests(SeQuInApiFixture fixture) : ApiTest(fixture)
     {
         var unit = await CreateUnitAsync(SecurityLevel.Low);
 
-        var deactivated = await ReadAsync<UnitResponse>(await Client.PostAsync($"/api/v1/units/{unit.Id}/deactivate", null));
+        var deactivated = await ReadAsync<UnitResponse>(await Client.ChangeCurrentAsync(HttpMethod.Post, $"/api/v1/units/{unit.Id}/deactivate", null, $"/api/v1/units/{unit.Id}"));
         Assert.False(deactivated.Active);
         Assert.False((await ReadAsync<UnitResponse>(await Client.GetAsync($"/api/v1/units/{unit.Id}"))).Active);
         var inactive = await ReadAsync<Page<UnitResponse>>(await Client.GetAsync($"/api/v1/units?networkId={unit.Network.Id}&active=false"));
         Assert.Equal([unit.Code], inactive.Items.Select(u => u.Code));
 
-        var reactivated = await ReadAsync<UnitResponse>(await Client.PostAsync($"/api/v1/units/{unit.Id}/reactivate", null));
+        var reactivated = await ReadAsync<UnitResponse>(await Client.ChangeCurrentAsync(HttpMethod.Post, $"/api/v1/units/{unit.Id}/reactivate", null, $"/api/v1/units/{unit.Id}"));
         Assert.True(reactivated.Active);
     }
 
@@ -65,7 +65,7 @@ public sealed class UnitsTests(SeQuInApiFixture fixture) : ApiTest(fixture)
         var unit = await CreateUnitAsync(SecurityLevel.Low);
         var (network, provider, collaborative) = await CreateBodiesAsync(ProviderSector.Independent);
 
-        var updated = await ReadAsync<UnitResponse>(await PutAsync($"/api/v1/units/{unit.Id}",
+        var updated = await ReadAsync<UnitResponse>(await Client.ChangeCurrentAsync(HttpMethod.Put, $"/api/v1/units/{unit.Id}",
             new UpdateUnitRequest("Renamed", SecurityLevel.High, provider.Id, network.Id, Active: true, collaborative.Id)));
 
         Assert.Equal(("Renamed", SecurityLevel.High, provider.Code, network.Code, ProviderSector.Independent),

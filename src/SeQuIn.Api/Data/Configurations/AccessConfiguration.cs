@@ -28,6 +28,7 @@ public sealed class MembershipConfiguration : IEntityTypeConfiguration<Membershi
         builder.Property(m => m.Name).HasMaxLength(100);
         builder.Property(m => m.CreatedBy).HasMaxLength(300);
         builder.Property(m => m.RevokedReason).HasMaxLength(500);
+        builder.Property(m => m.Revision).IsConcurrencyToken();
         builder.HasIndex(m => new { m.Issuer, m.Subject });
         builder.HasIndex(m => m.ScopeNetworkId);
     }

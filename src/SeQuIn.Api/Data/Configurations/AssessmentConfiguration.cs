@@ -91,6 +91,8 @@ public sealed class IdempotencyRecordConfiguration : IEntityTypeConfiguration<Id
         builder.Property(r => r.Actor).HasMaxLength(300);
         builder.Property(r => r.RequestHash).HasMaxLength(64);
         builder.Property(r => r.Location).HasMaxLength(500);
-        builder.Property(r => r.Body).HasColumnType("jsonb");
+        builder.Property(r => r.ETag).HasMaxLength(100).HasColumnName("etag");
+        // Text, not jsonb: jsonb reorders members, and a replay must be the first answer byte for byte.
+        builder.Property(r => r.Body).HasColumnType("text");
     }
 }

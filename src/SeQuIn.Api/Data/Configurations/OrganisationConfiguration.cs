@@ -11,6 +11,7 @@ public sealed class NetworkConfiguration : IEntityTypeConfiguration<Network>
         builder.Property(n => n.Code).HasMaxLength(20);
         builder.HasIndex(n => n.Code).IsUnique();
         builder.Property(n => n.Name).HasMaxLength(200);
+        builder.Property(n => n.Revision).IsConcurrencyToken();
         builder.Property(n => n.Region).HasMaxLength(100);
     }
 }
@@ -22,6 +23,7 @@ public sealed class CollaborativeConfiguration : IEntityTypeConfiguration<Collab
         builder.Property(c => c.Code).HasMaxLength(20);
         builder.HasIndex(c => c.Code).IsUnique();
         builder.Property(c => c.Name).HasMaxLength(200);
+        builder.Property(c => c.Revision).IsConcurrencyToken();
     }
 }
 
@@ -32,6 +34,7 @@ public sealed class ProviderConfiguration : IEntityTypeConfiguration<Provider>
         builder.Property(p => p.Code).HasMaxLength(20);
         builder.HasIndex(p => p.Code).IsUnique();
         builder.Property(p => p.Name).HasMaxLength(200);
+        builder.Property(p => p.Revision).IsConcurrencyToken();
     }
 }
 
@@ -42,6 +45,7 @@ public sealed class UnitConfiguration : IEntityTypeConfiguration<Unit>
         builder.Property(u => u.Code).HasMaxLength(20);
         builder.HasIndex(u => u.Code).IsUnique();
         builder.Property(u => u.Name).HasMaxLength(200);
+        builder.Property(u => u.Revision).IsConcurrencyToken();
         // Restrict: a body that still has units cannot be deleted, and units themselves are never deleted.
         builder.HasOne(u => u.Provider).WithMany().HasForeignKey(u => u.ProviderId).OnDelete(DeleteBehavior.Restrict);
         builder.HasOne(u => u.Network).WithMany().HasForeignKey(u => u.NetworkId).OnDelete(DeleteBehavior.Restrict);
