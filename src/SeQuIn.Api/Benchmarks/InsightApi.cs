@@ -73,33 +73,37 @@ public static class InsightApi
     }
 
     public static async Task<Results<Ok<PublicSummary>, NotFoundProblem>> GetPublicSummary(
-        Guid networkId, [AsParameters] MonthQuery query, SeQuInDbContext db, IConfiguration configuration, FrameworkShapes frameworks, CancellationToken ct)
+        Guid networkId, [AsParameters] MonthQuery query, SeQuInDbContext db, IConfiguration configuration, FrameworkShapes frameworks, TimeProvider clock,
+        CancellationToken ct)
     {
         var network = await db.Networks.AsNoTracking().SingleOrDefaultAsync(n => n.Id == networkId && n.PublishSummaries, ct);
         if (network is null)
         {
             return ApiProblems.NotFound($"Network {networkId} publishes no summaries.");
         }
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        // By default the latest closed month: an open month's summary would change with each submission and give it away.
+        var lastClosed = Months.Current(clock).AddMonths(Disclosure.IsClosed(Months.Current(clock).AddMonths(-1), today) ? -1 : -2);
         var month = query.month is not null
             ? Months.Parse(query.month)
-            : await db.AreaResults.AsNoTracking().Where(r => r.NetworkId == networkId).MaxAsync(r => (DateOnly?)r.Month, ct);
+            : await db.AreaResults.AsNoTracking().Where(r => r.NetworkId == networkId && r.Month <= lastClosed).MaxAsync(r => (DateOnly?)r.Month, ct);
         if (month is null)
         {
-            return ApiProblems.NotFound($"Network {network.Code} has no submitted results yet.");
+            return ApiProblems.NotFound($"Network {network.Code} has no results for a closed month yet.");
         }
         var rows = await db.AreaResults.AsNoTracking().Where(r => r.NetworkId == networkId && r.Month == month && r.Mean != null)
-            .Select(r => new { r.AreaCode, Mean = r.Mean!.Value }).ToListAsync(ct);
+            .Select(r => new { r.AreaCode, r.UnitId, r.NetworkId, r.CollaborativeId, r.SecurityLevel, r.Sector, Mean = r.Mean!.Value }).ToListAsync(ct);
         var minimum = BenchmarksApi.MinimumGroupSize(configuration);
+        var closed = Disclosure.IsClosed(month.Value, today);
+        var published = new HashSet<Guid> { networkId };
+        var key = new GroupKey(ComparisonGroup.Network, networkId, null, null);
+        // The same for every caller, signed in or not: a public figure is decided as if nobody could see any unit.
         var areas = (await ActiveAreaCodesAsync(db, frameworks, ct)).Select(code =>
         {
-            var values = rows.Where(r => r.AreaCode == code).Select(r => r.Mean).ToList();
-            if (values.Count < minimum)
-            {
-                return new PublicAreaSummary(code, new GroupFigures(values.Count, null, null, null, null, null, null,
-                    $"Fewer than {minimum} units reported: figures are withheld."));
-            }
-            var d = Statistics.Describe(values);
-            return new PublicAreaSummary(code, new GroupFigures(d.Count, d.Minimum, d.LowerQuartile, d.Median, d.UpperQuartile, d.Maximum, d.Mean, null));
+            var values = rows.Where(r => r.AreaCode == code)
+                .Select(r => new Contributor(r.UnitId, r.NetworkId, r.CollaborativeId, r.SecurityLevel, r.Sector, r.Mean)).ToList();
+            return new PublicAreaSummary(code, Disclosure.Describe(values, Viewer.Public, minimum,
+                Disclosure.PublishableMeans(values, Viewer.Public, published, minimum).Contains(key), closed, allowRanks: false).Figures);
         }).ToList();
         return TypedResults.Ok(new PublicSummary(network.Code, network.Name, Months.Format(month.Value), areas));
     }

@@ -39,7 +39,7 @@ public sealed class BenchmarkTests(SeQuInApiFixture fixture) : ApiTest(fixture)
         await ReadAsync<ImportReport>(await admin.PostAsJsonAsync("/api/v1/assessments/import", new ImportDocument(rows.ToList()), JsonOptions));
 
     [Fact]
-    public async Task A_units_area_score_sits_beside_its_networks_quartiles_percentile_and_change()
+    public async Task A_units_area_score_sits_beside_its_networks_quartiles_and_change_without_a_percentile_where_ranks_are_hidden()
     {
         var (_, units, admin, analyst) = await WorldAsync();
         await ImportAsync(admin, units.SelectMany((u, i) => Inv(u, "2026-04", i + 1))           // 1, 2, 3, 4
@@ -51,7 +51,7 @@ public sealed class BenchmarkTests(SeQuInApiFixture fixture) : ApiTest(fixture)
         Assert.Equal((3m, 75.0m, 2m), (inv.Score, inv.Percentage, inv.Change));
         Assert.Equal((4, 1m, 1.75m, 2.5m, 3.25m, 4m, 2.5m), (inv.Group.Units, inv.Group.Minimum, inv.Group.LowerQuartile, inv.Group.Median,
             inv.Group.UpperQuartile, inv.Group.Maximum, inv.Group.Mean));
-        Assert.Equal(62.5m, inv.Percentile);
+        Assert.Null(inv.Percentile);
         Assert.Null(inv.Rank);
         Assert.Null(inv.Group.Suppressed);
         Assert.Equal("2026-04", benchmark.Month);
@@ -65,7 +65,7 @@ public sealed class BenchmarkTests(SeQuInApiFixture fixture) : ApiTest(fixture)
 
         var benchmark = await ReadAsync<UnitBenchmark>(await analyst.GetAsync($"/api/v1/benchmarks/units/{units[1].Id}?month=2026-04"));
 
-        Assert.Equal(3, benchmark.Areas.Single(a => a.Code == "INV").Rank);
+        Assert.Equal((37.5m, 3), (benchmark.Areas.Single(a => a.Code == "INV").Percentile, benchmark.Areas.Single(a => a.Code == "INV").Rank));
     }
 
     [Fact]
@@ -288,9 +288,58 @@ public sealed class BenchmarkTests(SeQuInApiFixture fixture) : ApiTest(fixture)
 
         var summary = await ReadAsync<PublicSummary>(response);
         Assert.Equal("2026-05", summary.Month);
-        Assert.Equal(2.5m, summary.Areas.Single(a => a.AreaCode == "INV").Figures.Median);
+        // Four units, none of them the reader's: a rounded mean, but no minimum, maximum or middle values (ADR 0009).
+        var inv = summary.Areas.Single(a => a.AreaCode == "INV").Figures;
+        Assert.Equal((4, 2.5m), (inv.Units, inv.Mean));
+        Assert.Equal([null, null, null, null, null], new[] { inv.Minimum, inv.LowerQuartile, inv.Median, inv.UpperQuartile, inv.Maximum });
         Assert.NotNull(summary.Areas.Single(a => a.AreaCode == "TEC").Figures.Suppressed);
         var body = await response.Content.ReadAsStringAsync();
         Assert.All(units, u => Assert.DoesNotContain(u.Code, body));
+    }
+
+    [Fact]
+    public async Task A_public_summary_leaves_out_the_open_month_so_that_polling_it_shows_no_single_submission()
+    {
+        var (network, units, admin, _) = await WorldAsync();
+        await PutAsync($"/api/v1/networks/{network.Id}", new UpdateNetworkRequest(network.Name, true, PublishSummaries: true));
+        var current = Months.Format(Months.Current(TimeProvider.System));
+        await ImportAsync(admin, units.SelectMany((u, i) => Inv(u, "2026-05", i + 1).Concat(Inv(u, current, i))));
+
+        var latest = await ReadAsync<PublicSummary>(await Anonymous.GetAsync($"/api/v1/networks/{network.Id}/public-summary"));
+        var open = await ReadAsync<PublicSummary>(await Anonymous.GetAsync($"/api/v1/networks/{network.Id}/public-summary?month={current}"));
+
+        Assert.Equal("2026-05", latest.Month);
+        var figures = open.Areas.Single(a => a.AreaCode == "INV").Figures;
+        Assert.Null(figures.Mean);
+        Assert.Contains("still open", figures.Suppressed);
+    }
+
+    [Theory]
+    [InlineData("from=2099-01")]                    // after the default 'to', the current month
+    [InlineData("from=2000-01")]                    // more than 20 years before it
+    [InlineData("from=2026-05&to=2026-04")]
+    [InlineData("from=2000-01&to=2099-12")]
+    [InlineData("to=2000-01&from=2099-01")]
+    public async Task A_trend_range_that_is_backwards_or_too_long_is_refused_naming_from(string range)
+    {
+        var (_, units, _, analyst) = await WorldAsync(units: 1);
+
+        var response = await analyst.GetAsync($"/api/v1/benchmarks/units/{units[0].Id}/areas/INV/trend?{range}");
+
+        await ReadFieldErrorAsync(response, "from");
+    }
+
+    [Theory]
+    [InlineData("to=2000-01")]                      // far past: two years of empty months
+    [InlineData("from=2099-01&to=2099-12")]         // far future
+    [InlineData("from=2000-01&to=2000-01&group=collaborative")]
+    public async Task A_trend_over_months_without_results_is_an_empty_series(string range)
+    {
+        var (_, units, _, analyst) = await WorldAsync(units: 1);
+
+        var trend = await ReadAsync<Trend>(await analyst.GetAsync($"/api/v1/benchmarks/units/{units[0].Id}/areas/INV/trend?{range}"));
+
+        Assert.All(trend.Points, p => Assert.Equal((null, null), (p.Score, p.GroupMedian)));
+        Assert.Null(trend.Centre);
     }
 }
