@@ -247,7 +247,9 @@ public sealed class BenchmarkTests(SeQuInApiFixture fixture) : ApiTest(fixture)
         Assert.Equal(10, gaps.Standards.Count);
         Assert.Equal(4, heatmap.Units.Count);
         Assert.Equal(12, heatmap.AreaCodes.Count);
-        Assert.Equal(100.0m, heatmap.Units.Single(u => u.UnitId == units[3].Id).Areas["INV"]);
+        // The network hides ranks: no row is named, and the best-scoring row comes first whatever its code.
+        Assert.All(heatmap.Units, u => Assert.Equal((null, null, null), (u.UnitId, u.UnitCode, u.UnitName)));
+        Assert.Equal(100.0m, heatmap.Units[0].Areas["INV"]);
         Assert.Null(heatmap.Units[0].Areas["TEC"]);
         Assert.Equal((4, 12, 4, 0.083m), (participation.Units, participation.Areas, participation.Submissions, participation.ReportingRate));
         Assert.Equal([units[3].Id], best.Units.Select(u => u.UnitId));
@@ -341,5 +343,21 @@ public sealed class BenchmarkTests(SeQuInApiFixture fixture) : ApiTest(fixture)
 
         Assert.All(trend.Points, p => Assert.Equal((null, null), (p.Score, p.GroupMedian)));
         Assert.Null(trend.Centre);
+    }
+
+    [Fact]
+    public async Task The_heatmap_names_units_only_where_the_network_allows_named_comparisons_or_for_the_callers_own()
+    {
+        var (network, units, admin, analyst) = await WorldAsync();
+        await ImportAsync(admin, units.SelectMany((u, i) => Inv(u, "2026-03", i)));
+        var member = Fixture.App.CreateClient((await ReadAsync<CreatedApiKeyResponse>(await PostAsync("/api/v1/keys",
+            new CreateApiKeyRequest("Member", Role.UnitMember, new ScopeInput(ScopeKind.Units, UnitIds: [units[1].Id]))))).Token);
+
+        var hidden = await ReadAsync<Heatmap>(await member.GetAsync($"/api/v1/networks/{network.Id}/insight/heatmap?month=2026-03"));
+        await PutAsync($"/api/v1/networks/{network.Id}", new UpdateNetworkRequest(network.Name, true, AllowRanks: true));
+        var named = await ReadAsync<Heatmap>(await analyst.GetAsync($"/api/v1/networks/{network.Id}/insight/heatmap?month=2026-03"));
+
+        Assert.Equal([units[1].Id], hidden.Units.Where(u => u.UnitId is not null).Select(u => u.UnitId!.Value));
+        Assert.Equal(units.Select(u => u.Code).Order(StringComparer.Ordinal), named.Units.Select(u => u.UnitCode));
     }
 }
