@@ -160,11 +160,13 @@ public static class ExportsApi
         }
     }
 
-    /// <summary>Submitted results are read across a caller's networks, and by collaborative analysts for their collaborative.</summary>
+    /// <summary>
+    /// Submitted results are read across a caller's networks, and by collaborative analysts for their collaborative:
+    /// exactly the units disclosure control treats as seen by the caller (<see cref="Viewer"/>), so no export row is
+    /// about a unit whose figures the benchmarks protect from it.
+    /// </summary>
     private static (Guid[] Networks, Guid[] Collaboratives, bool All) Scope(Caller caller) =>
-        (caller.Grants.Where(g => g.NetworkId is not null).Select(g => g.NetworkId!.Value).Distinct().ToArray(),
-         caller.Grants.Where(g => g.CollaborativeId is not null).Select(g => g.CollaborativeId!.Value).Distinct().ToArray(),
-         caller.IsNationalAdmin);
+        Viewer.Of(caller) is var viewer ? ([.. viewer.Networks], [.. viewer.Collaboratives], viewer.All) : default;
 
     // A handful of distinct enum names, converted once rather than once per exported row.
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> KebabNames = new();

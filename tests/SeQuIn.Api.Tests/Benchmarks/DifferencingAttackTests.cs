@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using SeQuIn.Api.Access;
 using SeQuIn.Api.Assessments;
 using SeQuIn.Api.Benchmarks;
+using SeQuIn.Api.Common;
 using SeQuIn.Api.Organisations;
 using SeQuIn.Api.Tests.Infrastructure;
 
@@ -132,6 +133,11 @@ public sealed class DifferencingAttackTests(SeQuInApiFixture fixture) : ApiTest(
                 Collect($"public summary {TestMonths[month]}", summary.Areas.Single(x => x.AreaCode == "INV").Figures, published, month, null);
             }
         }
+
+        // The attacker's known values come from its export, which must hold its own units and nothing else.
+        var exported = await ReadAsync<Page<RatingExportRow>>(await analyst.GetAsync($"/api/v1/exports/ratings?from={TestMonths[0]}&to={TestMonths[^1]}&limit=10000"));
+        Assert.Equal(members.Where(m => m.Visible).Select(m => m.Unit.Code).Order(StringComparer.Ordinal),
+            exported.Items.Select(r => r.Unit).Distinct().Order(StringComparer.Ordinal));
 
         for (var i = 0; i < hidden.Count; i++)
         {
