@@ -360,4 +360,28 @@ public sealed class BenchmarkTests(SeQuInApiFixture fixture) : ApiTest(fixture)
         Assert.Equal([units[1].Id], hidden.Units.Where(u => u.UnitId is not null).Select(u => u.UnitId!.Value));
         Assert.Equal(units.Select(u => u.Code).Order(StringComparer.Ordinal), named.Units.Select(u => u.UnitCode));
     }
+
+    [Fact]
+    public async Task A_trend_rated_on_an_older_versions_scale_keeps_that_scale_after_a_version_with_a_shorter_one_is_activated()
+    {
+        // Activation is global: an isolated database, so no other test rates against the 0–2 scale.
+        await using var app = await Fixture.CreateIsolatedAppAsync();
+        using var client = app.CreateClient(Fixture.NationalAdminToken);
+        var network = await ReadAsync<NetworkResponse>(await client.PostAsJsonAsync("/api/v1/networks", new CreateNetworkRequest(UniqueCode("N"), "N"), JsonOptions));
+        var provider = await ReadAsync<ProviderResponse>(await client.PostAsJsonAsync("/api/v1/providers", new CreateProviderRequest(UniqueCode("P"), "P", ProviderSector.Nhs), JsonOptions));
+        var unit = await ReadAsync<UnitResponse>(await client.PostAsJsonAsync("/api/v1/units",
+            new CreateUnitRequest(UniqueCode("U"), "U", SecurityLevel.Low, provider.Id, network.Id), JsonOptions));
+        var values = new[] { 3, 3, 4, 3, 3, 4, 3, 3, 4, 3, 3, 4 };     // on the 0–4 scale of 2021.1
+        await ReadAsync<ImportReport>(await client.PostAsJsonAsync("/api/v1/assessments/import", new ImportDocument(values.SelectMany((v, i) =>
+            Inv(unit, Months.Format(new DateOnly(2025, 1, 1).AddMonths(i)), v)).ToList()), JsonOptions));
+        var identifier = SeQuIn.Api.Tests.Framework.FrameworkDocuments.UniqueIdentifier();
+        await ReadAsync<object>(await client.PostAsJsonAsync("/api/v1/frameworks", SeQuIn.Api.Tests.Framework.FrameworkDocuments.Small(identifier), JsonOptions));
+        await ReadAsync<object>(await client.PostAsync($"/api/v1/frameworks/{identifier}/activate", null));
+
+        var trend = await ReadAsync<Trend>(await client.GetAsync($"/api/v1/benchmarks/units/{unit.Id}/areas/INV/trend?from=2025-01&to=2025-12"));
+
+        // Centre 3.33, average moving range 0.64: limits 1.64 and 5.02, clamped to 4 — not to the new version's 2.
+        Assert.Equal((3.33m, 4m), (trend.Centre, trend.UpperProcessLimit));
+        Assert.All(trend.Points, p => Assert.DoesNotContain(SpcSignal.AboveUpperLimit, p.Signals));
+    }
 }
