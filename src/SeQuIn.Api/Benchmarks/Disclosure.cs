@@ -210,59 +210,60 @@ public static class Disclosure
     /// the equations (its unit vector is not in their row space: Gaussian elimination to reduced row echelon
     /// form, where a determined unit shows as a row with one non-zero) and no row of that form sums fewer than
     /// <paramref name="minimum"/> hidden units, and (b) it does not differ from a kept group nested in it (or
-    /// holding it) by fewer than <paramref name="minimum"/> hidden units. Hidden units that belong to exactly the
-    /// same candidate groups are one column (the equations cannot tell them apart), which keeps this cheap.
+    /// holding it) by fewer than <paramref name="minimum"/> hidden units. Hidden units with the same groupings are
+    /// one column (the equations cannot tell them apart), which keeps this cheap.
     /// </summary>
     public static HashSet<GroupKey> PublishableMeans(IReadOnlyList<Contributor> all, Viewer viewer, IReadOnlySet<Guid> publishedNetworks, int minimum)
     {
         var candidates = Candidates(all, viewer, publishedNetworks);
         var publishable = new HashSet<GroupKey>();
-        var hidden = all.Where(c => !viewer.Sees(c)).ToList();
-        // Cells: hidden units with the same memberships, and how many units each holds.
-        var cellOf = new Dictionary<string, int>(StringComparer.Ordinal);
+        // Cells: hidden units with the same groupings, hence the same memberships (finer than needed is still exact:
+        // columns that every row treats alike always count together), and how many units each holds.
+        var cellOf = new Dictionary<(Guid, Guid?, SecurityLevel, ProviderSector), int>();
+        var cells = new List<Contributor>();
         var cellSizes = new List<int>();
-        var unitCell = new int[hidden.Count];
-        for (var i = 0; i < hidden.Count; i++)
+        foreach (var c in all)
         {
-            var signature = string.Concat(candidates.Select(g => g.Holds(hidden[i]) ? '1' : '0'));
-            if (!cellOf.TryGetValue(signature, out var cell))
+            if (viewer.Sees(c))
             {
-                cell = cellSizes.Count;
-                cellOf[signature] = cell;
+                continue;
+            }
+            var key = (c.NetworkId, c.CollaborativeId, c.Level, c.Sector);
+            if (!cellOf.TryGetValue(key, out var cell))
+            {
+                cellOf[key] = cell = cells.Count;
+                cells.Add(c);
                 cellSizes.Add(0);
             }
             cellSizes[cell]++;
-            unitCell[i] = cell;
         }
-        var kept = new List<(double[] Row, HashSet<int> Cells)>();
+        var echelon = new Echelon(cellSizes, minimum);
+        var kept = new List<HashSet<int>>();
         foreach (var group in candidates)
         {
-            var row = new double[cellSizes.Count];
-            var cells = new HashSet<int>();
-            var count = 0;
-            for (var i = 0; i < hidden.Count; i++)
+            var members = new HashSet<int>();
+            for (var i = 0; i < cells.Count; i++)
             {
-                if (group.Holds(hidden[i]))
+                if (group.Holds(cells[i]))
                 {
-                    row[unitCell[i]] = 1;
-                    cells.Add(unitCell[i]);
-                    count++;
+                    members.Add(i);
                 }
             }
+            var count = members.Sum(i => cellSizes[i]);
             if (count == 0)
             {
                 publishable.Add(group);
                 continue;
             }
-            if (count < minimum || kept.Any(k => Nested(k.Cells, cells) && Math.Abs(Size(k.Cells, cellSizes) - count) is > 0 and var d && d < minimum))
+            if (count < minimum || kept.Any(k => Nested(k, members) && Math.Abs(k.Sum(i => cellSizes[i]) - count) is > 0 and var d && d < minimum))
             {
                 continue;
             }
-            if (Isolates([.. kept.Select(k => k.Row), row], cellSizes, minimum))
+            if (!echelon.TryAdd(members))
             {
                 continue;
             }
-            kept.Add((row, cells));
+            kept.Add(members);
             publishable.Add(group);
         }
         return publishable;
@@ -270,64 +271,97 @@ public static class Disclosure
 
     private static bool Nested(HashSet<int> a, HashSet<int> b) => a.IsSubsetOf(b) || b.IsSubsetOf(a);
 
-    private static int Size(HashSet<int> cells, List<int> sizes) => cells.Sum(c => sizes[c]);
-
     /// <summary>Whether the reduced row echelon form of these rows has a row over fewer than <paramref name="minimum"/> hidden units.</summary>
     internal static bool Isolates(IReadOnlyList<double[]> rows, IReadOnlyList<int> cellSizes, int minimum)
     {
-        var m = rows.Select(r => (double[])r.Clone()).ToArray();
-        var columns = cellSizes.Count;
-        var pivotRow = 0;
-        for (var col = 0; col < columns && pivotRow < m.Length; col++)
+        var echelon = new Echelon(cellSizes, minimum);
+        foreach (var row in rows)
         {
-            var best = pivotRow;
-            for (var r = pivotRow + 1; r < m.Length; r++)
-            {
-                if (Math.Abs(m[r][col]) > Math.Abs(m[best][col]))
-                {
-                    best = r;
-                }
-            }
-            if (Math.Abs(m[best][col]) < Epsilon)
-            {
-                continue;
-            }
-            (m[pivotRow], m[best]) = (m[best], m[pivotRow]);
-            var pivot = m[pivotRow][col];
-            for (var c = 0; c < columns; c++)
-            {
-                m[pivotRow][c] /= pivot;
-            }
-            for (var r = 0; r < m.Length; r++)
-            {
-                if (r != pivotRow && Math.Abs(m[r][col]) > Epsilon)
-                {
-                    var factor = m[r][col];
-                    for (var c = 0; c < columns; c++)
-                    {
-                        m[r][c] -= factor * m[pivotRow][c];
-                    }
-                }
-            }
-            pivotRow++;
-        }
-        for (var r = 0; r < pivotRow; r++)
-        {
-            var units = 0;
-            for (var c = 0; c < columns; c++)
-            {
-                if (Math.Abs(m[r][c]) > Epsilon)
-                {
-                    units += cellSizes[c];
-                }
-            }
-            // A row over one cell determines that cell's sum: one unit's value when the cell holds one.
-            if (units < minimum)
+            if (!echelon.TryAdd(Enumerable.Range(0, row.Length).Where(c => Math.Abs(row[c]) > Epsilon).ToHashSet(), row))
             {
                 return true;
             }
         }
         return false;
+    }
+
+    /// <summary>
+    /// The published sums in reduced row echelon form, kept up to date one group at a time (each addition costs
+    /// rows × cells, not a fresh elimination), refusing a group that would leave a row over fewer than the
+    /// minimum of hidden units. A unit vector lies in the row space exactly when the reduced form has it as a row.
+    /// </summary>
+    private sealed class Echelon(IReadOnlyList<int> cellSizes, int minimum)
+    {
+        private readonly List<(double[] Row, int Pivot)> _rows = [];
+
+        public bool TryAdd(HashSet<int> members, double[]? weights = null)
+        {
+            var v = new double[cellSizes.Count];
+            foreach (var m in members)
+            {
+                v[m] = weights?[m] ?? 1;
+            }
+            foreach (var (row, pivot) in _rows)
+            {
+                if (Math.Abs(v[pivot]) > Epsilon)
+                {
+                    Subtract(v, row, v[pivot]);
+                }
+            }
+            var lead = Array.FindIndex(v, x => Math.Abs(x) > Epsilon);
+            if (lead < 0)
+            {
+                return true;    // nothing new: the caller could already work this sum out
+            }
+            var scale = v[lead];
+            for (var c = 0; c < v.Length; c++)
+            {
+                v[c] /= scale;
+            }
+            var next = new List<(double[] Row, int Pivot)>(_rows.Count + 1);
+            foreach (var (row, pivot) in _rows)
+            {
+                if (Math.Abs(row[lead]) > Epsilon)
+                {
+                    var copy = (double[])row.Clone();
+                    Subtract(copy, v, copy[lead]);
+                    next.Add((copy, pivot));
+                }
+                else
+                {
+                    next.Add((row, pivot));
+                }
+            }
+            next.Add((v, lead));
+            if (next.Any(r => Units(r.Row) < minimum))
+            {
+                return false;
+            }
+            _rows.Clear();
+            _rows.AddRange(next);
+            return true;
+        }
+
+        private int Units(double[] row)
+        {
+            var units = 0;
+            for (var c = 0; c < row.Length; c++)
+            {
+                if (Math.Abs(row[c]) > Epsilon)
+                {
+                    units += cellSizes[c];
+                }
+            }
+            return units;
+        }
+
+        private static void Subtract(double[] target, double[] row, double factor)
+        {
+            for (var c = 0; c < target.Length; c++)
+            {
+                target[c] -= factor * row[c];
+            }
+        }
     }
 
     private const double Epsilon = 1e-9;
