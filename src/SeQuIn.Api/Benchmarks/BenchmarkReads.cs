@@ -96,13 +96,12 @@ public static class BenchmarkReads
         WHERE r.unit_id = $1 AND r.area_code = $3 AND r.month BETWEEN $2 AND $4
         """;
 
-    /// <summary>A unit's areas for a month (or its latest) and its group's area scores.</summary>
-    public static Task<BenchmarkRead<string>> AreasAsync(SeQuInDbContext db, Guid unitId, DateOnly? month, ComparisonGroup group, CancellationToken ct) =>
+    /// <summary>A unit's areas for a month (or its latest) and every unit's area scores that month.</summary>
+    public static Task<BenchmarkRead<string>> AreasAsync(SeQuInDbContext db, Guid unitId, DateOnly? month, CancellationToken ct) =>
         ReadAsync<string>(db, [unitId, month], OwnAreasSql, AreaPeersSql, ct);
 
-    /// <summary>A unit's standards of one area for a month (or its latest) and its group's ratings; not-applicable left out.</summary>
-    public static Task<BenchmarkRead<string>> StandardsAsync(SeQuInDbContext db, Guid unitId, DateOnly? month, string areaCode, ComparisonGroup group,
-        CancellationToken ct) =>
+    /// <summary>A unit's standards of one area for a month (or its latest) and every unit's ratings of them; not-applicable left out.</summary>
+    public static Task<BenchmarkRead<string>> StandardsAsync(SeQuInDbContext db, Guid unitId, DateOnly? month, string areaCode, CancellationToken ct) =>
         ReadAsync<string>(db, [unitId, month, areaCode], OwnStandardsSql, StandardPeersSql, ct);
 
     /// <summary>A unit's monthly area scores over a range and its group's scores per month.</summary>

@@ -61,7 +61,7 @@ public static class BenchmarksApi
         Guid unitId, [AsParameters] BenchmarkQuery query, ClaimsPrincipal user, SeQuInDbContext db, IConfiguration configuration,
         FrameworkShapes frameworks, TimeProvider clock, CancellationToken ct)
     {
-        var read = await BenchmarkReads.AreasAsync(db, unitId, MonthOrNull(query.month), query.Group, ct);
+        var read = await BenchmarkReads.AreasAsync(db, unitId, MonthOrNull(query.month), ct);
         if (Visible(read.Unit, user) is not { } unit)
         {
             return UnitNotFound(unitId);
@@ -86,7 +86,7 @@ public static class BenchmarksApi
         Guid unitId, string areaCode, [AsParameters] BenchmarkQuery query, ClaimsPrincipal user, SeQuInDbContext db, IConfiguration configuration,
         TimeProvider clock, CancellationToken ct)
     {
-        var read = await BenchmarkReads.StandardsAsync(db, unitId, MonthOrNull(query.month), areaCode, query.Group, ct);
+        var read = await BenchmarkReads.StandardsAsync(db, unitId, MonthOrNull(query.month), areaCode, ct);
         if (Visible(read.Unit, user) is not { } unit)
         {
             return UnitNotFound(unitId);
