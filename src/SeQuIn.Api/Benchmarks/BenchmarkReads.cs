@@ -14,15 +14,21 @@ public sealed record UnitFacts(Guid Id, string Code, Guid NetworkId, Guid? Colla
     ProviderSector Sector, bool AllowRanks, Guid? ActiveVersionId, DateOnly? Month);
 
 /// <summary>The unit's own figure for one key (area, standard or month) and month.</summary>
-public readonly record struct OwnFigure<TKey>(TKey Key, DateOnly Month, decimal? Value, decimal? Percentage);
+/// <param name="Framework">The framework version the figure was rated against (trends only).</param>
+public readonly record struct OwnFigure<TKey>(TKey Key, DateOnly Month, decimal? Value, decimal? Percentage, string? Framework = null);
 
-/// <summary>What one benchmark request reads: the unit, its own figures and its group's values per key.</summary>
-public sealed record BenchmarkRead<TKey>(UnitFacts? Unit, List<OwnFigure<TKey>> Own, Dictionary<TKey, decimal[]> Peers) where TKey : notnull;
+/// <summary>
+/// What one benchmark request reads: the unit, its own figures and, per key, the contributors to the figures
+/// (every unit nationally for a month's areas and standards, so that disclosure control can weigh every group the
+/// caller could ask for; the asked group for a trend), and which networks publish their summaries.
+/// </summary>
+public sealed record BenchmarkRead<TKey>(UnitFacts? Unit, List<OwnFigure<TKey>> Own, Dictionary<TKey, List<Contributor>> Peers,
+    HashSet<Guid> PublishingNetworks) where TKey : notnull;
 
 /// <summary>
 /// The benchmark reads, as hand-written SQL over the trigger-maintained summaries sent in ONE round trip (an
-/// <see cref="NpgsqlBatch"/> of three statements: the unit, its own figures, its group's values aggregated per key
-/// with <c>array_agg</c>, in order, so that <see cref="Statistics"/> need not sort them). These are the service's hottest reads; building them with LINQ cost more CPU in the
+/// <see cref="NpgsqlBatch"/> of three statements: the unit, its own figures, the contributors to its figures in value order, so
+/// that <see cref="Statistics"/> need not sort them). These are the service's hottest reads; building them with LINQ cost more CPU in the
 /// service than PostgreSQL spent answering them (ADR 0008). The unit's groupings are looked up inside the SQL, so
 /// nothing waits for a first answer; visibility is decided by the caller from the unit row before anything else is
 /// used. The statistics stay in the pure <see cref="Statistics"/>.
@@ -50,24 +56,29 @@ public static class BenchmarkReads
         _ => "TRUE",
     };
 
-    // The SQL texts are built once per group, not per request.
-    private static readonly Dictionary<ComparisonGroup, string> AreaPeersSql = Enum.GetValues<ComparisonGroup>().ToDictionary(g => g, g => $"""
-        SELECT r.area_code, array_agg(r.mean ORDER BY r.mean) FROM area_results r
-        WHERE r.month = {MonthSql} AND r.mean IS NOT NULL AND {GroupFilter(g)}
-        GROUP BY r.area_code
-        """);
+    // Every unit of the month, whatever group was asked for: a figure is only safe to show if no combination of
+    // the groups the caller can ask for singles a unit out (ADR 0009), and that needs them all. Ordered by value,
+    // so that Statistics need not sort.
+    private const string AreaPeersSql = $"""
+        SELECT r.area_code, r.unit_id, r.network_id, r.collaborative_id, r.security_level, r.sector, r.mean, n.publish_summaries
+        FROM area_results r JOIN networks n ON n.id = r.network_id
+        WHERE r.month = {MonthSql} AND r.mean IS NOT NULL
+        ORDER BY r.mean
+        """;
 
-    private static readonly Dictionary<ComparisonGroup, string> StandardPeersSql = Enum.GetValues<ComparisonGroup>().ToDictionary(g => g, g => $"""
-        SELECT r.standard_code, array_agg(r.value ORDER BY r.value) FROM standard_results r
-        WHERE r.month = {MonthSql} AND r.area_code = $3 AND r.value IS NOT NULL AND {GroupFilter(g)}
-        GROUP BY r.standard_code
-        """);
+    private const string StandardPeersSql = $"""
+        SELECT r.standard_code, r.unit_id, r.network_id, r.collaborative_id, r.security_level, r.sector, r.value::numeric, n.publish_summaries
+        FROM standard_results r JOIN networks n ON n.id = r.network_id
+        WHERE r.month = {MonthSql} AND r.area_code = $3 AND r.value IS NOT NULL
+        ORDER BY r.value
+        """;
 
-    // $2 from, $3 area code, $4 to.
+    // $2 from, $3 area code, $4 to; built once per group, not per request. A trend shows the group's median only, which is not a linear figure: the asked group is enough.
     private static readonly Dictionary<ComparisonGroup, string> TrendPeersSql = Enum.GetValues<ComparisonGroup>().ToDictionary(g => g, g => $"""
-        SELECT r.month, array_agg(r.mean ORDER BY r.mean) FROM area_results r
+        SELECT r.month, r.unit_id, r.network_id, r.collaborative_id, r.security_level, r.sector, r.mean, n.publish_summaries
+        FROM area_results r JOIN networks n ON n.id = r.network_id
         WHERE r.area_code = $3 AND r.month BETWEEN $2 AND $4 AND r.mean IS NOT NULL AND {GroupFilter(g)}
-        GROUP BY r.month
+        ORDER BY r.mean
         """);
 
     private const string OwnAreasSql = $"""
@@ -81,26 +92,24 @@ public static class BenchmarkReads
         """;
 
     private const string OwnTrendSql = """
-        SELECT r.month, r.month, r.mean, r.percentage FROM area_results r
+        SELECT r.month, r.month, r.mean, r.percentage, r.framework_identifier FROM area_results r
         WHERE r.unit_id = $1 AND r.area_code = $3 AND r.month BETWEEN $2 AND $4
         """;
 
-    /// <summary>A unit's areas for a month (or its latest) and its group's area scores.</summary>
-    public static Task<BenchmarkRead<string>> AreasAsync(SeQuInDbContext db, Guid unitId, DateOnly? month, ComparisonGroup group, CancellationToken ct) =>
-        ReadAsync<string>(db, [unitId, month], OwnAreasSql, AreaPeersSql[group], integers: false, ct);
+    /// <summary>A unit's areas for a month (or its latest) and every unit's area scores that month.</summary>
+    public static Task<BenchmarkRead<string>> AreasAsync(SeQuInDbContext db, Guid unitId, DateOnly? month, CancellationToken ct) =>
+        ReadAsync<string>(db, [unitId, month], OwnAreasSql, AreaPeersSql, ct);
 
-    /// <summary>A unit's standards of one area for a month (or its latest) and its group's ratings; not-applicable left out.</summary>
-    public static Task<BenchmarkRead<string>> StandardsAsync(SeQuInDbContext db, Guid unitId, DateOnly? month, string areaCode, ComparisonGroup group,
-        CancellationToken ct) =>
-        ReadAsync<string>(db, [unitId, month, areaCode], OwnStandardsSql, StandardPeersSql[group], integers: true, ct);
+    /// <summary>A unit's standards of one area for a month (or its latest) and every unit's ratings of them; not-applicable left out.</summary>
+    public static Task<BenchmarkRead<string>> StandardsAsync(SeQuInDbContext db, Guid unitId, DateOnly? month, string areaCode, CancellationToken ct) =>
+        ReadAsync<string>(db, [unitId, month, areaCode], OwnStandardsSql, StandardPeersSql, ct);
 
     /// <summary>A unit's monthly area scores over a range and its group's scores per month.</summary>
     public static Task<BenchmarkRead<DateOnly>> TrendAsync(SeQuInDbContext db, Guid unitId, DateOnly from, DateOnly to, string areaCode,
         ComparisonGroup group, CancellationToken ct) =>
-        ReadAsync<DateOnly>(db, [unitId, from, areaCode, to], OwnTrendSql, TrendPeersSql[group], integers: false, ct);
+        ReadAsync<DateOnly>(db, [unitId, from, areaCode, to], OwnTrendSql, TrendPeersSql[group], ct);
 
-    /// <param name="integers">The group's values are ratings (integer[]), converted here: casting to numeric[] in SQL cost more than the aggregation.</param>
-    private static async Task<BenchmarkRead<TKey>> ReadAsync<TKey>(SeQuInDbContext db, object?[] values, string ownSql, string peersSql, bool integers,
+    private static async Task<BenchmarkRead<TKey>> ReadAsync<TKey>(SeQuInDbContext db, object?[] values, string ownSql, string peersSql,
         CancellationToken ct)
         where TKey : notnull
     {
@@ -123,17 +132,29 @@ public static class BenchmarkReads
         while (await reader.ReadAsync(ct))
         {
             own.Add(new OwnFigure<TKey>(reader.GetFieldValue<TKey>(0), reader.GetFieldValue<DateOnly>(1), Nullable<decimal>(reader, 2),
-                Nullable<decimal>(reader, 3)));
+                Nullable<decimal>(reader, 3), reader.FieldCount > 4 && !reader.IsDBNull(4) ? reader.GetString(4) : null));
         }
-        var peers = new Dictionary<TKey, decimal[]>();
+        var peers = new Dictionary<TKey, List<Contributor>>();
+        var publishing = new HashSet<Guid>();
         await reader.NextResultAsync(ct);
         while (await reader.ReadAsync(ct))
         {
-            peers[reader.GetFieldValue<TKey>(0)] = integers
-                ? Array.ConvertAll(reader.GetFieldValue<int[]>(1), v => (decimal)v)
-                : reader.GetFieldValue<decimal[]>(1);
+            var key = reader.GetFieldValue<TKey>(0);
+            if (!peers.TryGetValue(key, out var list))
+            {
+                peers[key] = list = [];
+            }
+            // Sequential access: columns in order.
+            var unitId = reader.GetGuid(1);
+            var network = reader.GetGuid(2);
+            list.Add(new Contributor(unitId, network, Nullable<Guid>(reader, 3), Enums<SecurityLevel>.Parse(reader.GetString(4)),
+                Enums<ProviderSector>.Parse(reader.GetString(5)), reader.GetDecimal(6)));
+            if (reader.GetBoolean(7))
+            {
+                publishing.Add(network);
+            }
         }
-        return new BenchmarkRead<TKey>(unit, own, peers);
+        return new BenchmarkRead<TKey>(unit, own, peers, publishing);
     }
 
     private static NpgsqlBatchCommand Command(string sql, ReadOnlySpan<object?> values)

@@ -21,14 +21,15 @@ public sealed class BenchmarkQueryValidator : AbstractValidator<BenchmarkQuery>
 
 public sealed class TrendQueryValidator : AbstractValidator<TrendQuery>
 {
-    public TrendQueryValidator()
+    /// <param name="clock">'to' defaults to the current month, so a lone 'from' is checked against it.</param>
+    public TrendQueryValidator(TimeProvider clock)
     {
         RuleFor(q => q.from).Must(m => m is null || Months.TryParse(m, out _)).WithMessage("'from' must be a month written YYYY-MM.");
         RuleFor(q => q.to).Must(m => m is null || Months.TryParse(m, out _)).WithMessage("'to' must be a month written YYYY-MM.");
         RuleFor(q => q.group).IsEnumName<TrendQuery, ComparisonGroup>();
-        RuleFor(q => q).Must(q => q.from is null || q.to is null || !Months.TryParse(q.from, out var f) || !Months.TryParse(q.to, out var t)
-                                  || (f <= t && t.AddMonths(-240) < f))
-            .WithMessage("'from' must not be after 'to', and a trend covers at most 20 years.").OverridePropertyName("from");
+        RuleFor(q => q).Must(q => q.from is null || !Months.TryParse(q.from, out var f) || (q.to is null ? Months.Current(clock) : Months.TryParse(q.to, out var t) ? t : f) is var to
+                                  && f <= to && to.AddMonths(-240) < f)
+            .WithMessage("'from' must not be after 'to' (default: the current month), and a trend covers at most 20 years.").OverridePropertyName("from");
     }
 }
 
@@ -57,9 +58,9 @@ public static class BenchmarksApi
 
     public static async Task<Results<Ok<UnitBenchmark>, NotFoundProblem>> GetUnitBenchmark(
         Guid unitId, [AsParameters] BenchmarkQuery query, Caller caller, SeQuInDbContext db, IConfiguration configuration,
-        FrameworkShapes frameworks, CancellationToken ct)
+        FrameworkShapes frameworks, TimeProvider clock, CancellationToken ct)
     {
-        var read = await BenchmarkReads.AreasAsync(db, unitId, MonthOrNull(query.month), query.Group, ct);
+        var read = await BenchmarkReads.AreasAsync(db, unitId, MonthOrNull(query.month), ct);
         if (Visible(read.Unit, caller) is not { } unit)
         {
             return UnitNotFound(unitId);
@@ -70,20 +71,21 @@ public static class BenchmarksApi
         }
         var order = unit.ActiveVersionId is { } version ? (await frameworks.OfAsync(db, version, ct)).AreaCodes : [];
         var areaCodes = InOrder(order, read.Own.Select(o => o.Key).Concat(read.Peers.Keys));
-        var minimum = MinimumGroupSize(configuration);
+        var context = new DisclosureContext(Viewer.Of(caller), MinimumGroupSize(configuration), read.PublishingNetworks,
+            Disclosure.IsClosed(month, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime)));
         var areas = areaCodes.Select(code =>
         {
             var (now, before) = NowAndBefore(read.Own, code, month);
-            return Compare(code, now?.Value, now?.Percentage, before?.Value, read.Peers.GetValueOrDefault(code) ?? [], query.Group, unit, minimum);
+            return Compare(code, now?.Value, now?.Percentage, before?.Value, read.Peers.GetValueOrDefault(code) ?? [], query.Group, unit, context);
         }).ToList();
         return TypedResults.Ok(new UnitBenchmark(unit.Id, unit.Code, Months.Format(month), query.Group, areas));
     }
 
     public static async Task<Results<Ok<AreaBenchmark>, NotFoundProblem>> GetAreaBenchmark(
         Guid unitId, string areaCode, [AsParameters] BenchmarkQuery query, Caller caller, SeQuInDbContext db, IConfiguration configuration,
-        CancellationToken ct)
+        TimeProvider clock, CancellationToken ct)
     {
-        var read = await BenchmarkReads.StandardsAsync(db, unitId, MonthOrNull(query.month), areaCode, query.Group, ct);
+        var read = await BenchmarkReads.StandardsAsync(db, unitId, MonthOrNull(query.month), areaCode, ct);
         if (Visible(read.Unit, caller) is not { } unit)
         {
             return UnitNotFound(unitId);
@@ -97,11 +99,12 @@ public static class BenchmarksApi
         {
             return ApiProblems.NotFound($"No unit has submitted area {areaCode} for {Months.Format(month)}.");
         }
-        var minimum = MinimumGroupSize(configuration);
+        var context = new DisclosureContext(Viewer.Of(caller), MinimumGroupSize(configuration), read.PublishingNetworks,
+            Disclosure.IsClosed(month, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime)));
         var standards = codes.Select(code =>
         {
             var (now, before) = NowAndBefore(read.Own, code, month);
-            return Compare(code, now?.Value, null, before?.Value, read.Peers.GetValueOrDefault(code) ?? [], query.Group, unit, minimum);
+            return Compare(code, now?.Value, null, before?.Value, read.Peers.GetValueOrDefault(code) ?? [], query.Group, unit, context);
         }).ToList();
         return TypedResults.Ok(new AreaBenchmark(unit.Id, unit.Code, Months.Format(month), areaCode, query.Group, standards));
     }
@@ -110,6 +113,7 @@ public static class BenchmarksApi
         Guid unitId, string areaCode, [AsParameters] TrendQuery query, Caller caller, SeQuInDbContext db, IConfiguration configuration,
         TimeProvider clock, FrameworkShapes frameworks, CancellationToken ct)
     {
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
         var to = query.to is null ? Months.Current(clock) : Months.Parse(query.to);
         var from = query.from is null ? to.AddMonths(-23) : Months.Parse(query.from);
         var read = await BenchmarkReads.TrendAsync(db, unitId, from, to, areaCode, query.Group, ct);
@@ -117,17 +121,50 @@ public static class BenchmarksApi
         {
             return UnitNotFound(unitId);
         }
-        var own = read.Own.ToDictionary(o => o.Key, o => o.Value);
-        var scale = unit.ActiveVersionId is { } version ? await frameworks.OfAsync(db, version, ct) : null;
-        var minimum = MinimumGroupSize(configuration);
+        var own = read.Own.ToDictionary(o => o.Key);
         var months = Enumerable.Range(0, (to.Year - from.Year) * 12 + to.Month - from.Month + 1).Select(i => from.AddMonths(i)).ToList();
-        var chart = ProcessControl.XmR(months.Select(m => own.GetValueOrDefault(m)).ToList(), scale?.Min, scale?.Max);
-        var medians = read.Peers.ToDictionary(g => g.Key,
-            g => g.Value.Length < minimum ? (decimal?)null : Math.Round(Statistics.Percentile(g.Value, 0.5m), 2, MidpointRounding.AwayFromZero));
-        var points = months.Select((m, i) => new TrendPoint(Months.Format(m), own.GetValueOrDefault(m), medians.GetValueOrDefault(m), chart.Points[i].Signals)).ToList();
+        var (series, floor, ceiling) = await OnOneScaleAsync(db, frameworks, unit, months.Select(m => own.TryGetValue(m, out var o) ? o : (OwnFigure<DateOnly>?)null).ToList(), ct);
+        var chart = ProcessControl.XmR(series, floor, ceiling);
+        var viewer = Viewer.Of(caller);
+        var minimum = MinimumGroupSize(configuration);
+        var medians = read.Peers.ToDictionary(g => g.Key, g => Disclosure.Median(g.Value, viewer, minimum, Disclosure.IsClosed(g.Key, today)));
+        var points = months.Select((m, i) => new TrendPoint(Months.Format(m), own.TryGetValue(m, out var o) ? o.Value : null, medians.GetValueOrDefault(m),
+            chart.Points[i].Signals)).ToList();
         static decimal? Two(decimal? value) => value is { } v ? Math.Round(v, 2, MidpointRounding.AwayFromZero) : null;
         return TypedResults.Ok(new Trend(unit.Id, unit.Code, areaCode, query.Group, Two(chart.Centre), Two(chart.UpperProcessLimit),
             Two(chart.LowerProcessLimit), points));
+    }
+
+    /// <summary>
+    /// The unit's series on one scale, with that scale's ends. Each month was rated against its own framework
+    /// version: when every month's version has the same scale that scale is used as it is (not the active
+    /// version's); when scales differ, each month's score is carried onto the latest month's scale through its
+    /// percentage of its own scale, so that limits and signals compare like with like.
+    /// </summary>
+    private static async Task<(List<decimal?> Series, decimal? Floor, decimal? Ceiling)> OnOneScaleAsync(SeQuInDbContext db, FrameworkShapes frameworks,
+        UnitFacts unit, List<OwnFigure<DateOnly>?> figures, CancellationToken ct)
+    {
+        var shapes = await frameworks.ByIdentifierAsync(db, figures.Where(f => f?.Framework is not null).Select(f => f!.Value.Framework!), ct);
+        var latest = figures.LastOrDefault(f => f?.Value is not null && f.Value.Framework is not null && shapes.ContainsKey(f.Value.Framework));
+        if (latest is not { } last)
+        {
+            var active = unit.ActiveVersionId is { } version ? await frameworks.OfAsync(db, version, ct) : null;
+            return (figures.Select(f => f?.Value).ToList(), active?.Min, active?.Max);
+        }
+        var target = shapes[last.Framework!];
+        var series = figures.Select(f =>
+        {
+            if (f is not { Value: { } value } figure)
+            {
+                return (decimal?)null;
+            }
+            if (figure.Framework is not { } id || !shapes.TryGetValue(id, out var shape) || (shape.Min == target.Min && shape.Max == target.Max))
+            {
+                return value;
+            }
+            return figure.Percentage is { } percentage ? target.Min + percentage / 100m * (target.Max - target.Min) : null;
+        }).ToList();
+        return (series, target.Min, target.Max);
     }
 
     // ---- Shared -------------------------------------------------------------------------------------------------
@@ -162,25 +199,30 @@ public static class BenchmarksApi
         return (now, before);
     }
 
-    private static Benchmark Compare(string code, decimal? score, decimal? percentage, decimal? previous, IReadOnlyList<decimal> values, ComparisonGroup group,
-        UnitFacts unit, int minimum)
+    /// <summary>Who asks and about which month: what disclosure control needs besides the figures.</summary>
+    private sealed record DisclosureContext(Viewer Viewer, int Minimum, IReadOnlySet<Guid> PublishingNetworks, bool MonthClosed);
+
+    /// <param name="everyone">Every unit's value for the measure and month, nationally; the asked group is picked from it.</param>
+    private static Benchmark Compare(string code, decimal? score, decimal? percentage, decimal? previous, IReadOnlyList<Contributor> everyone,
+        ComparisonGroup group, UnitFacts unit, DisclosureContext context)
     {
         var change = score is { } now && previous is { } before ? now - before : (decimal?)null;
-        if (group == ComparisonGroup.Collaborative && unit.CollaborativeId is null)
+        if (GroupKey.Of(group, unit.NetworkId, unit.CollaborativeId, unit.SecurityLevel, unit.Sector) is not { } key)
         {
             return new Benchmark(code, score, percentage, change, null, null,
                 new GroupFigures(0, null, null, null, null, null, null, "The unit belongs to no provider collaborative."));
         }
-        if (values.Count < minimum)
-        {
-            return new Benchmark(code, score, percentage, change, null, null, new GroupFigures(values.Count, null, null, null, null, null, null,
-                $"Fewer than {minimum} units reported: figures are withheld so that no unit can be identified."));
-        }
-        var d = Statistics.Describe(values);
+        var members = everyone.Where(c => key.Holds(c)).ToList();
+        // Weighing every group the caller could ask for costs a little; it is only needed when some member is hidden.
+        var meanPublishable = Disclosure.Hidden(members, context.Viewer) == 0
+                              || Disclosure.PublishableMeans(everyone, context.Viewer, context.PublishingNetworks, context.Minimum).Contains(key);
+        var disclosed = Disclosure.Describe(members, context.Viewer, context.Minimum, meanPublishable, context.MonthClosed, unit.AllowRanks);
+        var values = members.Select(m => m.Value).ToList();
+        var ranked = disclosed.RanksAllowed && values.Count > 0;
         return new Benchmark(code, score, percentage, change,
-            score is { } s ? Statistics.PercentileRank(values, s) : null,
-            score is { } r && unit.AllowRanks ? Statistics.Rank(values, r) : null,
-            new GroupFigures(d.Count, d.Minimum, d.LowerQuartile, d.Median, d.UpperQuartile, d.Maximum, d.Mean, null));
+            score is { } s && ranked ? Statistics.PercentileRank(values, s) : null,
+            score is { } r && ranked ? Statistics.Rank(values, r) : null,
+            disclosed.Figures);
     }
 
     /// <summary>Every area of the active version in its order (those without figures too), then any other area present (from an older version) by code.</summary>

@@ -172,7 +172,11 @@ public static class ExportsApi
         }
     }
 
-    /// <summary>Submitted results are read across a caller's networks, and by collaborative analysts for their collaborative.</summary>
+    /// <summary>
+    /// Submitted results are read across a caller's networks, and by collaborative analysts for their collaborative:
+    /// exactly the units disclosure control treats as seen by the caller (<see cref="Viewer"/>), so no export row is
+    /// about a unit whose figures the benchmarks protect from it.
+    /// </summary>
     private static (Guid[] Networks, Guid[] Collaboratives, bool All) Scope(Caller caller) =>
         (caller.Scope.ResultNetworks.Ids, caller.Scope.ResultCollaboratives.Ids, caller.Scope.ResultNetworks.All);
 

@@ -26,6 +26,26 @@ public sealed class FrameworkShapes
     public async Task<FrameworkShape?> ActiveAsync(SeQuInDbContext db, CancellationToken ct) =>
         await ActiveVersionId(db).Select(id => (Guid?)id).SingleOrDefaultAsync(ct) is { } id ? await OfAsync(db, id, ct) : null;
 
+    /// <summary>
+    /// The shapes of the versions ratings were pinned to, by identifier: a month is read on its own version's scale,
+    /// not the active one's. Ratings are only ever made against active (later retired) versions, never drafts.
+    /// </summary>
+    public async Task<Dictionary<string, FrameworkShape>> ByIdentifierAsync(SeQuInDbContext db, IEnumerable<string> identifiers, CancellationToken ct)
+    {
+        var wanted = identifiers.Distinct(StringComparer.Ordinal).ToList();
+        var shapes = new Dictionary<string, FrameworkShape>(StringComparer.Ordinal);
+        if (wanted.Count == 0)
+        {
+            return shapes;
+        }
+        var ids = await db.FrameworkVersions.AsNoTracking().Where(v => wanted.Contains(v.Identifier)).Select(v => new { v.Identifier, v.Id }).ToListAsync(ct);
+        foreach (var version in ids)
+        {
+            shapes[version.Identifier] = await OfAsync(db, version.Id, ct);
+        }
+        return shapes;
+    }
+
     /// <summary>The shape of a version known to be active or retired.</summary>
     public async Task<FrameworkShape> OfAsync(SeQuInDbContext db, Guid versionId, CancellationToken ct)
     {

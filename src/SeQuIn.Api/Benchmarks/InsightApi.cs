@@ -54,7 +54,7 @@ public static class InsightApi
             .WithSummary("Gaps in provision: standards many units rate low, and for how long")
             .WithDescription("Standards ranked by how many units rate them at or below the threshold this month, then by how many consecutive months at least the minimum number of units did — where joint action would help most.");
         group.MapGet("/heatmap", GetHeatmap).WithName(nameof(GetHeatmap))
-            .WithSummary("Units × areas grid of percentage scores for a month").WithDescription("Heat-map data: every active unit of the network, every area, null where a unit did not submit.");
+            .WithSummary("Units × areas grid of percentage scores for a month").WithDescription("Heat-map data: every active unit of the network, every area, null where a unit did not submit. Units are named only where the network allows named comparisons (its ranks setting) or the unit is the caller's own; other rows carry no id, code or name and are ordered by score.");
         group.MapGet("/best-practice", GetBestPractice).WithName(nameof(GetBestPractice))
             .WithSummary("Who rates a standard highest, with the evidence they share")
             .WithDescription("The units whose rating of the standard is the network's highest that month, with their shared evidence: candidates for buddying up.");
@@ -72,33 +72,37 @@ public static class InsightApi
     }
 
     public static async Task<Results<Ok<PublicSummary>, NotFoundProblem>> GetPublicSummary(
-        Guid networkId, [AsParameters] MonthQuery query, SeQuInDbContext db, IConfiguration configuration, FrameworkShapes frameworks, CancellationToken ct)
+        Guid networkId, [AsParameters] MonthQuery query, SeQuInDbContext db, IConfiguration configuration, FrameworkShapes frameworks, TimeProvider clock,
+        CancellationToken ct)
     {
         var network = await db.Networks.AsNoTracking().SingleOrDefaultAsync(n => n.Id == networkId && n.PublishSummaries, ct);
         if (network is null)
         {
             return ApiProblems.NotFound($"Network {networkId} publishes no summaries.");
         }
+        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        // By default the latest closed month: an open month's summary would change with each submission and give it away.
+        var lastClosed = Months.Current(clock).AddMonths(Disclosure.IsClosed(Months.Current(clock).AddMonths(-1), today) ? -1 : -2);
         var month = query.month is not null
             ? Months.Parse(query.month)
-            : await db.AreaResults.AsNoTracking().Where(r => r.NetworkId == networkId).MaxAsync(r => (DateOnly?)r.Month, ct);
+            : await db.AreaResults.AsNoTracking().Where(r => r.NetworkId == networkId && r.Month <= lastClosed).MaxAsync(r => (DateOnly?)r.Month, ct);
         if (month is null)
         {
-            return ApiProblems.NotFound($"Network {network.Code} has no submitted results yet.");
+            return ApiProblems.NotFound($"Network {network.Code} has no results for a closed month yet.");
         }
         var rows = await db.AreaResults.AsNoTracking().Where(r => r.NetworkId == networkId && r.Month == month && r.Mean != null)
-            .Select(r => new { r.AreaCode, Mean = r.Mean!.Value }).ToListAsync(ct);
+            .Select(r => new { r.AreaCode, r.UnitId, r.NetworkId, r.CollaborativeId, r.SecurityLevel, r.Sector, Mean = r.Mean!.Value }).ToListAsync(ct);
         var minimum = BenchmarksApi.MinimumGroupSize(configuration);
+        var closed = Disclosure.IsClosed(month.Value, today);
+        var published = new HashSet<Guid> { networkId };
+        var key = new GroupKey(ComparisonGroup.Network, networkId, null, null);
+        // The same for every caller, signed in or not: a public figure is decided as if nobody could see any unit.
         var areas = (await ActiveAreaCodesAsync(db, frameworks, ct)).Select(code =>
         {
-            var values = rows.Where(r => r.AreaCode == code).Select(r => r.Mean).ToList();
-            if (values.Count < minimum)
-            {
-                return new PublicAreaSummary(code, new GroupFigures(values.Count, null, null, null, null, null, null,
-                    $"Fewer than {minimum} units reported: figures are withheld."));
-            }
-            var d = Statistics.Describe(values);
-            return new PublicAreaSummary(code, new GroupFigures(d.Count, d.Minimum, d.LowerQuartile, d.Median, d.UpperQuartile, d.Maximum, d.Mean, null));
+            var values = rows.Where(r => r.AreaCode == code)
+                .Select(r => new Contributor(r.UnitId, r.NetworkId, r.CollaborativeId, r.SecurityLevel, r.Sector, r.Mean)).ToList();
+            return new PublicAreaSummary(code, Disclosure.Describe(values, Viewer.Public, minimum,
+                Disclosure.PublishableMeans(values, Viewer.Public, published, minimum).Contains(key), closed, allowRanks: false).Figures);
         }).ToList();
         return TypedResults.Ok(new PublicSummary(network.Code, network.Name, Months.Format(month.Value), areas));
     }
@@ -143,12 +147,25 @@ public static class InsightApi
             return NotVisible(networkId);
         }
         var areaCodes = await ActiveAreaCodesAsync(db, frameworks, ct);
+        var named = await db.Networks.AsNoTracking().Where(n => n.Id == networkId).Select(n => n.AllowRanks).SingleAsync(ct);
+        var own = caller.Scope.MemberUnits;
         var units = await db.Units.AsNoTracking().Where(u => u.NetworkId == networkId && u.Active).OrderBy(u => u.Code)
             .Select(u => new { u.Id, u.Code, u.Name }).ToListAsync(ct);
         var cells = await db.AreaResults.AsNoTracking().Where(r => r.NetworkId == networkId && r.Month == month)
             .Select(r => new { r.UnitId, r.AreaCode, r.Percentage }).ToListAsync(ct);
-        var rows = units.Select(u => new HeatmapRow(u.Id, u.Code, u.Name,
-            areaCodes.ToDictionary(a => a, a => cells.SingleOrDefault(c => c.UnitId == u.Id && c.AreaCode == a)?.Percentage))).ToList();
+        var byCell = cells.ToDictionary(c => (c.UnitId, c.AreaCode), c => c.Percentage);
+        var all = units.Select(u => (Unit: u, Named: named || own.Contains(u.Id),
+            Areas: (IReadOnlyDictionary<string, decimal?>)areaCodes.ToDictionary(a => a, a => byCell.TryGetValue((u.Id, a), out var percentage) ? percentage : null)))
+            .ToList();
+        // A grid of named scores is a league table: only where the network allows named comparisons, or for the
+        // caller's own units. The others are rows without a name, ordered by their scores so that the order says
+        // nothing of who they are.
+        var rows = all.Where(r => r.Named).Select(r => new HeatmapRow(r.Unit.Id, r.Unit.Code, r.Unit.Name, r.Areas))
+            .Concat(all.Where(r => !r.Named)
+                .OrderByDescending(r => r.Areas.Values.Average(v => v ?? -1m))
+                .ThenBy(r => string.Join(',', r.Areas.Values.Select(v => v?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "")), StringComparer.Ordinal)
+                .Select(r => new HeatmapRow(null, null, null, r.Areas)))
+            .ToList();
         return TypedResults.Ok(new Heatmap(networkId, Months.Format(month), areaCodes, rows));
     }
 
@@ -211,18 +228,24 @@ public static class InsightApi
         var from = query.from is null ? to.AddMonths(-11) : Months.Parse(query.from);
         var pairs = await db.StandardResults.AsNoTracking()
             .Where(r => r.NetworkId == networkId && r.Month >= from && r.Month <= to && r.StaffView != null && r.ServiceUserView != null)
-            .Select(r => new { r.AreaCode, r.UnitId, Staff = r.StaffView!.Value, ServiceUser = r.ServiceUserView!.Value }).ToListAsync(ct);
-        var scale = await frameworks.ActiveAsync(db, ct) ?? throw new InvalidOperationException("No framework version is active.");
+            .Select(r => new { r.AreaCode, r.UnitId, r.FrameworkIdentifier, Staff = r.StaffView!.Value, ServiceUser = r.ServiceUserView!.Value })
+            .ToListAsync(ct);
+        // Each rating is read on the scale of the version it was made against, not the active one's.
+        var scales = await frameworks.ByIdentifierAsync(db, pairs.Select(p => p.FrameworkIdentifier), ct);
+        var active = await frameworks.ActiveAsync(db, ct) ?? throw new InvalidOperationException("No framework version is active.");
         var unitCodes = await db.Units.AsNoTracking().Where(u => u.NetworkId == networkId).ToDictionaryAsync(u => u.Id, u => u.Code, ct);
-        AgreementFigures Figures(string key, IEnumerable<(int, int)> set)
+        AgreementFigures Figures(string key, IEnumerable<(int Staff, int ServiceUser, string Framework)> set)
         {
-            var measured = Agreement.Measure(set.ToList(), scale.Min, scale.Max);
-            return new AgreementFigures(key, measured.Pairs, measured.ExactAgreement, measured.WeightedKappa);
+            var list = set.ToList();
+            var ends = list.Select(p => scales.TryGetValue(p.Framework, out var s) ? (s.Min, s.Max) : (active.Min, active.Max)).Distinct().ToList();
+            var measured = Agreement.Measure(list.Select(p => (p.Staff, p.ServiceUser)).ToList(), ends.Min(e => e.Min), ends.Max(e => e.Max));
+            // Kappa's weights depend on the scale's length: over ratings on different scales it has no meaning, exact agreement still has.
+            return new AgreementFigures(key, measured.Pairs, measured.ExactAgreement, ends.Count == 1 ? measured.WeightedKappa : null);
         }
         var byArea = pairs.GroupBy(p => p.AreaCode).OrderBy(g => g.Key, StringComparer.Ordinal)
-            .Select(g => Figures(g.Key, g.Select(p => (p.Staff, p.ServiceUser)))).ToList();
+            .Select(g => Figures(g.Key, g.Select(p => (p.Staff, p.ServiceUser, p.FrameworkIdentifier)))).ToList();
         var byUnit = pairs.GroupBy(p => unitCodes.GetValueOrDefault(p.UnitId, p.UnitId.ToString())).OrderBy(g => g.Key, StringComparer.Ordinal)
-            .Select(g => Figures(g.Key, g.Select(p => (p.Staff, p.ServiceUser)))).ToList();
+            .Select(g => Figures(g.Key, g.Select(p => (p.Staff, p.ServiceUser, p.FrameworkIdentifier)))).ToList();
         return TypedResults.Ok(new AgreementReport(networkId, Months.Format(from), Months.Format(to), byArea, byUnit));
     }
 

@@ -25,7 +25,8 @@ public sealed record Gap(string StandardCode, string AreaCode, int UnitsAtOrBelo
 public sealed record GapsReport(Guid NetworkId, string Month, int Threshold, int MinimumUnits, IReadOnlyList<Gap> Standards);
 
 /// <summary>A row of the units × areas grid: each area's percentage score, null where the unit did not submit.</summary>
-public sealed record HeatmapRow(Guid UnitId, string UnitCode, string UnitName, IReadOnlyDictionary<string, decimal?> Areas);
+/// <param name="UnitId">Null (with the code and name) unless the network allows named comparisons or the unit is the caller's own.</param>
+public sealed record HeatmapRow(Guid? UnitId, string? UnitCode, string? UnitName, IReadOnlyDictionary<string, decimal?> Areas);
 
 public sealed record Heatmap(Guid NetworkId, string Month, IReadOnlyList<string> AreaCodes, IReadOnlyList<HeatmapRow> Units);
 

@@ -39,7 +39,7 @@ public sealed class BenchmarkTests(SeQuInApiFixture fixture) : ApiTest(fixture)
         await ReadAsync<ImportReport>(await admin.PostAsJsonAsync("/api/v1/assessments/import", new ImportDocument(rows.ToList()), JsonOptions));
 
     [Fact]
-    public async Task A_units_area_score_sits_beside_its_networks_quartiles_percentile_and_change()
+    public async Task A_units_area_score_sits_beside_its_networks_quartiles_and_change_without_a_percentile_where_ranks_are_hidden()
     {
         var (_, units, admin, analyst) = await WorldAsync();
         await ImportAsync(admin, units.SelectMany((u, i) => Inv(u, "2026-04", i + 1))           // 1, 2, 3, 4
@@ -51,7 +51,7 @@ public sealed class BenchmarkTests(SeQuInApiFixture fixture) : ApiTest(fixture)
         Assert.Equal((3m, 75.0m, 2m), (inv.Score, inv.Percentage, inv.Change));
         Assert.Equal((4, 1m, 1.75m, 2.5m, 3.25m, 4m, 2.5m), (inv.Group.Units, inv.Group.Minimum, inv.Group.LowerQuartile, inv.Group.Median,
             inv.Group.UpperQuartile, inv.Group.Maximum, inv.Group.Mean));
-        Assert.Equal(62.5m, inv.Percentile);
+        Assert.Null(inv.Percentile);
         Assert.Null(inv.Rank);
         Assert.Null(inv.Group.Suppressed);
         Assert.Equal("2026-04", benchmark.Month);
@@ -65,7 +65,7 @@ public sealed class BenchmarkTests(SeQuInApiFixture fixture) : ApiTest(fixture)
 
         var benchmark = await ReadAsync<UnitBenchmark>(await analyst.GetAsync($"/api/v1/benchmarks/units/{units[1].Id}?month=2026-04"));
 
-        Assert.Equal(3, benchmark.Areas.Single(a => a.Code == "INV").Rank);
+        Assert.Equal((37.5m, 3), (benchmark.Areas.Single(a => a.Code == "INV").Percentile, benchmark.Areas.Single(a => a.Code == "INV").Rank));
     }
 
     [Fact]
@@ -247,7 +247,9 @@ public sealed class BenchmarkTests(SeQuInApiFixture fixture) : ApiTest(fixture)
         Assert.Equal(10, gaps.Standards.Count);
         Assert.Equal(4, heatmap.Units.Count);
         Assert.Equal(12, heatmap.AreaCodes.Count);
-        Assert.Equal(100.0m, heatmap.Units.Single(u => u.UnitId == units[3].Id).Areas["INV"]);
+        // The network hides ranks: no row is named, and the best-scoring row comes first whatever its code.
+        Assert.All(heatmap.Units, u => Assert.Equal((null, null, null), (u.UnitId, u.UnitCode, u.UnitName)));
+        Assert.Equal(100.0m, heatmap.Units[0].Areas["INV"]);
         Assert.Null(heatmap.Units[0].Areas["TEC"]);
         Assert.Equal((4, 12, 4, 0.083m), (participation.Units, participation.Areas, participation.Submissions, participation.ReportingRate));
         Assert.Equal([units[3].Id], best.Units.Select(u => u.UnitId));
@@ -289,9 +291,100 @@ public sealed class BenchmarkTests(SeQuInApiFixture fixture) : ApiTest(fixture)
 
         var summary = await ReadAsync<PublicSummary>(response);
         Assert.Equal("2026-05", summary.Month);
-        Assert.Equal(2.5m, summary.Areas.Single(a => a.AreaCode == "INV").Figures.Median);
+        // Four units, none of them the reader's: a rounded mean, but no minimum, maximum or middle values (ADR 0009).
+        var inv = summary.Areas.Single(a => a.AreaCode == "INV").Figures;
+        Assert.Equal((4, 2.5m), (inv.Units, inv.Mean));
+        Assert.Equal([null, null, null, null, null], new[] { inv.Minimum, inv.LowerQuartile, inv.Median, inv.UpperQuartile, inv.Maximum });
         Assert.NotNull(summary.Areas.Single(a => a.AreaCode == "TEC").Figures.Suppressed);
         var body = await response.Content.ReadAsStringAsync();
         Assert.All(units, u => Assert.DoesNotContain(u.Code, body));
+    }
+
+    [Fact]
+    public async Task A_public_summary_leaves_out_the_open_month_so_that_polling_it_shows_no_single_submission()
+    {
+        var (network, units, admin, _) = await WorldAsync();
+        await ReadAsync<NetworkResponse>(await Client.ChangeCurrentAsync(HttpMethod.Put, $"/api/v1/networks/{network.Id}",
+            new UpdateNetworkRequest(network.Name, true, network.Region, network.AllowRanks, PublishSummaries: true)));
+        var current = Months.Format(Months.Current(TimeProvider.System));
+        await ImportAsync(admin, units.SelectMany((u, i) => Inv(u, "2026-05", i + 1).Concat(Inv(u, current, i))));
+
+        var latest = await ReadAsync<PublicSummary>(await Anonymous.GetAsync($"/api/v1/networks/{network.Id}/public-summary"));
+        var open = await ReadAsync<PublicSummary>(await Anonymous.GetAsync($"/api/v1/networks/{network.Id}/public-summary?month={current}"));
+
+        Assert.Equal("2026-05", latest.Month);
+        var figures = open.Areas.Single(a => a.AreaCode == "INV").Figures;
+        Assert.Null(figures.Mean);
+        Assert.Contains("still open", figures.Suppressed);
+    }
+
+    [Theory]
+    [InlineData("from=2099-01")]                    // after the default 'to', the current month
+    [InlineData("from=2000-01")]                    // more than 20 years before it
+    [InlineData("from=2026-05&to=2026-04")]
+    [InlineData("from=2000-01&to=2099-12")]
+    [InlineData("to=2000-01&from=2099-01")]
+    public async Task A_trend_range_that_is_backwards_or_too_long_is_refused_naming_from(string range)
+    {
+        var (_, units, _, analyst) = await WorldAsync(units: 1);
+
+        var response = await analyst.GetAsync($"/api/v1/benchmarks/units/{units[0].Id}/areas/INV/trend?{range}");
+
+        await ReadFieldErrorAsync(response, "from");
+    }
+
+    [Theory]
+    [InlineData("to=2000-01")]                      // far past: two years of empty months
+    [InlineData("from=2099-01&to=2099-12")]         // far future
+    [InlineData("from=2000-01&to=2000-01&group=collaborative")]
+    public async Task A_trend_over_months_without_results_is_an_empty_series(string range)
+    {
+        var (_, units, _, analyst) = await WorldAsync(units: 1);
+
+        var trend = await ReadAsync<Trend>(await analyst.GetAsync($"/api/v1/benchmarks/units/{units[0].Id}/areas/INV/trend?{range}"));
+
+        Assert.All(trend.Points, p => Assert.Equal((null, null), (p.Score, p.GroupMedian)));
+        Assert.Null(trend.Centre);
+    }
+
+    [Fact]
+    public async Task The_heatmap_names_units_only_where_the_network_allows_named_comparisons_or_for_the_callers_own()
+    {
+        var (network, units, admin, analyst) = await WorldAsync();
+        await ImportAsync(admin, units.SelectMany((u, i) => Inv(u, "2026-03", i)));
+        var member = Fixture.App.CreateClient((await ReadAsync<CreatedApiKeyResponse>(await PostAsync("/api/v1/keys",
+            new CreateApiKeyRequest("Member", Role.UnitMember, new ScopeInput(ScopeKind.Units, UnitIds: [units[1].Id]))))).Token);
+
+        var hidden = await ReadAsync<Heatmap>(await member.GetAsync($"/api/v1/networks/{network.Id}/insight/heatmap?month=2026-03"));
+        await ReadAsync<NetworkResponse>(await Client.ChangeCurrentAsync(HttpMethod.Put, $"/api/v1/networks/{network.Id}",
+            new UpdateNetworkRequest(network.Name, true, network.Region, AllowRanks: true, network.PublishSummaries)));
+        var named = await ReadAsync<Heatmap>(await analyst.GetAsync($"/api/v1/networks/{network.Id}/insight/heatmap?month=2026-03"));
+
+        Assert.Equal([units[1].Id], hidden.Units.Where(u => u.UnitId is not null).Select(u => u.UnitId!.Value));
+        Assert.Equal(units.Select(u => u.Code).Order(StringComparer.Ordinal), named.Units.Select(u => u.UnitCode));
+    }
+
+    [Fact]
+    public async Task A_trend_rated_on_an_older_versions_scale_keeps_that_scale_after_a_version_with_a_shorter_one_is_activated()
+    {
+        // Activation is global: an isolated database, so no other test rates against the 0–2 scale.
+        await using var app = await Fixture.CreateIsolatedAppAsync();
+        using var client = app.CreateClient(Fixture.NationalAdminToken);
+        var network = await ReadAsync<NetworkResponse>(await client.PostAsJsonAsync("/api/v1/networks", new CreateNetworkRequest(UniqueCode("N"), "N"), JsonOptions));
+        var provider = await ReadAsync<ProviderResponse>(await client.PostAsJsonAsync("/api/v1/providers", new CreateProviderRequest(UniqueCode("P"), "P", ProviderSector.Nhs), JsonOptions));
+        var unit = await ReadAsync<UnitResponse>(await client.PostAsJsonAsync("/api/v1/units",
+            new CreateUnitRequest(UniqueCode("U"), "U", SecurityLevel.Low, provider.Id, network.Id), JsonOptions));
+        var values = new[] { 3, 3, 4, 3, 3, 4, 3, 3, 4, 3, 3, 4 };     // on the 0–4 scale of 2021.1
+        await ReadAsync<ImportReport>(await client.PostAsJsonAsync("/api/v1/assessments/import", new ImportDocument(values.SelectMany((v, i) =>
+            Inv(unit, Months.Format(new DateOnly(2025, 1, 1).AddMonths(i)), v)).ToList()), JsonOptions));
+        var identifier = SeQuIn.Api.Tests.Framework.FrameworkDocuments.UniqueIdentifier();
+        await ReadAsync<object>(await client.PostAsJsonAsync("/api/v1/frameworks", SeQuIn.Api.Tests.Framework.FrameworkDocuments.Small(identifier), JsonOptions));
+        await ReadAsync<object>(await client.PostAsync($"/api/v1/frameworks/{identifier}/activate", null));
+
+        var trend = await ReadAsync<Trend>(await client.GetAsync($"/api/v1/benchmarks/units/{unit.Id}/areas/INV/trend?from=2025-01&to=2025-12"));
+
+        // Centre 3.33, average moving range 0.64: limits 1.64 and 5.02, clamped to 4 — not to the new version's 2.
+        Assert.Equal((3.33m, 4m), (trend.Centre, trend.UpperProcessLimit));
+        Assert.All(trend.Points, p => Assert.DoesNotContain(SpcSignal.AboveUpperLimit, p.Signals));
     }
 }
