@@ -395,7 +395,8 @@ public static class AssessmentsApi
         CancellationToken ct)
     {
         var read = assessment.Revision;
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        // Joins a transaction the caller already holds (an evidence upload locks the row first and replaces the file in it).
+        await using var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
         // Claim the next revision before any child row is written: changes sent concurrently with one ETag then
         // queue on the assessment's row and find it moved on (412), instead of racing to insert the same rating
         // rows, where the loser met a unique violation (answered 409, which a client cannot act on).
@@ -409,7 +410,10 @@ public static class AssessmentsApi
         assessment.UpdatedAt = clock.Now();
         audit.Record(action, EntityType, assessment.Id, assessment.NetworkId, change, reason);
         await db.SaveChangesAsync(ct);
-        await transaction.CommitAsync(ct);
+        if (transaction is not null)
+        {
+            await transaction.CommitAsync(ct);
+        }
         http.Response.SetETag(ETag(assessment));
         return TypedResults.Ok(await DetailAsync(db, assessment, caller, ct));
     }

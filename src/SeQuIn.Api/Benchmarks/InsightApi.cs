@@ -162,7 +162,7 @@ public static class InsightApi
         // nothing of who they are.
         var rows = all.Where(r => r.Named).Select(r => new HeatmapRow(r.Unit.Id, r.Unit.Code, r.Unit.Name, r.Areas))
             .Concat(all.Where(r => !r.Named)
-                .OrderByDescending(r => r.Areas.Values.Average(v => v ?? -1m))
+                .OrderByDescending(r => r.Areas.Values.Select(v => v ?? -1m).DefaultIfEmpty().Average())
                 .ThenBy(r => string.Join(',', r.Areas.Values.Select(v => v?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "")), StringComparer.Ordinal)
                 .Select(r => new HeatmapRow(null, null, null, r.Areas)))
             .ToList();
@@ -231,13 +231,14 @@ public static class InsightApi
             .Select(r => new { r.AreaCode, r.UnitId, r.FrameworkIdentifier, Staff = r.StaffView!.Value, ServiceUser = r.ServiceUserView!.Value })
             .ToListAsync(ct);
         // Each rating is read on the scale of the version it was made against, not the active one's.
+        // Ratings are pinned to active or retired versions, which are never deleted: each has its scale.
         var scales = await frameworks.ByIdentifierAsync(db, pairs.Select(p => p.FrameworkIdentifier), ct);
-        var active = await frameworks.ActiveAsync(db, ct) ?? throw new InvalidOperationException("No framework version is active.");
+        pairs = pairs.Where(p => scales.ContainsKey(p.FrameworkIdentifier)).ToList();
         var unitCodes = await db.Units.AsNoTracking().Where(u => u.NetworkId == networkId).ToDictionaryAsync(u => u.Id, u => u.Code, ct);
         AgreementFigures Figures(string key, IEnumerable<(int Staff, int ServiceUser, string Framework)> set)
         {
             var list = set.ToList();
-            var ends = list.Select(p => scales.TryGetValue(p.Framework, out var s) ? (s.Min, s.Max) : (active.Min, active.Max)).Distinct().ToList();
+            var ends = list.Select(p => (scales[p.Framework].Min, scales[p.Framework].Max)).Distinct().ToList();
             var measured = Agreement.Measure(list.Select(p => (p.Staff, p.ServiceUser)).ToList(), ends.Min(e => e.Min), ends.Max(e => e.Max));
             // Kappa's weights depend on the scale's length: over ratings on different scales it has no meaning, exact agreement still has.
             return new AgreementFigures(key, measured.Pairs, measured.ExactAgreement, ends.Count == 1 ? measured.WeightedKappa : null);

@@ -37,6 +37,10 @@ public static class Idempotency
             {
                 return ApiProblems.Invalid(Header, $"'{Header}' may be at most 200 characters.");
             }
+            if (key.Any(c => c is < '!' or > '~'))
+            {
+                return ApiProblems.Invalid(Header, $"'{Header}' may hold only visible ASCII characters (a UUID is a good key).");
+            }
             var db = http.RequestServices.GetRequiredService<SeQuInDbContext>();
             var clock = http.RequestServices.GetRequiredService<TimeProvider>();
             var actor = Caller.From(http.User).Actor;
@@ -102,7 +106,8 @@ public static class Idempotency
     {
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         hash.AppendData(Encoding.UTF8.GetBytes(request.Method + " " + request.Path + request.QueryString + "\n"));
-        var record = arguments.FirstOrDefault(a => a is not null and not SeQuInDbContext and not Audit.AuditTrail
+        // The caller is an argument too (bound once per request), but it is who asks, not what is asked: the actor keys the record.
+        var record = arguments.FirstOrDefault(a => a is not null and not SeQuInDbContext and not Audit.AuditTrail and not Caller
                                                    && a.GetType().Namespace?.StartsWith("SeQuIn.Api", StringComparison.Ordinal) == true);
         if (record is not null)
         {

@@ -128,7 +128,7 @@ public sealed class AuditTrailTests(SeQuInApiFixture fixture) : ApiTest(fixture)
         var provider = await ReadAsync<ProviderResponse>(await PostAsync("/api/v1/providers", new CreateProviderRequest(UniqueCode("P"), "Mine only", ProviderSector.Nhs)));
         var collaborative = await ReadAsync<CollaborativeResponse>(await PostAsync("/api/v1/collaboratives", new CreateCollaborativeRequest(UniqueCode("C"), "C")));
         await ReadAsync<UnitResponse>(await PostAsync("/api/v1/units", new CreateUnitRequest(UniqueCode("U"), "Mine", SecurityLevel.Low, provider.Id, mine.Id, collaborative.Id)));
-        await ReadAsync<CollaborativeResponse>(await PutAsync($"/api/v1/collaboratives/{collaborative.Id}", new UpdateCollaborativeRequest("C renamed", true)));
+        await ReadAsync<CollaborativeResponse>(await Client.ChangeCurrentAsync(HttpMethod.Put, $"/api/v1/collaboratives/{collaborative.Id}", new UpdateCollaborativeRequest("C renamed", true)));
         var analyst = await ReadAsync<CreatedApiKeyResponse>(await PostAsync("/api/v1/keys", new CreateApiKeyRequest("Commissioner", Role.Analyst, new ScopeInput(ScopeKind.Collaborative, CollaborativeId: collaborative.Id))));
         using var adminOfMine = Fixture.App.CreateClient((await ReadAsync<CreatedApiKeyResponse>(await PostAsync("/api/v1/keys",
             new CreateApiKeyRequest("Admin", Role.NetworkAdmin, new ScopeInput(ScopeKind.Network, mine.Id))))).Token);

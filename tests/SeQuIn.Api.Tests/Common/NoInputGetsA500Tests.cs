@@ -152,7 +152,8 @@ public sealed class NoInputGetsA500Tests(SeQuInApiFixture fixture) : ApiTest(fix
         foreach (var (call, response) in answers)
         {
             var body = await response.Content.ReadAsStringAsync();
-            Assert.True((int)response.StatusCode < 500, $"{call}: {(int)response.StatusCode} {body}");
+            Assert.True((int)response.StatusCode < 500, $"{call}: {(int)response.StatusCode} {body}\n" +
+                string.Join("\n", app.Logs.Lines.Where(l => l.Contains("Unhandled", StringComparison.Ordinal))));
             if (!response.IsSuccessStatusCode)
             {
                 Assert.True(response.Content.Headers.ContentType?.MediaType == "application/problem+json", $"{call}: {body}");
