@@ -126,7 +126,7 @@ public sealed class AssessmentListQueryValidator : AbstractValidator<AssessmentL
     {
         this.AddPagingRules();
         RuleFor(q => q.status).IsEnumName<AssessmentListQuery, AssessmentStatus>();
-        RuleFor(q => q.from).Must(m => m is null || Months.TryParse(m, out _)).WithMessage("'from' must be a month written YYYY-MM.");
-        RuleFor(q => q.to).Must(m => m is null || Months.TryParse(m, out _)).WithMessage("'to' must be a month written YYYY-MM.");
+        RuleFor(q => q.from).IsMonth();
+        RuleFor(q => q.to).IsMonth();
     }
 }

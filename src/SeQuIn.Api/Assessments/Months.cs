@@ -1,4 +1,5 @@
 using System.Globalization;
+using FluentValidation;
 using System.Text.RegularExpressions;
 
 namespace SeQuIn.Api.Assessments;
@@ -15,7 +16,8 @@ public static partial class Months
         }
         var year = int.Parse(text[..4], CultureInfo.InvariantCulture);
         var number = int.Parse(text[5..], CultureInfo.InvariantCulture);
-        if (year < 2000 || number is < 1 or > 12)
+        // SeQuIn's data starts this century; a bound at the other end keeps month arithmetic (next month, a year back) in range.
+        if (year is < 2000 or > 2999 || number is < 1 or > 12)
         {
             return false;
         }
@@ -33,6 +35,11 @@ public static partial class Months
         var now = clock.GetUtcNow();
         return new DateOnly(now.Year, now.Month, 1);
     }
+
+    /// <summary>The one rule for a month in a query: absent, or YYYY-MM.</summary>
+    public static IRuleBuilderOptions<T, string?> IsMonth<T>(this IRuleBuilder<T, string?> rule) =>
+        rule.Must(m => m is null || TryParse(m, out _))
+            .WithMessage("'{PropertyName}' must be a month written YYYY-MM, from 2000-01 to 2999-12.");
 
     [GeneratedRegex("^[0-9]{4}-[0-9]{2}$", RegexOptions.NonBacktracking)]
     private static partial Regex Shape();

@@ -14,7 +14,7 @@ public sealed class BenchmarkQueryValidator : AbstractValidator<BenchmarkQuery>
 {
     public BenchmarkQueryValidator()
     {
-        RuleFor(q => q.month).Must(m => m is null || Months.TryParse(m, out _)).WithMessage("'month' must be a month written YYYY-MM.");
+        RuleFor(q => q.month).IsMonth();
         RuleFor(q => q.group).IsEnumName<BenchmarkQuery, ComparisonGroup>();
     }
 }
@@ -24,8 +24,8 @@ public sealed class TrendQueryValidator : AbstractValidator<TrendQuery>
     /// <param name="clock">'to' defaults to the current month, so a lone 'from' is checked against it.</param>
     public TrendQueryValidator(TimeProvider clock)
     {
-        RuleFor(q => q.from).Must(m => m is null || Months.TryParse(m, out _)).WithMessage("'from' must be a month written YYYY-MM.");
-        RuleFor(q => q.to).Must(m => m is null || Months.TryParse(m, out _)).WithMessage("'to' must be a month written YYYY-MM.");
+        RuleFor(q => q.from).IsMonth();
+        RuleFor(q => q.to).IsMonth();
         RuleFor(q => q.group).IsEnumName<TrendQuery, ComparisonGroup>();
         RuleFor(q => q).Must(q => q.from is null || !Months.TryParse(q.from, out var f) || (q.to is null ? Months.Current(clock) : Months.TryParse(q.to, out var t) ? t : f) is var to
                                   && f <= to && to.AddMonths(-240) < f)

@@ -26,8 +26,8 @@ public sealed class ExportQueryValidator : AbstractValidator<ExportQuery>
 {
     public ExportQueryValidator()
     {
-        RuleFor(q => q.from).Must(m => m is null || Months.TryParse(m, out _)).WithMessage("'from' must be a month written YYYY-MM.");
-        RuleFor(q => q.to).Must(m => m is null || Months.TryParse(m, out _)).WithMessage("'to' must be a month written YYYY-MM.");
+        RuleFor(q => q.from).IsMonth();
+        RuleFor(q => q.to).IsMonth();
         RuleFor(q => q.limit).InclusiveBetween(1, ExportsApi.MaxPage);
         RuleFor(q => q.cursor).Must(c => c is null || ExportsApi.TryDecode(c, out _)).WithMessage("'cursor' is not a cursor this service issued.");
         RuleFor(q => q.unitCode).Must(u => u is null || u.Length <= 1000).WithMessage("At most 1000 unit codes.");

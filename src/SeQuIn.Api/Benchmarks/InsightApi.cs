@@ -13,7 +13,7 @@ public sealed class GapsQueryValidator : AbstractValidator<GapsQuery>
 {
     public GapsQueryValidator()
     {
-        RuleFor(q => q.month).Must(m => m is null || Months.TryParse(m, out _)).WithMessage("'month' must be a month written YYYY-MM.");
+        RuleFor(q => q.month).IsMonth();
         RuleFor(q => q.threshold).InclusiveBetween(0, 10);
         RuleFor(q => q.minimumUnits).InclusiveBetween(1, 1000);
     }
@@ -22,7 +22,7 @@ public sealed class GapsQueryValidator : AbstractValidator<GapsQuery>
 public sealed class MonthQueryValidator : AbstractValidator<MonthQuery>
 {
     public MonthQueryValidator() =>
-        RuleFor(q => q.month).Must(m => m is null || Months.TryParse(m, out _)).WithMessage("'month' must be a month written YYYY-MM.");
+        RuleFor(q => q.month).IsMonth();
 }
 
 public sealed class BestPracticeQueryValidator : AbstractValidator<BestPracticeQuery>
@@ -30,7 +30,7 @@ public sealed class BestPracticeQueryValidator : AbstractValidator<BestPracticeQ
     public BestPracticeQueryValidator()
     {
         RuleFor(q => q.standardCode).NotEmpty().MaximumLength(12);
-        RuleFor(q => q.month).Must(m => m is null || Months.TryParse(m, out _)).WithMessage("'month' must be a month written YYYY-MM.");
+        RuleFor(q => q.month).IsMonth();
     }
 }
 
@@ -38,8 +38,8 @@ public sealed class AgreementQueryValidator : AbstractValidator<AgreementQuery>
 {
     public AgreementQueryValidator()
     {
-        RuleFor(q => q.from).Must(m => m is null || Months.TryParse(m, out _)).WithMessage("'from' must be a month written YYYY-MM.");
-        RuleFor(q => q.to).Must(m => m is null || Months.TryParse(m, out _)).WithMessage("'to' must be a month written YYYY-MM.");
+        RuleFor(q => q.from).IsMonth();
+        RuleFor(q => q.to).IsMonth();
     }
 }
 
