@@ -59,19 +59,26 @@ public static class BenchmarkReads
     // Every unit of the month, whatever group was asked for: a figure is only safe to show if no combination of
     // the groups the caller can ask for singles a unit out (ADR 0009), and that needs them all. Ordered by value,
     // so that Statistics need not sort.
-    private const string AreaPeersSql = $"""
+    // A caller who sees the whole asked group needs only that group (the first read); the month's every unit is read
+    // only when some of the group is hidden from it (no group: "TRUE"). Built once per group, not per request.
+    private static string AreaPeersSql(string filter) => $"""
         SELECT r.area_code, r.unit_id, r.network_id, r.collaborative_id, r.security_level, r.sector, r.mean, n.publish_summaries
         FROM area_results r JOIN networks n ON n.id = r.network_id
-        WHERE r.month = {MonthSql} AND r.mean IS NOT NULL
+        WHERE r.month = {MonthSql} AND r.mean IS NOT NULL AND {filter}
         ORDER BY r.mean
         """;
 
-    private const string StandardPeersSql = $"""
+    private static string StandardPeersSql(string filter) => $"""
         SELECT r.standard_code, r.unit_id, r.network_id, r.collaborative_id, r.security_level, r.sector, r.value::numeric, n.publish_summaries
         FROM standard_results r JOIN networks n ON n.id = r.network_id
-        WHERE r.month = {MonthSql} AND r.area_code = $3 AND r.value IS NOT NULL
+        WHERE r.month = {MonthSql} AND r.area_code = $3 AND r.value IS NOT NULL AND {filter}
         ORDER BY r.value
         """;
+
+    private static readonly Dictionary<ComparisonGroup, string> AreaGroupSql = Enum.GetValues<ComparisonGroup>().ToDictionary(g => g, g => AreaPeersSql(GroupFilter(g)));
+    private static readonly string AreaEveryUnitSql = AreaPeersSql("TRUE");
+    private static readonly Dictionary<ComparisonGroup, string> StandardGroupSql = Enum.GetValues<ComparisonGroup>().ToDictionary(g => g, g => StandardPeersSql(GroupFilter(g)));
+    private static readonly string StandardEveryUnitSql = StandardPeersSql("TRUE");
 
     // $2 from, $3 area code, $4 to; built once per group, not per request. A trend shows the group's median only, which is not a linear figure: the asked group is enough.
     private static readonly Dictionary<ComparisonGroup, string> TrendPeersSql = Enum.GetValues<ComparisonGroup>().ToDictionary(g => g, g => $"""
@@ -96,13 +103,14 @@ public static class BenchmarkReads
         WHERE r.unit_id = $1 AND r.area_code = $3 AND r.month BETWEEN $2 AND $4
         """;
 
-    /// <summary>A unit's areas for a month (or its latest) and every unit's area scores that month.</summary>
-    public static Task<BenchmarkRead<string>> AreasAsync(SeQuInDbContext db, Guid unitId, DateOnly? month, CancellationToken ct) =>
-        ReadAsync<string>(db, [unitId, month], OwnAreasSql, AreaPeersSql, ct);
+    /// <summary>A unit's areas for a month (or its latest) and the area scores of its group's units that month (every unit's, with no group).</summary>
+    public static Task<BenchmarkRead<string>> AreasAsync(SeQuInDbContext db, Guid unitId, DateOnly? month, ComparisonGroup? group, CancellationToken ct) =>
+        ReadAsync<string>(db, [unitId, month], OwnAreasSql, group is { } g ? AreaGroupSql[g] : AreaEveryUnitSql, ct);
 
-    /// <summary>A unit's standards of one area for a month (or its latest) and every unit's ratings of them; not-applicable left out.</summary>
-    public static Task<BenchmarkRead<string>> StandardsAsync(SeQuInDbContext db, Guid unitId, DateOnly? month, string areaCode, CancellationToken ct) =>
-        ReadAsync<string>(db, [unitId, month, areaCode], OwnStandardsSql, StandardPeersSql, ct);
+    /// <summary>A unit's standards of one area for a month (or its latest) and its group's (every unit's, with no group) ratings; not-applicable left out.</summary>
+    public static Task<BenchmarkRead<string>> StandardsAsync(SeQuInDbContext db, Guid unitId, DateOnly? month, string areaCode, ComparisonGroup? group,
+        CancellationToken ct) =>
+        ReadAsync<string>(db, [unitId, month, areaCode], OwnStandardsSql, group is { } g ? StandardGroupSql[g] : StandardEveryUnitSql, ct);
 
     /// <summary>A unit's monthly area scores over a range and its group's scores per month.</summary>
     public static Task<BenchmarkRead<DateOnly>> TrendAsync(SeQuInDbContext db, Guid unitId, DateOnly from, DateOnly to, string areaCode,

@@ -11,8 +11,9 @@ public sealed class DisclosureTests
     private static readonly Guid Published = Guid.NewGuid();
     private static readonly Viewer Analyst = new(false, [Mine], []);
 
-    private static Contributor Unit(Guid network, SecurityLevel level, decimal value, ProviderSector sector = ProviderSector.Nhs) =>
-        new(Guid.NewGuid(), network, null, level, sector, value);
+    private static Contributor Unit(Guid network, SecurityLevel level, decimal value, ProviderSector sector = ProviderSector.Nhs,
+        Guid? collaborative = null) =>
+        new(Guid.NewGuid(), network, collaborative, level, sector, value);
 
     [Fact]
     public void Units_the_caller_can_see_do_not_count_towards_the_minimum()
@@ -77,28 +78,32 @@ public sealed class DisclosureTests
     [Fact]
     public void Overlapping_groups_that_together_isolate_a_hidden_unit_are_not_all_published()
     {
-        // Hidden cells (level × sector): low-nhs 3, low-independent 1 (the target), medium-nhs 3, medium-independent 3. Every
-        // level and sector group holds at least 3 hidden units and they overlap; whatever the rule publishes must leave the
-        // target's value undetermined by the published sums.
+        // Hidden cells (level × sector): low-nhs 3, low-independent 1 (the target), medium-nhs 3, medium-independent 3.
+        // The caller's own low NHS unit shares a collaborative with the target and the medium NHS units. Each group the
+        // caller may ask for (low, nhs, the collaborative, national) holds at least 3 hidden units, yet
+        // low − nhs + collaborative = 2 × target: published together they would give the target away.
+        var collaborative = Guid.NewGuid();
         var units = new List<Contributor>();
         units.AddRange(Enumerable.Range(0, 3).Select(i => Unit(Theirs, SecurityLevel.Low, i)));
-        units.Add(Unit(Theirs, SecurityLevel.Low, 4, ProviderSector.Independent));
-        units.AddRange(Enumerable.Range(0, 3).Select(i => Unit(Theirs, SecurityLevel.Medium, i)));
+        units.Add(Unit(Theirs, SecurityLevel.Low, 4, ProviderSector.Independent, collaborative));
+        units.AddRange(Enumerable.Range(0, 3).Select(i => Unit(Theirs, SecurityLevel.Medium, i, collaborative: collaborative)));
         units.AddRange(Enumerable.Range(0, 3).Select(i => Unit(Theirs, SecurityLevel.Medium, i, ProviderSector.Independent)));
-        units.Add(Unit(Mine, SecurityLevel.Low, 2));
-
-        var means = Disclosure.PublishableMeans(units, Analyst, new HashSet<Guid>(), 3);
-
-        // Equations over the hidden cells from every published mean: the lone cell must not be determined.
+        units.Add(Unit(Mine, SecurityLevel.Low, 2, collaborative: collaborative));
         var cells = new Func<Contributor, bool>[]
         {
             c => c.Level == SecurityLevel.Low && c.Sector == ProviderSector.Nhs, c => c.Level == SecurityLevel.Low && c.Sector == ProviderSector.Independent,
             c => c.Level == SecurityLevel.Medium && c.Sector == ProviderSector.Nhs, c => c.Level == SecurityLevel.Medium && c.Sector == ProviderSector.Independent,
         };
-        var rows = means.Where(k => units.Any(u => u.NetworkId != Mine && k.Holds(u)))
+        List<double[]> Rows(IEnumerable<GroupKey> groups) => groups.Where(k => units.Any(u => u.NetworkId != Mine && k.Holds(u)))
             .Select(k => cells.Select(cell => units.Any(u => u.NetworkId != Mine && cell(u) && k.Holds(u)) ? 1.0 : 0.0).ToArray()).ToList();
-        Assert.NotEmpty(rows);
-        Assert.False(Disclosure.Isolates(rows, [3, 1, 3, 3], 2), string.Join(", ", means));
+        var askable = new[] { ComparisonGroup.SecurityLevel, ComparisonGroup.Sector, ComparisonGroup.Collaborative, ComparisonGroup.National }
+            .Select(kind => GroupKey.Of(kind, Mine, collaborative, SecurityLevel.Low, ProviderSector.Nhs)!.Value);
+        Assert.True(Disclosure.Isolates(Rows(askable), [3, 1, 3, 3], 2), "The example must single the target out when every group is published.");
+
+        var means = Disclosure.PublishableMeans(units, Analyst, new HashSet<Guid>(), 3);
+
+        Assert.NotEmpty(Rows(means));
+        Assert.False(Disclosure.Isolates(Rows(means), [3, 1, 3, 3], 2), string.Join(", ", means));
     }
 
     [Fact]

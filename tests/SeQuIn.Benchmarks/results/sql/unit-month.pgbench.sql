@@ -1,5 +1,5 @@
 -- A unit's month across 12 areas (group=network)
--- GET /api/v1/benchmarks/units/01a21657-1a04-7a27-a7b0-ae47705ab2e6?month=2026-10&group=network
+-- GET /api/v1/benchmarks/units/01a22e5d-1b88-7e3e-8526-49d21602d468?month=2026-10&group=network
 -- Captured from PostgreSQL's statement log for one request; run with pgbench -M extended and the -D values in unit-month.defines.
 SELECT a.id, a.created_at, a.created_by, a.expires_at, a.key_id, a.last_used_at, a.name, a.revoked_at, a.revoked_reason, a.role, a.rotated_from_id, a.scope_collaborative_id, a.scope_kind, a.scope_network_id, a.scope_unit_ids, a.secret_hash
 FROM api_keys AS a
@@ -12,6 +12,7 @@ FROM units u JOIN providers p ON p.id = u.provider_id JOIN networks n ON n.id = 
 WHERE u.id = :s2p1;
 SELECT r.area_code, r.month, r.mean, r.percentage FROM area_results r
 WHERE r.unit_id = :s3p1 AND r.month IN (COALESCE(:s3p2, (SELECT max(x.month) FROM area_results x WHERE x.unit_id = :s3p1)), (COALESCE(:s3p2, (SELECT max(x.month) FROM area_results x WHERE x.unit_id = :s3p1)) - interval '1 month')::date);
-SELECT r.area_code, array_agg(r.mean ORDER BY r.mean) FROM area_results r
-WHERE r.month = COALESCE(:s4p2, (SELECT max(x.month) FROM area_results x WHERE x.unit_id = :s4p1)) AND r.mean IS NOT NULL AND r.network_id = (SELECT g.network_id FROM units g WHERE g.id = :s4p1)
-GROUP BY r.area_code;
+SELECT r.area_code, r.unit_id, r.network_id, r.collaborative_id, r.security_level, r.sector, r.mean, n.publish_summaries
+FROM area_results r JOIN networks n ON n.id = r.network_id
+WHERE r.month = COALESCE(:s4p2, (SELECT max(x.month) FROM area_results x WHERE x.unit_id = :s4p1)) AND r.mean IS NOT NULL
+ORDER BY r.mean;
