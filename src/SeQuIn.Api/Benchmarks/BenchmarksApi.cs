@@ -70,7 +70,7 @@ public static class BenchmarksApi
         {
             return ApiProblems.NotFound($"Unit {unit.Code} has no submitted assessment yet.");
         }
-        if (HidesAny(read, viewer))
+        if (query.Group != ComparisonGroup.National && HidesAny(read, viewer))
         {
             read = await BenchmarkReads.AreasAsync(db, unitId, month, group: null, ct);
         }
@@ -100,7 +100,7 @@ public static class BenchmarksApi
         {
             return ApiProblems.NotFound($"Unit {unit.Code} has no submitted assessment yet.");
         }
-        if (HidesAny(read, viewer))
+        if (query.Group != ComparisonGroup.National && HidesAny(read, viewer))
         {
             read = await BenchmarkReads.StandardsAsync(db, unitId, month, areaCode, group: null, ct);
         }
@@ -209,16 +209,16 @@ public static class BenchmarksApi
         return (now, before);
     }
 
-    /// <summary>Who asks and about which month: what disclosure control needs besides the figures.</summary>
     /// <summary>
     /// Whether the asked group holds units the caller cannot see. Only then does a figure depend on every other group
     /// the caller could ask for (ADR 0009), and only then is every unit of the month read: reading them all for every
     /// request made a unit's month 7 times slower for the callers (a network's own, a national administrator) who see
-    /// the whole group anyway (measured in the harness).
+    /// the whole group anyway (measured in the harness). The national group is every unit already.
     /// </summary>
     private static bool HidesAny<TKey>(BenchmarkRead<TKey> read, Viewer viewer) where TKey : notnull =>
         read.Peers.Values.Any(members => Disclosure.Hidden(members, viewer) > 0);
 
+    /// <summary>Who asks and about which month: what disclosure control needs besides the figures.</summary>
     private sealed record DisclosureContext(Viewer Viewer, int Minimum, IReadOnlySet<Guid> PublishingNetworks, bool MonthClosed);
 
     /// <param name="everyone">Every unit's value for the measure and month, nationally; the asked group is picked from it.</param>

@@ -12,5 +12,5 @@ SELECT r.standard_code, r.month, r.value::numeric, NULL::numeric FROM standard_r
 WHERE r.unit_id = :s3p1 AND r.area_code = :s3p3 AND r.month IN (COALESCE(:s3p2, (SELECT max(x.month) FROM area_results x WHERE x.unit_id = :s3p1)), (COALESCE(:s3p2, (SELECT max(x.month) FROM area_results x WHERE x.unit_id = :s3p1)) - interval '1 month')::date);
 SELECT r.standard_code, r.unit_id, r.network_id, r.collaborative_id, r.security_level, r.sector, r.value::numeric, n.publish_summaries
 FROM standard_results r JOIN networks n ON n.id = r.network_id
-WHERE r.month = COALESCE(:s4p2, (SELECT max(x.month) FROM area_results x WHERE x.unit_id = :s4p1)) AND r.area_code = :s4p3 AND r.value IS NOT NULL
+WHERE r.month = COALESCE(:s4p2, (SELECT max(x.month) FROM area_results x WHERE x.unit_id = :s4p1)) AND r.area_code = :s4p3 AND r.value IS NOT NULL AND TRUE
 ORDER BY r.value;

@@ -1,5 +1,5 @@
 -- A unit's month across 12 areas (group=network)
--- GET /api/v1/benchmarks/units/01a22e5d-1b88-7e3e-8526-49d21602d468?month=2026-10&group=network
+-- GET /api/v1/benchmarks/units/01a22e63-d194-7884-8b9c-10141d2ae2e7?month=2026-10&group=network
 -- Captured from PostgreSQL's statement log for one request; run with pgbench -M extended and the -D values in unit-month.defines.
 SELECT a.id, a.created_at, a.created_by, a.expires_at, a.key_id, a.last_used_at, a.name, a.revoked_at, a.revoked_reason, a.role, a.rotated_from_id, a.scope_collaborative_id, a.scope_kind, a.scope_network_id, a.scope_unit_ids, a.secret_hash
 FROM api_keys AS a
@@ -14,5 +14,5 @@ SELECT r.area_code, r.month, r.mean, r.percentage FROM area_results r
 WHERE r.unit_id = :s3p1 AND r.month IN (COALESCE(:s3p2, (SELECT max(x.month) FROM area_results x WHERE x.unit_id = :s3p1)), (COALESCE(:s3p2, (SELECT max(x.month) FROM area_results x WHERE x.unit_id = :s3p1)) - interval '1 month')::date);
 SELECT r.area_code, r.unit_id, r.network_id, r.collaborative_id, r.security_level, r.sector, r.mean, n.publish_summaries
 FROM area_results r JOIN networks n ON n.id = r.network_id
-WHERE r.month = COALESCE(:s4p2, (SELECT max(x.month) FROM area_results x WHERE x.unit_id = :s4p1)) AND r.mean IS NOT NULL
+WHERE r.month = COALESCE(:s4p2, (SELECT max(x.month) FROM area_results x WHERE x.unit_id = :s4p1)) AND r.mean IS NOT NULL AND r.network_id = (SELECT g.network_id FROM units g WHERE g.id = :s4p1)
 ORDER BY r.mean;
