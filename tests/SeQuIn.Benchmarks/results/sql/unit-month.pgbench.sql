@@ -1,5 +1,5 @@
 -- A unit's month across 12 areas (group=network)
--- GET /api/v1/benchmarks/units/01a22e63-d194-7884-8b9c-10141d2ae2e7?month=2026-10&group=network
+-- GET /api/v1/benchmarks/units/01a22e69-ba34-731a-a5fd-4da2569f2194?month=2026-10&group=network
 -- Captured from PostgreSQL's statement log for one request; run with pgbench -M extended and the -D values in unit-month.defines.
 SELECT a.id, a.created_at, a.created_by, a.expires_at, a.key_id, a.last_used_at, a.name, a.revoked_at, a.revoked_reason, a.role, a.rotated_from_id, a.scope_collaborative_id, a.scope_kind, a.scope_network_id, a.scope_unit_ids, a.secret_hash
 FROM api_keys AS a
