@@ -110,10 +110,9 @@ public static class OpenApiSetup
             var problem = context.SchemaGenerator.GenerateSchema(typeof(ProblemDetails), context.SchemaRepository);
             var validation = context.SchemaGenerator.GenerateSchema(typeof(HttpValidationProblemDetails), context.SchemaRepository);
 
-            if (operation.Parameters is { Count: > 0 } || operation.RequestBody is not null)
-            {
-                Ensure(operation, "400", "The request is invalid; the errors name each field.");
-            }
+            // Every route refuses a query string holding a NUL character or credentials (QueryTextGuard, UseCredentialChecks),
+            // so 400 can happen anywhere, parameters or not.
+            Ensure(operation, "400", "The request is invalid; the errors name each field.");
             if (operation.RequestBody is not null)
             {
                 Ensure(operation, "413", "The request body is larger than the service accepts.");
