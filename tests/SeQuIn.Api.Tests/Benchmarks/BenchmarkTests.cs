@@ -279,6 +279,34 @@ public sealed class BenchmarkTests(SeQuInApiFixture fixture) : ApiTest(fixture)
     }
 
     [Fact]
+    public async Task Agreement_reads_each_rating_on_the_scale_it_was_made_on_after_a_version_with_a_shorter_scale_is_activated()
+    {
+        // Activation is global: an isolated database. Views of 3 and 4 lie outside the new 0–2 scale; read on it, they were a 500.
+        await using var app = await Fixture.CreateIsolatedAppAsync();
+        using var client = app.CreateClient(Fixture.NationalAdminToken);
+        var network = await ReadAsync<NetworkResponse>(await client.PostAsJsonAsync("/api/v1/networks", new CreateNetworkRequest(UniqueCode("N"), "N"), JsonOptions));
+        var provider = await ReadAsync<ProviderResponse>(await client.PostAsJsonAsync("/api/v1/providers", new CreateProviderRequest(UniqueCode("P"), "P", ProviderSector.Nhs), JsonOptions));
+        var unit = await ReadAsync<UnitResponse>(await client.PostAsJsonAsync("/api/v1/units",
+            new CreateUnitRequest(UniqueCode("U"), "U", SecurityLevel.Low, provider.Id, network.Id), JsonOptions));
+        var member = new AssessmentDriver(app.CreateClient((await ReadAsync<CreatedApiKeyResponse>(await client.PostAsJsonAsync("/api/v1/keys",
+            new CreateApiKeyRequest("Member", Role.UnitMember, new ScopeInput(ScopeKind.Units, UnitIds: [unit.Id])), JsonOptions))).Token), unit.Id);
+        var views = new (int Staff, int ServiceUser)[] { (3, 3), (2, 3), (4, 4), (1, 1), (0, 2), (3, 3), (2, 2), (4, 3), (1, 1), (2, 2) };
+        var draft = await member.CreateAsync(month: "2026-06");
+        var rated = await ReadAsync<AssessmentDetail>(await member.SendAsync(HttpMethod.Put, $"/api/v1/assessments/{draft.Id}/ratings",
+            new RatingsRequest(views.Select((v, i) => new RatingInput($"INV-{i + 1:00}", v.Staff, StaffView: v.Staff, ServiceUserView: v.ServiceUser)).ToList()),
+            AssessmentDriver.ETagOf(draft)));
+        await member.SubmitAsync(await member.AgreeAsync(rated, 2));
+        var identifier = SeQuIn.Api.Tests.Framework.FrameworkDocuments.UniqueIdentifier();
+        await ReadAsync<object>(await client.PostAsJsonAsync("/api/v1/frameworks", SeQuIn.Api.Tests.Framework.FrameworkDocuments.Small(identifier), JsonOptions));
+        await ReadAsync<object>(await client.PostAsync($"/api/v1/frameworks/{identifier}/activate", null));
+
+        var report = await ReadAsync<AgreementReport>(await client.GetAsync($"/api/v1/networks/{network.Id}/insight/agreement?from=2026-06&to=2026-06"));
+
+        var inv = Assert.Single(report.ByArea);
+        Assert.Equal((10, 0.7m, Agreement.Measure(views, 0, 4).WeightedKappa), (inv.Pairs, inv.ExactAgreement, inv.WeightedKappa));
+    }
+
+    [Fact]
     public async Task A_network_that_publishes_shows_its_area_summaries_to_anyone_without_naming_units()
     {
         var (network, units, admin, _) = await WorldAsync();
