@@ -27,10 +27,18 @@ public sealed partial class ApiExceptionHandler(IProblemDetailsService problems,
                 ApiProblems.Create(409, "Conflict", "The record was changed by someone else; read it again and retry."),
             PostgresException { SqlState: PostgresErrorCodes.SerializationFailure } =>
                 ApiProblems.Create(409, "Conflict", "A concurrent change got there first; retry the request."),
+            _ when DatabaseUnavailable(exception) =>
+                ApiProblems.Create(503, "Service Unavailable", $"The database cannot be reached just now; retry after {RetryAfterSeconds} s."),
             _ => ApiProblems.Create(500, "Internal Server Error", "An unexpected error occurred. Quote the traceId when reporting it."),
         };
 
-        if (problem.Status >= 500)
+        if (problem.Status == 503)
+        {
+            // A fault of the database, not of the request: said to the client as "retry", logged without a stack.
+            httpContext.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            logger.LogWarning("Database unavailable for {Method} {Path}: {Reason}", httpContext.Request.Method, httpContext.Request.Path, exception.Message);
+        }
+        else if (problem.Status >= 500)
         {
             logger.LogError(exception, "Unhandled exception for {Method} {Path}", httpContext.Request.Method, httpContext.Request.Path);
         }
@@ -42,6 +50,25 @@ public sealed partial class ApiExceptionHandler(IProblemDetailsService problems,
             ProblemDetails = problem,
             Exception = exception,
         });
+    }
+
+    /// <summary>How long a client should wait when the database is unreachable: long enough for a failover or a restart.</summary>
+    public const int RetryAfterSeconds = 5;
+
+    /// <summary>
+    /// The database could not be reached, refused a connection, timed out or ran out of pooled connections: Npgsql
+    /// marks these transient, or reports them as a socket or time-out fault somewhere in the chain.
+    /// </summary>
+    internal static bool DatabaseUnavailable(Exception exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is NpgsqlException { IsTransient: true } or TimeoutException or System.Net.Sockets.SocketException)
+            {
+                return true;
+            }
+        }
+        return false;
     }
 
     private static ProblemDetails FromBadRequest(BadHttpRequestException bad)

@@ -65,6 +65,13 @@ public sealed class SeQuInDbContext(DbContextOptions<SeQuInDbContext> options) :
         {
             builder.NoResetOnClose = true;
         }
+        // An unreachable database is answered with a 503 within seconds, not after Npgsql's default 15 s connect
+        // time-out, unless the connection string sets its own.
+        var keys = connectionString.Split(';').Select(part => part.Split('=')[0].Trim());
+        if (!keys.Any(key => key.Equals("Timeout", StringComparison.OrdinalIgnoreCase) || key.Equals("Connect Timeout", StringComparison.OrdinalIgnoreCase)))
+        {
+            builder.Timeout = 5;
+        }
         return builder.ConnectionString;
     }
 }

@@ -24,6 +24,29 @@ public sealed class HealthTests(SeQuInApiFixture fixture) : ApiTest(fixture)
     }
 
     [Fact]
+    public async Task With_the_database_unreachable_every_call_that_needs_it_answers_503_with_retry_after_and_liveness_stays_200()
+    {
+        await using var app = new SeQuInApp("Host=127.0.0.1;Port=1;Database=none;Username=none");
+        using var anonymous = app.CreateClient();
+        using var signedIn = app.CreateClient("sqn_k_000000000000_" + new string('A', 43));
+
+        var answers = new[]
+        {
+            await anonymous.GetAsync("/api/v1/frameworks/active"),
+            await signedIn.GetAsync("/api/v1/units"),
+            await signedIn.PostAsync("/api/v1/networks", JsonBody("""{"code":"N-1","name":"N"}""")),
+        };
+
+        foreach (var response in answers)
+        {
+            var problem = await ReadProblemAsync(response, HttpStatusCode.ServiceUnavailable);
+            Assert.Equal("5", response.Headers.RetryAfter?.ToString());
+            Assert.Contains("database", problem["detail"]!.GetValue<string>());
+        }
+        Assert.Equal(HttpStatusCode.OK, (await anonymous.GetAsync("/health/live")).StatusCode);
+    }
+
+    [Fact]
     public async Task Readiness_fails_with_a_503_problem_when_the_database_is_unreachable()
     {
         await using var app = new SeQuInApp("Host=127.0.0.1;Port=1;Database=none;Username=none;Timeout=2");
