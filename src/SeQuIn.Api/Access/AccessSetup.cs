@@ -61,7 +61,7 @@ public static class AccessSetup
             .SetFallbackPolicy(new AuthorizationPolicyBuilder().RequireAssertion(c => Caller.From(c.User).Grants.Count > 0).Build())
             .AddPolicy(Policies.SignedIn, policy => policy.RequireAssertion(c => Caller.From(c.User).Grants.Count > 0))
             .AddPolicy(Policies.NetworkAdmin, policy => policy.RequireAssertion(c => Caller.From(c.User).Has(Role.NetworkAdmin)))
-            .AddPolicy(Policies.NationalAdmin, policy => policy.RequireAssertion(c => Caller.From(c.User).IsNationalAdmin))
+            .AddPolicy(Policies.NationalAdmin, policy => policy.RequireAssertion(c => Caller.From(c.User).Scope.IsNationalAdmin))
             .AddPolicy(Policies.InvolvementLead, policy => policy.RequireAssertion(c => Caller.From(c.User).Has(Role.InvolvementLead)))
             .AddPolicy(Policies.UnitMember, policy => policy.RequireAssertion(c => Caller.From(c.User).Has(Role.UnitMember)))
             .AddPolicy(Policies.Reviewer, policy => policy.RequireAssertion(c =>

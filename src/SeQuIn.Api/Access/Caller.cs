@@ -77,9 +77,4 @@ public sealed class Caller
 
     public bool Has(Role role) => Grants.Any(g => g.Role == role);
 
-    /// <summary>Shorthand for <see cref="Access.Scope.IsNationalAdmin"/>; the rules themselves live in <see cref="Access.Scope"/>.</summary>
-    public bool IsNationalAdmin => Scope.IsNationalAdmin;
-
-    /// <summary>Shorthand for <see cref="Access.Scope.AdministersNetwork"/>.</summary>
-    public bool AdministersNetwork(Guid networkId) => Scope.AdministersNetwork(networkId);
 }

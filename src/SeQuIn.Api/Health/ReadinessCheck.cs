@@ -60,8 +60,20 @@ public sealed class ReadinessCheck(IServiceScopeFactory scopes, TimeProvider clo
                 checks["migrations"] = pending == 0 ? "applied" : $"{pending} pending";
             }
         }
-        catch (Exception exception) when (exception is NpgsqlException or TimeoutException
-                                              || (exception is OperationCanceledException && timeout.IsCancellationRequested))
+        // Only database faults mean "not ready"; anything else is a defect and is left to surface.
+        catch (NpgsqlException exception)
+        {
+            Unreachable(exception);
+        }
+        catch (TimeoutException exception)
+        {
+            Unreachable(exception);
+        }
+        catch (OperationCanceledException exception) when (timeout.IsCancellationRequested)
+        {
+            Unreachable(exception);
+        }
+        void Unreachable(Exception exception)
         {
             logger.LogWarning(exception, "The readiness check could not reach the database.");
             checks["database"] = "unreachable";

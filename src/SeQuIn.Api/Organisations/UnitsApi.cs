@@ -72,7 +72,7 @@ public static class UnitsApi
         {
             return invalid;
         }
-        if (!caller.AdministersNetwork(request.NetworkId))
+        if (!caller.Scope.AdministersNetwork(request.NetworkId))
         {
             return NotYourUnit();
         }
@@ -116,7 +116,7 @@ public static class UnitsApi
         {
             return invalid;
         }
-        if (!caller.AdministersNetwork(unit.NetworkId) || !caller.AdministersNetwork(request.NetworkId))
+        if (!caller.Scope.AdministersNetwork(unit.NetworkId) || !caller.Scope.AdministersNetwork(request.NetworkId))
         {
             return NotYourUnit();
         }
@@ -163,7 +163,7 @@ public static class UnitsApi
         {
             return OrganisationsApi.NotFound("unit", unitId);
         }
-        if (!caller.AdministersNetwork(unit.NetworkId))
+        if (!caller.Scope.AdministersNetwork(unit.NetworkId))
         {
             return NotYourUnit();
         }
