@@ -38,12 +38,22 @@ public sealed class SeQuInApiFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _postgres = await TestPostgres.StartAsync();
-        await _postgres.EnsureRolesAsync();
-        await _postgres.DropDatabaseAsync(Template);
-        await _postgres.CreateDatabaseAsync(Template, owner: TestPostgres.OwnerRole);
-        NationalAdminToken = await MigrateAsync(_postgres.ConnectionString(Template, TestPostgres.OwnerRole));
+        NationalAdminToken = await PrepareDatabaseAsync(_postgres, Template);
         NpgsqlConnection.ClearAllPools();
         App = await CreateAppOnCopyAsync("sequin_shared");
+    }
+
+    /// <summary>
+    /// Makes <paramref name="database"/> on <paramref name="server"/> as a deployment would: the two roles, an empty
+    /// database owned by the owner role, migrated as the owner with the reference data, and a first national
+    /// network-admin key, which is returned. For tests that need a server of their own (one they stop or replicate).
+    /// </summary>
+    public static async Task<string> PrepareDatabaseAsync(TestPostgres server, string database)
+    {
+        await server.EnsureRolesAsync();
+        await server.DropDatabaseAsync(database);
+        await server.CreateDatabaseAsync(database, owner: TestPostgres.OwnerRole);
+        return await MigrateAsync(server.ConnectionString(database, TestPostgres.OwnerRole));
     }
 
     /// <summary>A host of its own on a fresh copy of the migrated template, for tests that change global state.</summary>

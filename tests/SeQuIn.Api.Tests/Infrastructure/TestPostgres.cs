@@ -30,10 +30,10 @@ public sealed partial class TestPostgres : IAsyncDisposable
 
     private readonly string _adminConnectionString;
     private readonly PostgreSqlContainer? _container;
-    private readonly LocalCluster? _cluster;
+    private readonly PostgresCluster? _cluster;
     private int _disposed;
 
-    private TestPostgres(string source, string adminConnectionString, PostgreSqlContainer? container, LocalCluster? cluster)
+    private TestPostgres(string source, string adminConnectionString, PostgreSqlContainer? container, PostgresCluster? cluster)
     {
         Source = source;
         _adminConnectionString = adminConnectionString;
@@ -43,6 +43,19 @@ public sealed partial class TestPostgres : IAsyncDisposable
 
     /// <summary>"environment", "testcontainers" or "local-cluster".</summary>
     public string Source { get; }
+
+    /// <summary>The local cluster behind this server, when it is one: it can be stopped, started and replicated.</summary>
+    public PostgresCluster? Cluster => _cluster;
+
+    /// <summary>
+    /// A server of its own on a new local cluster, whatever the environment offers: for tests that stop, restart or
+    /// replicate the database, which must never be done to the server the other tests share.
+    /// </summary>
+    public static async Task<TestPostgres> StartOwnClusterAsync()
+    {
+        var cluster = await PostgresCluster.StartNewAsync().ConfigureAwait(false);
+        return new TestPostgres("local-cluster", cluster.ConnectionString, container: null, cluster);
+    }
 
     /// <summary>Starts (or connects to) a PostgreSQL server, choosing the first source that works.</summary>
     public static async Task<TestPostgres> StartAsync()
@@ -72,7 +85,7 @@ public sealed partial class TestPostgres : IAsyncDisposable
 
         try
         {
-            var cluster = await LocalCluster.StartAsync().ConfigureAwait(false);
+            var cluster = await PostgresCluster.StartNewAsync().ConfigureAwait(false);
             return new TestPostgres("local-cluster", cluster.ConnectionString, container: null, cluster);
         }
         catch (Exception ex)
@@ -260,321 +273,6 @@ public sealed partial class TestPostgres : IAsyncDisposable
         catch (Exception)
         {
             // Best effort: the original failure is what matters.
-        }
-    }
-
-    /// <summary>A throwaway cluster made with initdb and run with pg_ctl.</summary>
-    private sealed class LocalCluster : IAsyncDisposable
-    {
-        private readonly string _binDirectory;
-        private readonly string _rootDirectory;
-        private readonly string _dataDirectory;
-        private readonly bool _runAsPostgres;
-        private readonly EventHandler _processExitHandler;
-        private int _stopped;
-
-        private LocalCluster(string binDirectory, string rootDirectory, bool runAsPostgres)
-        {
-            _binDirectory = binDirectory;
-            _rootDirectory = rootDirectory;
-            _dataDirectory = Path.Combine(rootDirectory, "data");
-            _runAsPostgres = runAsPostgres;
-            _processExitHandler = (_, _) => StopAndDelete();
-        }
-
-        public string ConnectionString { get; private set; } = string.Empty;
-
-        private string SocketDirectory => Path.Combine(_rootDirectory, "sock");
-
-        private string LogFile => Path.Combine(_rootDirectory, "postgres.log");
-
-        public static async Task<LocalCluster> StartAsync()
-        {
-            var binDirectory = FindBinDirectory()
-                ?? throw new InvalidOperationException(
-                    "PostgreSQL server binaries (initdb, pg_ctl) were not found on PATH or under /usr/lib/postgresql/*/bin.");
-
-            var runAsPostgres = string.Equals(Environment.UserName, "root", StringComparison.Ordinal);
-
-            // /tmp is world-traversable, so the postgres user can reach the cluster when we run as root.
-            var parent = Directory.Exists("/tmp") ? "/tmp" : Path.GetTempPath();
-            var root = Path.Combine(parent, "sequin-pg-" + Guid.NewGuid().ToString("N")[..12]);
-            Directory.CreateDirectory(root);
-
-            var cluster = new LocalCluster(binDirectory, root, runAsPostgres);
-            try
-            {
-                await cluster.InitializeAndStartAsync().ConfigureAwait(false);
-                AppDomain.CurrentDomain.ProcessExit += cluster._processExitHandler;
-                return cluster;
-            }
-            catch
-            {
-                cluster.StopAndDelete();
-                throw;
-            }
-        }
-
-        public ValueTask DisposeAsync()
-        {
-            AppDomain.CurrentDomain.ProcessExit -= _processExitHandler;
-            return new ValueTask(Task.Run(StopAndDelete));
-        }
-
-        private async Task InitializeAndStartAsync()
-        {
-            Directory.CreateDirectory(SocketDirectory);
-
-            if (_runAsPostgres)
-            {
-                // initdb and pg_ctl refuse to run as root: hand the directory to the postgres user.
-                await RunCheckedAsync("chown", ["-R", "postgres:postgres", _rootDirectory], asPostgres: false)
-                    .ConfigureAwait(false);
-            }
-
-            await RunCheckedAsync(
-                Path.Combine(_binDirectory, "initdb"),
-                ["-D", _dataDirectory, "-U", "postgres", "-A", "trust", "--no-sync", "-E", "UTF8", "--locale=C"],
-                _runAsPostgres).ConfigureAwait(false);
-
-            // A free port may be taken between probing and binding: try a few.
-            const int attempts = 3;
-            for (var attempt = 1; ; attempt++)
-            {
-                var port = FindFreePort();
-                var options = string.Join(
-                    ' ',
-                    "-p", port.ToString(CultureInfo.InvariantCulture),
-                    "-k", SocketDirectory,
-                    "-c", "listen_addresses=127.0.0.1",
-                    "-c", "fsync=off",
-                    "-c", "synchronous_commit=off",
-                    "-c", "full_page_writes=off",
-                    "-c", "max_connections=200");
-
-                var result = await RunAsync(
-                    Path.Combine(_binDirectory, "pg_ctl"),
-                    ["-D", _dataDirectory, "-l", LogFile, "-w", "-t", "60", "-o", options, "start"],
-                    _runAsPostgres).ConfigureAwait(false);
-
-                if (result.ExitCode == 0)
-                {
-                    ConnectionString = new NpgsqlConnectionStringBuilder
-                    {
-                        Host = "127.0.0.1",
-                        Port = port,
-                        Username = "postgres",
-                        Database = "postgres",
-                    }.ConnectionString;
-                    return;
-                }
-
-                // Make sure a half-started server does not linger before retrying or giving up.
-                await RunAsync(
-                    Path.Combine(_binDirectory, "pg_ctl"),
-                    ["-D", _dataDirectory, "-m", "immediate", "stop"],
-                    _runAsPostgres).ConfigureAwait(false);
-
-                if (attempt >= attempts)
-                {
-                    throw new InvalidOperationException(
-                        result.Describe() + Environment.NewLine + "--- server log ---" + Environment.NewLine + ReadLog());
-                }
-            }
-        }
-
-        private string ReadLog()
-        {
-            try
-            {
-                return File.Exists(LogFile) ? File.ReadAllText(LogFile) : "(no log file)";
-            }
-            catch (Exception ex)
-            {
-                return $"(could not read {LogFile}: {ex.Message})";
-            }
-        }
-
-        private void StopAndDelete()
-        {
-            if (Interlocked.Exchange(ref _stopped, 1) != 0)
-            {
-                return;
-            }
-
-            try
-            {
-                if (File.Exists(Path.Combine(_dataDirectory, "postmaster.pid")))
-                {
-                    RunAsync(
-                            Path.Combine(_binDirectory, "pg_ctl"),
-                            ["-D", _dataDirectory, "-m", "immediate", "-w", "stop"],
-                            _runAsPostgres)
-                        .GetAwaiter().GetResult();
-                }
-            }
-            catch (Exception)
-            {
-                // Best effort.
-            }
-
-            try
-            {
-                if (Directory.Exists(_rootDirectory))
-                {
-                    Directory.Delete(_rootDirectory, recursive: true);
-                }
-            }
-            catch (Exception)
-            {
-                // Best effort: a leftover directory in /tmp is harmless.
-            }
-        }
-
-        private static string? FindBinDirectory()
-        {
-            var path = Environment.GetEnvironmentVariable("PATH") ?? string.Empty;
-            foreach (var directory in path.Split(Path.PathSeparator, StringSplitOptions.RemoveEmptyEntries))
-            {
-                if (HasServerBinaries(directory))
-                {
-                    return directory;
-                }
-            }
-
-            const string debianRoot = "/usr/lib/postgresql";
-            if (!Directory.Exists(debianRoot))
-            {
-                return null;
-            }
-
-            return Directory.GetDirectories(debianRoot)
-                .Select(d => (Directory: Path.Combine(d, "bin"), Version: ParseVersion(Path.GetFileName(d))))
-                .Where(x => x.Version is not null && HasServerBinaries(x.Directory))
-                .OrderByDescending(x => x.Version)
-                .Select(x => x.Directory)
-                .FirstOrDefault();
-        }
-
-        private static Version? ParseVersion(string name)
-        {
-            if (int.TryParse(name, NumberStyles.None, CultureInfo.InvariantCulture, out var major))
-            {
-                return new Version(major, 0);
-            }
-
-            return Version.TryParse(name, out var version) ? version : null;
-        }
-
-        private static bool HasServerBinaries(string directory) =>
-            File.Exists(Path.Combine(directory, "initdb")) && File.Exists(Path.Combine(directory, "pg_ctl"));
-
-        private static int FindFreePort()
-        {
-            var listener = new TcpListener(IPAddress.Loopback, 0);
-            listener.Start();
-            try
-            {
-                return ((IPEndPoint)listener.LocalEndpoint).Port;
-            }
-            finally
-            {
-                listener.Stop();
-            }
-        }
-
-        private static async Task RunCheckedAsync(string fileName, IReadOnlyList<string> arguments, bool asPostgres)
-        {
-            var result = await RunAsync(fileName, arguments, asPostgres).ConfigureAwait(false);
-            if (result.ExitCode != 0)
-            {
-                throw new InvalidOperationException(result.Describe());
-            }
-        }
-
-        private static async Task<ProcessResult> RunAsync(string fileName, IReadOnlyList<string> arguments, bool asPostgres)
-        {
-            var startInfo = new ProcessStartInfo
-            {
-                RedirectStandardOutput = true,
-                RedirectStandardError = true,
-                RedirectStandardInput = false,
-                UseShellExecute = false,
-                CreateNoWindow = true,
-            };
-
-            if (asPostgres)
-            {
-                startInfo.FileName = "runuser";
-                foreach (var argument in new[] { "-u", "postgres", "--", fileName })
-                {
-                    startInfo.ArgumentList.Add(argument);
-                }
-            }
-            else
-            {
-                startInfo.FileName = fileName;
-            }
-
-            foreach (var argument in arguments)
-            {
-                startInfo.ArgumentList.Add(argument);
-            }
-
-            var commandLine = string.Join(' ', new[] { startInfo.FileName }.Concat(startInfo.ArgumentList));
-
-            Process process;
-            try
-            {
-                process = Process.Start(startInfo)
-                    ?? throw new InvalidOperationException($"Could not start '{commandLine}'.");
-            }
-            catch (Exception ex) when (ex is not InvalidOperationException)
-            {
-                throw new InvalidOperationException($"Could not start '{commandLine}': {ex.Message}", ex);
-            }
-
-            using (process)
-            {
-                var stdout = process.StandardOutput.ReadToEndAsync();
-                var stderr = process.StandardError.ReadToEndAsync();
-
-                using var timeout = new CancellationTokenSource(ProcessTimeout);
-                try
-                {
-                    await process.WaitForExitAsync(timeout.Token).ConfigureAwait(false);
-                }
-                catch (OperationCanceledException)
-                {
-                    try
-                    {
-                        process.Kill(entireProcessTree: true);
-                    }
-                    catch (Exception)
-                    {
-                        // Already gone.
-                    }
-
-                    return new ProcessResult(commandLine, -1, string.Empty, $"Timed out after {ProcessTimeout.TotalSeconds:0} s.");
-                }
-
-                return new ProcessResult(commandLine, process.ExitCode, await stdout.ConfigureAwait(false), await stderr.ConfigureAwait(false));
-            }
-        }
-
-        private sealed record ProcessResult(string CommandLine, int ExitCode, string StandardOutput, string StandardError)
-        {
-            public string Describe()
-            {
-                var text = new StringBuilder()
-                    .Append(CultureInfo.InvariantCulture, $"'{CommandLine}' failed with exit code {ExitCode}.")
-                    .AppendLine()
-                    .AppendLine("--- stdout ---")
-                    .AppendLine(StandardOutput.TrimEnd())
-                    .AppendLine("--- stderr ---")
-                    .Append(StandardError.TrimEnd());
-                return text.ToString();
-            }
         }
     }
 }
