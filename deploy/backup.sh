@@ -120,12 +120,12 @@ backup() {
     local dir base
     dir="$(dirname "$file")"
     base="$(basename "$file")"
+    umask 077
     mkdir -p "$dir"
     file="$(cd "$dir" && pwd -P)/$base"
     # Same directory, so the rename below is atomic: a file with the final name is always a whole archive.
     PARTIAL="$(dirname "$file")/.$base.partial.$$"
     trap 'rm -f "$PARTIAL"' EXIT
-    umask 077
 
     log "dumping database '$DB' as $OWNER to $file"
     client pg_dump "$OWNER" "$DB" --format=custom --compress=6 >"$PARTIAL" || die "pg_dump failed; nothing written to $file"
@@ -350,7 +350,11 @@ restore() {
     # --no-owner: every object belongs to the restoring role, the owner, whoever ran the dump; the privileges in the
     # archive (the runtime role's grants, the revoked EXECUTE on the summary functions) are restored as they were.
     if ! client pg_restore "$OWNER" "$target" --no-owner --single-transaction --exit-on-error <"$file"; then
-        [[ -n "$swap_from" ]] && log "the current database '$DB' is untouched; '$target' is empty and can be dropped"
+        if [[ -n "$swap_from" ]]; then
+            # One transaction: the side database is as empty as it was made, and of no use.
+            sql "$ADMIN" postgres -v name="$target" <<<'DROP DATABASE :"name";' || log "could not drop the empty database '$target'"
+            log "the current database '$DB' is untouched"
+        fi
         die "pg_restore failed; nothing was restored"
     fi
 
