@@ -46,6 +46,10 @@ public sealed class BackupRestoreTests(SeQuInApiFixture fixture) : ApiTest(fixtu
         Assert.True(counts["audit_events"] > 10 && counts["comments"] == 1 && counts["api_keys"] >= 6, string.Join(", ", counts));
         Assert.Equal(await AuditTrailAsync(DatabaseOf(source)), await AuditTrailAsync(restored));
         Assert.Equal(await SequencesAsync(DatabaseOf(source)), await SequencesAsync(restored));
+        var privileges = await OwnersAndPrivilegesAsync(restored);
+        Assert.Equal(await OwnersAndPrivilegesAsync(DatabaseOf(source)), privileges);
+        Assert.Contains(privileges, line => line.StartsWith("function assessments_refresh_benchmark_summaries() sequin_owner security-definer ", StringComparison.Ordinal));
+        Assert.Contains("table audit_events sequin_owner {sequin_owner=arwdDxt/sequin_owner,sequin_app=ar/sequin_owner}", privileges);
 
         await using var again = new SeQuInApp(Fixture.Postgres.ConnectionString(restored, TestPostgres.RuntimeRole),
             ownerConnectionString: Fixture.Postgres.ConnectionString(restored, TestPostgres.OwnerRole));
@@ -180,6 +184,43 @@ public sealed class BackupRestoreTests(SeQuInApiFixture fixture) : ApiTest(fixtu
             "SELECT coalesce(string_agg(sequencename || '=' || coalesce(last_value::text, 'unused'), ', ' ORDER BY sequencename), '') FROM pg_sequences",
             connection);
         return (string)(await command.ExecuteScalarAsync())!;
+    }
+
+    /// <summary>
+    /// Who owns each table, sequence and function, who may do what to it (an ACL left at its default compares equal to
+    /// the same ACL written out, as migrate's REVOKE ALL ON ALL FUNCTIONS writes it), which functions run as their owner, which
+    /// triggers fire, and the default privileges later tables get: what ADR 0005's roles rest on.
+    /// </summary>
+    private async Task<List<string>> OwnersAndPrivilegesAsync(string database)
+    {
+        await using var connection = await OpenAsOwnerAsync(database);
+        await using var command = new NpgsqlCommand("""
+            SELECT CASE c.relkind WHEN 'S' THEN 'sequence ' ELSE 'table ' END || c.relname || ' ' || pg_get_userbyid(c.relowner) || ' '
+                   || coalesce(c.relacl, acldefault(CASE c.relkind WHEN 'S' THEN 's' ELSE 'r' END::"char", c.relowner))::text
+            FROM pg_class c WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'p', 'v', 'm', 'S')
+            UNION ALL
+            SELECT 'function ' || p.oid::regprocedure || ' ' || pg_get_userbyid(p.proowner)
+                   || CASE WHEN p.prosecdef THEN ' security-definer' ELSE ' security-invoker' END
+                   || ' ' || coalesce(array_to_string(p.proconfig, ','), '') || ' ' || coalesce(p.proacl, acldefault('f'::"char", p.proowner))::text
+            FROM pg_proc p WHERE p.pronamespace = 'public'::regnamespace
+            UNION ALL
+            SELECT 'trigger ' || t.tgname || ' on ' || t.tgrelid::regclass || ' ' || t.tgenabled::text
+            FROM pg_trigger t WHERE NOT t.tgisinternal
+            UNION ALL
+            SELECT 'default privileges ' || pg_get_userbyid(d.defaclrole) || ' ' || d.defaclobjtype::text || ' ' || d.defaclacl::text
+            FROM pg_default_acl d
+            UNION ALL
+            SELECT 'schema public may be used by the runtime role: '
+                   || has_schema_privilege('sequin_app', 'public', 'USAGE') || ', created in: ' || has_schema_privilege('sequin_app', 'public', 'CREATE')
+            ORDER BY 1
+            """, connection);
+        await using var reader = await command.ExecuteReaderAsync();
+        var lines = new List<string>();
+        while (await reader.ReadAsync())
+        {
+            lines.Add(reader.GetString(0));
+        }
+        return lines;
     }
 
     private async Task<NpgsqlConnection> OpenAsOwnerAsync(string database)
