@@ -7,6 +7,8 @@ set -euo pipefail
 usage() {
     cat <<EOF
 Usage: deploy/run-local.sh [--demo] [--help]
+       deploy/run-local.sh backup [FILE]
+       deploy/run-local.sh restore FILE [--replace [--yes]]
 
 Runs the SeQuIn API on http://127.0.0.1:\${SEQUIN_PORT:-5080} against a
 project-local PostgreSQL cluster, and stops both on Ctrl-C.
@@ -24,6 +26,11 @@ Steps:
      privileges)
   6. serve as sequin_app with ASPNETCORE_ENVIRONMENT=Development (Swagger UI on)
 
+'backup' and 'restore' run deploy/backup.sh (see its --help) against this
+cluster after steps 1-3, starting the cluster for the command if it is not
+running: backup writes a pg_dump to FILE (default .sequin/backups/); restore
+loads one into an empty 'sequin' database and checks it against the dump.
+
 Options:
   --demo      also load the 15-unit demo network during 'migrate'
   -h, --help  show this help
@@ -37,6 +44,13 @@ the script and delete <repo>/.sequin (or the /var/tmp/sequin-* folder it
 names when the repo is not reachable by the 'postgres' user).
 EOF
 }
+
+# 'backup' and 'restore' need the cluster (steps 1-3) but neither the build nor the service.
+BACKUP_COMMAND=()
+if [[ "${1:-}" == backup || "${1:-}" == restore ]]; then
+    BACKUP_COMMAND=("$@")
+    set --
+fi
 
 DEMO=0
 for arg in "$@"; do
@@ -263,6 +277,14 @@ BEGIN
 END
 \$\$;
 SQL
+
+if [[ ${#BACKUP_COMMAND[@]} -gt 0 ]]; then
+    rc=0
+    SEQUIN_PG_HOST=127.0.0.1 SEQUIN_PG_PORT="$PG_PORT" SEQUIN_PG_DATABASE="$DB_NAME" SEQUIN_PG_OWNER="$OWNER_ROLE" \
+        SEQUIN_PG_RUNTIME_ROLE="$APP_ROLE" SEQUIN_PG_ADMIN=postgres SEQUIN_PG_BIN="$PG_BIN" \
+        "$REPO/deploy/backup.sh" "${BACKUP_COMMAND[@]}" || rc=$?
+    exit "$rc"
+fi
 
 DB_AT="Host=127.0.0.1;Port=$PG_PORT;Database=$DB_NAME"
 export ConnectionStrings__SeQuIn="$DB_AT;Username=$APP_ROLE"
