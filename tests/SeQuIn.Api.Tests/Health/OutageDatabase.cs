@@ -59,8 +59,11 @@ public sealed class OutageDatabase : IAsyncLifetime
         return connection;
     }
 
-    /// <summary>The service's backends waiting on a lock, once there are <paramref name="count"/> (within 30 s).</summary>
-    public async Task<IReadOnlyList<int>> WaitForBlockedAsync(int count)
+    /// <summary>
+    /// The service's backends waiting on a lock (running a statement like <paramref name="statement"/>, when given),
+    /// once there are <paramref name="count"/>; fails after 30 s.
+    /// </summary>
+    public async Task<IReadOnlyList<int>> WaitForBlockedAsync(int count, string statement = "%")
     {
         var deadline = DateTime.UtcNow + TimeSpan.FromSeconds(30);
         while (true)
@@ -71,7 +74,8 @@ public sealed class OutageDatabase : IAsyncLifetime
             {
                 await connection.OpenAsync();
                 await using var command = new NpgsqlCommand(
-                    $"SELECT pid FROM pg_stat_activity WHERE usename = '{TestPostgres.RuntimeRole}' AND wait_event_type = 'Lock'", connection);
+                    $"SELECT pid FROM pg_stat_activity WHERE usename = '{TestPostgres.RuntimeRole}' AND wait_event_type = 'Lock' AND query LIKE $1",
+                    connection) { Parameters = { new() { Value = statement } } };
                 await using var reader = await command.ExecuteReaderAsync();
                 while (await reader.ReadAsync())
                 {
@@ -82,7 +86,7 @@ public sealed class OutageDatabase : IAsyncLifetime
             {
                 return pids;
             }
-            Assert.True(DateTime.UtcNow < deadline, $"Expected {count} of the service's queries to wait on the lock; {pids.Count} do.");
+            Assert.True(DateTime.UtcNow < deadline, $"Expected {count} of the service's statements like '{statement}' to wait on a lock; {pids.Count} do.");
             await Task.Delay(50);
         }
     }

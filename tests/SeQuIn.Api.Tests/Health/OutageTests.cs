@@ -154,7 +154,7 @@ public sealed class OutageTests(OutageDatabase database, ITestOutputHelper outpu
             // The import writes its claim, assessments and audit row, then waits to write the ratings: the crash
             // comes in the middle of its transaction.
             import = Import(world, rows, key);
-            await database.WaitForBlockedAsync(1);
+            await database.WaitForBlockedAsync(1, "INSERT INTO ratings%");
             await database.CrashAsync();
         }
         finally
@@ -167,7 +167,7 @@ public sealed class OutageTests(OutageDatabase database, ITestOutputHelper outpu
             await AssertUnavailableAsync(cut, "the import cut off");
         }
         await database.Cluster.StartAsync();
-        Assert.Equal((0, 0, 0, 0), await WrittenAsync(world, key));
+        Assert.Equal((0, 0, 0, 0, 0, 0), await WrittenAsync(world, key));
 
         var applied = await UntilAvailableAsync(() => Import(world, rows, key));
         var report = (await applied.Content.ReadFromJsonAsync<ImportReport>(Json.Options))!;
@@ -177,7 +177,7 @@ public sealed class OutageTests(OutageDatabase database, ITestOutputHelper outpu
         Assert.Equal((true, 1200, 120), (report.Applied, report.Rows, report.Assessments));
         Assert.Equal(HttpStatusCode.OK, replay.StatusCode);
         Assert.True(replay.Headers.Contains("Idempotent-Replayed"), "the second send was applied again, not replayed");
-        Assert.Equal((120, 1200, 1, 1), await WrittenAsync(world, key));
+        Assert.Equal((120, 1200, 120, 1200, 1, 1), await WrittenAsync(world, key));
     }
 
     [Fact]
@@ -263,12 +263,18 @@ public sealed class OutageTests(OutageDatabase database, ITestOutputHelper outpu
         Assert.Equal(1, await database.CountAsync($"SELECT count(*) FROM networks WHERE code = '{code}'"));
     }
 
-    /// <summary>Assessments, their ratings, the import's audit rows and its idempotency record, as the database holds them.</summary>
-    private async Task<(long Assessments, long Ratings, long AuditRows, long Claims)> WrittenAsync(AssessmentWorld world, string key)
+    /// <summary>
+    /// What the import writes, as the database holds it: assessments, their ratings, the benchmark summaries kept
+    /// beside them (by trigger), the import's audit row and its idempotency record.
+    /// </summary>
+    private async Task<(long Assessments, long Ratings, long AreaResults, long StandardResults, long AuditRows, long Claims)> WrittenAsync(
+        AssessmentWorld world, string key)
     {
         var units = $"('{world.Unit.Id}', '{world.OtherUnit.Id}')";
         return (await database.CountAsync($"SELECT count(*) FROM assessments WHERE unit_id IN {units}"),
             await database.CountAsync($"SELECT count(*) FROM ratings r JOIN assessments a ON a.id = r.assessment_id WHERE a.unit_id IN {units}"),
+            await database.CountAsync($"SELECT count(*) FROM area_results WHERE unit_id IN {units}"),
+            await database.CountAsync($"SELECT count(*) FROM standard_results WHERE unit_id IN {units}"),
             await database.CountAsync($"SELECT count(*) FROM audit_events WHERE action = 'assessments.imported' AND network_id = '{world.Network.Id}'"),
             await database.CountAsync($"SELECT count(*) FROM idempotency_records WHERE key = '{key}'"));
     }
