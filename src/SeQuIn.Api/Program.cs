@@ -59,17 +59,19 @@ app.UseRateLimiter();
 app.UseAuthorization();
 
 app.MapHealthApi();
-app.MapFrameworkApi();
-app.MapOrganisationsApi();
-app.MapUnitsApi();
-app.MapAssessmentsApi();
-app.MapAssessmentImportApi();
-app.MapEvidenceLibraryApi();
-app.MapBenchmarksApi();
-app.MapInsightApi();
-app.MapExportsApi();
-app.MapAccessApi();
-app.MapAuditApi();
+// A request whose database connection was lost runs again where nothing can be applied twice (ADR 0011).
+var api = app.MapGroup("").WithTransientRetry();
+api.MapFrameworkApi();
+api.MapOrganisationsApi();
+api.MapUnitsApi();
+api.MapAssessmentsApi();
+api.MapAssessmentImportApi();
+api.MapEvidenceLibraryApi();
+api.MapBenchmarksApi();
+api.MapInsightApi();
+api.MapExportsApi();
+api.MapAccessApi();
+api.MapAuditApi();
 
 if (await Commands.TryRunAsync(app, args))
 {

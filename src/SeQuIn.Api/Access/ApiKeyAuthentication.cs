@@ -38,7 +38,7 @@ public sealed class ApiKeyAuthenticationHandler(
         {
             return AuthenticateResult.Fail("The API key is malformed.");
         }
-        var key = await FindKey(db, keyId, Context.RequestAborted);
+        var key = await TransientRetry.ReadAgainOnceAsync(Context, () => FindKey(db, keyId, Context.RequestAborted));
         if (key is null || !ApiKeyFormat.Matches(secret, key.SecretHash))
         {
             return AuthenticateResult.Fail("The API key is not known.");

@@ -88,7 +88,7 @@ public static class AssessmentImport
         {
             return TypedResults.Ok(new ImportReport(true, false, rows.Count, ids.Count, ids));
         }
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await using var transaction = await db.Database.BeginOrJoinTransactionAsync(ct);
         db.Assessments.AddRange(plan.Assessments);
         audit.Record("assessments.imported", "assessment-import", Guid.CreateVersion7(), plan.NetworkId,
             new { rows = rows.Count, assessments = ids.Count, assessmentIds = ids });

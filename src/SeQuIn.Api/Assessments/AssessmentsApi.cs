@@ -311,7 +311,7 @@ public static class AssessmentsApi
         var comment = new Comment { AssessmentId = assessment.Id, Kind = CommentKind.Note, Text = request.Text, Author = caller.Actor, CreatedAt = clock.Now() };
         db.Comments.Add(comment);
         audit.Record("assessment.commented", EntityType, assessment.Id, assessment.NetworkId, new { comment.Id, comment.Kind });
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await using var transaction = await db.Database.BeginOrJoinTransactionAsync(ct);
         // Comments are only ever added, so they need no If-Match; but the assessment's ETag must move on. Bumping in
         // place keeps a comment from failing (or undoing) a change made at the same moment.
         await db.Assessments.Where(a => a.Id == assessment.Id)

@@ -111,7 +111,7 @@ public static class EvidenceApi
 
         // One transaction for the file, the revision and the audit row, with the assessment's row locked first:
         // a rival upload waits, then reads the new revision and answers 412, instead of deleting the winner's file.
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await using var transaction = await db.Database.BeginOrJoinTransactionAsync(ct);
         await db.Database.ExecuteSqlAsync($"SELECT 1 FROM assessments WHERE id = {assessmentId} FOR UPDATE", ct);
         var result = await AssessmentsApi.ChangeDraftAsync(assessmentId, caller, http, db, audit, clock, ct, "assessment.evidence-file-attached", async (assessment, token) =>
         {

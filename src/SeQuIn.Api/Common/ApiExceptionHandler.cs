@@ -36,6 +36,10 @@ public sealed partial class ApiExceptionHandler(IProblemDetailsService problems,
         {
             // A fault of the database, not of the request: said to the client as "retry", logged without a stack.
             httpContext.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            if (TransientRetry.ConnectionLost(exception))
+            {
+                TransientRetry.ForgetBrokenConnections(httpContext);
+            }
             logger.LogWarning("Database unavailable for {Method} {Path}: {Reason}", httpContext.Request.Method, httpContext.Request.Path, exception.Message);
         }
         else if (problem.Status >= 500)
@@ -57,13 +61,15 @@ public sealed partial class ApiExceptionHandler(IProblemDetailsService problems,
 
     /// <summary>
     /// The database could not be reached, refused a connection, timed out or ran out of pooled connections: Npgsql
-    /// marks these transient, or reports them as a socket or time-out fault somewhere in the chain.
+    /// marks these transient, or reports them as a socket or time-out fault somewhere in the chain, or the server
+    /// ended the session (shutting down, or the backend terminated).
     /// </summary>
     internal static bool DatabaseUnavailable(Exception exception)
     {
         for (var e = exception; e is not null; e = e.InnerException)
         {
-            if (e is NpgsqlException { IsTransient: true } or TimeoutException or System.Net.Sockets.SocketException)
+            if (e is NpgsqlException { IsTransient: true } or TimeoutException or System.Net.Sockets.SocketException
+                || (e is PostgresException postgres && TransientRetry.ServerEndedTheConnection(postgres.SqlState)))
             {
                 return true;
             }

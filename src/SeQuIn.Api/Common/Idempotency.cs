@@ -13,8 +13,8 @@ public sealed record IdempotencyMetadata;
 /// <summary>
 /// Makes creates and actions safe to retry. With an Idempotency-Key header, the first answer is kept (per caller
 /// and key) — refusals included — and replayed exactly (status, body, Location, ETag) for repeats; the same key with
-/// a different request is refused (422); a repeat while the first is still running is told so (409). Keys are kept
-/// for a day.
+/// a different request is refused (422); a repeat while the first is still running waits for it and gets its answer.
+/// Keys are kept for a day.
 /// </summary>
 public static class Idempotency
 {
@@ -47,8 +47,18 @@ public static class Idempotency
             var hash = await HashOfAsync(http.Request, context.Arguments, http.RequestAborted);
             var now = clock.Now();
 
-            await db.IdempotencyRecords.Where(r => r.CreatedAt < now - Kept
-                                                   || (r.Actor == actor && r.Key == key && !r.Completed && r.CreatedAt < now - Abandoned))
+            // Claim, change and kept answer in one transaction (ADR 0011): a request cut off by a database fault
+            // leaves neither its change nor its claim behind, so a retry with the key applies it exactly once; and
+            // one whose commit went through is replayed. A repeat sent while the first runs waits on the claim's
+            // row, then replays the first answer.
+            await using var transaction = await db.Database.BeginTransactionAsync(http.RequestAborted);
+            // Expired records go with any new claim; rows another claim is deleting right now are left to it.
+            await db.Database.ExecuteSqlInterpolatedAsync(
+                $"""
+                DELETE FROM idempotency_records WHERE (actor, key) IN (
+                    SELECT actor, key FROM idempotency_records WHERE created_at < {now - Kept} FOR UPDATE SKIP LOCKED)
+                """, http.RequestAborted);
+            await db.IdempotencyRecords.Where(r => r.Actor == actor && r.Key == key && !r.Completed && r.CreatedAt < now - Abandoned)
                 .ExecuteDeleteAsync(http.RequestAborted);
             var claimed = await db.Database.ExecuteSqlInterpolatedAsync(
                 $"""
@@ -69,29 +79,21 @@ public static class Idempotency
                 return new Replay(first.StatusCode, first.Location, first.ETag, first.Body);
             }
 
-            try
-            {
-                var result = await next(context);
-                var inner = result is INestedHttpResult nested ? nested.Result : result;
-                var status = (inner as IStatusCodeHttpResult)?.StatusCode ?? StatusCodes.Status200OK;
-                // With the options the answer itself was written with (their encoder differs from Json.Options'), so
-                // that the replay is the same text.
-                var written = http.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>()
-                    .Value.SerializerOptions;
-                var body = inner is IValueHttpResult { Value: { } value } ? JsonSerializer.Serialize(value, value.GetType(), written) : null;
-                var location = inner?.GetType().GetProperty("Location")?.GetValue(inner) as string;
-                var etag = http.Response.Headers.ETag.ToString() is { Length: > 0 } set ? set : null;
-                await db.IdempotencyRecords.Where(r => r.Actor == actor && r.Key == key)
-                    .ExecuteUpdateAsync(s => s.SetProperty(r => r.Completed, true).SetProperty(r => r.StatusCode, status)
-                        .SetProperty(r => r.Body, body).SetProperty(r => r.Location, location).SetProperty(r => r.ETag, etag), CancellationToken.None);
-                return result;
-            }
-            catch
-            {
-                // A request that failed outright may be retried with the same key.
-                await db.IdempotencyRecords.Where(r => r.Actor == actor && r.Key == key).ExecuteDeleteAsync(CancellationToken.None);
-                throw;
-            }
+            var result = await next(context);
+            var inner = result is INestedHttpResult nested ? nested.Result : result;
+            var status = (inner as IStatusCodeHttpResult)?.StatusCode ?? StatusCodes.Status200OK;
+            // With the options the answer itself was written with (their encoder differs from Json.Options'), so
+            // that the replay is the same text.
+            var written = http.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>()
+                .Value.SerializerOptions;
+            var body = inner is IValueHttpResult { Value: { } value } ? JsonSerializer.Serialize(value, value.GetType(), written) : null;
+            var location = inner?.GetType().GetProperty("Location")?.GetValue(inner) as string;
+            var etag = http.Response.Headers.ETag.ToString() is { Length: > 0 } set ? set : null;
+            await db.IdempotencyRecords.Where(r => r.Actor == actor && r.Key == key)
+                .ExecuteUpdateAsync(s => s.SetProperty(r => r.Completed, true).SetProperty(r => r.StatusCode, status)
+                    .SetProperty(r => r.Body, body).SetProperty(r => r.Location, location).SetProperty(r => r.ETag, etag), CancellationToken.None);
+            await transaction.CommitAsync(CancellationToken.None);
+            return result;
         });
         return builder;
     }

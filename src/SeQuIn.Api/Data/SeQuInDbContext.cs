@@ -1,5 +1,6 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.EntityFrameworkCore.Design;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using SeQuIn.Api.Access;
 using SeQuIn.Api.Assessments;
 using SeQuIn.Api.Audit;
@@ -51,7 +52,16 @@ public sealed class SeQuInDbContext(DbContextOptions<SeQuInDbContext> options) :
     }
 
     public static void Configure(DbContextOptionsBuilder options, string connectionString) =>
-        options.UseNpgsql(WithoutResetOnClose(connectionString)).UseSnakeCaseNamingConvention();
+        options.UseNpgsql(WithoutResetOnClose(connectionString)).UseSnakeCaseNamingConvention()
+            .AddInterceptors(RetrySafety.Interceptor)
+            // Every failure surfaces as an exception that ApiExceptionHandler logs once: a warning without a stack
+            // for an unreachable database, an error with its stack for a defect. EF's own error logs would repeat
+            // it, with a stack per request, all through an outage.
+            .ConfigureWarnings(warnings => warnings.Log(
+                (RelationalEventId.CommandError, LogLevel.Debug),
+                (RelationalEventId.ConnectionError, LogLevel.Debug),
+                (CoreEventId.QueryIterationFailed, LogLevel.Debug),
+                (CoreEventId.SaveChangesFailed, LogLevel.Debug)));
 
     /// <summary>
     /// EF opens and closes the pooled connection around each query, and Npgsql sends DISCARD ALL on every reuse:

@@ -185,7 +185,7 @@ public static class FrameworkApi
         {
             return ApiProblems.Invalid("identifier", $"'identifier' must match the version in the path ('{identifier}').");
         }
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await using var transaction = await db.Database.BeginOrJoinTransactionAsync(ct);
         var version = await db.FrameworkVersions.FromSql($"SELECT * FROM framework_versions WHERE identifier = {identifier} FOR UPDATE")
             .SingleOrDefaultAsync(ct);
         if (version is null)
@@ -223,7 +223,7 @@ public static class FrameworkApi
     public static async Task<Results<NoContent, NotFoundProblem, ConflictProblem, PreconditionProblem>> DeleteDraftFrameworkVersion(
         string identifier, HttpContext http, SeQuInDbContext db, AuditTrail audit, CancellationToken ct)
     {
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await using var transaction = await db.Database.BeginOrJoinTransactionAsync(ct);
         var version = await db.FrameworkVersions.FromSql($"SELECT * FROM framework_versions WHERE identifier = {identifier} FOR UPDATE")
             .AsNoTracking().SingleOrDefaultAsync(ct);
         if (version is null)
@@ -249,7 +249,7 @@ public static class FrameworkApi
     public static async Task<Results<Ok<FrameworkVersionSummary>, NotFoundProblem, ConflictProblem>> ActivateFrameworkVersion(
         string identifier, SeQuInDbContext db, AuditTrail audit, TimeProvider clock, CancellationToken ct)
     {
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await using var transaction = await db.Database.BeginOrJoinTransactionAsync(ct);
         var version = await db.FrameworkVersions.FromSql($"SELECT * FROM framework_versions WHERE identifier = {identifier} FOR UPDATE")
             .SingleOrDefaultAsync(ct);
         if (version is null)

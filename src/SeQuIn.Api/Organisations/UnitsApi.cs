@@ -80,7 +80,7 @@ public static class UnitsApi
         {
             return OrganisationsApi.CodeTaken("unit", request.Code);
         }
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await using var transaction = await db.Database.BeginOrJoinTransactionAsync(ct);
         var now = clock.Now();
         var unit = new Unit
         {
@@ -126,7 +126,7 @@ public static class UnitsApi
             return precondition;
         }
         var before = ToResponse(read);
-        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await using var transaction = await db.Database.BeginOrJoinTransactionAsync(ct);
         unit.Name = request.Name;
         unit.SecurityLevel = request.SecurityLevel;
         unit.ProviderId = request.ProviderId;
