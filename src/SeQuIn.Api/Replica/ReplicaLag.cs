@@ -47,6 +47,7 @@ public sealed class ReplicaLag : IAsyncDisposable
     private readonly Queue<(long At, ulong Position)> _primaryPositions = new();
     private Snapshot? _last;
     private Task<Snapshot>? _running;
+    private string? _state;
 
     public ReplicaLag(ReplicaOptions options, string primaryConnectionString, TimeProvider clock, ILogger<ReplicaLag> logger)
     {
@@ -190,7 +191,7 @@ public sealed class ReplicaLag : IAsyncDisposable
             }
         }
         var snapshot = new Snapshot(startedAt, replayed, caughtUpAt, fault ?? (replayed is null ? "it is not replaying WAL" : null));
-        LogChange(previous, snapshot);
+        LogChange(snapshot);
         lock (_gate)
         {
             _last = snapshot;
@@ -244,15 +245,23 @@ public sealed class ReplicaLag : IAsyncDisposable
     private const ulong ShortPageHeaderBytes = 24;
     private const ulong LongPageHeaderBytes = 40;
 
-    private void LogChange(Snapshot? previous, Snapshot current)
+    /// <summary>Tells operators when the replica stops or starts answering reads, once per change rather than per probe.</summary>
+    private void LogChange(Snapshot current)
     {
-        if (current.Replayed is null && previous?.Replayed is not null)
+        var state = current.Replayed is null ? "unreachable"
+            : current.CaughtUpAt is { } at && _clock.GetElapsedTime(at) <= _options.MaxLag ? "caught up" : "lagging";
+        if (Interlocked.Exchange(ref _state, state) == state)
         {
-            _logger.LogWarning("The read replica cannot be read; the primary answers every read until it can: {Reason}", current.Fault);
+            return;
         }
-        else if (current.Replayed is not null && previous is { Replayed: null })
+        if (state == "caught up")
         {
-            _logger.LogInformation("The read replica answers again.");
+            _logger.LogInformation("The read replica is caught up: it answers analysts' reads.");
+        }
+        else
+        {
+            _logger.LogWarning("The read replica is {State}; the primary answers analysts' reads until it is caught up again. {Reason}", state,
+                current.Fault ?? $"It is more than {_options.MaxLag.TotalSeconds:0.###} s behind.");
         }
     }
 
