@@ -10,6 +10,7 @@ using SeQuIn.Api.Data;
 using SeQuIn.Api.Framework;
 using SeQuIn.Api.Health;
 using SeQuIn.Api.Organisations;
+using SeQuIn.Api.Replica;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -33,6 +34,7 @@ builder.Services.AddScoped<AuditTrail>();
 builder.Services.AddScoped<AccessCommands>();
 builder.Services.AddSeQuInAccess(builder.Configuration);
 builder.Services.AddSeQuInHardening(builder.Configuration);
+builder.Services.AddSeQuInReadReplica(builder.Configuration);
 
 var app = builder.Build();
 
@@ -57,6 +59,7 @@ app.UseAuthentication();
 app.UseCredentialChecks();
 app.UseRateLimiter();
 app.UseAuthorization();
+app.UseWritePositions();
 
 app.MapHealthApi();
 // A request whose database connection was lost runs again where nothing can be applied twice (ADR 0011).

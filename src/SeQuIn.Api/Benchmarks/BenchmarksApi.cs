@@ -7,6 +7,7 @@ using SeQuIn.Api.Common;
 using SeQuIn.Api.Data;
 using SeQuIn.Api.Framework;
 using SeQuIn.Api.Organisations;
+using SeQuIn.Api.Replica;
 
 namespace SeQuIn.Api.Benchmarks;
 
@@ -43,7 +44,8 @@ public static class BenchmarksApi
     public static IEndpointRouteBuilder MapBenchmarksApi(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/v1/benchmarks/units/{unitId:guid}").WithTags("Benchmarks").WithValidation()
-            .RequireAuthorization(Policies.SignedIn).WithRoles(AllowedRoles.Everyone);
+            .RequireAuthorization(Policies.SignedIn).WithRoles(AllowedRoles.Everyone)
+            .ReadsFromReplica();
         group.MapGet("/", GetUnitBenchmark).WithName(nameof(GetUnitBenchmark))
             .WithSummary("A unit's month across every area beside its comparison group")
             .WithDescription("Per area: the unit's score and change since the previous month; the group's units reporting, minimum, quartiles, median, maximum and mean; the unit's percentile (and rank where its network allows ranks). Groups smaller than the configured minimum (3 units by default) are suppressed with a reason.");

@@ -6,6 +6,7 @@ using SeQuIn.Api.Assessments;
 using SeQuIn.Api.Common;
 using SeQuIn.Api.Data;
 using SeQuIn.Api.Framework;
+using SeQuIn.Api.Replica;
 
 namespace SeQuIn.Api.Benchmarks;
 
@@ -49,7 +50,8 @@ public static class InsightApi
     public static IEndpointRouteBuilder MapInsightApi(this IEndpointRouteBuilder routes)
     {
         var group = routes.MapGroup("/api/v1/networks/{networkId:guid}/insight").WithTags("Insight").WithValidation()
-            .RequireAuthorization(Policies.SignedIn).WithRoles(AllowedRoles.Everyone);
+            .RequireAuthorization(Policies.SignedIn).WithRoles(AllowedRoles.Everyone)
+            .ReadsFromReplica();
         group.MapGet("/gaps", GetGaps).WithName(nameof(GetGaps))
             .WithSummary("Gaps in provision: standards many units rate low, and for how long")
             .WithDescription("Standards ranked by how many units rate them at or below the threshold this month, then by how many consecutive months at least the minimum number of units did — where joint action would help most.");
@@ -66,6 +68,7 @@ public static class InsightApi
             .WithDescription("Exact agreement and Cohen's kappa with quadratic weights over ratings where both views were recorded.");
         routes.MapGet("/api/v1/networks/{networkId:guid}/public-summary", GetPublicSummary).WithTags("Insight").WithValidation()
             .WithName(nameof(GetPublicSummary)).AllowAnonymous().WithAnonymousAccess()
+            .ReadsFromReplica()
             .WithSummary("A network's published area summaries, readable without signing in")
             .WithDescription("Only for networks that choose to publish: per area, the distribution of unit scores for the month; no unit is named, and small groups are suppressed. Other networks answer 404.");
         return routes;
