@@ -35,6 +35,7 @@ builder.Services.AddScoped<AccessCommands>();
 builder.Services.AddSeQuInAccess(builder.Configuration);
 builder.Services.AddSeQuInHardening(builder.Configuration);
 builder.Services.AddSeQuInReadReplica(builder.Configuration);
+builder.Services.AddShutdownDrain(builder.Configuration);
 
 var app = builder.Build();
 
@@ -46,6 +47,7 @@ if (!app.Environment.IsDevelopment())
 {
     app.UseHsts();
 }
+app.UseShutdownDrain();
 app.UseMiddleware<RequestBodyLimit>();
 app.UseMiddleware<QueryTextGuard>();
 app.UseSwagger(options => options.RouteTemplate = "swagger/{documentName}/swagger.json");

@@ -91,12 +91,16 @@ internal static class RatingsCsv
     /// <summary>
     /// Reads the COPY with blocking reads, writes the CSV into the response and flushes it every 1 MB, waiting when
     /// the client is slower than the database. Owns the COPY and disposes of it, first cancelling it in PostgreSQL if
-    /// the client went away before the end.
+    /// the client went away before the end. <paramref name="ct"/> (the client gone, or the shutdown drain over) stops
+    /// it within one read: a blocking read cannot watch a token, so the token cancels the COPY in PostgreSQL, which
+    /// ends the read that is waiting, and the loop checks the token after every read.
     /// </summary>
+    /// <exception cref="OperationCanceledException"><paramref name="ct"/> was cancelled before the end.</exception>
     private static void Convert(NpgsqlRawCopyStream copy, RowWriter rows, PipeWriter output, TimeSpan writeTimeout, CancellationToken ct)
     {
         var buffer = ArrayPool<byte>.Shared.Rent(64 * 1024);
         var complete = false;
+        var onCancel = ct.UnsafeRegister(static state => CancelQuietly((NpgsqlRawCopyStream)state!), copy);
         try
         {
             // After the COPY has started, so that a failing query still answers with a problem rather than a header.
@@ -104,6 +108,7 @@ internal static class RatingsCsv
             int filled = 0, read;
             while ((read = copy.Read(buffer.AsSpan(filled))) > 0)
             {
+                ct.ThrowIfCancellationRequested();
                 filled += read;
                 // PostgreSQL sends a row per message: gather a buffer's worth before converting.
                 if (buffer.Length - filled >= 1024)
@@ -138,21 +143,33 @@ internal static class RatingsCsv
             }
             complete = true;
         }
+        catch (NpgsqlException cancelled) when (ct.IsCancellationRequested)
+        {
+            // The COPY ended because the token cancelled it: report the cancellation, not a database fault.
+            throw new OperationCanceledException("The export was cancelled.", cancelled, ct);
+        }
         finally
         {
+            // Waits for a cancellation that is running: the COPY is not cancelled while it is being disposed.
+            onCancel.Dispose();
             ArrayPool<byte>.Shared.Return(buffer);
             if (!complete)
             {
-                try
-                {
-                    copy.Cancel();
-                }
-                catch (Exception e) when (e is NpgsqlException or InvalidOperationException or ObjectDisposedException)
-                {
-                    // Already ended: disposing is enough.
-                }
+                CancelQuietly(copy);
             }
             copy.Dispose();
+        }
+    }
+
+    private static void CancelQuietly(NpgsqlRawCopyStream copy)
+    {
+        try
+        {
+            copy.Cancel();
+        }
+        catch (Exception e) when (e is NpgsqlException or InvalidOperationException or ObjectDisposedException)
+        {
+            // Already ended: disposing is enough.
         }
     }
 

@@ -317,10 +317,11 @@ public static class OpenApiSetup
             operation.Responses.TryAdd("429", new OpenApiResponse { Description = probe
                 ? "Too many failed sign-ins from your address: wait for the seconds in Retry-After (probes without credentials are never limited)."
                 : "Too many requests: wait for the seconds in Retry-After." });
-            // Everything but liveness reads the database (signing in too): when it cannot be reached, 503 with Retry-After.
+            // Everything but liveness reads the database (signing in too): when it cannot be reached, 503 with Retry-After;
+            // so does every request that arrives while the instance drains on SIGTERM (ShutdownDrain).
             if (context.ApiDescription.RelativePath != "health/live")
             {
-                operation.Responses.TryAdd("503", new OpenApiResponse { Description = "The database cannot be reached just now: retry after the seconds in Retry-After." });
+                operation.Responses.TryAdd("503", new OpenApiResponse { Description = "The database cannot be reached just now, or this instance is shutting down: retry after the seconds in Retry-After." });
             }
             foreach (var status in new[] { "429", "503" })
             {

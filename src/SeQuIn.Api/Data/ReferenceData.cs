@@ -30,7 +30,18 @@ public sealed class DatabaseMigrator(
     public const string DemoNetworkCode = "YH-DEMO";
     public const string DemoUnitCode = "YH-M01";
 
+    /// <summary>
+    /// Migrates, grants and loads reference data while holding <see cref="MigrationLock"/>, so that instances starting
+    /// at once (replicas with SeQuIn:MigrateOnStartup, or a migrate job beside them) migrate once: the others wait for
+    /// the lock, then find every migration applied and the reference data loaded, and change nothing.
+    /// </summary>
     public async Task MigrateAsync(bool loadDemo, CancellationToken ct = default)
+    {
+        await using var held = await MigrationLock.AcquireAsync(db.Database.GetConnectionString()!, logger, ct);
+        await MigrateHoldingLockAsync(loadDemo, ct);
+    }
+
+    private async Task MigrateHoldingLockAsync(bool loadDemo, CancellationToken ct)
     {
         // Creating the history table first spares a first run the alarming "Failed executing DbCommand" that EF
         // logs when it probes for a table that is not there yet.

@@ -7,9 +7,11 @@ namespace SeQuIn.Api.Health;
 /// <summary>
 /// The database check behind /health/ready, shared by every probe for a short time
 /// (SeQuIn:Health:ReadinessCacheSeconds, default 2): a flood of probes costs at most one round trip per interval,
-/// and only one check is ever in flight; probes that arrive meanwhile wait for it.
+/// and only one check is ever in flight; probes that arrive meanwhile wait for it. From the moment the host starts
+/// stopping, every probe is told "not ready" at once, without a check, so that the orchestrator sends no new work.
 /// </summary>
-public sealed class ReadinessCheck(IServiceScopeFactory scopes, TimeProvider clock, IConfiguration configuration, ILogger<ReadinessCheck> logger)
+public sealed class ReadinessCheck(IServiceScopeFactory scopes, TimeProvider clock, IConfiguration configuration, ShutdownDrain drain,
+    ILogger<ReadinessCheck> logger)
 {
     /// <summary>A check that takes longer than this counts as a failure, whatever the connection string's time-out.</summary>
     private static readonly TimeSpan CheckTimeout = TimeSpan.FromSeconds(5);
@@ -24,6 +26,10 @@ public sealed class ReadinessCheck(IServiceScopeFactory scopes, TimeProvider clo
 
     public Task<Outcome> GetAsync(CancellationToken ct)
     {
+        if (drain.IsDraining)
+        {
+            return Task.FromResult(new Outcome(false, new Dictionary<string, string> { ["shutdown"] = "draining" }, clock.GetTimestamp()));
+        }
         Task<Outcome> running;
         lock (_gate)
         {
