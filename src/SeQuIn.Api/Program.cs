@@ -9,6 +9,7 @@ using SeQuIn.Api.Common;
 using SeQuIn.Api.Data;
 using SeQuIn.Api.Framework;
 using SeQuIn.Api.Health;
+using SeQuIn.Api.Observability;
 using SeQuIn.Api.Organisations;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -33,6 +34,7 @@ builder.Services.AddScoped<AuditTrail>();
 builder.Services.AddScoped<AccessCommands>();
 builder.Services.AddSeQuInAccess(builder.Configuration);
 builder.Services.AddSeQuInHardening(builder.Configuration);
+builder.Services.AddSeQuInTelemetry(builder.Configuration);
 
 var app = builder.Build();
 
