@@ -75,12 +75,15 @@ public sealed class TelemetryTests(SeQuInApiFixture fixture) : ApiTest(fixture),
         using var badKey = SignedIn(_app, "sqn_k_000000000000_" + new string('A', 43));
         await using var unreachable = new SeQuInApp("Host=127.0.0.1;Port=1;Database=none;Username=none");
         using var limited = _app.WithWebHostBuilder(b => b.UseSetting("SeQuIn:RateLimits:AnonymousPerMinute", "1")).CreateClient();
+        // With the SDK off nothing is recorded, but the request still has an activity of the host's to name.
+        using var sdkOff = _app.WithWebHostBuilder(b => b.UseSetting("OTEL_SDK_DISABLED", "true")).CreateClient();
         var first = await limited.GetAsync("/api/v1/frameworks/active");
 
         var answers = new (HttpResponseMessage Response, HttpStatusCode Status)[]
         {
             (await _admin.GetAsync("/api/v1/units?limit=1"), HttpStatusCode.OK),
             (await anonymous.GetAsync("/health/live"), HttpStatusCode.OK),
+            (await sdkOff.GetAsync("/health/live"), HttpStatusCode.OK),
             (await _admin.GetAsync("/api/v1/units?limit=0"), HttpStatusCode.BadRequest),
             (await badKey.GetAsync("/api/v1/units"), HttpStatusCode.Unauthorized),
             (await anonymous.GetAsync("/api/v1/units"), HttpStatusCode.Unauthorized),
