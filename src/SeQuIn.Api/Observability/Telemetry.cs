@@ -36,8 +36,8 @@ public static class Telemetry
         var telemetry = services.AddOpenTelemetry()
             // AddService would override OTEL_SERVICE_NAME with the default, so the variable is read here.
             .ConfigureResource(resource => resource.AddService(configuration["OTEL_SERVICE_NAME"] ?? DefaultServiceName, serviceVersion: version))
-            // Always on, exporter or not: the spans are what the traceresponse header and the logs' TraceId name, and the
-            // instruments can be read in-process (dotnet-counters) where nothing is exported.
+            // Always on, exporter or not, so that what the tests see is what runs; where nothing is exported the instruments
+            // can still be read in-process (dotnet-counters). OTEL_SDK_DISABLED=true turns all of it off.
             .WithTracing(tracing => tracing
                 // No request or response bodies, no headers; url.query is recorded with its values redacted (the
                 // instrumentation's default), and exceptions are not recorded as events: their messages may quote input.
