@@ -9,6 +9,7 @@ using SeQuIn.Api.Common;
 using SeQuIn.Api.Data;
 using SeQuIn.Api.Framework;
 using SeQuIn.Api.Health;
+using SeQuIn.Api.Observability;
 using SeQuIn.Api.Organisations;
 using SeQuIn.Api.Replica;
 
@@ -36,6 +37,7 @@ builder.Services.AddSeQuInAccess(builder.Configuration);
 builder.Services.AddSeQuInHardening(builder.Configuration);
 builder.Services.AddSeQuInReadReplica(builder.Configuration);
 builder.Services.AddShutdownDrain(builder.Configuration);
+builder.Services.AddSeQuInTelemetry(builder.Configuration);
 
 var app = builder.Build();
 

@@ -7,6 +7,7 @@ using SeQuIn.Api.Audit;
 using SeQuIn.Api.Common;
 using SeQuIn.Api.Data;
 using SeQuIn.Api.Framework;
+using SeQuIn.Api.Observability;
 
 namespace SeQuIn.Api.Assessments;
 
@@ -46,7 +47,8 @@ public static class AssessmentImport
 
     /// <param name="dryRun">Check only: report what would be imported, store nothing.</param>
     public static async Task<Results<Ok<ImportReport>, ValidationProblem, UnprocessableProblem>> ImportAssessments(
-        bool? dryRun, HttpRequest request, Caller caller, SeQuInDbContext db, AuditTrail audit, TimeProvider clock, CancellationToken ct)
+        bool? dryRun, HttpRequest request, Caller caller, SeQuInDbContext db, AuditTrail audit, TimeProvider clock, SeQuInMetrics metrics,
+        CancellationToken ct)
     {
         var mediaType = request.ContentType?.Split(';')[0].Trim().ToLowerInvariant();
         List<ImportRow> rows;
@@ -86,6 +88,7 @@ public static class AssessmentImport
         var ids = plan.Assessments.Select(a => a.Id).ToList();
         if (dryRun == true)
         {
+            metrics.RowsImported(rows.Count, dryRun: true);
             return TypedResults.Ok(new ImportReport(true, false, rows.Count, ids.Count, ids));
         }
         await using var transaction = await db.Database.BeginOrJoinTransactionAsync(ct);
@@ -94,6 +97,7 @@ public static class AssessmentImport
             new { rows = rows.Count, assessments = ids.Count, assessmentIds = ids });
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
+        metrics.RowsImported(rows.Count, dryRun: false);
         return TypedResults.Ok(new ImportReport(false, true, rows.Count, ids.Count, ids));
     }
 

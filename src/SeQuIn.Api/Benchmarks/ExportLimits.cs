@@ -48,6 +48,7 @@ public sealed class ExportLimits : IDisposable
         if (!lease.IsAcquired)
         {
             lease.Dispose();
+            http.RequestServices.GetRequiredService<Observability.SeQuInMetrics>().ExportRefused();
             http.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(CultureInfo.InvariantCulture);
             return TypedResults.Problem(ApiProblems.Create(StatusCodes.Status429TooManyRequests, "Too Many Requests",
                 $"Too many exports running (yours or everyone's); retry after {RetryAfterSeconds} s."));

@@ -7,6 +7,7 @@ using SeQuIn.Api.Assessments;
 using SeQuIn.Api.Common;
 using SeQuIn.Api.Data;
 using SeQuIn.Api.Replica;
+using SeQuIn.Api.Observability;
 
 namespace SeQuIn.Api.Benchmarks;
 
@@ -67,7 +68,7 @@ public static class ExportsApi
     }
 
     public static async Task<Ok<Page<RatingExportRow>>> ExportRatings(
-        [AsParameters] ExportQuery query, Caller caller, SeQuInDbContext db, CancellationToken ct)
+        [AsParameters] ExportQuery query, Caller caller, SeQuInDbContext db, SeQuInMetrics metrics, CancellationToken ct)
     {
         var limit = query.limit ?? 1000;
         TryDecode(query.cursor, out var after);
@@ -81,11 +82,12 @@ public static class ExportsApi
         // The page is written after this returns, as fast as the client reads it: not while holding a pooled connection.
         await db.Database.CloseConnectionAsync();
         var more = rows.Count > limit;
+        metrics.RowsExported(more ? limit : rows.Count, "json");
         return TypedResults.Ok(new Page<RatingExportRow>(more ? rows[..limit] : rows, more ? Encode(keys[limit - 1]) : null, limit));
     }
 
     public static async Task ExportRatingsCsv([AsParameters] ExportQuery query, Caller caller, SeQuInDbContext db, HttpContext http,
-        ExportLimits limits, ILogger<ExportLimits> logger, CancellationToken ct)
+        ExportLimits limits, SeQuInMetrics metrics, ILogger<ExportLimits> logger, CancellationToken ct)
     {
         http.Response.ContentType = "text/csv; charset=utf-8";
         http.Response.Headers.ContentDisposition = "attachment; filename=\"sequin-ratings.csv\"";
@@ -94,8 +96,9 @@ public static class ExportsApi
         await db.Database.OpenConnectionAsync(ct);
         try
         {
-            await RatingsCsv.WriteAsync((NpgsqlConnection)db.Database.GetDbConnection(), new RatingScope(all, networks, collaboratives),
+            var rows = await RatingsCsv.WriteAsync((NpgsqlConnection)db.Database.GetDbConnection(), new RatingScope(all, networks, collaboratives),
                 query with { cursor = null }, http.Response.BodyWriter, limits.WriteTimeout, ct);
+            metrics.RowsExported(rows, "csv");
         }
         catch (ClientStalledException stalled)
         {

@@ -53,18 +53,21 @@ internal static class RatingsCsv
     /// reads, while the request awaits it; one thread does it all, so that no chunk is handed between threads (every
     /// hand-over wakes a thread-pool worker, and on two cores their spinning costs more than the conversion).
     /// </remarks>
+    /// <returns>The rows written (fewer than were in scope when the client went away).</returns>
     /// <exception cref="ClientStalledException">A write waited longer than <paramref name="writeTimeout"/> for the client.</exception>
-    public static async Task WriteAsync(NpgsqlConnection connection, RatingScope scope, ExportQuery query, PipeWriter output,
+    public static async Task<long> WriteAsync(NpgsqlConnection connection, RatingScope scope, ExportQuery query, PipeWriter output,
         TimeSpan writeTimeout, CancellationToken ct)
     {
         await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
         var lookups = await Lookups.LoadAsync(connection, transaction, ct);
         var copy = await connection.BeginRawBinaryCopyAsync(CopySql(scope, query, lookups), ct);
-        await Task.Factory.StartNew(() => Convert(copy, new RowWriter(lookups, output), output, writeTimeout, ct),
+        var rows = new RowWriter(lookups, output);
+        await Task.Factory.StartNew(() => Convert(copy, rows, output, writeTimeout, ct),
             CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);
         ct.ThrowIfCancellationRequested();
         await transaction.CommitAsync(ct);
         await FlushWithinAsync(output, writeTimeout, ct);
+        return rows.Rows;
     }
 
     /// <summary>
@@ -337,6 +340,9 @@ internal static class RatingsCsv
 
         public bool Finished { get; private set; }
 
+        /// <summary>Rows written so far.</summary>
+        public long Rows { get; private set; }
+
         /// <summary>Bytes written since the caller last flushed (it resets this).</summary>
         public long Unflushed { get; set; }
 
@@ -429,6 +435,7 @@ internal static class RatingsCsv
                     span = output.GetSpan(bound);
                 }
                 written += WriteRow(data, fields, lead, span[written..]);
+                Rows++;
             }
             output.Advance(written);
             Unflushed += written;

@@ -109,8 +109,11 @@ public static class Idempotency
         using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         hash.AppendData(Encoding.UTF8.GetBytes(request.Method + " " + request.Path + request.QueryString + "\n"));
         // The caller is an argument too (bound once per request), but it is who asks, not what is asked: the actor keys the record.
+        // Services a handler takes (the metrics, say) are not what is asked either: hashing one instead of a CSV body made every body alike.
+        var services = request.HttpContext.RequestServices.GetRequiredService<IServiceProviderIsService>();
         var record = arguments.FirstOrDefault(a => a is not null and not SeQuInDbContext and not Audit.AuditTrail and not Caller
-                                                   && a.GetType().Namespace?.StartsWith("SeQuIn.Api", StringComparison.Ordinal) == true);
+                                                   && a.GetType().Namespace?.StartsWith("SeQuIn.Api", StringComparison.Ordinal) == true
+                                                   && !services.IsService(a.GetType()));
         if (record is not null)
         {
             hash.AppendData(JsonSerializer.SerializeToUtf8Bytes(record, record.GetType(), Json.Options));

@@ -79,6 +79,9 @@ public static class OpenApiSetup
             options.OperationFilter<ConditionalGetFilter>();
             options.OperationFilter<EnumQueryFilter>();
             options.OperationFilter<BinaryContentFilter>();
+            // Last, so that it reaches every answer the filters above added (and their header dictionaries, which some replace).
+            options.OperationFilter<TraceResponseFilter>();
+            options.DocumentFilter<TraceResponseFilter>();
             options.SchemaFilter<RequiredConstructorParametersFilter>();
             options.DocumentFilter<TagsFilter>();
         });
@@ -334,6 +337,26 @@ public static class OpenApiSetup
                 }
             }
         }
+    }
+
+    /// <summary>Every answer carries its trace in the traceresponse header (Observability/TraceResponse): declared once, referenced by each.</summary>
+    private sealed class TraceResponseFilter : IOperationFilter, IDocumentFilter
+    {
+        public void Apply(OpenApiOperation operation, OperationFilterContext context)
+        {
+            foreach (var response in (operation.Responses?.Values ?? Enumerable.Empty<IOpenApiResponse>()).OfType<OpenApiResponse>())
+            {
+                response.Headers ??= new Dictionary<string, IOpenApiHeader>();
+                response.Headers[Observability.TraceResponse.Header] = new OpenApiHeaderReference(Observability.TraceResponse.Header, context.Document);
+            }
+        }
+
+        public void Apply(OpenApiDocument document, DocumentFilterContext context) =>
+            document.AddComponent<IOpenApiHeader>(Observability.TraceResponse.Header, new OpenApiHeader
+            {
+                Description = "The request's trace (W3C Trace Context: version-traceid-spanid-flags), as in the traceId of a problem: quote it when reporting a fault.",
+                Schema = new OpenApiSchema { Type = JsonSchemaType.String, Pattern = "^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$" },
+            });
     }
 
     /// <summary>Files travel as raw bytes (format: binary), not as base64 text, in every non-JSON media type.</summary>
