@@ -66,7 +66,7 @@ app.UseAuthorization();
 app.UseWritePositions();
 
 app.MapHealthApi();
-// A request whose database connection was lost runs again where nothing can be applied twice (ADR 0011).
+// A request whose database connection was lost runs again where nothing can be applied twice (ADR 0013).
 var api = app.MapGroup("").WithTransientRetry();
 api.MapFrameworkApi();
 api.MapOrganisationsApi();

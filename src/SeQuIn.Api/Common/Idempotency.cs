@@ -47,7 +47,7 @@ public static class Idempotency
             var hash = await HashOfAsync(http.Request, context.Arguments, http.RequestAborted);
             var now = clock.Now();
 
-            // Claim, change and kept answer in one transaction (ADR 0011): a request cut off by a database fault
+            // Claim, change and kept answer in one transaction (ADR 0013): a request cut off by a database fault
             // leaves neither its change nor its claim behind, so a retry with the key applies it exactly once; and
             // one whose commit went through is replayed. A repeat sent while the first runs waits on the claim's
             // row, then replays the first answer.

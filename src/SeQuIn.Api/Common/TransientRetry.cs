@@ -9,7 +9,7 @@ namespace SeQuIn.Api.Common;
 /// Runs a request again when its connection to the database was lost (a failover, a restart, a reset connection)
 /// and nothing it sent can have been applied (<see cref="RetrySafety"/>): twice at most, within 2 s, so that a
 /// request that still fails is answered 503 well inside the 5 s promised. Time-outs and an exhausted pool are
-/// not retried: waiting again would only double the wait. See ADR 0011.
+/// not retried: waiting again would only double the wait. See ADR 0013.
 /// </summary>
 public static partial class TransientRetry
 {

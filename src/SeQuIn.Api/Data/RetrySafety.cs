@@ -7,7 +7,7 @@ namespace SeQuIn.Api.Data;
 /// Tells whether a request that met a database fault may be run again without applying anything twice: it may,
 /// as long as every change it sent was inside a transaction that had not begun to commit — the lost connection
 /// rolled that back. A change sent on its own (auto-committed) or a commit under way may have been applied, so the
-/// request is answered 503 instead, and the client's retry with its Idempotency-Key decides (ADR 0011).
+/// request is answered 503 instead, and the client's retry with its Idempotency-Key decides (ADR 0013).
 /// </summary>
 public sealed class RetrySafety : DbCommandInterceptor, IDbTransactionInterceptor
 {

@@ -7,7 +7,7 @@ namespace SeQuIn.Api.Data;
 
 /// <summary>
 /// A handler's transaction, or a savepoint inside the one its caller already holds: a create with an
-/// Idempotency-Key runs claim, change and kept answer in one transaction (ADR 0011), and the handler's own
+/// Idempotency-Key runs claim, change and kept answer in one transaction (ADR 0013), and the handler's own
 /// "all or nothing" then holds within it. A refusal that returns without committing undoes only the handler's part.
 /// </summary>
 public static class Transactions

@@ -5,7 +5,7 @@ namespace SeQuIn.Api.Replica;
 /// <summary>
 /// The optional streaming replica that answers analysts' reads (<c>ConnectionStrings:SeQuInReadOnly</c>, the runtime
 /// role on a hot standby) and how far behind the primary it may be before the primary answers instead
-/// (<c>SeQuIn:Replica:MaxLagSeconds</c>). See docs/decisions/0011-replica-read-your-writes.md.
+/// (<c>SeQuIn:Replica:MaxLagSeconds</c>). See docs/decisions/0014-replica-read-your-writes.md.
 /// </summary>
 public sealed record ReplicaOptions(string ConnectionString, TimeSpan MaxLag)
 {

@@ -17,7 +17,7 @@ public sealed class ReplicaReadMetadata;
 /// <see cref="ReadsFromReplica{TBuilder}"/> keeps its handler as written, taking a <see cref="SeQuInDbContext"/>: a
 /// filter decides where the request reads and, for the replica, hands the handler a context connected to it in place
 /// of the primary's. Everything else (sign-in, key look-ups, assessments, every write) uses the primary, and so do
-/// these reads when the replica is down, too far behind, or has not yet replayed the caller's last write (ADR 0011).
+/// these reads when the replica is down, too far behind, or has not yet replayed the caller's last write (ADR 0014).
 /// </summary>
 public static class ReplicaReads
 {

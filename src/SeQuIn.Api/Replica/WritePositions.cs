@@ -9,7 +9,7 @@ namespace SeQuIn.Api.Replica;
 /// Read-your-writes: the primary's WAL position after each caller's last successful write, kept in this instance's
 /// memory by caller (key or token subject) and sent back to the caller in <see cref="Header"/>. A read by that
 /// caller goes to the replica only once the replica has replayed past it; a client that may reach another instance
-/// sends the header back in <see cref="ReplicaReads.ReadAfterHeader"/> (ADR 0011).
+/// sends the header back in <see cref="ReplicaReads.ReadAfterHeader"/> (ADR 0014).
 /// </summary>
 public sealed class WritePositions(ReplicaLag lag, TimeProvider clock, ILogger<WritePositions> logger)
 {

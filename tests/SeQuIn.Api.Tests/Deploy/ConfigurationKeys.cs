@@ -12,17 +12,6 @@ namespace SeQuIn.Api.Tests.Deploy;
 /// </summary>
 public static class ConfigurationKeys
 {
-    /// <summary>
-    /// Named in issue #10 for the work other branches are adding at the same time (read replica, graceful shutdown);
-    /// once they are merged the source names them too, and these lines can go.
-    /// </summary>
-    private static readonly string[] AgreedForIssue10 =
-    [
-        "ConnectionStrings:SeQuInReadOnly",
-        "SeQuIn:Replica:MaxLagSeconds",
-        "SeQuIn:Shutdown:DrainSeconds",
-    ];
-
     /// <summary>Read by ASP.NET Core's own console logger (Logging:Console:FormatterName=json).</summary>
     private static readonly string[] Framework =
     [
@@ -88,12 +77,12 @@ public static class ConfigurationKeys
         }
         keys.Add($"ConnectionStrings:{DatabaseSetup.RuntimeConnection}");
         keys.Add($"ConnectionStrings:{DatabaseSetup.OwnerConnection}");
+        keys.Add($"ConnectionStrings:{SeQuIn.Api.Replica.ReplicaOptions.ConnectionName}");
         foreach (var settings in Directory.EnumerateFiles(source, "appsettings*.json"))
         {
             using var document = JsonDocument.Parse(File.ReadAllText(settings));
             Flatten(document.RootElement, "", keys);
         }
-        keys.UnionWith(AgreedForIssue10);
         keys.UnionWith(Framework);
         return keys;
     }
