@@ -42,6 +42,8 @@ public static class ScaleReport
                 r.Queries.FirstOrDefault(q => q.Name == name) is { } q ? (q.Http.MedianMs, q.Floor1.Latency!.MedianMs, q.Http.MedianMs) : null, name));
             curves.Add(Build(full, $"{title}: throughput, wrk -t2 -c8", "requests/s", "pgbench, best of -c 2 and -c 8", "read", r =>
                 r.Queries.FirstOrDefault(q => q.Name == name) is { } q ? (q.Wrk.RequestsPerSecond, q.FloorThroughput, 1 / q.Wrk.RequestsPerSecond) : null, name));
+            curves.Add(Build(full, $"{title}: PostgreSQL pages touched per request (EXPLAIN (ANALYZE, BUFFERS), every statement; work, not time)", "pages", "", "read",
+                r => PagesTouched(runsDirectory, r.Scale, name) is { } pages ? (pages, null, pages) : null, name));
         }
         curves.Add(Build(full, "Freshness: submit (API) + GET benchmark until it shows the score, median", "ms", "SQL: UPDATE … Submitted + COMMIT + read", "read",
             r => r.Freshness is { } f ? (f.Total.MedianMs, f.SqlBaseline.MedianMs, f.Total.MedianMs) : null, null));
@@ -96,6 +98,7 @@ public static class ScaleReport
         Func<ScaleRun, (double Figure, double? Baseline, double Cost)?> pick, string? plan)
     {
         var points = new List<CurvePoint>();
+        var costs = new List<(ScaleRun Run, double Cost)>();
         double? cost1 = null;
         foreach (var run in runs)
         {
@@ -106,15 +109,101 @@ public static class ScaleReport
             cost1 ??= run.Scale == 1 ? value.Cost : null;
             double? growth = cost1 is { } c && c > 0 ? value.Cost / c : null;
             double? ratio = value.Baseline is { } b && b > 0 ? value.Figure / b : null;
-            var verdict = growth is not { } g ? "(no 1× in this run)"
-                : kind == "memory" ? (value.Figure < 50 ? "bounded (< 50 MB)" : "**grows**")
-                : run.Scale == 1 ? "—"
-                : g <= Bend ? (kind == "rows" ? "grows with rows moved" : "flat")
-                : $"**bends** (×{g:F2})" + (plan is null ? "" : $"; plan: `scale/{run.Scale}x/explain/{plan}.txt`");
             points.Add(new CurvePoint(run.Scale, run.Load.Units, run.Load.Months, run.Load.Ratings, run.Load.TableBytes.GetValueOrDefault("database"),
-                value.Figure, value.Baseline, ratio, growth, verdict));
+                value.Figure, value.Baseline, ratio, growth, Verdict(kind, run, value.Figure, value.Cost, growth, costs, plan)));
+            costs.Add((run, value.Cost));
         }
         return new Curve(measure, unit, baselineWhat, kind, points);
+    }
+
+    /// <summary>
+    /// Against 1×, and — since the scales grow the units and the months separately — against the earlier scale that
+    /// differs only in months (the history) or only in units, so that a read that must not slow with history is judged
+    /// on that step alone.
+    /// </summary>
+    private static string Verdict(string kind, ScaleRun run, double figure, double cost, double? growth, List<(ScaleRun Run, double Cost)> earlier, string? plan)
+    {
+        if (kind == "memory")
+        {
+            return figure < 50 ? "bounded (< 50 MB)" : "**grows** (≥ 50 MB)";
+        }
+        if (growth is not { } g)
+        {
+            return "(no 1× in this run)";
+        }
+        if (run.Scale == 1)
+        {
+            return "—";
+        }
+        var history = earlier.LastOrDefault(e => e.Run.Load.Units == run.Load.Units && e.Run.Load.Months < run.Load.Months);
+        var units = earlier.LastOrDefault(e => e.Run.Load.Months == run.Load.Months && e.Run.Load.Units < run.Load.Units);
+        var steps = new List<string>();
+        double? historyGrowth = null, unitsGrowth = null;
+        if (history.Run is not null)
+        {
+            historyGrowth = cost / history.Cost;
+            steps.Add($"history ×{(double)run.Load.Months / history.Run.Load.Months:0.#} (from {history.Run.Scale}×): ×{historyGrowth:F2}");
+        }
+        if (units.Run is not null)
+        {
+            unitsGrowth = cost / units.Cost;
+            steps.Add($"units ×{(double)run.Load.Units / units.Run.Load.Units:0.#} (from {units.Run.Scale}×): ×{unitsGrowth:F2}");
+        }
+        string label;
+        if (kind == "rows")
+        {
+            label = g <= Bend ? "grows with rows moved" : "**bends**";
+        }
+        else if (historyGrowth > Bend)
+        {
+            label = "**bends with history**";
+        }
+        else if (g <= Bend)
+        {
+            label = "flat";
+        }
+        else if (historyGrowth is not null)
+        {
+            label = "flat with history; grows with units";
+        }
+        else
+        {
+            label = "**grows with units**";
+        }
+        var flat = label is "flat" or "grows with rows moved";
+        return label + (steps.Count > 0 ? " (" + string.Join("; ", steps) + ")" : "") + (flat || plan is null ? "" : $"; plans: `scale/{run.Scale}x/explain/{plan}.txt`");
+    }
+
+    /// <summary>
+    /// 8 kB pages (shared buffers hit + read) the request's statements touched: the top node of each statement's
+    /// EXPLAIN (ANALYZE, BUFFERS), as the measure step wrote them. Work, not time: it does not move with the machine's load.
+    /// </summary>
+    private static double? PagesTouched(string runsDirectory, int scale, string name)
+    {
+        var path = Path.Combine(runsDirectory, $"{scale}x", "explain", $"{name}.txt");
+        if (!File.Exists(path))
+        {
+            return null;
+        }
+        long total = 0;
+        foreach (var block in File.ReadAllText(path).Split("-- Statement ", StringSplitOptions.RemoveEmptyEntries))
+        {
+            var plan = block.Split('\n').TakeWhile(l => !l.StartsWith("Planning", StringComparison.Ordinal));
+            var buffers = plan.FirstOrDefault(l => l.TrimStart().StartsWith("Buffers: shared ", StringComparison.Ordinal));
+            if (buffers is null)
+            {
+                continue;
+            }
+            var shared = buffers[(buffers.IndexOf("shared ", StringComparison.Ordinal) + "shared ".Length)..].Split(',')[0];
+            foreach (var field in shared.Split(' ', StringSplitOptions.RemoveEmptyEntries))
+            {
+                if (field.StartsWith("hit=", StringComparison.Ordinal) || field.StartsWith("read=", StringComparison.Ordinal))
+                {
+                    total += long.Parse(field[(field.IndexOf('=') + 1)..], CultureInfo.InvariantCulture);
+                }
+            }
+        }
+        return total;
     }
 
     private static string Markdown(ScaleResults r)

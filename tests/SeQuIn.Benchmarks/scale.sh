@@ -9,8 +9,8 @@
 # results/scale.json and results/scale/ (each run's JSON, the captured SQL and the plans). Runs as root on Debian 12.
 #
 # Environment (all optional):
-#   SEQUIN_BENCH_SCALES         comma-separated scales (default 1,4,16). Scale S = 20 × min(S, 4) networks and
-#                               120 × S / min(S, 4) months: 4 = 80 networks × 120 months, 16 = 80 networks × 480 months.
+#   SEQUIN_BENCH_SCALES         comma-separated scales (default 1,4,16). Scale S = 120 × min(S, 4) months and
+#                               20 × S / min(S, 4) networks: 4 = 20 networks × 480 months, 16 = 80 networks × 480 months.
 #   SEQUIN_BENCH_REPLICA=1      measure the analyst reads and freshness with a streaming replica as well
 #   SEQUIN_BENCH_REPLICA_SCALE  the scale at which to do so (default: the first of SEQUIN_BENCH_SCALES)
 #   SEQUIN_BENCH_BYTES_PER_RATING  disk the run needs per rating, for the check before each load (default 800: the 1×
@@ -45,7 +45,7 @@ done
 command -v dotnet >/dev/null || die "dotnet is not on PATH (the .NET 10 SDK is needed)."
 for scale in ${SCALES//,/ }; do
     [[ "$scale" =~ ^[0-9]+$ && "$scale" -ge 1 ]] || die "SEQUIN_BENCH_SCALES holds '$scale': scales are whole numbers from 1."
-    (( scale % (scale < 4 ? scale : 4) == 0 )) || die "scale $scale: above 4 a scale must be a multiple of 4 (80 networks × 120 × S/4 months)."
+    (( scale % (scale < 4 ? scale : 4) == 0 )) || die "scale $scale: above 4 a scale must be a multiple of 4 (480 months × 20 × S/4 networks)."
 done
 if ! command -v wrk >/dev/null; then
     say "Installing wrk"
@@ -220,9 +220,10 @@ printf 'commit %s%s\nscales %s\nreplica %s\n' "$COMMIT" \
     "$([[ -n "$(git -C "$ROOT" status --porcelain -- src 2>/dev/null)" ]] && echo ' + uncommitted changes in src/')" "$SCALES" "${REPLICA:+at ${REPLICA_SCALE}×}" >"$RUNS/README.txt"
 
 for scale in ${SCALES//,/ }; do
+    # History first (the reads must not slow with it), then units: 4× = 4× the months, 16× = that × 4× the networks.
     per=$(( scale < 4 ? scale : 4 ))
-    networks=$(( 20 * per ))
-    months=$(( 120 * scale / per ))
+    months=$(( 120 * per ))
+    networks=$(( 20 * scale / per ))
     ratings=$(( networks * 15 * months * 120 ))
     need=$(( ratings * BYTES_PER_RATING ))
     free=$(( $(df -P -B1 "$WORK" | awk 'NR == 2 { print $4 }') ))
