@@ -15,6 +15,8 @@
 #   SEQUIN_BENCH_REPLICA_SCALE  the scale at which to do so (default: the first of SEQUIN_BENCH_SCALES)
 #   SEQUIN_BENCH_BYTES_PER_RATING  disk the run needs per rating, for the check before each load (default 800: the 1×
 #                               database is 2.3 GB for 4.32 M ratings, 530 bytes each, plus the index builds' sort files)
+#   SEQUIN_BENCH_SCALE_RUNS     where each scale's JSON, SQL and plans go (default results/scale; emptied first)
+#   SEQUIN_BENCH_SKIP_BUILD=1   use the Release build as it is (a second run beside a first)
 #   PGBIN, SEQUIN_BENCH_SECONDS, SEQUIN_BENCH_SAMPLES, SEQUIN_BENCH_KEEP as for run.sh
 set -euo pipefail
 
@@ -22,7 +24,7 @@ HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 ROOT="$(cd "$HERE/../.." && pwd)"
 PGBIN="${PGBIN:-/usr/lib/postgresql/15/bin}"
 RESULTS="$HERE/results"
-RUNS="$RESULTS/scale"
+RUNS="${SEQUIN_BENCH_SCALE_RUNS:-$RESULTS/scale}"
 RUN_SECONDS="${SEQUIN_BENCH_SECONDS:-10}"
 SAMPLES="${SEQUIN_BENCH_SAMPLES:-300}"
 SCALES="${SEQUIN_BENCH_SCALES:-1,4,16}"
@@ -149,8 +151,13 @@ HARNESS_CS="$CS;Username=postgres;Application Name=sequin-bench"
 OWNER_CS="$CS;Username=sequin_owner;Application Name=sequin-migrate"
 SERVICE_CS="$CS;Username=sequin_app;Application Name=sequin-api"
 
-say "Building Release (the harness and the service)"
-dotnet build "$HERE/SeQuIn.Benchmarks.csproj" -c Release -nologo -v q -clp:ErrorsOnly
+if [[ "${SEQUIN_BENCH_SKIP_BUILD:-}" == 1 ]]; then
+    # A second run beside one already running: rebuilding would rewrite the assemblies the first one has loaded.
+    [[ -f "$HARNESS_DLL" ]] || die "SEQUIN_BENCH_SKIP_BUILD=1 but $HARNESS_DLL is missing."
+else
+    say "Building Release (the harness and the service)"
+    dotnet build "$HERE/SeQuIn.Benchmarks.csproj" -c Release -nologo -v q -clp:ErrorsOnly
+fi
 
 api() { (cd "$API_BIN" && env ASPNETCORE_ENVIRONMENT=Production ConnectionStrings__SeQuIn="$SERVICE_CS" ConnectionStrings__SeQuInOwner="$OWNER_CS" \
     SeQuIn__Database__RuntimeRole=sequin_app Logging__LogLevel__Default=Warning dotnet SeQuIn.Api.dll "$@"); }
