@@ -42,6 +42,10 @@ public static class ScaleReport
                 r.Queries.FirstOrDefault(q => q.Name == name) is { } q ? (q.Http.MedianMs, q.Floor1.Latency!.MedianMs, q.Http.MedianMs) : null, name));
             curves.Add(Build(full, $"{title}: throughput, wrk -t2 -c8", "requests/s", "pgbench, best of -c 2 and -c 8", "read", r =>
                 r.Queries.FirstOrDefault(q => q.Name == name) is { } q ? (q.Wrk.RequestsPerSecond, q.FloorThroughput, 1 / q.Wrk.RequestsPerSecond) : null, name));
+            curves.Add(Build(full, $"{title}: CPU per request during the wrk run, service + PostgreSQL backends (less moved by the machine's load than time)", "ms", "PostgreSQL CPU per script under pgbench -c 8", "read",
+                r => r.Queries.FirstOrDefault(q => q.Name == name) is { } q
+                    ? (q.WrkCpu.ServiceMsPerRequest + q.WrkCpu.DatabaseMsPerRequest, q.Floor8Cpu.DatabaseMsPerRequest, q.WrkCpu.ServiceMsPerRequest + q.WrkCpu.DatabaseMsPerRequest)
+                    : null, name));
             curves.Add(Build(full, $"{title}: PostgreSQL pages touched per request (EXPLAIN (ANALYZE, BUFFERS), every statement; work, not time)", "pages", "", "read",
                 r => PagesTouched(runsDirectory, r.Scale, name) is { } pages ? (pages, null, pages) : null, name));
         }
@@ -91,7 +95,10 @@ public static class ScaleReport
         var report = new ScaleResults(DateTimeOffset.UtcNow.ToString("yyyy-MM-dd HH:mm 'UTC'", CultureInfo.InvariantCulture), machine, curves, replica, replicaScale, runs);
         Directory.CreateDirectory(results);
         await File.WriteAllTextAsync(Path.Combine(results, "scale.json"), JsonSerializer.Serialize(report, Report.JsonOptions));
-        await File.WriteAllTextAsync(Path.Combine(results, "scale.md"), Markdown(report));
+        // What the figures showed, written by whoever ran it (runs/findings.md), goes under the tables.
+        var findings = Path.Combine(runsDirectory, "findings.md");
+        await File.WriteAllTextAsync(Path.Combine(results, "scale.md"),
+            Markdown(report) + (File.Exists(findings) ? "\n" + await File.ReadAllTextAsync(findings) : ""));
     }
 
     private static Curve Build(List<ScaleRun> runs, string measure, string unit, string baselineWhat, string kind,
