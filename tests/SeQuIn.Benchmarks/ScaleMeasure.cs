@@ -100,7 +100,10 @@ public static class ScaleMeasure
         var units = await db.Units.AsNoTracking().ToListAsync();
         List<Api.Organisations.Unit> Network(int n) => [.. units.Where(u => u.Code.StartsWith(Dataset.NetworkCode(n) + "-", StringComparison.Ordinal))];
         var codes = units.ToDictionary(u => u.Id, u => u.Code);
-        var first = DateOnly.ParseExact(load.FirstMonth, "yyyy-MM", CultureInfo.InvariantCulture);
+        // The months just before the 1× history (2013-10 to 2016-10 when last month is 2026-10): free at 1×; at longer
+        // histories they are emptied for networks 4 and 5 first (untimed), because the service takes no month before
+        // 2000 and 480 months of history reach back to 1986.
+        var anchor = DateOnly.ParseExact(load.LastMonth, "yyyy-MM", CultureInfo.InvariantCulture).AddMonths(-(Dataset.Months - 1));
         var now = DateTimeOffset.UtcNow;
         var ratings = CopyPlan<Rating>.From(db);
         var assessments = CopyPlan<Assessment>.From(db);
@@ -108,6 +111,19 @@ public static class ScaleMeasure
         await using var connection = new NpgsqlConnection(connectionString);
         await connection.OpenAsync();
 
+        var hole = Network(ImportNetwork).Concat(Network(ImportFloorNetwork)).Select(u => u.Id).ToArray();
+        await using (var emptied = new NpgsqlCommand("DELETE FROM assessments WHERE unit_id = ANY($1) AND month >= $2 AND month < $3", connection))
+        {
+            emptied.Parameters.Add(new NpgsqlParameter { Value = hole });
+            emptied.Parameters.Add(new NpgsqlParameter { Value = anchor.AddMonths(-1 - ImportRuns * ImportMonths) });
+            emptied.Parameters.Add(new NpgsqlParameter { Value = anchor });
+            var deleted = await emptied.ExecuteNonQueryAsync();
+            if (deleted > 0)
+            {
+                Progress.Say($"Emptied {deleted:N0} assessments of networks {ImportNetwork} and {ImportFloorNetwork} in the months the import fills");
+                await Loader.ExecuteAsync(connection, "VACUUM (ANALYZE) assessments, ratings, participants, area_results, standard_results");
+            }
+        }
         Progress.Say($"History import: {ImportRuns} × POST /api/v1/assessments/import of 15 units × {ImportMonths} months × every area and standard");
         var seconds = new List<double>();
         var floorSeconds = new List<double>();
@@ -116,7 +132,7 @@ public static class ScaleMeasure
         {
             // Run 0 warms the path up (one month); the timed runs take the 12 months before the previous ones.
             var count = run == 0 ? 1 : ImportMonths;
-            var start = run == 0 ? first.AddMonths(-1) : first.AddMonths(-1 - run * ImportMonths);
+            var start = run == 0 ? anchor.AddMonths(-1) : anchor.AddMonths(-1 - run * ImportMonths);
             var months = Dataset.MonthRange(start, count);
             var batch = Dataset.Generate(Network(ImportNetwork), framework, months, now, seed: 100 + run);
             var byAssessment = batch.Assessments.ToDictionary(a => a.Id);
