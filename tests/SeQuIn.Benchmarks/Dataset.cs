@@ -49,16 +49,16 @@ public static class Dataset
     }
 
     /// <summary>Networks, providers, collaboratives and units, written with EF (a few hundred rows).</summary>
-    public static async Task<List<Unit>> CreateOrganisationsAsync(SeQuInDbContext db, DateTimeOffset now)
+    public static async Task<List<Unit>> CreateOrganisationsAsync(SeQuInDbContext db, DateTimeOffset now, int networks = Networks)
     {
         var collaboratives = Enumerable.Range(1, CollaborativeCount)
             .Select(c => new Collaborative { Code = $"BPC{c}", Name = $"Benchmark Provider Collaborative {c}", CreatedAt = now, UpdatedAt = now })
             .ToList();
         db.Collaboratives.AddRange(collaboratives);
         var units = new List<Unit>();
-        for (var n = 1; n <= Networks; n++)
+        for (var n = 1; n <= networks; n++)
         {
-            var region = (n - 1) * CollaborativeCount / Networks;
+            var region = (n - 1) * CollaborativeCount / networks;
             var network = new Network
             {
                 Code = NetworkCode(n),
@@ -118,17 +118,32 @@ public static class Dataset
     /// and standard an offset, each rating some noise; 2% of ratings are not applicable (with a reason); staff and
     /// service-user views differ by a point on 15% of ratings. Submitted in the first ten days of the next month.
     /// </summary>
-    public static Batch Generate(IReadOnlyList<Unit> units, Framework framework, IReadOnlyList<DateOnly> months, DateTimeOffset now, int seed = Seed)
+    public static Batch Generate(IReadOnlyList<Unit> units, Framework framework, IReadOnlyList<DateOnly> months, DateTimeOffset now, int seed = Seed) =>
+        GenerateChunks(units, framework, months, now, int.MaxValue, seed).Single();
+
+    /// <summary>
+    /// The same rows as <see cref="Generate"/>, from the same random sequence, handed out <paramref name="unitsPerChunk"/>
+    /// units at a time: the scale runs (up to 69 million ratings) never hold more than one chunk in memory.
+    /// </summary>
+    public static IEnumerable<Batch> GenerateChunks(IReadOnlyList<Unit> units, Framework framework, IReadOnlyList<DateOnly> months, DateTimeOffset now,
+        int unitsPerChunk, int seed = Seed)
     {
         var rng = new Random(seed);
         var (version, areas, min, max) = framework;
         var batch = new Batch();
+        var unitsInBatch = 0;
         var standards = areas.SelectMany(a => a.Standards).ToList();
         var areaOffset = areas.ToDictionary(a => a.Code, _ => Normal(rng, 0.35), StringComparer.Ordinal);
         var standardOffset = standards.ToDictionary(s => s.Code, _ => Normal(rng, 0.3), StringComparer.Ordinal);
         var span = max - min;
         foreach (var unit in units.OrderBy(u => u.Code, StringComparer.Ordinal))
         {
+            if (unitsInBatch == unitsPerChunk)
+            {
+                yield return batch;
+                (batch, unitsInBatch) = (new Batch(), 0);
+            }
+            unitsInBatch++;
             var level = min + span * (0.3 + 0.4 * rng.NextDouble());
             var slope = Normal(rng, 0.6) / Math.Max(1, months.Count);
             var unitArea = areas.ToDictionary(a => a.Code, _ => Normal(rng, 0.3), StringComparer.Ordinal);
@@ -209,7 +224,7 @@ public static class Dataset
                 }
             }
         }
-        return batch;
+        yield return batch;
     }
 
     public static IReadOnlyList<DateOnly> MonthRange(DateOnly first, int count) => Enumerable.Range(0, count).Select(first.AddMonths).ToList();

@@ -8,6 +8,9 @@ using SeQuIn.Benchmarks;
 //           [--only export,stack,queries,unit-month,area-group,trend,freshness]   (a partial run prints, and writes no report)
 //   report  --results DIR        (renders DIR/latest.md again from DIR/latest.json)
 //   screen  [--seconds 1]        (the privacy screen's throughput on adversarial and ordinary text; no database)
+//   scale-load    --connection CS --out load.json --networks N --months M   (streamed; see ScaleLoader)
+//   scale-measure (measure's options) --load load.json --scale S --out run.json [--variant full|primary|replica]
+//   scale-report  --runs DIR --results DIR   (DIR/*.json of scale-measure into results/scale.md and scale.json)
 var command = args.FirstOrDefault();
 var options = Arguments.Parse(args.Skip(1));
 switch (command)
@@ -56,7 +59,26 @@ switch (command)
         ScreenBenchmark.Print(ScreenBenchmark.Run(seconds), ScreenBenchmark.Growth(seconds));
         return 0;
     }
+    // The scale runs (scale.sh, README "How cost grows with the data"): a streamed load, a measure per scale, the report.
+    case "scale-load":
+    {
+        var figures = await ScaleLoader.RunAsync(options.Required("connection"), int.Parse(options.Required("networks"), System.Globalization.CultureInfo.InvariantCulture),
+            int.Parse(options.Required("months"), System.Globalization.CultureInfo.InvariantCulture));
+        await File.WriteAllTextAsync(options.Required("out"), JsonSerializer.Serialize(figures, Report.JsonOptions));
+        return 0;
+    }
+    case "scale-measure":
+    {
+        var run = await ScaleMeasure.RunAsync(options);
+        await File.WriteAllTextAsync(options.Required("out"), JsonSerializer.Serialize(run, Report.JsonOptions));
+        return 0;
+    }
+    case "scale-report":
+    {
+        await ScaleReport.WriteAsync(options.Required("results"), options.Required("runs"));
+        return 0;
+    }
     default:
-        Console.Error.WriteLine("Usage: SeQuIn.Benchmarks load|measure|report|screen [--option value ...] (see README.md)");
+        Console.Error.WriteLine("Usage: SeQuIn.Benchmarks load|measure|report|screen|scale-load|scale-measure|scale-report [--option value ...] (see README.md)");
         return 2;
 }

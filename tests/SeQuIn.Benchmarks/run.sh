@@ -14,6 +14,8 @@
 set -euo pipefail
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+# `run.sh scale`: how cost grows with the data (1×, 4×, 16×), optionally with a streaming replica; see scale.sh.
+[[ "${1:-}" == scale ]] && exec "$HERE/scale.sh"
 ROOT="$(cd "$HERE/../.." && pwd)"
 PGBIN="${PGBIN:-/usr/lib/postgresql/15/bin}"
 RESULTS="$HERE/results"

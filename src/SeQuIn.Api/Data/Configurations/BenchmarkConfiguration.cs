@@ -22,6 +22,10 @@ public sealed class AreaResultRowConfiguration : IEntityTypeConfiguration<AreaRe
         builder.HasIndex(r => new { r.Month, r.AreaCode, r.Sector });
         builder.HasIndex(r => new { r.CollaborativeId, r.Month, r.AreaCode });
         builder.HasIndex(r => new { r.UnitId, r.AreaCode, r.Month }).IsUnique();
+        // A unit's month (every area) and its latest month: with only the index above, whose month comes after the
+        // area, PostgreSQL read all of the unit's history for it — at 480 months a BitmapAnd over the unit's 5,760
+        // entries and the month's 7,200, 2.2 ms instead of 0.1 ms (the scale harness, results/scale.md).
+        builder.HasIndex(r => new { r.UnitId, r.Month });
     }
 }
 

@@ -742,6 +742,9 @@ namespace SeQuIn.Api.Data.Migrations
                     b.HasKey("AssessmentId")
                         .HasName("pk_area_results");
 
+                    b.HasIndex("UnitId", "Month")
+                        .HasDatabaseName("ix_area_results_unit_id_month");
+
                     b.HasIndex("CollaborativeId", "Month", "AreaCode")
                         .HasDatabaseName("ix_area_results_collaborative_id_month_area_code");
 
