@@ -8,6 +8,8 @@ using SeQuIn.Benchmarks;
 //           [--only export,stack,queries,unit-month,area-group,trend,freshness]   (a partial run prints, and writes no report)
 //   report  --results DIR        (renders DIR/latest.md again from DIR/latest.json)
 //   screen  [--seconds 1]        (the privacy screen's throughput on adversarial and ordinary text; no database)
+//   soak    --connection CS --url URL --key KEY --pid PID --results DIR [--seconds 600] [--runs steady,restart] [--share 0.7]
+//           [--capacity-seconds 15] [--pg-ctl PATH --pgdata DIR --pg-log FILE --pg-work DIR] [--outage-seconds 0] [--commit TEXT]   (see SoakReport.cs)
 var command = args.FirstOrDefault();
 var options = Arguments.Parse(args.Skip(1));
 switch (command)
@@ -56,7 +58,12 @@ switch (command)
         ScreenBenchmark.Print(ScreenBenchmark.Run(seconds), ScreenBenchmark.Growth(seconds));
         return 0;
     }
+    case "soak":
+    {
+        var soak = await new Soak(options).RunAsync();
+        return soak.Runs.All(r => r.Check.Passed) ? 0 : 1;
+    }
     default:
-        Console.Error.WriteLine("Usage: SeQuIn.Benchmarks load|measure|report|screen [--option value ...] (see README.md)");
+        Console.Error.WriteLine("Usage: SeQuIn.Benchmarks load|measure|report|screen|soak [--option value ...] (see README.md)");
         return 2;
 }
