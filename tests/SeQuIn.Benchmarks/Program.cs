@@ -9,7 +9,8 @@ using SeQuIn.Benchmarks;
 //   report  --results DIR        (renders DIR/latest.md again from DIR/latest.json)
 //   screen  [--seconds 1]        (the privacy screen's throughput on adversarial and ordinary text; no database)
 //   soak    --connection CS --url URL --key KEY --pid PID --results DIR [--seconds 600] [--runs steady,restart] [--share 0.7]
-//           [--capacity-seconds 15] [--pg-ctl PATH --pgdata DIR --pg-log FILE --pg-work DIR] [--outage-seconds 0] [--commit TEXT]   (see SoakReport.cs)
+//           [--capacity-seconds 12] [--pg-ctl PATH --pgdata DIR --pg-log FILE --pg-work DIR] [--outage-seconds 0] [--commit TEXT]   (see Soak.cs)
+//   soak-report --results DIR    (renders DIR/soak.md again from DIR/soak.json)
 var command = args.FirstOrDefault();
 var options = Arguments.Parse(args.Skip(1));
 switch (command)
@@ -56,6 +57,14 @@ switch (command)
     {
         var seconds = double.Parse(options.Optional("seconds", "1"), System.Globalization.CultureInfo.InvariantCulture);
         ScreenBenchmark.Print(ScreenBenchmark.Run(seconds), ScreenBenchmark.Growth(seconds));
+        return 0;
+    }
+    case "soak-report":
+    {
+        var directory = options.Required("results");
+        var soak = JsonSerializer.Deserialize<SoakResults>(await File.ReadAllTextAsync(Path.Combine(directory, "soak.json")), Report.JsonOptions)
+            ?? throw new InvalidOperationException("soak.json is empty.");
+        await SoakReport.WriteAsync(directory, soak);
         return 0;
     }
     case "soak":

@@ -75,7 +75,7 @@ public static class SoakReport
             firstSuccess - e.UpAt,
             Histogram(during.Select(a => a.Status)),
             unavailable.Count(a => !a.RetryAfter),
-            run.Exports.Count(x => !x.Complete && x.Started < e.UpAt && x.Started + x.Seconds > e.StoppingAt),
+            run.Exports.Count(x => x.Status is 0 or 200 && !x.Complete && x.Started < e.UpAt && x.Started + x.Seconds > e.StoppingAt),
             unavailable.Count(a => a.AnsweredAt < e.StoppingAt || a.AnsweredAt > e.UpAt + 30));
     }
 
@@ -235,9 +235,12 @@ public static class SoakReport
                 md.Append(CultureInfo.InvariantCulture,
                     $", {complete.Average(x => x.Rows):N0} rows on average in a median {Median(complete.Select(x => x.Seconds)):F1} s ({complete.Sum(x => x.Rows) / complete.Sum(x => x.Seconds):N0} rows/s)");
             }
+            var origin = run.Samples.FirstOrDefault()?.At ?? 0;
             foreach (var cut in exports.Where(x => !x.Complete))
             {
-                md.Append(CultureInfo.InvariantCulture, $"; not complete: {cut.Status} at {cut.Started - run.Samples.FirstOrDefault()?.At ?? 0:F0} s after {cut.Rows:N0} rows ({cut.Error})");
+                md.Append(cut.Status is 0 or 200
+                    ? FormattableString.Invariant($"; one started at {cut.Started - origin:F0} s cut after {cut.Rows:N0} rows ({cut.Error ?? "the stream ended without its last line"})")
+                    : FormattableString.Invariant($"; one started at {cut.Started - origin:F0} s answered {cut.Status}"));
             }
             md.Append(".\n\n");
 
