@@ -195,7 +195,7 @@ public static class SoakReport
             var verdict = run.Restart is null
                 ? (run.ServerErrors == 0 ? "**0 server errors (5xx).**" : $"**{run.ServerErrors} server errors**: {Statuses(run.ServerErrorStatuses)}.")
                 : (run.ServerErrorStatuses.Keys.All(k => k == "503") && run.Restart.Without503RetryAfter == 0
-                    ? $"**Only 503 with Retry-After among server errors** ({run.ServerErrors}, all during the restart)."
+                    ? $"**Only 503 with Retry-After among server errors**: {run.ServerErrors:N0}, of which {run.ServerErrors - run.Restart.ServiceUnavailableOutside:N0} from the stop to 30 s after the server was up and {run.Restart.ServiceUnavailableOutside:N0} outside that window (see the 10 s table)."
                     : $"**Server errors other than 503 with Retry-After**: {Statuses(run.ServerErrorStatuses)}, {run.Restart.Without503RetryAfter} without Retry-After.");
             md.Append(verdict).Append(' ');
             var c = run.Check;
