@@ -26,7 +26,9 @@ public sealed record SoakRun(string Name, List<CapacityStep> Capacity, double Ca
     List<ResourceSample> Samples, List<SoakWindow> Windows, List<SoakExport> Exports, RestartFigures? Restart, SoakCheckResult Check, List<string> Anomalies,
     List<string> HarnessFaults, int AdoptedSessions, int AppliedThoughUnanswered, int NoIdleSession);
 
-public sealed record SoakResults(EnvironmentFacts Environment, int Seconds, int CapacityStepSeconds, int OutageSeconds, Dictionary<string, int> Mix, List<SoakRun> Runs);
+/// <param name="Notes">Said under the title: e.g. which invocations the runs come from, when runs of several are put together.</param>
+public sealed record SoakResults(EnvironmentFacts Environment, int Seconds, int CapacityStepSeconds, int OutageSeconds, Dictionary<string, int> Mix, List<SoakRun> Runs,
+    List<string>? Notes = null);
 
 public static class SoakReport
 {
@@ -185,6 +187,10 @@ public static class SoakReport
 
 
             """);
+        foreach (var note in results.Notes ?? [])
+        {
+            md.Append(note).Append("\n\n");
+        }
         foreach (var run in results.Runs)
         {
             md.Append(CultureInfo.InvariantCulture, $"## {(run.Restart is null ? "Steady" : "With a database restart in the middle")} (`{run.Name}`)\n\n");
@@ -204,6 +210,11 @@ public static class SoakReport
                 $"lost {c.Lost}, doubled {c.Doubled}, unknown {c.Unknown}, sessions the client lost track of {c.SessionsLostTrack}; " +
                 $"imports: {c.ImportsStored} of {c.ImportsAcknowledged} acknowledged stored whole and once, {c.ImportsUnansweredStored} of {c.ImportsUnanswered} never acknowledged stored whole (the rest absent), {c.ImportsPartial} partly stored; " +
                 $"{c.ImportAuditRows} import audit rows. (Cumulative since the soak began.)\n\n");
+            if (run.NoIdleSession > 0)
+            {
+                md.Append(CultureInfo.InvariantCulture,
+                    $"Tablet operations not sent because all 300 of the run's sessions were waiting (on an answer or a retry's Retry-After): {run.NoIdleSession:N0}; they are missing from the counts below.\n\n");
+            }
             if (run.AppliedThoughUnanswered > 0 || run.AdoptedSessions > 0)
             {
                 md.Append(CultureInfo.InvariantCulture,
