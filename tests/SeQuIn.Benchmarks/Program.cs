@@ -11,6 +11,9 @@ using SeQuIn.Benchmarks;
 //   scale-load    --connection CS --out load.json --networks N --months M   (streamed; see ScaleLoader)
 //   scale-measure (measure's options) --load load.json --scale S --out run.json [--variant full|primary|replica]
 //   scale-report  --runs DIR --results DIR   (DIR/*.json of scale-measure into results/scale.md and scale.json)
+//   soak    --connection CS --url URL --key KEY --pid PID --results DIR [--seconds 600] [--runs steady,restart] [--share 0.7]
+//           [--capacity-seconds 12] [--pg-ctl PATH --pgdata DIR --pg-log FILE --pg-work DIR] [--outage-seconds 0] [--commit TEXT]   (see Soak.cs)
+//   soak-report --results DIR    (renders DIR/soak.md again from DIR/soak.json)
 var command = args.FirstOrDefault();
 var options = Arguments.Parse(args.Skip(1));
 switch (command)
@@ -78,7 +81,20 @@ switch (command)
         await ScaleReport.WriteAsync(options.Required("results"), options.Required("runs"));
         return 0;
     }
+    case "soak-report":
+    {
+        var directory = options.Required("results");
+        var soak = JsonSerializer.Deserialize<SoakResults>(await File.ReadAllTextAsync(Path.Combine(directory, "soak.json")), Report.JsonOptions)
+            ?? throw new InvalidOperationException("soak.json is empty.");
+        await SoakReport.WriteAsync(directory, soak);
+        return 0;
+    }
+    case "soak":
+    {
+        var soak = await new Soak(options).RunAsync();
+        return soak.Runs.All(r => r.Check.Passed) ? 0 : 1;
+    }
     default:
-        Console.Error.WriteLine("Usage: SeQuIn.Benchmarks load|measure|report|screen|scale-load|scale-measure|scale-report [--option value ...] (see README.md)");
+        Console.Error.WriteLine("Usage: SeQuIn.Benchmarks load|measure|report|screen|scale-load|scale-measure|scale-report|soak|soak-report [--option value ...] (see README.md)");
         return 2;
 }

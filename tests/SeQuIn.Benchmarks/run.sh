@@ -11,7 +11,15 @@
 #   SEQUIN_BENCH_SECONDS      seconds per pgbench/wrk run (default 10)
 #   SEQUIN_BENCH_SAMPLES      sequential HTTP requests per latency figure (default 300)
 #   SEQUIN_BENCH_KEEP=1       keep the service and PostgreSQL logs in work/ even when the run succeeds
+#
+# `run.sh soak` runs the soak instead of the measurements (same cluster, data set and service): see Soak.cs.
+#   SEQUIN_SOAK_SECONDS       length of each soak run (default 600)
+#   SEQUIN_SOAK_RUNS          steady,restart (default): the second restarts PostgreSQL in the middle
+#   SEQUIN_SOAK_OUTAGE_SECONDS 0 (default): pg_ctl restart -m fast; n: stop -m fast, n seconds down, start
+#   SEQUIN_SOAK_CAPACITY_SECONDS length of each step of the closed-loop capacity ramp (default 12)
 set -euo pipefail
+MODE="${1:-measure}"
+[[ "$MODE" == measure || "$MODE" == soak ]] || { echo "usage: run.sh [measure|soak]" >&2; exit 2; }
 
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # `run.sh scale`: how cost grows with the data (1×, 4×, 16×), optionally with a streaming replica; see scale.sh.
@@ -160,8 +168,18 @@ COMMIT="$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
 if [[ -n "$(git -C "$ROOT" status --porcelain -- src 2>/dev/null)" ]]; then
     COMMIT="$COMMIT + uncommitted changes in src/"
 fi
-rm -rf "$RESULTS/sql" "$RESULTS/explain"
 mkdir -p "$RESULTS"
+if [[ "$MODE" == soak ]]; then
+    say "Soak (service pid $SERVICE_PID)"
+    dotnet "$HARNESS_DLL" soak --connection "$HARNESS_CS" --url "http://127.0.0.1:$APIPORT" --key "$KEY" --pid "$SERVICE_PID" \
+        --results "$RESULTS" --service-app sequin-api --commit "$COMMIT" --seconds "${SEQUIN_SOAK_SECONDS:-600}" \
+        --runs "${SEQUIN_SOAK_RUNS:-steady,restart}" --outage-seconds "${SEQUIN_SOAK_OUTAGE_SECONDS:-0}" --capacity-seconds "${SEQUIN_SOAK_CAPACITY_SECONDS:-12}" \
+        --pg-ctl "$PGBIN/pg_ctl" --pgdata "$PGDATA" --pg-log "$WORK/pg/pg_ctl.log" --pg-work "$WORK"
+    kill -0 "$SERVICE_PID" 2>/dev/null || die "the service exited during the soak (see work/service.log)."
+    say "Done in $(( $(date +%s) - STARTED_AT )) s: $RESULTS/soak.md and soak.json"
+    exit 0
+fi
+rm -rf "$RESULTS/sql" "$RESULTS/explain"
 say "Measuring (service pid $SERVICE_PID)"
 dotnet "$HARNESS_DLL" measure --connection "$HARNESS_CS" --url "http://127.0.0.1:$APIPORT" --key "$KEY" --pid "$SERVICE_PID" \
     --load "$WORK/load.json" --results "$RESULTS" --work "$WORK" --service-app sequin-api \
