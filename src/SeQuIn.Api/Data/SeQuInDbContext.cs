@@ -70,19 +70,25 @@ public sealed class SeQuInDbContext(DbContextOptions<SeQuInDbContext> options) :
     /// </summary>
     private static string WithoutResetOnClose(string connectionString)
     {
-        var builder = new Npgsql.NpgsqlConnectionStringBuilder(connectionString);
+        // An unreachable database is answered with a 503 within seconds, not after Npgsql's default 15 s connect
+        // time-out, unless the connection string sets its own.
+        var builder = new Npgsql.NpgsqlConnectionStringBuilder(WithConnectTimeout(connectionString, seconds: 5));
         if (!connectionString.Contains("Reset On Close", StringComparison.OrdinalIgnoreCase))
         {
             builder.NoResetOnClose = true;
         }
-        // An unreachable database is answered with a 503 within seconds, not after Npgsql's default 15 s connect
-        // time-out, unless the connection string sets its own.
-        var keys = connectionString.Split(';').Select(part => part.Split('=')[0].Trim());
-        if (!keys.Any(key => key.Equals("Timeout", StringComparison.OrdinalIgnoreCase) || key.Equals("Connect Timeout", StringComparison.OrdinalIgnoreCase)))
-        {
-            builder.Timeout = 5;
-        }
         return builder.ConnectionString;
+    }
+
+    /// <summary><paramref name="connectionString"/> with a connect time-out of <paramref name="seconds"/>, unless it sets its own.</summary>
+    internal static string WithConnectTimeout(string connectionString, int seconds)
+    {
+        var keys = connectionString.Split(';').Select(part => part.Split('=')[0].Trim());
+        if (keys.Any(key => key.Equals("Timeout", StringComparison.OrdinalIgnoreCase) || key.Equals("Connect Timeout", StringComparison.OrdinalIgnoreCase)))
+        {
+            return connectionString;
+        }
+        return new Npgsql.NpgsqlConnectionStringBuilder(connectionString) { Timeout = seconds }.ConnectionString;
     }
 }
 

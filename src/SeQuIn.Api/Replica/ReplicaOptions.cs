@@ -1,4 +1,4 @@
-using Npgsql;
+using SeQuIn.Api.Data;
 
 namespace SeQuIn.Api.Replica;
 
@@ -31,21 +31,8 @@ public sealed record ReplicaOptions(string ConnectionString, TimeSpan MaxLag)
         {
             throw new InvalidOperationException($"{MaxLagKey} must be a positive number of seconds; it is {seconds}.");
         }
-        return new ReplicaOptions(WithShortConnectTimeout(connectionString), TimeSpan.FromSeconds(seconds));
-    }
-
-    /// <summary>
-    /// A replica that does not answer is left for the primary within 2 s rather than after the primary's 5 s connect
-    /// time-out, unless the connection string sets its own: a read that finds it gone is answered by the primary.
-    /// </summary>
-    private static string WithShortConnectTimeout(string connectionString)
-    {
-        var builder = new NpgsqlConnectionStringBuilder(connectionString);
-        var keys = connectionString.Split(';').Select(part => part.Split('=')[0].Trim());
-        if (!keys.Any(key => key.Equals("Timeout", StringComparison.OrdinalIgnoreCase) || key.Equals("Connect Timeout", StringComparison.OrdinalIgnoreCase)))
-        {
-            builder.Timeout = 2;
-        }
-        return builder.ConnectionString;
+        // A replica that does not answer is left for the primary within 2 s rather than after the primary's 5 s connect
+        // time-out, unless the connection string sets its own: a read that finds it gone is answered by the primary.
+        return new ReplicaOptions(SeQuInDbContext.WithConnectTimeout(connectionString, seconds: 2), TimeSpan.FromSeconds(seconds));
     }
 }

@@ -287,7 +287,8 @@ public sealed class PostgresCluster : IAsyncDisposable
     private static bool HasServerBinaries(string directory) =>
         File.Exists(Path.Combine(directory, "initdb")) && File.Exists(Path.Combine(directory, "pg_ctl"));
 
-    private static int FindFreePort()
+    /// <summary>A port nothing listens on now, on 127.0.0.1 (it may be taken before it is bound: callers retry).</summary>
+    internal static int FindFreePort()
     {
         var listener = new TcpListener(IPAddress.Loopback, 0);
         listener.Start();
