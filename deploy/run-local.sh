@@ -287,7 +287,9 @@ if [[ ${#BACKUP_COMMAND[@]} -gt 0 ]]; then
 fi
 
 DB_AT="Host=127.0.0.1;Port=$PG_PORT;Database=$DB_NAME"
-export ConnectionStrings__SeQuIn="$DB_AT;Username=$APP_ROLE"
+# A pool of 40 leaves room under PostgreSQL's max_connections (100) for a second instance, migrations and psql:
+# at Npgsql's default of 100 one busy instance could take every connection and the next would be refused (53300).
+export ConnectionStrings__SeQuIn="$DB_AT;Username=$APP_ROLE;Maximum Pool Size=40"
 OWNER_CONNECTION="$DB_AT;Username=$OWNER_ROLE"
 export SeQuIn__Database__RuntimeRole="$APP_ROLE"
 export ASPNETCORE_ENVIRONMENT=Development

@@ -166,8 +166,8 @@ public static class SoakReport
             (`run.sh soak`); {results.Seconds} s per run. Other work on the machine shows in the load average below.
 
             **The mix** (weights): {string.Join(", ", results.Mix.Select(m => $"{m.Key} {m.Value}"))}. A tablet operation is the next step of one of the
-            run's 300 sessions (every unit, one area each, a different area in each run) of the current month, taken in turn, as a ward tablet works: create (Idempotency-Key), ratings in two sittings (PUT, If-Match),
-            agreed rating (PUT, If-Match), submit (POST, If-Match + Idempotency-Key); then an involvement lead returns it with a question (POST, If-Match +
+            run's 300 sessions (every unit, one area each, a different area in each run) of the current month, taken in turn, as a ward tablet works: create (Idempotency-Key), ratings in two sittings (PUT, If-Match + Idempotency-Key),
+            agreed rating (PUT, If-Match + Idempotency-Key), submit (POST, If-Match + Idempotency-Key); then an involvement lead returns it with a question (POST, If-Match +
             Idempotency-Key) and the unit revises one to three ratings and the agreed rating and submits again. Reads are an analyst's (collaborative
             scope): a unit's month across the areas (group=network), one area's standards against the national group, a ten-year trend. Alongside, one
             CSV export at a time (an analyst's whole collaborative history, about 1.1 M rows, read as fast as it comes, 2 s apart) and one history import at

@@ -236,7 +236,8 @@ public sealed class SoakWorkload
         var values = codes.ToDictionary(c => c, _ => rng.Next(_setup.Framework.Min, _setup.Framework.Max + 1), StringComparer.Ordinal);
         var body = new RatingsRequest(codes.Select(c => new RatingInput(c, values[c])).ToList());
         var revision = session.Revision;
-        var (answer, attempts, ambiguous) = await _client.WriteAsync("ratings", () => Json(HttpMethod.Put, $"/api/v1/assessments/{session.Id}/ratings", body, revision, null),
+        var key = Guid.NewGuid().ToString();
+        var (answer, attempts, ambiguous) = await _client.WriteAsync("ratings", () => Json(HttpMethod.Put, $"/api/v1/assessments/{session.Id}/ratings", body, revision, key),
             Member(session), WriteDeadline);
         if (await SettleAsync(session, answer, ambiguous, revision, d => codes.All(c => d.Ratings.Any(r => r.StandardCode == c && r.Value == values[c]))))
         {
@@ -253,8 +254,9 @@ public sealed class SoakWorkload
     {
         var value = (int)Math.Round(session.Ratings.Values.Average(), MidpointRounding.AwayFromZero);
         var revision = session.Revision;
+        var key = Guid.NewGuid().ToString();
         var (answer, attempts, ambiguous) = await _client.WriteAsync("agreed-rating",
-            () => Json(HttpMethod.Put, $"/api/v1/assessments/{session.Id}/agreed-rating", new AgreedRatingRequest(value), revision, null), Member(session), WriteDeadline);
+            () => Json(HttpMethod.Put, $"/api/v1/assessments/{session.Id}/agreed-rating", new AgreedRatingRequest(value), revision, key), Member(session), WriteDeadline);
         if (await SettleAsync(session, answer, ambiguous, revision, d => d.AgreedRating == value))
         {
             session.Agreed = value;

@@ -19,11 +19,10 @@
 #   SEQUIN_SOAK_CAPACITY_SECONDS length of each step of the closed-loop capacity ramp (default 12)
 set -euo pipefail
 MODE="${1:-measure}"
-[[ "$MODE" == measure || "$MODE" == soak ]] || { echo "usage: run.sh [measure|soak]" >&2; exit 2; }
-
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # `run.sh scale`: how cost grows with the data (1×, 4×, 16×), optionally with a streaming replica; see scale.sh.
-[[ "${1:-}" == scale ]] && exec "$HERE/scale.sh"
+[[ "$MODE" == scale ]] && exec "$HERE/scale.sh"
+[[ "$MODE" == measure || "$MODE" == soak ]] || { echo "usage: run.sh [measure|soak|scale]" >&2; exit 2; }
 ROOT="$(cd "$HERE/../.." && pwd)"
 PGBIN="${PGBIN:-/usr/lib/postgresql/15/bin}"
 RESULTS="$HERE/results"

@@ -36,12 +36,15 @@ public static class AssessmentsApi
             .WithDescription("Pinned to the framework version active now. One per unit, area and month: a second answers 409 with a link to the first. Send an Idempotency-Key to make retries safe.");
         edit.MapPut("/{assessmentId:guid}/participants", ReplaceParticipants).WithName(nameof(ReplaceParticipants))
             .WithIfMatch()
+            .WithIdempotency()
             .WithSummary("Set who takes part, by role").WithDescription("Replaces the list. Roles only, with optional pseudonymous labels: never names or identifiers. Needs If-Match.");
         edit.MapPut("/{assessmentId:guid}/ratings", SetRatings).WithName(nameof(SetRatings))
             .WithIfMatch()
+            .WithIdempotency()
             .WithSummary("Rate standards of the area").WithDescription("Sets the agreed value of each standard listed (others keep theirs), with the staff and service-user views where they differed. Values are checked against the pinned version's scale. Needs If-Match.");
         edit.MapPut("/{assessmentId:guid}/agreed-rating", SetAgreedRating).WithName(nameof(SetAgreedRating))
             .WithIfMatch()
+            .WithIdempotency()
             .WithSummary("Set the overall rating of the area that the participants agreed").WithDescription("Flagged in the result when more than one scale point from the computed mean. Needs If-Match.");
         edit.MapPost("/{assessmentId:guid}/evidence", EvidenceApi.AddEvidence).WithName(nameof(EvidenceApi.AddEvidence))
             .WithIfMatch()
@@ -49,6 +52,7 @@ public static class AssessmentsApi
             .WithSummary("Add evidence for a standard or for the whole assessment").WithDescription("A title, a description, an optional https link (never fetched by the service) and whether to share it with the network's library. Needs If-Match.");
         edit.MapPut("/{assessmentId:guid}/evidence/{evidenceId:guid}/file", EvidenceApi.UploadEvidenceFile).WithName(nameof(EvidenceApi.UploadEvidenceFile))
             .WithIfMatch()
+            .WithIdempotency()
             .WithSummary("Attach a file to evidence")
             .WithDescription($"The request body is the file itself (at most {EvidenceFiles.MaxBytes / 1024 / 1024} MB): PDF, PNG, JPEG, plain text, CSV or an Office document, as its content shows. " +
                 $"The file name must end in an extension of that type ({EvidenceFiles.Extensions}); any other (.html, .svg, .hta, …) is refused with 422 naming fileName. " +
@@ -59,6 +63,7 @@ public static class AssessmentsApi
             .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(EvidenceFiles.MaxBytes));
         edit.MapDelete("/{assessmentId:guid}/evidence/{evidenceId:guid}", EvidenceApi.DeleteEvidence).WithName(nameof(EvidenceApi.DeleteEvidence))
             .WithIfMatch()
+            .WithIdempotency()
             .WithSummary("Remove evidence from a draft").WithDescription("Needs If-Match.");
         edit.MapPost("/{assessmentId:guid}/submit", SubmitAssessment).WithName(nameof(SubmitAssessment))
             .WithIfMatch()

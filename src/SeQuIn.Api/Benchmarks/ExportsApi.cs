@@ -106,6 +106,18 @@ public static class ExportsApi
             logger.LogInformation("CSV export abandoned: {Reason}", stalled.Message);
             http.Abort();
         }
+        catch (Exception fault) when (http.Response.HasStarted && ApiExceptionHandler.DatabaseUnavailable(fault))
+        {
+            // The database went away mid-file (a restart, a failover): a 503 can no longer be sent, so the connection
+            // is dropped and the client sees a cut-off file, never one that looks complete. A fault of the database,
+            // not of the code: a warning without a stack, as the 503s are logged.
+            logger.LogWarning("CSV export cut off by the database: {Reason}", fault.Message);
+            if (TransientRetry.ConnectionLost(fault))
+            {
+                TransientRetry.ForgetBrokenConnections(http);
+            }
+            http.Abort();
+        }
     }
 
     private static async IAsyncEnumerable<((Guid, string) Key, RatingExportRow Row)> ReadAsync(SeQuInDbContext db, Caller caller, ExportQuery query,

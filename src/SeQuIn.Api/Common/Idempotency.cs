@@ -74,6 +74,8 @@ public static class Idempotency
                 }
                 if (!first.Completed)
                 {
+                    // Only a claim whose request runs outside the claim's transaction can be seen incomplete: say when to ask again.
+                    http.Response.Headers.RetryAfter = "1";
                     return ApiProblems.Conflict($"The first request with this {Header} is still being processed; retry in a moment.");
                 }
                 return new Replay(first.StatusCode, first.Location, first.ETag, first.Body);

@@ -52,10 +52,12 @@ public static class FrameworkApi
             .WithSummary("Import a framework version as a draft from one JSON document");
         admin.MapPut("/{identifier}", ReplaceDraftFrameworkVersion).WithName(nameof(ReplaceDraftFrameworkVersion))
             .WithIfMatch()
+            .WithIdempotency()
             .WithDescription("National administrators only. Replaces the whole content of a draft with a new document of the same identifier. Active and retired versions are immutable (409). Needs If-Match with the ETag of the version as last read.")
             .WithSummary("Replace the content of a draft version");
         admin.MapDelete("/{identifier}", DeleteDraftFrameworkVersion).WithName(nameof(DeleteDraftFrameworkVersion))
             .WithIfMatch()
+            .WithIdempotency()
             .WithDescription("National administrators only. Deletes a draft version. Active and retired versions are kept for ever (409). Needs If-Match with the ETag of the version as last read.")
             .WithSummary("Delete a draft version");
         admin.MapPost("/{identifier}/activate", ActivateFrameworkVersion).WithName(nameof(ActivateFrameworkVersion))

@@ -27,6 +27,7 @@ public static class OrganisationsApi
             .WithDescription("Creates a network. Its code is stable and unique.").WithSummary("Create a network");
         networks.MapPut("/{networkId:guid}", UpdateNetwork).RequireAuthorization(Policies.NetworkAdmin).WithRoles(Role.NetworkAdmin).WithName(nameof(UpdateNetwork))
             .WithIfMatch()
+            .WithIdempotency()
             .WithDescription("Replaces a network's name, region, active flag and publishing choices: every member is required (send null to clear the region). The code never changes. Needs If-Match.")
             .WithSummary("Update a network's name, region or active flag");
 
@@ -47,6 +48,7 @@ public static class OrganisationsApi
             .WithSummary("Create a provider collaborative");
         collaborativeWrites.MapPut("/{collaborativeId:guid}", UpdateCollaborative).WithName(nameof(UpdateCollaborative))
             .WithIfMatch()
+            .WithIdempotency()
             .WithDescription("National administrators only. Replaces a provider collaborative's name and active flag; both are required. The code never changes. Needs If-Match.")
             .WithSummary("Update a provider collaborative's name or active flag");
 
@@ -64,6 +66,7 @@ public static class OrganisationsApi
             .WithDescription("Creates a provider: an NHS trust (sector nhs) or an independent provider. Its code is stable and unique.").WithSummary("Create a provider");
         providerWrites.MapPut("/{providerId:guid}", UpdateProvider).WithName(nameof(UpdateProvider))
             .WithIfMatch()
+            .WithIdempotency()
             .WithDescription("Replaces a provider's name, sector and active flag; all are required. The code never changes. Needs If-Match. Its sector moves the comparisons of every network its units are in, so a network administrator may change it only while all its units lie in networks it administers; otherwise a national administrator (403).")
             .WithSummary("Update a provider's name, sector or active flag");
         return routes;

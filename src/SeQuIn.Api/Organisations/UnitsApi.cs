@@ -28,6 +28,7 @@ public static class UnitsApi
             .WithDescription("Creates a unit in a network, run by a provider, optionally within a provider collaborative. Its code is unique nationally.").WithSummary("Create a unit");
         writes.MapPut("/{unitId:guid}", UpdateUnit).WithName(nameof(UpdateUnit))
             .WithIfMatch()
+            .WithIdempotency()
             .WithDescription("Replaces everything about a unit but its code; every member is required (collaborativeId may be null). Setting active to false deactivates it. Needs If-Match.")
             .WithSummary("Update a unit (name, security level, provider, network, collaborative, active flag)");
         writes.MapPost("/{unitId:guid}/deactivate", DeactivateUnit).WithName(nameof(DeactivateUnit))

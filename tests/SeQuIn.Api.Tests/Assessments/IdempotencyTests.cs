@@ -1,6 +1,10 @@
 using System.Net;
 using System.Net.Http.Json;
+using Microsoft.AspNetCore.Http.Metadata;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.DependencyInjection;
+using SeQuIn.Api.Common;
 using SeQuIn.Api.Assessments;
 using SeQuIn.Api.Tests.Infrastructure;
 
@@ -55,6 +59,54 @@ public sealed class IdempotencyTests(SeQuInApiFixture fixture) : ApiTest(fixture
         var response = await SendAsync(world, key, request);
 
         await ReadProblemAsync(response, HttpStatusCode.Conflict);
+        Assert.Equal(TimeSpan.FromSeconds(1), response.Headers.RetryAfter?.Delta);
+    }
+
+    [Fact]
+    public async Task A_rating_change_sent_again_with_its_key_is_replayed_not_refused_as_stale()
+    {
+        // A tablet whose answer was lost (a 503 after the commit went through, a dropped connection) sends the
+        // same request again: same If-Match, same key. It must learn that its change is stored, not get a 412.
+        var world = await AssessmentWorld.CreateAsync(Fixture.App, Client);
+        var draft = await world.Member.CreateAsync();
+        var key = Guid.NewGuid().ToString();
+        var ratings = new RatingsRequest([new RatingInput("INV-01", 3), new RatingInput("INV-02", 1)]);
+
+        var first = await PutAsync(world, draft, key, ratings);
+        var again = await PutAsync(world, draft, key, ratings);
+
+        var stored = await ReadAsync<AssessmentDetail>(first);
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.True(again.Headers.Contains("Idempotent-Replayed"));
+        Assert.Equal(first.Headers.ETag, again.Headers.ETag);
+        Assert.Equal(stored.Revision, (await ReadAsync<AssessmentDetail>(again)).Revision);
+        Assert.Equal(draft.Revision + 1, stored.Revision);
+        var history = await ReadAsync<Page<Api.Audit.AuditEventResponse>>(await world.Member.Client.GetAsync($"/api/v1/assessments/{draft.Id}/history?limit=1000"));
+        Assert.Single(history.Items, e => e.Action == "assessment.ratings-set");
+        // Without the key the same request is what If-Match exists for: a stale write, refused.
+        await ReadProblemAsync(await world.Member.SendAsync(HttpMethod.Put, $"/api/v1/assessments/{draft.Id}/ratings", ratings, AssessmentDriver.ETagOf(draft)),
+            HttpStatusCode.PreconditionFailed);
+    }
+
+    [Fact]
+    public void Every_write_endpoint_takes_an_Idempotency_Key()
+    {
+        var writes = Fixture.App.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .Where(e => e.RoutePattern.RawText!.StartsWith("/api/", StringComparison.Ordinal))
+            .Where(e => e.Metadata.GetMetadata<IHttpMethodMetadata>()?.HttpMethods.Any(m => m is not ("GET" or "HEAD" or "OPTIONS")) == true)
+            .ToList();
+
+        Assert.NotEmpty(writes);
+        Assert.All(writes, e => Assert.True(e.Metadata.GetMetadata<IdempotencyMetadata>() is not null,
+            $"{string.Join(",", e.Metadata.GetMetadata<IHttpMethodMetadata>()!.HttpMethods)} {e.RoutePattern.RawText} has no Idempotency-Key"));
+    }
+
+    private static Task<HttpResponseMessage> PutAsync(AssessmentWorld world, AssessmentDetail draft, string key, RatingsRequest body)
+    {
+        var message = new HttpRequestMessage(HttpMethod.Put, $"/api/v1/assessments/{draft.Id}/ratings") { Content = JsonContent.Create(body, options: Api.Common.Json.Options) };
+        message.Headers.IfMatch.Add(new System.Net.Http.Headers.EntityTagHeaderValue(AssessmentDriver.ETagOf(draft)));
+        message.Headers.Add("Idempotency-Key", key);
+        return world.Member.Client.SendAsync(message);
     }
 
     private static Task<HttpResponseMessage> SendAsync(AssessmentWorld world, string key, CreateAssessmentRequest body)

@@ -142,6 +142,30 @@ public sealed class OutageTests(OutageDatabase database, ITestOutputHelper outpu
     }
 
     [Fact]
+    public async Task When_PostgreSQL_refuses_more_connections_a_call_answers_503_with_retry_after_and_recovers_when_it_accepts_again()
+    {
+        // Every request opens a connection of its own, so the limit below meets the next one (SQLSTATE 53300,
+        // as when instances together hold max_connections).
+        await using var app = database.CreateApp(";Pooling=false");
+        using var admin = app.CreateClient(database.AdminToken);
+        Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync("/api/v1/networks?limit=1")).StatusCode);
+
+        await database.Cluster.ScalarAsync($"ALTER DATABASE {OutageDatabase.Database} CONNECTION LIMIT 0");
+        try
+        {
+            using var refused = await admin.GetAsync("/api/v1/networks?limit=1");
+            await AssertUnavailableAsync(refused, "a read when PostgreSQL has no connection to give");
+            Assert.Equal(TimeSpan.FromSeconds(ApiExceptionHandler.RetryAfterSeconds), refused.Headers.RetryAfter?.Delta);
+        }
+        finally
+        {
+            await database.Cluster.ScalarAsync($"ALTER DATABASE {OutageDatabase.Database} CONNECTION LIMIT -1");
+        }
+
+        Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync("/api/v1/networks?limit=1")).StatusCode);
+    }
+
+    [Fact]
     public async Task An_import_cut_off_by_a_crash_leaves_nothing_behind_and_its_retry_with_the_same_key_applies_it_once()
     {
         var world = await database.NewWorldAsync();
