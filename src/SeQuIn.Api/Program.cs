@@ -38,6 +38,7 @@ builder.Services.AddSeQuInHardening(builder.Configuration);
 builder.Services.AddSeQuInReadReplica(builder.Configuration);
 builder.Services.AddShutdownDrain(builder.Configuration);
 builder.Services.AddSeQuInTelemetry(builder.Configuration);
+builder.Services.AddSeQuInCompression();
 
 var app = builder.Build();
 
@@ -64,6 +65,7 @@ app.UseCredentialChecks();
 app.UseRateLimiter();
 app.UseAuthorization();
 app.UseWritePositions();
+app.UseSeQuInCompression();
 
 app.MapHealthApi();
 // A request whose database connection was lost runs again where nothing can be applied twice (ADR 0013).

@@ -45,21 +45,25 @@ public static class BenchmarksApi
     {
         var group = routes.MapGroup("/api/v1/benchmarks/units/{unitId:guid}").WithTags("Benchmarks").WithValidation()
             .RequireAuthorization(Policies.SignedIn).WithRoles(AllowedRoles.Everyone)
-            .ReadsFromReplica();
+            .ReadsFromReplica()
+            .Compressible();
         group.MapGet("/", GetUnitBenchmark).WithName(nameof(GetUnitBenchmark))
             .WithSummary("A unit's month across every area beside its comparison group")
-            .WithDescription("Per area: the unit's score and change since the previous month; the group's units reporting, minimum, quartiles, median, maximum and mean; the unit's percentile (and rank where its network allows ranks). Groups smaller than the configured minimum (3 units by default) are suppressed with a reason.");
+            .WithDescription("Per area: the unit's score and change since the previous month; the group's units reporting, minimum, quartiles, median, maximum and mean; the unit's percentile (and rank where its network allows ranks). Groups smaller than the configured minimum (3 units by default) are suppressed with a reason.")
+            .WithCsvAlternative(BenchmarkCsv.UnitColumns);
         group.MapGet("/areas/{areaCode}", GetAreaBenchmark).WithName(nameof(GetAreaBenchmark))
             .WithSummary("A unit's month across the standards of one area beside its comparison group")
-            .WithDescription("The same figures per standard; not-applicable ratings are left out.");
+            .WithDescription("The same figures per standard; not-applicable ratings are left out.")
+            .WithCsvAlternative(BenchmarkCsv.AreaColumns);
         group.MapGet("/areas/{areaCode}/trend", GetTrend).WithName(nameof(GetTrend))
             .WithSummary("A unit's monthly series for one area with its group's median and process control")
-            .WithDescription("XmR chart as NHS England's Making Data Count uses it: centre line = mean of the unit's months; process limits = centre ± 2.66 × average moving range, clamped to the scale; signals: a point beyond a limit, a run of 7 or more on one side of the centre (a point on it breaks the run), 7 or more rising or falling (an equal value breaks it). Months without a submission are gaps, skipped by the calculation.");
+            .WithDescription("XmR chart as NHS England's Making Data Count uses it: centre line = mean of the unit's months; process limits = centre ± 2.66 × average moving range, clamped to the scale; signals: a point beyond a limit, a run of 7 or more on one side of the centre (a point on it breaks the run), 7 or more rising or falling (an equal value breaks it). Months without a submission are gaps, skipped by the calculation.")
+            .WithCsvAlternative(BenchmarkCsv.TrendColumns);
         return routes;
     }
 
-    public static async Task<Results<Ok<UnitBenchmark>, NotFoundProblem>> GetUnitBenchmark(
-        Guid unitId, [AsParameters] BenchmarkQuery query, Caller caller, SeQuInDbContext db, IConfiguration configuration,
+    public static async Task<Results<Ok<UnitBenchmark>, ContentHttpResult, NotFoundProblem>> GetUnitBenchmark(
+        HttpRequest request, Guid unitId, [AsParameters] BenchmarkQuery query, Caller caller, SeQuInDbContext db, IConfiguration configuration,
         FrameworkShapes frameworks, TimeProvider clock, CancellationToken ct)
     {
         var viewer = Viewer.Of(caller);
@@ -85,11 +89,11 @@ public static class BenchmarksApi
             var (now, before) = NowAndBefore(read.Own, code, month);
             return Compare(code, now?.Value, now?.Percentage, before?.Value, read.Peers.GetValueOrDefault(code) ?? [], query.Group, unit, context);
         }).ToList();
-        return TypedResults.Ok(new UnitBenchmark(unit.Id, unit.Code, Months.Format(month), query.Group, areas));
+        return Answer(request, new UnitBenchmark(unit.Id, unit.Code, Months.Format(month), query.Group, areas), BenchmarkCsv.Of);
     }
 
-    public static async Task<Results<Ok<AreaBenchmark>, NotFoundProblem>> GetAreaBenchmark(
-        Guid unitId, string areaCode, [AsParameters] BenchmarkQuery query, Caller caller, SeQuInDbContext db, IConfiguration configuration,
+    public static async Task<Results<Ok<AreaBenchmark>, ContentHttpResult, NotFoundProblem>> GetAreaBenchmark(
+        HttpRequest request, Guid unitId, string areaCode, [AsParameters] BenchmarkQuery query, Caller caller, SeQuInDbContext db, IConfiguration configuration,
         TimeProvider clock, CancellationToken ct)
     {
         var viewer = Viewer.Of(caller);
@@ -118,11 +122,11 @@ public static class BenchmarksApi
             var (now, before) = NowAndBefore(read.Own, code, month);
             return Compare(code, now?.Value, null, before?.Value, read.Peers.GetValueOrDefault(code) ?? [], query.Group, unit, context);
         }).ToList();
-        return TypedResults.Ok(new AreaBenchmark(unit.Id, unit.Code, Months.Format(month), areaCode, query.Group, standards));
+        return Answer(request, new AreaBenchmark(unit.Id, unit.Code, Months.Format(month), areaCode, query.Group, standards), BenchmarkCsv.Of);
     }
 
-    public static async Task<Results<Ok<Trend>, NotFoundProblem>> GetTrend(
-        Guid unitId, string areaCode, [AsParameters] TrendQuery query, Caller caller, SeQuInDbContext db, IConfiguration configuration,
+    public static async Task<Results<Ok<Trend>, ContentHttpResult, NotFoundProblem>> GetTrend(
+        HttpRequest request, Guid unitId, string areaCode, [AsParameters] TrendQuery query, Caller caller, SeQuInDbContext db, IConfiguration configuration,
         TimeProvider clock, FrameworkShapes frameworks, CancellationToken ct)
     {
         var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
@@ -143,8 +147,8 @@ public static class BenchmarksApi
         var points = months.Select((m, i) => new TrendPoint(Months.Format(m), own.TryGetValue(m, out var o) ? o.Value : null, medians.GetValueOrDefault(m),
             chart.Points[i].Signals)).ToList();
         static decimal? Two(decimal? value) => value is { } v ? Math.Round(v, 2, MidpointRounding.AwayFromZero) : null;
-        return TypedResults.Ok(new Trend(unit.Id, unit.Code, areaCode, query.Group, Two(chart.Centre), Two(chart.UpperProcessLimit),
-            Two(chart.LowerProcessLimit), points));
+        return Answer(request, new Trend(unit.Id, unit.Code, areaCode, query.Group, Two(chart.Centre), Two(chart.UpperProcessLimit),
+            Two(chart.LowerProcessLimit), points), BenchmarkCsv.Of);
     }
 
     /// <summary>
@@ -180,6 +184,10 @@ public static class BenchmarksApi
     }
 
     // ---- Shared -------------------------------------------------------------------------------------------------
+
+    /// <summary>The figures as JSON, or as a CSV table when the client prefers text/csv.</summary>
+    internal static Results<Ok<T>, ContentHttpResult, NotFoundProblem> Answer<T>(HttpRequest request, T figures, Func<T, CsvTable> table) =>
+        CsvTables.WantsCsv(request) ? CsvTables.Csv(table(figures)) : TypedResults.Ok(figures);
 
     /// <summary>Benchmarks are about submitted results: whoever reads a unit's network (or, as an analyst, its collaborative) sees them.</summary>
     private static UnitFacts? Visible(UnitFacts? unit, Caller caller)

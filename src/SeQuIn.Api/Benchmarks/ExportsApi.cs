@@ -56,7 +56,8 @@ public static class ExportsApi
         var group = routes.MapGroup("/api/v1/exports").WithTags("Exports").WithValidation()
             .RequireAuthorization(Policies.SignedIn).WithRoles(AllowedRoles.Everyone)
             .AddEndpointFilter(ExportLimits.TakeSlot)
-            .ReadsFromReplica();
+            .ReadsFromReplica()
+            .Compressible();
         group.MapGet("/ratings", ExportRatings).WithName(nameof(ExportRatings))
             .WithSummary("Submitted standard ratings in long format, as JSON pages")
             .WithDescription("Network, collaborative, provider, sector, unit, security level, month, framework version, area, standard, value, not applicable and submission time; within your scope; ordered by assessment and standard. Follow nextCursor to the end: there is no other cap. updatedSince gives an incremental sync.");

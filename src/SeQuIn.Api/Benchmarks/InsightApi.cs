@@ -51,12 +51,15 @@ public static class InsightApi
     {
         var group = routes.MapGroup("/api/v1/networks/{networkId:guid}/insight").WithTags("Insight").WithValidation()
             .RequireAuthorization(Policies.SignedIn).WithRoles(AllowedRoles.Everyone)
-            .ReadsFromReplica();
+            .ReadsFromReplica()
+            .Compressible();
         group.MapGet("/gaps", GetGaps).WithName(nameof(GetGaps))
             .WithSummary("Gaps in provision: standards many units rate low, and for how long")
             .WithDescription("Standards ranked by how many units rate them at or below the threshold this month, then by how many consecutive months at least the minimum number of units did — where joint action would help most.");
         group.MapGet("/heatmap", GetHeatmap).WithName(nameof(GetHeatmap))
-            .WithSummary("Units × areas grid of percentage scores for a month").WithDescription("Heat-map data: every active unit of the network, every area, null where a unit did not submit. Units are named only where the network allows named comparisons (its ranks setting) or the unit is the caller's own; other rows carry no id, code or name and are ordered by score.");
+            .WithSummary("Units × areas grid of percentage scores for a month")
+            .WithDescription("Heat-map data: every active unit of the network, every area, null where a unit did not submit. Units are named only where the network allows named comparisons (its ranks setting) or the unit is the caller's own; other rows carry no id, code or name and are ordered by score.")
+            .WithCsvAlternative(BenchmarkCsv.HeatmapColumns);
         group.MapGet("/best-practice", GetBestPractice).WithName(nameof(GetBestPractice))
             .WithSummary("Who rates a standard highest, with the evidence they share")
             .WithDescription("The units whose rating of the standard is the network's highest that month, with their shared evidence: candidates for buddying up.");
@@ -142,8 +145,8 @@ public static class InsightApi
         return TypedResults.Ok(new GapsReport(networkId, Months.Format(month), threshold, minimumUnits, gaps));
     }
 
-    public static async Task<Results<Ok<Heatmap>, NotFoundProblem>> GetHeatmap(
-        Guid networkId, [AsParameters] MonthQuery query, Caller caller, SeQuInDbContext db, TimeProvider clock, FrameworkShapes frameworks, CancellationToken ct)
+    public static async Task<Results<Ok<Heatmap>, ContentHttpResult, NotFoundProblem>> GetHeatmap(
+        HttpRequest request, Guid networkId, [AsParameters] MonthQuery query, Caller caller, SeQuInDbContext db, TimeProvider clock, FrameworkShapes frameworks, CancellationToken ct)
     {
         if (await MonthAsync(db, networkId, caller, clock, query.month, ct) is not { } month)
         {
@@ -169,7 +172,7 @@ public static class InsightApi
                 .ThenBy(r => string.Join(',', r.Areas.Values.Select(v => v?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "")), StringComparer.Ordinal)
                 .Select(r => new HeatmapRow(null, null, null, r.Areas)))
             .ToList();
-        return TypedResults.Ok(new Heatmap(networkId, Months.Format(month), areaCodes, rows));
+        return BenchmarksApi.Answer(request, new Heatmap(networkId, Months.Format(month), areaCodes, rows), BenchmarkCsv.Of);
     }
 
     public static async Task<Results<Ok<BestPractice>, NotFoundProblem>> GetBestPractice(

@@ -5,6 +5,7 @@ using System.IO.Pipelines;
 using System.Text;
 using Npgsql;
 using SeQuIn.Api.Assessments;
+using SeQuIn.Api.Common;
 
 namespace SeQuIn.Api.Benchmarks;
 
@@ -19,7 +20,7 @@ internal sealed record RatingScope(bool All, Guid[] Networks, Guid[] Collaborati
 /// (network … security level) are cached as escaped bytes per distinct combination, the middle ones (month,
 /// framework version, area) and the submission time are reused while they repeat, and the rest is formatted in place.
 /// The output is the one the Sep-based writer produced: same header, columns, escaping (a field holding a comma,
-/// quote, CR or LF is quoted, quotes doubled), kebab-case enum names, months YYYY-MM, submittedAt as "O".
+/// quote, CR or LF is quoted, quotes doubled), kebab-case enum names, months YYYY-MM, submittedAt in <see cref="UtcTimestamp"/>'s form, as the JSON export writes it.
 /// </summary>
 internal static class RatingsCsv
 {
@@ -568,8 +569,7 @@ internal static class RatingsCsv
             {
                 throw new InvalidOperationException("A rating's submission time is infinite.");
             }
-            var submitted = new DateTimeOffset(PostgresEpochTicks + microseconds * 10, TimeSpan.Zero);
-            submitted.TryFormat(_submitted, out _submittedLength, "O", CultureInfo.InvariantCulture);
+            _submittedLength = UtcTimestamp.Write(new DateTimeOffset(PostgresEpochTicks + microseconds * 10, TimeSpan.Zero), _submitted);
             _lastSubmitted = microseconds;
         }
 

@@ -7,7 +7,8 @@ public static class Json
 {
     /// <summary>
     /// One set of serializer rules for requests, responses, the contract and the seed files: camelCase members,
-    /// kebab-case enum names (never numbers), unknown members refused, required members and nullability enforced.
+    /// kebab-case enum names (never numbers), unknown members refused, required members and nullability enforced,
+    /// times written in the one form of <see cref="UtcTimestamp"/>.
     /// </summary>
     public static void Configure(JsonSerializerOptions options)
     {
@@ -19,6 +20,7 @@ public static class Json
         options.AllowTrailingCommas = false;
         options.ReadCommentHandling = JsonCommentHandling.Disallow;
         options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower, allowIntegerValues: false));
+        options.Converters.Add(new UtcTimestamp.Converter());
     }
 
     public static readonly JsonSerializerOptions Options = CreateOptions();

@@ -46,7 +46,8 @@ public static class OpenApiSetup
                     "Secure Quality Involvement: co-produced quality benchmarking for secure mental health services. " +
                     "Every error is application/problem+json (RFC 9457) with a traceId; validation errors name the JSON field. " +
                     "Lists are paged with opaque cursors: follow nextCursor until it is null. Months are YYYY-MM, " +
-                    "times ISO 8601 in UTC, enums kebab-case strings.",
+                    "times (format date-time) are written in UTC as yyyy-MM-ddTHH:mm:ss.fffZ, milliseconds truncated, in JSON and CSV alike, " +
+                    "and read in any ISO 8601 form with an offset; enums kebab-case strings.",
             });
             options.SupportNonNullableReferenceTypes();
             options.NonNullableReferenceTypesAsRequired();
@@ -79,6 +80,8 @@ public static class OpenApiSetup
             options.OperationFilter<ConditionalGetFilter>();
             options.OperationFilter<EnumQueryFilter>();
             options.OperationFilter<BinaryContentFilter>();
+            options.OperationFilter<CsvAlternativeFilter>();
+            options.OperationFilter<CompressionFilter>();
             // Last, so that it reaches every answer the filters above added (and their header dictionaries, which some replace).
             options.OperationFilter<TraceResponseFilter>();
             options.DocumentFilter<TraceResponseFilter>();

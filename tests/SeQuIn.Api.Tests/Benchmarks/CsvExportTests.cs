@@ -85,9 +85,10 @@ public sealed class CsvExportTests(SeQuInApiFixture fixture) : ApiTest(fixture)
                 row["provider"].ToString(), row["sector"].ToString(), row["unit"].ToString(), row["securityLevel"].ToString(), row["month"].ToString(),
                 row["frameworkVersion"].ToString(), row["area"].ToString(), row["standard"].ToString(),
                 row["value"].ToString() is { Length: > 0 } v ? int.Parse(v, CultureInfo.InvariantCulture) : null,
-                bool.Parse(row["notApplicable"].ToString()), DateTimeOffset.ParseExact(row["submittedAt"].ToString(), "O", CultureInfo.InvariantCulture)));
-            // Round-trip ISO 8601 exactly as DateTimeOffset.ToString("O") writes it.
-            Assert.Equal(rows[^1].SubmittedAt.ToString("O", CultureInfo.InvariantCulture), row["submittedAt"].ToString());
+                bool.Parse(row["notApplicable"].ToString()),
+                DateTimeOffset.ParseExact(row["submittedAt"].ToString(), UtcTimestamp.Format, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal)));
+            // The one form of time: UTC, milliseconds, Z.
+            Assert.Equal(UtcTimestamp.ToText(rows[^1].SubmittedAt), row["submittedAt"].ToString());
         }
         return (rows, text);
     }
