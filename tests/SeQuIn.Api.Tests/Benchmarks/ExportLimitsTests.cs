@@ -44,10 +44,16 @@ public sealed class ExportLimitsTests(SeQuInApiFixture fixture) : ApiTest(fixtur
             new CreateApiKeyRequest("analyst", Role.Analyst, new ScopeInput(ScopeKind.Network, networkId)), JsonOptions))).Token);
 
     /// <summary>Starts an export and reads nothing of it but the headers.</summary>
-    private static async Task<HttpResponseMessage> HoldAsync(HttpClient client)
+    private static async Task<HttpResponseMessage> HoldAsync(HttpClient client, string? acceptEncoding = null)
     {
-        var response = await client.GetAsync(Csv, HttpCompletionOption.ResponseHeadersRead);
+        using var request = new HttpRequestMessage(HttpMethod.Get, Csv);
+        if (acceptEncoding is not null)
+        {
+            request.Headers.TryAddWithoutValidation("Accept-Encoding", acceptEncoding);
+        }
+        var response = await client.SendAsync(request, HttpCompletionOption.ResponseHeadersRead);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(acceptEncoding is null ? [] : [acceptEncoding], response.Content.Headers.ContentEncoding);
         return response;
     }
 
@@ -97,8 +103,14 @@ public sealed class ExportLimitsTests(SeQuInApiFixture fixture) : ApiTest(fixtur
         held.ForEach(h => h.Dispose());
     }
 
-    [Fact]
-    public async Task An_export_whose_client_stops_reading_is_abandoned_after_the_write_timeout()
+    /// <remarks>
+    /// Compressed too: the compressor sits under the same pipe, so its writes wait, and time out, as the plain ones do.
+    /// Not with br: Brotli packs this network's 1.6 MB into less than the test host buffers, so nothing ever waits.
+    /// </remarks>
+    [Theory]
+    [InlineData(null)]
+    [InlineData("gzip")]
+    public async Task An_export_whose_client_stops_reading_is_abandoned_after_the_write_timeout(string? acceptEncoding)
     {
         await using var app = await Fixture.CreateIsolatedAppAsync(new Dictionary<string, string?>
         {
@@ -109,7 +121,7 @@ public sealed class ExportLimitsTests(SeQuInApiFixture fixture) : ApiTest(fixtur
         var (admin, networkId) = await NetworkWithRatingsAsync(app);
         using var analyst = await AnalystAsync(app, admin, networkId);
 
-        using var stalled = await HoldAsync(analyst);
+        using var stalled = await HoldAsync(analyst, acceptEncoding);
         await AssertRefusedAtOnceAsync(analyst, Csv);
         await Task.Delay(TimeSpan.FromSeconds(1.5));
 
