@@ -172,6 +172,7 @@ await using var csv = await analyst.Api.V1.Exports.RatingsCsv.GetAsync(c =>
     c.QueryParameters.From = month;
     c.QueryParameters.To = month;
     c.QueryParameters.UnitCode = [unitCode];
+    c.QueryParameters.AreaCode = ["INV"];
 });
 Expect(csv is not null, "GET /exports/ratings.csv answers 200");
 var lines = new List<string>();

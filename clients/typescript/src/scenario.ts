@@ -171,7 +171,7 @@ expect(involvement?.score === 3, `the Involvement benchmark for ${month} has our
 
 // 10. The ratings export as CSV: a header line, then one line per rating.
 const csv = await analyst.GET("/api/v1/exports/ratings.csv", {
-  params: { query: { from: month, to: month, unitCode: [unitCode] } },
+  params: { query: { from: month, to: month, unitCode: [unitCode], areaCode: ["INV"] } },
   parseAs: "text",
 });
 expect(csv.response.status === 200 && csv.response.headers.get("Content-Type")?.startsWith("text/csv"), "GET /exports/ratings.csv answers 200 text/csv");
