@@ -30,7 +30,13 @@ public static class ApiReference
         app.MapScalarApiReference(Path, options => options
                 .WithTitle("SeQuIn API reference")
                 .WithOpenApiRoutePattern(ContractPath)
+                // Nothing that calls another origin: no telemetry, AI agent, MCP, hosted tooling or CDN fonts
+                // (the policy below would block them anyway, and a reader's browser should not be sent elsewhere).
                 .DisableTelemetry()
+                .DisableAgent()
+                .DisableMcp()
+                .HideDeveloperTools()
+                .DisableDefaultFonts()
                 .WithDefaultHttpClient(ScalarTarget.Shell, ScalarClient.Curl))
             .AllowAnonymous()
             .ExcludeFromDescription();
