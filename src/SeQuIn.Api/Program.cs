@@ -46,6 +46,7 @@ app.UseTrustedForwardedHeaders();
 app.UseExceptionHandler();
 app.UseStatusCodePages();
 app.UseSecurityHeaders();
+app.UseDeprecationHeaders();
 if (!app.Environment.IsDevelopment())
 {
     app.UseHsts();
@@ -68,6 +69,7 @@ app.UseWritePositions();
 app.UseSeQuInCompression();
 
 app.MapHealthApi();
+app.MapApiReference();
 // A request whose database connection was lost runs again where nothing can be applied twice (ADR 0013).
 var api = app.MapGroup("").WithTransientRetry();
 api.MapFrameworkApi();

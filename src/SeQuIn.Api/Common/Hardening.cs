@@ -119,8 +119,10 @@ public static class Hardening
         headers["Referrer-Policy"] = "no-referrer";
         if (!context.Request.Path.StartsWithSegments("/swagger"))
         {
-            // JSON only: nothing here is ever to be rendered or framed by a browser.
-            headers.ContentSecurityPolicy = "default-src 'none'; frame-ancestors 'none'";
+            // JSON only: nothing but the reference page is ever to be rendered, and nothing framed, by a browser.
+            headers.ContentSecurityPolicy = context.Request.Path.StartsWithSegments(ApiReference.Path)
+                ? ApiReference.ContentSecurityPolicy
+                : "default-src 'none'; frame-ancestors 'none'";
         }
         return next(context);
     });

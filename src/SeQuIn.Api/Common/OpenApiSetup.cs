@@ -84,6 +84,7 @@ public static class OpenApiSetup
             options.OperationFilter<CompressionFilter>();
             // Last, so that it reaches every answer the filters above added (and their header dictionaries, which some replace).
             options.OperationFilter<TraceResponseFilter>();
+            options.OperationFilter<Deprecation.OperationFilter>();
             options.DocumentFilter<TraceResponseFilter>();
             options.SchemaFilter<RequiredConstructorParametersFilter>();
             options.DocumentFilter<TagsFilter>();

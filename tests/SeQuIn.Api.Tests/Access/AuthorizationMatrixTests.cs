@@ -79,6 +79,12 @@ public sealed class AuthorizationMatrixTests(SeQuInApiFixture fixture) : IAsyncL
 
         yield return ("GET /health/live", Open, () => Get("/health/live"));
         yield return ("GET /health/ready", Open, () => Get("/health/ready"));
+        // The reference and the contract it shows are for everyone, key or not (Common/ApiReference.cs).
+        yield return ("GET /openapi/sequin.v1.json", Open, () => Get("/openapi/sequin.v1.json"));
+        yield return ("GET /docs/{documentName?}", Open, () => Get("/docs/"));
+        yield return ("GET /docs/scalar.js", Open, () => Get("/docs/scalar.js"));
+        yield return ("GET /docs/scalar.aspnetcore.js", Open, () => Get("/docs/scalar.aspnetcore.js"));
+        yield return ("GET /docs/favicon.svg", Open, () => Get("/docs/favicon.svg"));
 
         yield return ("GET /api/v1/frameworks", Open, () => Get("/api/v1/frameworks"));
         yield return ("GET /api/v1/frameworks/active", Open, () => Get("/api/v1/frameworks/active"));
