@@ -94,6 +94,7 @@ public sealed partial class ApiExceptionHandler(IProblemDetailsService problems,
             _ when bad.Message.Contains("no body was provided", StringComparison.Ordinal) ||
                    bad.Message.Contains("Required parameter", StringComparison.Ordinal) =>
                 Validation(JsonErrorTranslator.BodyField, "A JSON request body is required."),
+            400 => Validation(JsonErrorTranslator.BodyField, "The request could not be read."),
             _ => ApiProblems.Create(bad.StatusCode, "Bad Request", "The request could not be read."),
         };
     }

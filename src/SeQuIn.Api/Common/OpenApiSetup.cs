@@ -49,6 +49,8 @@ public static class OpenApiSetup
                     "times ISO 8601 in UTC, enums kebab-case strings.",
             });
             options.SupportNonNullableReferenceTypes();
+            // OpenAPI 3.0 ignores nullable beside a bare $ref, so a reference a record may send as null is wrapped in allOf.
+            options.UseAllOfToExtendReferenceSchemas();
             options.NonNullableReferenceTypesAsRequired();
             options.CustomSchemaIds(SchemaId);
             var xml = Path.Combine(AppContext.BaseDirectory, $"{typeof(OpenApiSetup).Assembly.GetName().Name}.xml");
@@ -84,6 +86,7 @@ public static class OpenApiSetup
             options.DocumentFilter<TraceResponseFilter>();
             options.SchemaFilter<RequiredConstructorParametersFilter>();
             options.DocumentFilter<TagsFilter>();
+            options.DocumentFilter<CreatedFilter>();
         });
         return services;
     }
@@ -102,6 +105,51 @@ public static class OpenApiSetup
             // Relative: the contract describes whichever deployment serves it.
             document.Servers = [new OpenApiServer { Url = "/", Description = "The service that serves this document." }];
         }
+    }
+
+    /// <summary>
+    /// Every 201 says where the new record is (Location, required) and, when reads of that record send an ETag, carries
+    /// it too, so the client can change the record without reading it first.
+    /// </summary>
+    private sealed class CreatedFilter : IDocumentFilter
+    {
+        public void Apply(OpenApiDocument document, DocumentFilterContext context)
+        {
+            foreach (var (path, item) in document.Paths)
+            {
+                foreach (var (method, operation) in item.Operations ?? [])
+                {
+                    if (operation.Responses?.TryGetValue("201", out var answer) != true || answer is not OpenApiResponse created)
+                    {
+                        continue;
+                    }
+                    created.Headers ??= new Dictionary<string, IOpenApiHeader>();
+                    created.Headers["Location"] = new OpenApiHeader
+                    {
+                        Description = "The path of the record made.",
+                        Required = true,
+                        Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = "uri-reference" },
+                    };
+                    if (method == HttpMethod.Post && ReadOfOne(document, path) is { } read
+                        && read.Responses?.TryGetValue("200", out var ok) == true && ok?.Headers?.ContainsKey("ETag") == true)
+                    {
+                        created.Headers["ETag"] = new OpenApiHeader
+                        {
+                            Description = "The new record's ETag, as a read of it would send: send it in If-Match with its first change.",
+                            Required = true,
+                            Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+                        };
+                    }
+                }
+            }
+        }
+
+        /// <summary>GET {path}/{id}: the read of one record of the collection a POST to {path} adds to.</summary>
+        private static OpenApiOperation? ReadOfOne(OpenApiDocument document, string path) =>
+            document.Paths
+                .Where(p => p.Key.StartsWith(path + "/{", StringComparison.Ordinal) && p.Key.IndexOf('/', path.Length + 1) < 0)
+                .Select(p => p.Value.Operations?.GetValueOrDefault(HttpMethod.Get))
+                .FirstOrDefault(o => o is not null);
     }
 
     /// <summary>Every error answer is problem+json; 400, 413, 415 and 500 are documented wherever they can happen.</summary>
@@ -162,15 +210,22 @@ public static class OpenApiSetup
                 Description = "An ETag from an earlier answer; the service answers 304 when it still matches.",
                 Schema = new OpenApiSchema { Type = JsonSchemaType.String },
             });
-            if (operation.Responses?.TryGetValue("200", out var ok) == true && ok is OpenApiResponse okResponse)
-            {
-                okResponse.Headers = new Dictionary<string, IOpenApiHeader>
-                {
-                    ["ETag"] = new OpenApiHeader { Description = "Identifies this representation.", Schema = new OpenApiSchema { Type = JsonSchemaType.String } },
-                    ["Cache-Control"] = new OpenApiHeader { Description = "Caching rules for this answer.", Schema = new OpenApiSchema { Type = JsonSchemaType.String } },
-                };
-            }
+            // A 304 sends the ETag again (RFC 9110 §15.4.5), so a client can keep its copy's tag current.
             operation.Responses!["304"] = new OpenApiResponse { Description = "Not modified: the representation named in If-None-Match is current." };
+            foreach (var status in new[] { "200", "304" })
+            {
+                if (operation.Responses.TryGetValue(status, out var answer) && answer is OpenApiResponse response)
+                {
+                    response.Headers ??= new Dictionary<string, IOpenApiHeader>();
+                    response.Headers["ETag"] = new OpenApiHeader
+                    {
+                        Description = "Identifies this representation: send it in If-None-Match to revalidate (and, for a record, in If-Match to change it).",
+                        Required = true,
+                        Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+                    };
+                    response.Headers["Cache-Control"] = new OpenApiHeader { Description = "Caching rules for this answer.", Schema = new OpenApiSchema { Type = JsonSchemaType.String } };
+                }
+            }
         }
     }
 
@@ -258,17 +313,27 @@ public static class OpenApiSetup
             operation.Responses ??= [];
             operation.Responses.TryAdd("409", new OpenApiResponse { Description = "The first request with this Idempotency-Key is still being processed." });
             operation.Responses.TryAdd("422", new OpenApiResponse { Description = "This Idempotency-Key was used for a different request." });
+            // Every answer the handler gave is stored and replayed, refusals included; sign-in, rate limits and outages come before it.
             foreach (var (status, response) in operation.Responses)
             {
-                if (status.StartsWith('2') && response is OpenApiResponse success)
+                if (status is not ("401" or "429" or "500" or "503") && response is OpenApiResponse answer)
                 {
-                    success.Headers ??= new Dictionary<string, IOpenApiHeader>();
-                    success.Headers["Idempotent-Replayed"] = new OpenApiHeader
+                    answer.Headers ??= new Dictionary<string, IOpenApiHeader>();
+                    answer.Headers["Idempotent-Replayed"] = new OpenApiHeader
                     {
                         Description = "true when this is the stored answer to an earlier request with the same Idempotency-Key.",
-                        Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+                        Schema = new OpenApiSchema { Type = JsonSchemaType.String, Enum = ["true"] },
                     };
                 }
+            }
+            if (operation.Responses.TryGetValue("409", out var busy) && busy is OpenApiResponse conflict)
+            {
+                conflict.Headers ??= new Dictionary<string, IOpenApiHeader>();
+                conflict.Headers["Retry-After"] = new OpenApiHeader
+                {
+                    Description = "Sent when the first request with this Idempotency-Key is still being processed: seconds to wait before retrying.",
+                    Schema = new OpenApiSchema { Type = JsonSchemaType.Integer },
+                };
             }
         }
     }
@@ -311,6 +376,16 @@ public static class OpenApiSetup
             operation.Responses.TryAdd("401", new OpenApiResponse { Description = access.Anonymous
                 ? "The credentials sent are not valid (unknown, expired or revoked key; invalid token)."
                 : "No credentials, or credentials that are not valid." });
+            if (operation.Responses["401"] is OpenApiResponse unauthorized)
+            {
+                unauthorized.Headers ??= new Dictionary<string, IOpenApiHeader>();
+                unauthorized.Headers["WWW-Authenticate"] = new OpenApiHeader
+                {
+                    Description = "The scheme to sign in with (Bearer), and why the credentials sent were refused (RFC 6750).",
+                    Required = true,
+                    Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+                };
+            }
             if (!access.Anonymous)
             {
                 operation.Responses.TryAdd("403", new OpenApiResponse { Description = "Your role or scope does not allow this." });
@@ -332,7 +407,12 @@ public static class OpenApiSetup
                 {
                     withRetry.Headers = new Dictionary<string, IOpenApiHeader>
                     {
-                        ["Retry-After"] = new OpenApiHeader { Description = "Seconds to wait before retrying.", Schema = new OpenApiSchema { Type = JsonSchemaType.Integer } },
+                        ["Retry-After"] = new OpenApiHeader
+                        {
+                            Description = "Seconds to wait before retrying.",
+                            Required = true,
+                            Schema = new OpenApiSchema { Type = JsonSchemaType.Integer, Minimum = "0" },
+                        },
                     };
                 }
             }
