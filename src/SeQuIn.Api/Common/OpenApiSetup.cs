@@ -81,10 +81,13 @@ public static class OpenApiSetup
             options.OperationFilter<ConditionalGetFilter>();
             options.OperationFilter<EnumQueryFilter>();
             options.OperationFilter<BinaryContentFilter>();
+            options.OperationFilter<CsvContract.Filter>();
             // Last, so that it reaches every answer the filters above added (and their header dictionaries, which some replace).
             options.OperationFilter<TraceResponseFilter>();
             options.DocumentFilter<TraceResponseFilter>();
             options.SchemaFilter<RequiredConstructorParametersFilter>();
+            options.SchemaFilter<ProblemTraceIdFilter>();
+            options.SchemaFilter<EnumTextFilter>();
             options.DocumentFilter<TagsFilter>();
             options.DocumentFilter<CreatedFilter>();
         });
@@ -167,7 +170,7 @@ public static class OpenApiSetup
             if (operation.RequestBody is not null)
             {
                 Ensure(operation, "413", "The request body is larger than the service accepts.");
-                Ensure(operation, "415", "The request body is not application/json.");
+                Ensure(operation, "415", $"The request body is not {string.Join(" or ", operation.RequestBody.Content?.Keys ?? [])}.");
             }
             Ensure(operation, "500", "An unexpected error; quote the traceId when reporting it.");
 
@@ -226,6 +229,51 @@ public static class OpenApiSetup
                     response.Headers["Cache-Control"] = new OpenApiHeader { Description = "Caching rules for this answer.", Schema = new OpenApiSchema { Type = JsonSchemaType.String } };
                 }
             }
+        }
+    }
+
+    /// <summary>Text members marked [EnumText] are documented as their enum (its kebab-case names).</summary>
+    private sealed class EnumTextFilter : ISchemaFilter
+    {
+        public void Apply(IOpenApiSchema schema, SchemaFilterContext context)
+        {
+            if (schema is not OpenApiSchema { Properties.Count: > 0 } concrete)
+            {
+                return;
+            }
+            foreach (var property in context.Type.GetProperties())
+            {
+                var name = System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(property.Name);
+                if (property.GetCustomAttribute<EnumTextAttribute>() is { } marked && concrete.Properties!.TryGetValue(name, out var text))
+                {
+                    concrete.Properties[name] = new OpenApiSchema
+                    {
+                        AllOf = [context.SchemaGenerator.GenerateSchema(marked.EnumType, context.SchemaRepository)],
+                        Description = text.Description,
+                    };
+                }
+            }
+        }
+    }
+
+    /// <summary>Every problem carries the request's trace (ApiProblems, AddProblemDetails): the one thing to quote when reporting a fault.</summary>
+    private sealed class ProblemTraceIdFilter : ISchemaFilter
+    {
+        public void Apply(IOpenApiSchema schema, SchemaFilterContext context)
+        {
+            if (!typeof(ProblemDetails).IsAssignableFrom(context.Type) || schema is not OpenApiSchema concrete)
+            {
+                return;
+            }
+            concrete.Properties ??= new Dictionary<string, IOpenApiSchema>();
+            concrete.Properties["traceId"] = new OpenApiSchema
+            {
+                Type = JsonSchemaType.String,
+                Description = "The request's W3C trace (version-traceid-spanid-flags), as in the traceresponse header: quote it when reporting a fault.",
+                Pattern = "^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$",
+            };
+            concrete.Required ??= new HashSet<string>();
+            concrete.Required.Add("traceId");
         }
     }
 
