@@ -10,6 +10,12 @@ namespace SeQuIn.Api.Common;
 public static class OpenApiSetup
 {
     public const string DocumentName = "v1";
+
+    /// <summary>
+    /// The contract's semantic version: major with a breaking change (a new /api/vN), minor with an addition (a new
+    /// operation, member or optional parameter), patch with a correction of the description only.
+    /// </summary>
+    public const string ContractVersion = "1.0.0";
     public const string DocumentPath = "/swagger/v1/swagger.json";
     private const string ApiKeyScheme = "apiKey";
     private const string OidcScheme = "oidc";
@@ -40,13 +46,15 @@ public static class OpenApiSetup
             options.SwaggerDoc(DocumentName, new OpenApiInfo
             {
                 Title = "SeQuIn API",
-                Version = "v1",
+                Version = ContractVersion,
                 Contact = new OpenApiContact { Name = "SeQuIn maintainers" },
+                License = new OpenApiLicense { Name = "MIT", Url = new Uri("https://opensource.org/license/mit") },
                 Description =
                     "Secure Quality Involvement: co-produced quality benchmarking for secure mental health services. " +
                     "Every error is application/problem+json (RFC 9457) with a traceId; validation errors name the JSON field. " +
                     "Lists are paged with opaque cursors: follow nextCursor until it is null. Months are YYYY-MM, " +
-                    "times ISO 8601 in UTC, enums kebab-case strings.",
+                    "times ISO 8601 in UTC, enums kebab-case strings. Answers may gain members within a major version: " +
+                    "ignore members you do not know (requests, in turn, are strict: an unknown member is a 400).",
             });
             options.SupportNonNullableReferenceTypes();
             // OpenAPI 3.0 ignores nullable beside a bare $ref, so a reference a record may send as null is wrapped in allOf.
@@ -90,6 +98,7 @@ public static class OpenApiSetup
             options.SchemaFilter<EnumTextFilter>();
             options.DocumentFilter<TagsFilter>();
             options.DocumentFilter<CreatedFilter>();
+            options.DocumentFilter<OpenResponsesFilter>();
         });
         return services;
     }
@@ -153,6 +162,55 @@ public static class OpenApiSetup
                 .Where(p => p.Key.StartsWith(path + "/{", StringComparison.Ordinal) && p.Key.IndexOf('/', path.Length + 1) < 0)
                 .Select(p => p.Value.Operations?.GetValueOrDefault(HttpMethod.Get))
                 .FirstOrDefault(o => o is not null);
+    }
+
+    /// <summary>
+    /// Answers may gain members, and clients must ignore those they do not know (ADR 0020): so no schema that only
+    /// answers use says additionalProperties: false, which the strict JSON options would otherwise put on every record.
+    /// Request schemas keep it: the service refuses members it does not understand.
+    /// </summary>
+    private sealed class OpenResponsesFilter : IDocumentFilter
+    {
+        public void Apply(OpenApiDocument document, DocumentFilterContext context)
+        {
+            var operations = document.Paths.Values.SelectMany(p => p.Operations?.Values.AsEnumerable() ?? []).ToList();
+            var answered = Reachable(document, operations.SelectMany(o => o.Responses?.Values.AsEnumerable() ?? []).SelectMany(r => r.Content?.Values ?? []).Select(m => m.Schema));
+            var requested = Reachable(document, operations.SelectMany(o => o.RequestBody?.Content?.Values ?? []).Select(m => m.Schema));
+            foreach (var name in answered.Except(requested))
+            {
+                if (Component(document, name) is OpenApiSchema { AdditionalPropertiesAllowed: false } schema)
+                {
+                    schema.AdditionalPropertiesAllowed = true;
+                }
+            }
+        }
+
+        private static IOpenApiSchema? Component(OpenApiDocument document, string name) =>
+            document.Components?.Schemas?.TryGetValue(name, out var schema) == true ? schema : null;
+
+        private static HashSet<string> Reachable(OpenApiDocument document, IEnumerable<IOpenApiSchema?> roots)
+        {
+            var seen = new HashSet<string>();
+            var pending = new Stack<IOpenApiSchema>(roots.OfType<IOpenApiSchema>());
+            while (pending.TryPop(out var schema))
+            {
+                if (schema is OpenApiSchemaReference reference)
+                {
+                    if (reference.Reference.Id is { } id && seen.Add(id) && Component(document, id) is { } target)
+                    {
+                        pending.Push(target);
+                    }
+                    continue;
+                }
+                var children = (schema.Properties?.Values ?? []).Concat(schema.AllOf ?? []).Concat(schema.AnyOf ?? []).Concat(schema.OneOf ?? [])
+                    .Append(schema.Items).Append(schema.AdditionalProperties);
+                foreach (var child in children.OfType<IOpenApiSchema>())
+                {
+                    pending.Push(child);
+                }
+            }
+            return seen;
+        }
     }
 
     /// <summary>Every error answer is problem+json; 400, 413, 415 and 500 are documented wherever they can happen.</summary>
