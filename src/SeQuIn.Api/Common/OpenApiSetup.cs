@@ -96,6 +96,8 @@ public static class OpenApiSetup
             options.SchemaFilter<RequiredConstructorParametersFilter>();
             options.SchemaFilter<ProblemTraceIdFilter>();
             options.SchemaFilter<EnumTextFilter>();
+            options.SchemaFilter<ValidationContract>();
+            options.OperationFilter<ValidationContract>();
             options.DocumentFilter<TagsFilter>();
             options.DocumentFilter<CreatedFilter>();
             options.DocumentFilter<OpenResponsesFilter>();
