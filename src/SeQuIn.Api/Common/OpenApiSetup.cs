@@ -97,6 +97,7 @@ public static class OpenApiSetup
             options.SchemaFilter<ProblemTraceIdFilter>();
             options.SchemaFilter<EnumTextFilter>();
             options.SchemaFilter<ValidationContract>();
+            options.SchemaFilter<ContractExamples>();
             options.OperationFilter<ValidationContract>();
             options.DocumentFilter<TagsFilter>();
             options.DocumentFilter<CreatedFilter>();

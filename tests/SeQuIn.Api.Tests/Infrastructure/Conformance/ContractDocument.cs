@@ -22,6 +22,7 @@ public sealed class ContractDocument
     private readonly List<PathTemplate> _paths;
     private readonly BuildOptions _build;
     private readonly ConcurrentDictionary<string, Lazy<JsonSchema>> _schemas = new();
+    private int _built;
 
     public static ContractDocument Committed { get; } = Load(Path.Combine(Repository.Root, "openapi", "sequin.v1.json"));
 
@@ -77,7 +78,8 @@ public sealed class ContractDocument
         {
             var translated = Translate(openApiSchema)!.AsObject();
             translated["$schema"] = "https://json-schema.org/draft/2020-12/schema";
-            translated["$id"] = $"https://contract.sequin.test/at/{Uri.EscapeDataString(location)}";
+            // A number, not the location: a location is a JSON pointer, which a URI would read as a fragment.
+            translated["$id"] = $"https://contract.sequin.test/schema/{Interlocked.Increment(ref _built)}";
             return JsonSchema.FromText(translated.ToJsonString(), _build);
         })).Value;
 
