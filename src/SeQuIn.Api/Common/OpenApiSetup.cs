@@ -102,6 +102,7 @@ public static class OpenApiSetup
             options.DocumentFilter<TagsFilter>();
             options.DocumentFilter<CreatedFilter>();
             options.DocumentFilter<OpenResponsesFilter>();
+            options.DocumentFilter<NullableReferencesFilter>();
         });
         return services;
     }
@@ -213,6 +214,26 @@ public static class OpenApiSetup
                 }
             }
             return seen;
+        }
+    }
+
+    /// <summary>
+    /// OpenAPI 3.0.3 says nullable takes effect only beside a type in the same schema, so a nullable reference
+    /// (allOf: [$ref], nullable) also states the type it refers to: type: object, nullable: true.
+    /// </summary>
+    private sealed class NullableReferencesFilter : IDocumentFilter
+    {
+        public void Apply(OpenApiDocument document, DocumentFilterContext context)
+        {
+            var members = (document.Components?.Schemas?.Values ?? []).OfType<OpenApiSchema>().SelectMany(s => s.Properties?.Values ?? []);
+            foreach (var member in members.OfType<OpenApiSchema>())
+            {
+                if (member is { AllOf: [OpenApiSchemaReference { Reference.Id: { } id }], Type: JsonSchemaType.Null }
+                    && document.Components!.Schemas!.TryGetValue(id, out var target) && target.Type is { } type)
+                {
+                    member.Type = type | JsonSchemaType.Null;
+                }
+            }
         }
     }
 
