@@ -27,7 +27,7 @@ builder.Services.AddValidatorsFromAssemblyContaining<Program>(ServiceLifetime.Si
 ValidatorOptions.Global.DefaultRuleLevelCascadeMode = CascadeMode.Stop;
 ValidatorOptions.Global.DisplayNameResolver = (_, member, _) => member is null ? null : JsonNamingPolicy.CamelCase.ConvertName(member.Name);
 builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
-builder.Services.AddProblemDetails();
+builder.Services.AddProblemDetails(UnsupportedMediaTypes.Describe);
 builder.Services.AddExceptionHandler<ApiExceptionHandler>();
 builder.Services.AddSeQuInOpenApi();
 builder.Services.AddHttpContextAccessor();

@@ -195,14 +195,22 @@ public static class AccessSetup
     /// </summary>
     public static IApplicationBuilder UseCredentialChecks(this IApplicationBuilder app) => app.Use(async (context, next) =>
     {
-        if (context.Request.Query.Keys.Any(k => k is "api_key" or "apiKey" or "access_token" or "key" or "token"))
+        if (context.Request.Query.Keys.FirstOrDefault(k => k is "api_key" or "apiKey" or "access_token" or "key" or "token") is { } credential)
         {
             context.Response.StatusCode = StatusCodes.Status400BadRequest;
+            // A 400 names the field it refuses (the contract's validation problem), here the query parameter.
             await context.RequestServices.GetRequiredService<IProblemDetailsService>().WriteAsync(new ProblemDetailsContext
             {
                 HttpContext = context,
-                ProblemDetails = ApiProblems.Create(400, "Bad Request",
-                    "Credentials are never accepted in the query string (they end up in logs): send 'Authorization: Bearer …'."),
+                ProblemDetails = new HttpValidationProblemDetails(new Dictionary<string, string[]>
+                {
+                    [credential] = ["Credentials are never accepted in the query string (they end up in logs): send 'Authorization: Bearer …'."],
+                })
+                {
+                    Status = StatusCodes.Status400BadRequest,
+                    Title = "One or more validation errors occurred.",
+                    Type = ApiProblems.TypeFor(400),
+                },
             });
             return;
         }

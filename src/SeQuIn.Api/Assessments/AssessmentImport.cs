@@ -30,7 +30,7 @@ public sealed record ImportReport(bool DryRun, bool Applied, int Rows, int Asses
 public static class AssessmentImport
 {
     public const int MaxRows = 200_000;
-    private static readonly string[] CsvColumns =
+    internal static readonly string[] CsvColumns =
         ["unitCode", "areaCode", "month", "standardCode", "value", "notApplicable", "notApplicableReason", "agreedRating", "frameworkVersion"];
 
     public static IEndpointRouteBuilder MapAssessmentImportApi(this IEndpointRouteBuilder routes)
@@ -40,7 +40,8 @@ public static class AssessmentImport
             .RequireAuthorization(Policies.NetworkAdmin).WithRoles(Role.NetworkAdmin)
             .WithSummary("Import historical assessments from one JSON or CSV document, all or nothing")
             .WithDescription("One row per standard rating (JSON {\"rows\": [...]} or CSV with the columns unitCode, areaCode, month, standardCode, value, notApplicable, notApplicableReason, agreedRating, frameworkVersion). Every row is checked first; any problem refuses the whole document with each bad row named (422). With dryRun=true nothing is stored either way.")
-            .Accepts<ImportDocument>("application/json", "text/csv")
+            .Accepts<ImportDocument>("application/json", CsvContract.MediaType)
+            .WithCsvRows<ImportRow>(CsvColumns, "The columns may come in any order; unitCode, areaCode, month and standardCode are required, the others may be left out.")
             .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(64 * 1024 * 1024));
         return routes;
     }

@@ -43,7 +43,7 @@ public sealed class CreateAssessmentRequestValidator : AbstractValidator<CreateA
         RuleLevelCascadeMode = CascadeMode.Stop;
         RuleFor(r => r.UnitId).NotEmpty();
         RuleFor(r => r.AreaCode).NotEmpty().MaximumLength(6);
-        RuleFor(r => r.Month).NotEmpty().Must(m => Months.TryParse(m, out _))
+        RuleFor(r => r.Month).NotEmpty().SetValidator(new MonthValidator<CreateAssessmentRequest>())
             .WithMessage("'month' must be a month written YYYY-MM, e.g. 2026-03.");
         RuleFor(r => r.Month).Must(m => !Months.TryParse(m, out var month) || month <= Months.Current(clock))
             .WithMessage("'month' cannot be in the future.");

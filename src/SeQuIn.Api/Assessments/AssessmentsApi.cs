@@ -28,7 +28,8 @@ public static class AssessmentsApi
             .WithSummary("Who changed what in an assessment, and when").WithDescription("The assessment's entries in the audit trail, oldest first. To a caller who may not read the unit's unshared evidence (analysts, other units), rows about evidence that is not shared leave out its title and file name.");
         group.MapGet("/{assessmentId:guid}/evidence/{evidenceId:guid}/file", EvidenceApi.DownloadEvidenceFile).WithName(nameof(EvidenceApi.DownloadEvidenceFile))
             .WithSummary("Download an evidence file").WithDescription("Only for those who may see the evidence: evidence not marked shareable is seen by the unit, its network's leads and administrators.")
-            .Produces<byte[]>(StatusCodes.Status200OK, "application/octet-stream");
+            // Served with the type its content was recognised as on upload, so each is declared (a client picks by Content-Type).
+            .Produces<byte[]>(StatusCodes.Status200OK, EvidenceFiles.Allowed[0], EvidenceFiles.Allowed[1..]);
 
         var edit = group.MapGroup("").RequireAuthorization(Policies.UnitMember).WithRoles(Role.UnitMember);
         edit.MapPost("/", CreateAssessment).WithName(nameof(CreateAssessment)).WithIdempotency()

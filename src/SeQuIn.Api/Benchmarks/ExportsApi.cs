@@ -12,7 +12,8 @@ using SeQuIn.Api.Observability;
 namespace SeQuIn.Api.Benchmarks;
 
 /// <summary>One standard rating of a submitted assessment, in long format for analysts.</summary>
-public sealed record RatingExportRow(string Network, string? Collaborative, string Provider, string Sector, string Unit, string SecurityLevel,
+public sealed record RatingExportRow(string Network, string? Collaborative, string Provider,
+    [property: EnumText(typeof(Organisations.ProviderSector))] string Sector, string Unit, [property: EnumText(typeof(Organisations.SecurityLevel))] string SecurityLevel,
     string Month, string FrameworkVersion, string Area, string Standard, int? Value, bool NotApplicable, DateTimeOffset SubmittedAt);
 
 /// <param name="from">First month, YYYY-MM.</param>
@@ -64,7 +65,8 @@ public static class ExportsApi
         group.MapGet("/ratings.csv", ExportRatingsCsv).WithName(nameof(ExportRatingsCsv))
             .WithSummary("Submitted standard ratings in long format, as CSV streamed at any size")
             .WithDescription("The same rows and filters as the JSON export, one CSV stream with a header row, written as it is read.")
-            .Produces<byte[]>(StatusCodes.Status200OK, "text/csv");
+            .Produces<byte[]>(StatusCodes.Status200OK, CsvContract.MediaType)
+            .WithCsvRows<RatingExportRow>(RatingsCsv.HeaderColumns, "The columns come in this order; the rows in the order the database reads them, not the JSON export's: sort on your side.", "limit", "cursor");
         return routes;
     }
 

@@ -24,6 +24,9 @@ internal sealed record RatingScope(bool All, Guid[] Networks, Guid[] Collaborati
 /// </summary>
 internal static class RatingsCsv
 {
+    /// <summary>The columns of <see cref="Header"/>, for the contract.</summary>
+    public static readonly string[] HeaderColumns = System.Text.Encoding.UTF8.GetString(Header).TrimEnd('\n').Split(',');
+
     public static ReadOnlySpan<byte> Header =>
         "network,collaborative,provider,sector,unit,securityLevel,month,frameworkVersion,area,standard,value,notApplicable,submittedAt\n"u8;
 

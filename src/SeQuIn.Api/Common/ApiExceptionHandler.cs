@@ -19,7 +19,7 @@ public sealed partial class ApiExceptionHandler(IProblemDetailsService problems,
     {
         ProblemDetails problem = exception switch
         {
-            BadHttpRequestException bad => FromBadRequest(bad),
+            BadHttpRequestException bad => FromBadRequest(bad, httpContext),
             JsonException json => FromJson(json),
             DbUpdateException { InnerException: PostgresException { SqlState: PostgresErrorCodes.UniqueViolation } } =>
                 ApiProblems.Create(409, "Conflict", "The change conflicts with an existing record (a code or key is already in use)."),
@@ -77,7 +77,7 @@ public sealed partial class ApiExceptionHandler(IProblemDetailsService problems,
         return false;
     }
 
-    private static ProblemDetails FromBadRequest(BadHttpRequestException bad)
+    private static ProblemDetails FromBadRequest(BadHttpRequestException bad, HttpContext http)
     {
         if (bad.InnerException is JsonException json)
         {
@@ -86,7 +86,7 @@ public sealed partial class ApiExceptionHandler(IProblemDetailsService problems,
         return bad.StatusCode switch
         {
             413 => ApiProblems.Create(413, "Payload Too Large", "The request body is larger than this endpoint accepts."),
-            415 => ApiProblems.Create(415, "Unsupported Media Type", "Send the request body as application/json."),
+            415 => ApiProblems.Create(415, "Unsupported Media Type", UnsupportedMediaTypes.DetailFor(http)),
             _ when BindFailure().Match(bad.Message) is { Success: true } bind =>
                 Validation(bind.Groups[1].Value, $"The value '{Truncate(bind.Groups[2].Value)}' is not valid for '{bind.Groups[1].Value}'."),
             _ when RequiredMissing().Match(bad.Message) is { Success: true } missing =>
@@ -94,6 +94,7 @@ public sealed partial class ApiExceptionHandler(IProblemDetailsService problems,
             _ when bad.Message.Contains("no body was provided", StringComparison.Ordinal) ||
                    bad.Message.Contains("Required parameter", StringComparison.Ordinal) =>
                 Validation(JsonErrorTranslator.BodyField, "A JSON request body is required."),
+            400 => Validation(JsonErrorTranslator.BodyField, "The request could not be read."),
             _ => ApiProblems.Create(bad.StatusCode, "Bad Request", "The request could not be read."),
         };
     }

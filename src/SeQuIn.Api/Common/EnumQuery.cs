@@ -16,6 +16,16 @@ public sealed class EnumQueryAttribute(Type enumType) : Attribute
     public Type EnumType { get; } = enumType;
 }
 
+/// <summary>
+/// Marks a text member of an answer that holds an enum name in its kebab-case spelling (read as text, e.g. by
+/// hand-written SQL): documented as the enum's schema, so clients get the list of values.
+/// </summary>
+[AttributeUsage(AttributeTargets.Property)]
+public sealed class EnumTextAttribute(Type enumType) : Attribute
+{
+    public Type EnumType { get; } = enumType;
+}
+
 public static class EnumQuery
 {
     public static string NameOf<TEnum>(TEnum value) where TEnum : struct, Enum =>

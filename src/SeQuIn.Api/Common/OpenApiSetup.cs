@@ -10,6 +10,12 @@ namespace SeQuIn.Api.Common;
 public static class OpenApiSetup
 {
     public const string DocumentName = "v1";
+
+    /// <summary>
+    /// The contract's semantic version: major with a breaking change (a new /api/vN), minor with an addition (a new
+    /// operation, member or optional parameter), patch with a correction of the description only.
+    /// </summary>
+    public const string ContractVersion = "1.0.0";
     public const string DocumentPath = "/swagger/v1/swagger.json";
     private const string ApiKeyScheme = "apiKey";
     private const string OidcScheme = "oidc";
@@ -40,16 +46,20 @@ public static class OpenApiSetup
             options.SwaggerDoc(DocumentName, new OpenApiInfo
             {
                 Title = "SeQuIn API",
-                Version = "v1",
+                Version = ContractVersion,
                 Contact = new OpenApiContact { Name = "SeQuIn maintainers" },
+                License = new OpenApiLicense { Name = "MIT", Url = new Uri("https://opensource.org/license/mit") },
                 Description =
                     "Secure Quality Involvement: co-produced quality benchmarking for secure mental health services. " +
                     "Every error is application/problem+json (RFC 9457) with a traceId; validation errors name the JSON field. " +
                     "Lists are paged with opaque cursors: follow nextCursor until it is null. Months are YYYY-MM, " +
                     "times (format date-time) are written in UTC as yyyy-MM-ddTHH:mm:ss.fffZ, milliseconds truncated, in JSON and CSV alike, " +
-                    "and read in any ISO 8601 form with an offset; enums kebab-case strings.",
+                    "and read in any ISO 8601 form with an offset; enums kebab-case strings. Answers may gain members within a major version: " +
+                    "ignore members you do not know (requests, in turn, are strict: an unknown member is a 400).",
             });
             options.SupportNonNullableReferenceTypes();
+            // OpenAPI 3.0 ignores nullable beside a bare $ref, so a reference a record may send as null is wrapped in allOf.
+            options.UseAllOfToExtendReferenceSchemas();
             options.NonNullableReferenceTypesAsRequired();
             options.CustomSchemaIds(SchemaId);
             var xml = Path.Combine(AppContext.BaseDirectory, $"{typeof(OpenApiSetup).Assembly.GetName().Name}.xml");
@@ -82,12 +92,21 @@ public static class OpenApiSetup
             options.OperationFilter<BinaryContentFilter>();
             options.OperationFilter<CsvAlternativeFilter>();
             options.OperationFilter<CompressionFilter>();
+            options.OperationFilter<CsvContract.Filter>();
             // Last, so that it reaches every answer the filters above added (and their header dictionaries, which some replace).
             options.OperationFilter<TraceResponseFilter>();
             options.OperationFilter<Deprecation.OperationFilter>();
             options.DocumentFilter<TraceResponseFilter>();
             options.SchemaFilter<RequiredConstructorParametersFilter>();
+            options.SchemaFilter<ProblemTraceIdFilter>();
+            options.SchemaFilter<EnumTextFilter>();
+            options.SchemaFilter<ValidationContract>();
+            options.SchemaFilter<ContractExamples>();
+            options.OperationFilter<ValidationContract>();
             options.DocumentFilter<TagsFilter>();
+            options.DocumentFilter<CreatedFilter>();
+            options.DocumentFilter<OpenResponsesFilter>();
+            options.DocumentFilter<NullableReferencesFilter>();
         });
         return services;
     }
@@ -108,6 +127,120 @@ public static class OpenApiSetup
         }
     }
 
+    /// <summary>
+    /// Every 201 says where the new record is (Location, required) and, when reads of that record send an ETag, carries
+    /// it too, so the client can change the record without reading it first.
+    /// </summary>
+    private sealed class CreatedFilter : IDocumentFilter
+    {
+        public void Apply(OpenApiDocument document, DocumentFilterContext context)
+        {
+            foreach (var (path, item) in document.Paths)
+            {
+                foreach (var (method, operation) in item.Operations ?? [])
+                {
+                    if (operation.Responses?.TryGetValue("201", out var answer) != true || answer is not OpenApiResponse created)
+                    {
+                        continue;
+                    }
+                    created.Headers ??= new Dictionary<string, IOpenApiHeader>();
+                    created.Headers["Location"] = new OpenApiHeader
+                    {
+                        Description = "The path of the record made.",
+                        Required = true,
+                        Schema = new OpenApiSchema { Type = JsonSchemaType.String, Format = "uri-reference" },
+                    };
+                    if (method == HttpMethod.Post && ReadOfOne(document, path) is { } read
+                        && read.Responses?.TryGetValue("200", out var ok) == true && ok?.Headers?.ContainsKey("ETag") == true)
+                    {
+                        created.Headers["ETag"] = new OpenApiHeader
+                        {
+                            Description = "The new record's ETag, as a read of it would send: send it in If-Match with its first change.",
+                            Required = true,
+                            Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+                        };
+                    }
+                }
+            }
+        }
+
+        /// <summary>GET {path}/{id}: the read of one record of the collection a POST to {path} adds to.</summary>
+        private static OpenApiOperation? ReadOfOne(OpenApiDocument document, string path) =>
+            document.Paths
+                .Where(p => p.Key.StartsWith(path + "/{", StringComparison.Ordinal) && p.Key.IndexOf('/', path.Length + 1) < 0)
+                .Select(p => p.Value.Operations?.GetValueOrDefault(HttpMethod.Get))
+                .FirstOrDefault(o => o is not null);
+    }
+
+    /// <summary>
+    /// Answers may gain members, and clients must ignore those they do not know (ADR 0020): so no schema that only
+    /// answers use says additionalProperties: false, which the strict JSON options would otherwise put on every record.
+    /// Request schemas keep it: the service refuses members it does not understand.
+    /// </summary>
+    private sealed class OpenResponsesFilter : IDocumentFilter
+    {
+        public void Apply(OpenApiDocument document, DocumentFilterContext context)
+        {
+            var operations = document.Paths.Values.SelectMany(p => p.Operations?.Values.AsEnumerable() ?? []).ToList();
+            var answered = Reachable(document, operations.SelectMany(o => o.Responses?.Values.AsEnumerable() ?? []).SelectMany(r => r.Content?.Values ?? []).Select(m => m.Schema));
+            var requested = Reachable(document, operations.SelectMany(o => o.RequestBody?.Content?.Values ?? []).Select(m => m.Schema));
+            foreach (var name in answered.Except(requested))
+            {
+                if (Component(document, name) is OpenApiSchema { AdditionalPropertiesAllowed: false } schema)
+                {
+                    schema.AdditionalPropertiesAllowed = true;
+                }
+            }
+        }
+
+        private static IOpenApiSchema? Component(OpenApiDocument document, string name) =>
+            document.Components?.Schemas?.TryGetValue(name, out var schema) == true ? schema : null;
+
+        private static HashSet<string> Reachable(OpenApiDocument document, IEnumerable<IOpenApiSchema?> roots)
+        {
+            var seen = new HashSet<string>();
+            var pending = new Stack<IOpenApiSchema>(roots.OfType<IOpenApiSchema>());
+            while (pending.TryPop(out var schema))
+            {
+                if (schema is OpenApiSchemaReference reference)
+                {
+                    if (reference.Reference.Id is { } id && seen.Add(id) && Component(document, id) is { } target)
+                    {
+                        pending.Push(target);
+                    }
+                    continue;
+                }
+                var children = (schema.Properties?.Values ?? []).Concat(schema.AllOf ?? []).Concat(schema.AnyOf ?? []).Concat(schema.OneOf ?? [])
+                    .Append(schema.Items).Append(schema.AdditionalProperties);
+                foreach (var child in children.OfType<IOpenApiSchema>())
+                {
+                    pending.Push(child);
+                }
+            }
+            return seen;
+        }
+    }
+
+    /// <summary>
+    /// OpenAPI 3.0.3 says nullable takes effect only beside a type in the same schema, so a nullable reference
+    /// (allOf: [$ref], nullable) also states the type it refers to: type: object, nullable: true.
+    /// </summary>
+    private sealed class NullableReferencesFilter : IDocumentFilter
+    {
+        public void Apply(OpenApiDocument document, DocumentFilterContext context)
+        {
+            var members = (document.Components?.Schemas?.Values ?? []).OfType<OpenApiSchema>().SelectMany(s => s.Properties?.Values ?? []);
+            foreach (var member in members.OfType<OpenApiSchema>())
+            {
+                if (member is { AllOf: [OpenApiSchemaReference { Reference.Id: { } id }], Type: JsonSchemaType.Null }
+                    && document.Components!.Schemas!.TryGetValue(id, out var target) && target.Type is { } type)
+                {
+                    member.Type = type | JsonSchemaType.Null;
+                }
+            }
+        }
+    }
+
     /// <summary>Every error answer is problem+json; 400, 413, 415 and 500 are documented wherever they can happen.</summary>
     private sealed class ProblemResponsesFilter : IOperationFilter
     {
@@ -123,7 +256,7 @@ public static class OpenApiSetup
             if (operation.RequestBody is not null)
             {
                 Ensure(operation, "413", "The request body is larger than the service accepts.");
-                Ensure(operation, "415", "The request body is not application/json.");
+                Ensure(operation, "415", $"The request body is not {string.Join(" or ", operation.RequestBody.Content?.Keys ?? [])}.");
             }
             Ensure(operation, "500", "An unexpected error; quote the traceId when reporting it.");
 
@@ -166,15 +299,67 @@ public static class OpenApiSetup
                 Description = "An ETag from an earlier answer; the service answers 304 when it still matches.",
                 Schema = new OpenApiSchema { Type = JsonSchemaType.String },
             });
-            if (operation.Responses?.TryGetValue("200", out var ok) == true && ok is OpenApiResponse okResponse)
-            {
-                okResponse.Headers = new Dictionary<string, IOpenApiHeader>
-                {
-                    ["ETag"] = new OpenApiHeader { Description = "Identifies this representation.", Schema = new OpenApiSchema { Type = JsonSchemaType.String } },
-                    ["Cache-Control"] = new OpenApiHeader { Description = "Caching rules for this answer.", Schema = new OpenApiSchema { Type = JsonSchemaType.String } },
-                };
-            }
+            // A 304 sends the ETag again (RFC 9110 §15.4.5), so a client can keep its copy's tag current.
             operation.Responses!["304"] = new OpenApiResponse { Description = "Not modified: the representation named in If-None-Match is current." };
+            foreach (var status in new[] { "200", "304" })
+            {
+                if (operation.Responses.TryGetValue(status, out var answer) && answer is OpenApiResponse response)
+                {
+                    response.Headers ??= new Dictionary<string, IOpenApiHeader>();
+                    response.Headers["ETag"] = new OpenApiHeader
+                    {
+                        Description = "Identifies this representation: send it in If-None-Match to revalidate (and, for a record, in If-Match to change it).",
+                        Required = true,
+                        Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+                    };
+                    response.Headers["Cache-Control"] = new OpenApiHeader { Description = "Caching rules for this answer.", Schema = new OpenApiSchema { Type = JsonSchemaType.String } };
+                }
+            }
+        }
+    }
+
+    /// <summary>Text members marked [EnumText] are documented as their enum (its kebab-case names).</summary>
+    private sealed class EnumTextFilter : ISchemaFilter
+    {
+        public void Apply(IOpenApiSchema schema, SchemaFilterContext context)
+        {
+            if (schema is not OpenApiSchema { Properties.Count: > 0 } concrete)
+            {
+                return;
+            }
+            foreach (var property in context.Type.GetProperties())
+            {
+                var name = System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(property.Name);
+                if (property.GetCustomAttribute<EnumTextAttribute>() is { } marked && concrete.Properties!.TryGetValue(name, out var text))
+                {
+                    concrete.Properties[name] = new OpenApiSchema
+                    {
+                        AllOf = [context.SchemaGenerator.GenerateSchema(marked.EnumType, context.SchemaRepository)],
+                        Description = text.Description,
+                    };
+                }
+            }
+        }
+    }
+
+    /// <summary>Every problem carries the request's trace (ApiProblems, AddProblemDetails): the one thing to quote when reporting a fault.</summary>
+    private sealed class ProblemTraceIdFilter : ISchemaFilter
+    {
+        public void Apply(IOpenApiSchema schema, SchemaFilterContext context)
+        {
+            if (!typeof(ProblemDetails).IsAssignableFrom(context.Type) || schema is not OpenApiSchema concrete)
+            {
+                return;
+            }
+            concrete.Properties ??= new Dictionary<string, IOpenApiSchema>();
+            concrete.Properties["traceId"] = new OpenApiSchema
+            {
+                Type = JsonSchemaType.String,
+                Description = "The request's W3C trace (version-traceid-spanid-flags), as in the traceresponse header: quote it when reporting a fault.",
+                Pattern = "^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$",
+            };
+            concrete.Required ??= new HashSet<string>();
+            concrete.Required.Add("traceId");
         }
     }
 
@@ -262,17 +447,27 @@ public static class OpenApiSetup
             operation.Responses ??= [];
             operation.Responses.TryAdd("409", new OpenApiResponse { Description = "The first request with this Idempotency-Key is still being processed." });
             operation.Responses.TryAdd("422", new OpenApiResponse { Description = "This Idempotency-Key was used for a different request." });
+            // Every answer the handler gave is stored and replayed, refusals included; sign-in, rate limits and outages come before it.
             foreach (var (status, response) in operation.Responses)
             {
-                if (status.StartsWith('2') && response is OpenApiResponse success)
+                if (status is not ("401" or "429" or "500" or "503") && response is OpenApiResponse answer)
                 {
-                    success.Headers ??= new Dictionary<string, IOpenApiHeader>();
-                    success.Headers["Idempotent-Replayed"] = new OpenApiHeader
+                    answer.Headers ??= new Dictionary<string, IOpenApiHeader>();
+                    answer.Headers["Idempotent-Replayed"] = new OpenApiHeader
                     {
                         Description = "true when this is the stored answer to an earlier request with the same Idempotency-Key.",
-                        Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+                        Schema = new OpenApiSchema { Type = JsonSchemaType.String, Enum = ["true"] },
                     };
                 }
+            }
+            if (operation.Responses.TryGetValue("409", out var busy) && busy is OpenApiResponse conflict)
+            {
+                conflict.Headers ??= new Dictionary<string, IOpenApiHeader>();
+                conflict.Headers["Retry-After"] = new OpenApiHeader
+                {
+                    Description = "Sent when the first request with this Idempotency-Key is still being processed: seconds to wait before retrying.",
+                    Schema = new OpenApiSchema { Type = JsonSchemaType.Integer },
+                };
             }
         }
     }
@@ -315,6 +510,16 @@ public static class OpenApiSetup
             operation.Responses.TryAdd("401", new OpenApiResponse { Description = access.Anonymous
                 ? "The credentials sent are not valid (unknown, expired or revoked key; invalid token)."
                 : "No credentials, or credentials that are not valid." });
+            if (operation.Responses["401"] is OpenApiResponse unauthorized)
+            {
+                unauthorized.Headers ??= new Dictionary<string, IOpenApiHeader>();
+                unauthorized.Headers["WWW-Authenticate"] = new OpenApiHeader
+                {
+                    Description = "The scheme to sign in with (Bearer), and why the credentials sent were refused (RFC 6750).",
+                    Required = true,
+                    Schema = new OpenApiSchema { Type = JsonSchemaType.String },
+                };
+            }
             if (!access.Anonymous)
             {
                 operation.Responses.TryAdd("403", new OpenApiResponse { Description = "Your role or scope does not allow this." });
@@ -336,7 +541,12 @@ public static class OpenApiSetup
                 {
                     withRetry.Headers = new Dictionary<string, IOpenApiHeader>
                     {
-                        ["Retry-After"] = new OpenApiHeader { Description = "Seconds to wait before retrying.", Schema = new OpenApiSchema { Type = JsonSchemaType.Integer } },
+                        ["Retry-After"] = new OpenApiHeader
+                        {
+                            Description = "Seconds to wait before retrying.",
+                            Required = true,
+                            Schema = new OpenApiSchema { Type = JsonSchemaType.Integer, Minimum = "0" },
+                        },
                     };
                 }
             }

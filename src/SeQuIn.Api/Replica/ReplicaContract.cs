@@ -36,12 +36,21 @@ internal sealed class ReplicaContract : IOperationFilter
                           "its callers' last changes.",
             Schema = new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = 40 },
         });
-        AddToSuccesses(operation, ReplicaReads.ReadSourceHeader, new OpenApiHeader
+        // On every answer the handler gives (404s too): the source is chosen before the handler runs.
+        var readSource = new OpenApiHeader
         {
             Description = "Which database answered: replica (a streaming replica, at most SeQuIn:Replica:MaxLagSeconds behind and holding your " +
                           "own last change) or primary.",
             Schema = new OpenApiSchema { Type = JsonSchemaType.String, Enum = ["replica", "primary"] },
-        });
+        };
+        foreach (var (status, response) in operation.Responses ?? [])
+        {
+            if (status is not ("401" or "429" or "503") && response is OpenApiResponse answer)
+            {
+                answer.Headers ??= new Dictionary<string, IOpenApiHeader>();
+                answer.Headers[ReplicaReads.ReadSourceHeader] = readSource;
+            }
+        }
     }
 
     private static void AddToSuccesses(OpenApiOperation operation, string name, OpenApiHeader header)

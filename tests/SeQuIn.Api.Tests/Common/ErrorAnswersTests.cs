@@ -14,6 +14,17 @@ public sealed class ErrorAnswersTests(SeQuInApiFixture fixture) : ApiTest(fixtur
         await ReadProblemAsync(await Client.GetAsync("/api/v1/nothing-here"), HttpStatusCode.NotFound);
     }
 
+    [Theory]
+    [InlineData("/api/v1/assessments/import", "application/json or text/csv")]
+    [InlineData("/api/v1/networks", "application/json")]
+    public async Task A_415_names_the_media_types_the_endpoint_takes(string url, string takes)
+    {
+        var response = await Client.PostAsync(url, new StringContent("<a/>", Encoding.UTF8, "application/xml"));
+
+        var problem = await ReadProblemAsync(response, HttpStatusCode.UnsupportedMediaType);
+        Assert.Contains($"Send the request body as {takes} (the request had 'application/xml", problem["detail"]?.GetValue<string>() ?? problem.ToJsonString());
+    }
+
     [Fact]
     public async Task A_method_the_route_does_not_support_is_a_405_problem_with_allow()
     {

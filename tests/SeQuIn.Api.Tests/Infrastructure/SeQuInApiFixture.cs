@@ -138,6 +138,9 @@ public sealed class SeQuInApp(string connectionString, IReadOnlyDictionary<strin
         builder.ConfigureLogging(logging => logging.AddProvider(Logs));
     }
 
+    /// <summary>A client whose every answer is checked against the committed contract (ContractConformanceHandler).</summary>
+    public new HttpClient CreateClient() => CreateDefaultClient(new Conformance.ContractConformanceHandler());
+
     /// <summary>A client that sends this bearer token (an API key or a JWT) with every request.</summary>
     public HttpClient CreateClient(string? bearer)
     {

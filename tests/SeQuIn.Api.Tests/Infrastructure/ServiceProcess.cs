@@ -123,7 +123,11 @@ public sealed class ServiceProcess : IAsyncDisposable
     /// <summary>A client of this instance, sending this bearer token (an API key) with every request.</summary>
     public HttpClient CreateClient(string? bearer = null)
     {
-        var client = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(100) };
+        var client = new HttpClient(new Conformance.ContractConformanceHandler { InnerHandler = new SocketsHttpHandler() })
+        {
+            BaseAddress = BaseAddress,
+            Timeout = TimeSpan.FromSeconds(100),
+        };
         if (bearer is not null)
         {
             client.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", bearer);
