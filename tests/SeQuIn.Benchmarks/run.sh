@@ -17,6 +17,7 @@
 #   SEQUIN_SOAK_RUNS          steady,restart (default): the second restarts PostgreSQL in the middle
 #   SEQUIN_SOAK_OUTAGE_SECONDS 0 (default): pg_ctl restart -m fast; n: stop -m fast, n seconds down, start
 #   SEQUIN_SOAK_CAPACITY_SECONDS length of each step of the closed-loop capacity ramp (default 12)
+#   SEQUIN_SOAK_SHARE         share of the measured capacity the soak offers (default 0.7)
 set -euo pipefail
 MODE="${1:-measure}"
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -172,7 +173,7 @@ if [[ "$MODE" == soak ]]; then
     say "Soak (service pid $SERVICE_PID)"
     dotnet "$HARNESS_DLL" soak --connection "$HARNESS_CS" --url "http://127.0.0.1:$APIPORT" --key "$KEY" --pid "$SERVICE_PID" \
         --results "$RESULTS" --service-app sequin-api --commit "$COMMIT" --seconds "${SEQUIN_SOAK_SECONDS:-600}" \
-        --runs "${SEQUIN_SOAK_RUNS:-steady,restart}" --outage-seconds "${SEQUIN_SOAK_OUTAGE_SECONDS:-0}" --capacity-seconds "${SEQUIN_SOAK_CAPACITY_SECONDS:-12}" \
+        --runs "${SEQUIN_SOAK_RUNS:-steady,restart}" --outage-seconds "${SEQUIN_SOAK_OUTAGE_SECONDS:-0}" --capacity-seconds "${SEQUIN_SOAK_CAPACITY_SECONDS:-12}" --share "${SEQUIN_SOAK_SHARE:-0.7}" \
         --pg-ctl "$PGBIN/pg_ctl" --pgdata "$PGDATA" --pg-log "$WORK/pg/pg_ctl.log" --pg-work "$WORK"
     kill -0 "$SERVICE_PID" 2>/dev/null || die "the service exited during the soak (see work/service.log)."
     say "Done in $(( $(date +%s) - STARTED_AT )) s: $RESULTS/soak.md and soak.json"
