@@ -1,5 +1,5 @@
 -- 10-year trend with control limits (INV, 120 months, group=network)
--- GET /api/v1/benchmarks/units/01a22ef2-1d30-722d-a2f7-f78779671e20/areas/INV/trend?from=2016-12&to=2026-11&group=network
+-- GET /api/v1/benchmarks/units/01a22f8f-728c-7a69-80ea-bcf0db831572/areas/INV/trend?from=2016-12&to=2026-11&group=network
 -- Captured from PostgreSQL's statement log for one request; run with pgbench -M extended and the -D values in trend.defines.
 SELECT a.id, a.created_at, a.created_by, a.expires_at, a.key_id, a.last_used_at, a.name, a.revoked_at, a.revoked_reason, a.role, a.rotated_from_id, a.scope_collaborative_id, a.scope_kind, a.scope_network_id, a.scope_unit_ids, a.secret_hash
 FROM api_keys AS a

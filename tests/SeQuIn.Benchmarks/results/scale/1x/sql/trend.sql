@@ -1,28 +1,28 @@
 -- 10-year trend with control limits (INV, 120 months, group=network)
--- GET /api/v1/benchmarks/units/01a22ef2-1d30-722d-a2f7-f78779671e20/areas/INV/trend?from=2016-12&to=2026-11&group=network
+-- GET /api/v1/benchmarks/units/01a22f8f-728c-7a69-80ea-bcf0db831572/areas/INV/trend?from=2016-12&to=2026-11&group=network
 -- The statements one request ran, in order, with the parameter values written in.
 
 -- 1
 SELECT a.id, a.created_at, a.created_by, a.expires_at, a.key_id, a.last_used_at, a.name, a.revoked_at, a.revoked_reason, a.role, a.rotated_from_id, a.scope_collaborative_id, a.scope_kind, a.scope_network_id, a.scope_unit_ids, a.secret_hash
 FROM api_keys AS a
-WHERE a.key_id = '2d4fd77005d7'
+WHERE a.key_id = '73ab9edbb292'
 LIMIT 2;
 
 -- 2
 SELECT u.code, u.network_id, u.collaborative_id, u.security_level, p.sector, n.allow_ranks,
        (SELECT f.id FROM framework_versions f WHERE f.status = 'Active'),
-       COALESCE('2016-12-01', (SELECT max(x.month) FROM area_results x WHERE x.unit_id = '01a22ef2-1d30-722d-a2f7-f78779671e20'))
+       COALESCE('2016-12-01', (SELECT max(x.month) FROM area_results x WHERE x.unit_id = '01a22f8f-728c-7a69-80ea-bcf0db831572'))
 FROM units u JOIN providers p ON p.id = u.provider_id JOIN networks n ON n.id = u.network_id
-WHERE u.id = '01a22ef2-1d30-722d-a2f7-f78779671e20';
+WHERE u.id = '01a22f8f-728c-7a69-80ea-bcf0db831572';
 
 -- 3
 SELECT r.month, r.month, r.mean, r.percentage, r.framework_identifier FROM area_results r
-WHERE r.unit_id = '01a22ef2-1d30-722d-a2f7-f78779671e20' AND r.area_code = 'INV' AND r.month BETWEEN '2016-12-01' AND '2026-11-01';
+WHERE r.unit_id = '01a22f8f-728c-7a69-80ea-bcf0db831572' AND r.area_code = 'INV' AND r.month BETWEEN '2016-12-01' AND '2026-11-01';
 
 -- 4
 SELECT r.month, r.unit_id, r.network_id, r.collaborative_id, r.security_level, r.sector, r.mean, n.publish_summaries
 FROM area_results r JOIN networks n ON n.id = r.network_id
-WHERE r.area_code = 'INV' AND r.month BETWEEN '2016-12-01' AND '2026-11-01' AND r.mean IS NOT NULL AND r.network_id = (SELECT g.network_id FROM units g WHERE g.id = '01a22ef2-1d30-722d-a2f7-f78779671e20')
+WHERE r.area_code = 'INV' AND r.month BETWEEN '2016-12-01' AND '2026-11-01' AND r.mean IS NOT NULL AND r.network_id = (SELECT g.network_id FROM units g WHERE g.id = '01a22f8f-728c-7a69-80ea-bcf0db831572')
 ORDER BY r.mean;
 
 -- 5

@@ -1,5 +1,5 @@
 -- One area's group comparison per standard (INV, group=national)
--- GET /api/v1/benchmarks/units/01a22ee3-65d0-7fb7-ad88-bc1e24314773/areas/INV?month=2026-10&group=national
+-- GET /api/v1/benchmarks/units/01a22f92-d498-77d6-be84-406c9395e7b0/areas/INV?month=2026-11&group=national
 -- Captured from PostgreSQL's statement log for one request; run with pgbench -M extended and the -D values in area-group.defines.
 SELECT a.id, a.created_at, a.created_by, a.expires_at, a.key_id, a.last_used_at, a.name, a.revoked_at, a.revoked_reason, a.role, a.rotated_from_id, a.scope_collaborative_id, a.scope_kind, a.scope_network_id, a.scope_unit_ids, a.secret_hash
 FROM api_keys AS a

@@ -1,28 +1,28 @@
 -- 10-year trend with control limits (INV, 120 months, group=network)
--- GET /api/v1/benchmarks/units/01a22ee3-65d0-7fb7-ad88-bc1e24314773/areas/INV/trend?from=2016-11&to=2026-10&group=network
+-- GET /api/v1/benchmarks/units/01a22f92-d498-77d6-be84-406c9395e7b0/areas/INV/trend?from=2016-12&to=2026-11&group=network
 -- The statements one request ran, in order, with the parameter values written in.
 
 -- 1
 SELECT a.id, a.created_at, a.created_by, a.expires_at, a.key_id, a.last_used_at, a.name, a.revoked_at, a.revoked_reason, a.role, a.rotated_from_id, a.scope_collaborative_id, a.scope_kind, a.scope_network_id, a.scope_unit_ids, a.secret_hash
 FROM api_keys AS a
-WHERE a.key_id = 'f4cb4eb7a310'
+WHERE a.key_id = 'a5520314e68f'
 LIMIT 2;
 
 -- 2
 SELECT u.code, u.network_id, u.collaborative_id, u.security_level, p.sector, n.allow_ranks,
        (SELECT f.id FROM framework_versions f WHERE f.status = 'Active'),
-       COALESCE('2016-11-01', (SELECT max(x.month) FROM area_results x WHERE x.unit_id = '01a22ee3-65d0-7fb7-ad88-bc1e24314773'))
+       COALESCE('2016-12-01', (SELECT max(x.month) FROM area_results x WHERE x.unit_id = '01a22f92-d498-77d6-be84-406c9395e7b0'))
 FROM units u JOIN providers p ON p.id = u.provider_id JOIN networks n ON n.id = u.network_id
-WHERE u.id = '01a22ee3-65d0-7fb7-ad88-bc1e24314773';
+WHERE u.id = '01a22f92-d498-77d6-be84-406c9395e7b0';
 
 -- 3
 SELECT r.month, r.month, r.mean, r.percentage, r.framework_identifier FROM area_results r
-WHERE r.unit_id = '01a22ee3-65d0-7fb7-ad88-bc1e24314773' AND r.area_code = 'INV' AND r.month BETWEEN '2016-11-01' AND '2026-10-01';
+WHERE r.unit_id = '01a22f92-d498-77d6-be84-406c9395e7b0' AND r.area_code = 'INV' AND r.month BETWEEN '2016-12-01' AND '2026-11-01';
 
 -- 4
 SELECT r.month, r.unit_id, r.network_id, r.collaborative_id, r.security_level, r.sector, r.mean, n.publish_summaries
 FROM area_results r JOIN networks n ON n.id = r.network_id
-WHERE r.area_code = 'INV' AND r.month BETWEEN '2016-11-01' AND '2026-10-01' AND r.mean IS NOT NULL AND r.network_id = (SELECT g.network_id FROM units g WHERE g.id = '01a22ee3-65d0-7fb7-ad88-bc1e24314773')
+WHERE r.area_code = 'INV' AND r.month BETWEEN '2016-12-01' AND '2026-11-01' AND r.mean IS NOT NULL AND r.network_id = (SELECT g.network_id FROM units g WHERE g.id = '01a22f92-d498-77d6-be84-406c9395e7b0')
 ORDER BY r.mean;
 
 -- 5
