@@ -139,7 +139,9 @@ public sealed class SeQuInApp(string connectionString, IReadOnlyDictionary<strin
     }
 
     /// <summary>A client whose every answer is checked against the committed contract (ContractConformanceHandler).</summary>
-    public new HttpClient CreateClient() => CreateDefaultClient(new Conformance.ContractConformanceHandler());
+    /// Redirects are followed, as WebApplicationFactory's own CreateClient does; each hop is checked.
+    public new HttpClient CreateClient() =>
+        CreateDefaultClient(new Microsoft.AspNetCore.Mvc.Testing.Handlers.RedirectHandler(), new Conformance.ContractConformanceHandler());
 
     /// <summary>A client that sends this bearer token (an API key or a JWT) with every request.</summary>
     public HttpClient CreateClient(string? bearer)

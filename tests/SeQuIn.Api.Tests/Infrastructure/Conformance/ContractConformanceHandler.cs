@@ -23,7 +23,7 @@ public sealed class ContractConformanceHandler(ContractDocument? contract = null
         if (response.Content.Headers.ContentType?.MediaType is { } mediaType && ResponseConformance.IsJson(mediaType))
         {
             await response.Content.LoadIntoBufferAsync(cancellationToken);
-            body = await response.Content.ReadAsStringAsync(cancellationToken);
+            body = await ReadDecodedAsync(response.Content, cancellationToken);
         }
         var violations = ResponseConformance.Check(_contract, request, response, body);
         if (violations.Count > 0)
@@ -40,6 +40,30 @@ public sealed class ContractConformanceHandler(ContractDocument? contract = null
             throw new ContractViolationException(violations, body);
         }
         return response;
+    }
+
+    /// <summary>The body as JSON text, decompressed first when it was sent gzip- or Brotli-encoded (the test still reads it as sent).</summary>
+    private static async Task<string> ReadDecodedAsync(HttpContent content, CancellationToken ct)
+    {
+        var encoding = content.Headers.ContentEncoding.LastOrDefault();
+        if (encoding is null)
+        {
+            return await content.ReadAsStringAsync(ct);
+        }
+        await using var raw = await content.ReadAsStreamAsync(ct);
+        await using Stream decoded = encoding switch
+        {
+            "gzip" => new System.IO.Compression.GZipStream(raw, System.IO.Compression.CompressionMode.Decompress, leaveOpen: true),
+            "br" => new System.IO.Compression.BrotliStream(raw, System.IO.Compression.CompressionMode.Decompress, leaveOpen: true),
+            _ => throw new ContractViolationException([$"the body is encoded '{encoding}', which the service never sends"], null),
+        };
+        using var reader = new StreamReader(decoded);
+        var text = await reader.ReadToEndAsync(ct);
+        if (raw.CanSeek)
+        {
+            raw.Position = 0;
+        }
+        return text;
     }
 }
 
