@@ -17,14 +17,14 @@ public sealed class CompressibleMetadata
 /// because of BREACH: a compressed answer over HTTPS gives its size away, which leaks a secret when the same answer
 /// also reflects text an attacker chose. These answers hold no secret (no key, token or personal data) and reflect
 /// nothing but validated filters, so they are safe to compress; the answers that do hold a secret (a new API key) are
-/// never compressed (ADR 0019-analysts-compression).
+/// never compressed (ADR 0022).
 /// </summary>
 public static class Compression
 {
     /// <summary>
     /// gzip at Fastest (level 1): on the demo export (4.4 MB of CSV) it compresses 13.9× at 1.2 GB/s of one core,
     /// where Optimal gives 24.5× at 224 MB/s; the export itself is written at about 100 MB/s on two cores, so Optimal
-    /// would add a core-second per 200 MB to a national file for 14 MB fewer bytes (ADR 0019-analysts-compression).
+    /// would add a core-second per 200 MB to a national file for 14 MB fewer bytes (ADR 0022).
     /// </summary>
     public const CompressionLevel GzipLevel = CompressionLevel.Fastest;
 
