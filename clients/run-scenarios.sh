@@ -61,7 +61,7 @@ cleanup() {
         as_pg "$PG_BIN/pg_ctl" -D "$PGDATA_DIR" stop -m immediate -w >/dev/null 2>&1 || true
     fi
     if [[ $rc -ne 0 ]]; then
-        for f in "$WORK"/{build,migrate,service,csharp-build,postgres}.log; do [[ -f "$f" ]] && { echo "--- last lines of $f" >&2; tail -n 30 "$f" >&2; }; done
+        for f in "$WORK"/{initdb,postgres,build,migrate,service,csharp-build}.log; do [[ -f "$f" ]] && { echo "--- last lines of $f" >&2; tail -n 30 "$f" >&2; }; done
     fi
     rm -rf "$WORK"
     exit "$rc"

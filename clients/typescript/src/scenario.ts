@@ -165,8 +165,10 @@ const writePosition = submitted.response.headers.get("SeQuIn-Write-Position") ??
 const benchmark = await analyst.GET("/api/v1/benchmarks/units/{unitId}", {
   params: { path: { unitId: unit.id }, query: { month }, header: { "SeQuIn-Read-After": writePosition } },
 });
-expect(benchmark.data, "GET /benchmarks/units/{id} answers 200");
-const involvement = benchmark.data.areas.find((a) => a.code === "INV");
+// The same operation answers text/csv when asked (Accept); asked for nothing, it answers JSON.
+const report = benchmark.data;
+expect(report !== undefined && typeof report !== "string", "GET /benchmarks/units/{id} answers 200 with JSON");
+const involvement = report.areas.find((a) => a.code === "INV");
 expect(involvement?.score === 3, `the Involvement benchmark for ${month} has our score (3), rank ${involvement?.rank}`);
 
 // 10. The ratings export as CSV: a header line, then one line per rating.
