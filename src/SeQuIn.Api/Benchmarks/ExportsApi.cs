@@ -115,10 +115,7 @@ public static class ExportsApi
             // is dropped and the client sees a cut-off file, never one that looks complete. A fault of the database,
             // not of the code: a warning without a stack, as the 503s are logged.
             logger.LogWarning("CSV export cut off by the database: {Reason}", fault.Message);
-            if (TransientRetry.ConnectionLost(fault))
-            {
-                TransientRetry.ForgetBrokenConnections(http);
-            }
+            TransientRetry.ForgetBrokenConnectionsIfLost(http, fault);
             http.Abort();
         }
     }

@@ -36,10 +36,7 @@ public sealed partial class ApiExceptionHandler(IProblemDetailsService problems,
         {
             // A fault of the database, not of the request: said to the client as "retry", logged without a stack.
             httpContext.Response.Headers.RetryAfter = RetryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
-            if (TransientRetry.ConnectionLost(exception))
-            {
-                TransientRetry.ForgetBrokenConnections(httpContext);
-            }
+            TransientRetry.ForgetBrokenConnectionsIfLost(httpContext, exception);
             logger.LogWarning("Database unavailable for {Method} {Path}: {Reason}", httpContext.Request.Method, httpContext.Request.Path, exception.Message);
         }
         else if (problem.Status >= 500)

@@ -82,6 +82,15 @@ public static partial class TransientRetry
     internal static void ForgetBrokenConnections(HttpContext http) =>
         NpgsqlConnection.ClearPool((NpgsqlConnection)http.RequestServices.GetRequiredService<SeQuInDbContext>().Database.GetDbConnection());
 
+    /// <summary>As <see cref="ForgetBrokenConnections"/>, when <paramref name="exception"/> says the connection was lost (not a time-out or a bad statement).</summary>
+    internal static void ForgetBrokenConnectionsIfLost(HttpContext http, Exception exception)
+    {
+        if (ConnectionLost(exception))
+        {
+            ForgetBrokenConnections(http);
+        }
+    }
+
     /// <summary>
     /// The connection broke or could not be made: refused, reset, or the server shutting down or terminating the
     /// backend. Not a time-out (a slow or saturated database, or an exhausted pool) and not an error in the SQL.

@@ -89,6 +89,42 @@ public sealed class IdempotencyTests(SeQuInApiFixture fixture) : ApiTest(fixture
     }
 
     [Fact]
+    public async Task An_evidence_file_sent_again_with_its_key_is_replayed_and_attached_once()
+    {
+        // A file body is hashed as the bytes sent, then read again by the handler: both must see all of it.
+        var world = await AssessmentWorld.CreateAsync(Fixture.App, Client);
+        var draft = await world.Member.CreateAsync();
+        draft = await ReadAsync<AssessmentDetail>(await world.Member.SendAsync(HttpMethod.Post, $"/api/v1/assessments/{draft.Id}/evidence",
+            new EvidenceInput(EvidenceKind.Minutes, "Community meeting minutes", "Service users chaired it.", StandardCode: "INV-01"), AssessmentDriver.ETagOf(draft)));
+        var evidenceId = draft.Evidence.Single().Id;
+        var key = Guid.NewGuid().ToString();
+        var file = new byte[200_000];
+        "%PDF-1.7 "u8.CopyTo(file);
+
+        var first = await UploadAsync(world, draft, evidenceId, key, file);
+        var again = await UploadAsync(world, draft, evidenceId, key, file);
+
+        var attached = await ReadAsync<AssessmentDetail>(first);
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.True(again.Headers.Contains("Idempotent-Replayed"));
+        Assert.Equal(first.Headers.ETag, again.Headers.ETag);
+        Assert.Equal(file.Length, attached.Evidence.Single().File!.Size);
+        var history = await ReadAsync<Page<Api.Audit.AuditEventResponse>>(await world.Member.Client.GetAsync($"/api/v1/assessments/{draft.Id}/history?limit=1000"));
+        Assert.Single(history.Items, e => e.Action == "assessment.evidence-file-attached");
+    }
+
+    private static Task<HttpResponseMessage> UploadAsync(AssessmentWorld world, AssessmentDetail draft, Guid evidenceId, string key, byte[] file)
+    {
+        var message = new HttpRequestMessage(HttpMethod.Put, $"/api/v1/assessments/{draft.Id}/evidence/{evidenceId}/file?fileName=minutes.pdf")
+        {
+            Content = new ByteArrayContent(file) { Headers = { ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/pdf") } },
+        };
+        message.Headers.IfMatch.Add(new System.Net.Http.Headers.EntityTagHeaderValue(AssessmentDriver.ETagOf(draft)));
+        message.Headers.Add("Idempotency-Key", key);
+        return world.Member.Client.SendAsync(message);
+    }
+
+    [Fact]
     public void Every_write_endpoint_takes_an_Idempotency_Key()
     {
         var writes = Fixture.App.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()

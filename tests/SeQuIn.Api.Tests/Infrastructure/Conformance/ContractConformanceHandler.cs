@@ -50,20 +50,15 @@ public sealed class ContractConformanceHandler(ContractDocument? contract = null
         {
             return await content.ReadAsStringAsync(ct);
         }
-        await using var raw = await content.ReadAsStreamAsync(ct);
-        await using Stream decoded = encoding switch
+        using var sent = new MemoryStream(await content.ReadAsByteArrayAsync(ct));
+        using Stream decoded = encoding switch
         {
-            "gzip" => new System.IO.Compression.GZipStream(raw, System.IO.Compression.CompressionMode.Decompress, leaveOpen: true),
-            "br" => new System.IO.Compression.BrotliStream(raw, System.IO.Compression.CompressionMode.Decompress, leaveOpen: true),
+            "gzip" => new System.IO.Compression.GZipStream(sent, System.IO.Compression.CompressionMode.Decompress),
+            "br" => new System.IO.Compression.BrotliStream(sent, System.IO.Compression.CompressionMode.Decompress),
             _ => throw new ContractViolationException([$"the body is encoded '{encoding}', which the service never sends"], null),
         };
         using var reader = new StreamReader(decoded);
-        var text = await reader.ReadToEndAsync(ct);
-        if (raw.CanSeek)
-        {
-            raw.Position = 0;
-        }
-        return text;
+        return await reader.ReadToEndAsync(ct);
     }
 }
 
