@@ -23,8 +23,8 @@ public sealed class ContractExamplesTests
         Assert.All(illustrated, s =>
         {
             var reference = new System.Text.Json.Nodes.JsonObject { ["$ref"] = $"#/components/schemas/{s.Key}" };
-            var results = contract.SchemaAt($"example of {s.Key}", reference)
-                .Evaluate(JsonSerializer.SerializeToElement(s.Value!["example"]), new EvaluationOptions { RequireFormatValidation = true });
+            var results = contract.Evaluate($"example of {s.Key}", reference,
+                JsonSerializer.SerializeToElement(s.Value!["example"]), new EvaluationOptions { RequireFormatValidation = true });
             Assert.True(results.IsValid, $"The example of {s.Key} does not validate against it");
         });
     }

@@ -71,8 +71,24 @@ public sealed class ContractDocument
         return (matches[0].Template, $"{method.ToUpperInvariant()} {matches[0].Template}", null);
     }
 
+    /// <summary>
+    /// Whoever builds or evaluates this document's schemas holds it: they share one SchemaRegistry, which is not made
+    /// for concurrent use (a build registering a new $id while another test's evaluation resolved a $ref made that
+    /// $ref unresolvable now and then: "Could not resolve …/components#/$defs/…").
+    /// </summary>
+    private readonly Lock _gate = new();
+
+    /// <summary>Validates <paramref name="instance"/> against the schema at <paramref name="location"/>, one caller at a time (see <see cref="_gate"/>).</summary>
+    public EvaluationResults Evaluate(string location, JsonNode openApiSchema, JsonElement instance, EvaluationOptions options)
+    {
+        lock (_gate)
+        {
+            return SchemaAt(location, openApiSchema).Evaluate(instance, options);
+        }
+    }
+
     /// <summary>The JSON Schema of an OpenAPI schema object found in this document (built once per location).</summary>
-    public JsonSchema SchemaAt(string location, JsonNode openApiSchema) =>
+    private JsonSchema SchemaAt(string location, JsonNode openApiSchema) =>
         // Lazy: building registers the schema's $id, which may happen once only, and tests run in parallel.
         _schemas.GetOrAdd(location, _ => new Lazy<JsonSchema>(() =>
         {

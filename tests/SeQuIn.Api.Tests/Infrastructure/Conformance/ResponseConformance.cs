@@ -139,8 +139,7 @@ public static class ResponseConformance
                 Fail($"the body is not JSON: {e.Message}");
                 return violations;
             }
-            var schema = contract.SchemaAt($"{pointer}/content/{Escape(media.Key)}/schema", declaredSchema);
-            var results = schema.Evaluate(instance, Evaluation);
+            var results = contract.Evaluate($"{pointer}/content/{Escape(media.Key)}/schema", declaredSchema, instance, Evaluation);
             if (!results.IsValid)
             {
                 foreach (var error in Errors(results).Distinct().Take(5))
@@ -197,7 +196,7 @@ public static class ResponseConformance
         {
             instance = JsonValue.Create(value);
         }
-        var results = contract.SchemaAt(location, schema).Evaluate(JsonSerializer.SerializeToElement(instance), Evaluation);
+        var results = contract.Evaluate(location, schema, JsonSerializer.SerializeToElement(instance), Evaluation);
         return results.IsValid ? null : $"'{value}' does not match its schema ({string.Join("; ", Errors(results))})";
     }
 
