@@ -44,95 +44,179 @@ public static class Idempotency
             var db = http.RequestServices.GetRequiredService<SeQuInDbContext>();
             var clock = http.RequestServices.GetRequiredService<TimeProvider>();
             var actor = Caller.From(http.User).Actor;
-            var hash = await HashOfAsync(http.Request, context.Arguments, http.RequestAborted);
-            var now = clock.Now();
-
-            // Claim, change and kept answer in one transaction (ADR 0013): a request cut off by a database fault
-            // leaves neither its change nor its claim behind, so a retry with the key applies it exactly once; and
-            // one whose commit went through is replayed. A repeat sent while the first runs waits on the claim's
-            // row, then replays the first answer.
-            await using var transaction = await db.Database.BeginTransactionAsync(http.RequestAborted);
-            // Expired records go with any new claim; rows another claim is deleting right now are left to it.
-            await db.Database.ExecuteSqlInterpolatedAsync(
-                $"""
-                DELETE FROM idempotency_records WHERE (actor, key) IN (
-                    SELECT actor, key FROM idempotency_records WHERE created_at < {now - Kept} FOR UPDATE SKIP LOCKED)
-                """, http.RequestAborted);
-            await db.IdempotencyRecords.Where(r => r.Actor == actor && r.Key == key && !r.Completed && r.CreatedAt < now - Abandoned)
-                .ExecuteDeleteAsync(http.RequestAborted);
-            var claimed = await db.Database.ExecuteSqlInterpolatedAsync(
-                $"""
-                INSERT INTO idempotency_records (key, actor, request_hash, completed, status_code, created_at)
-                VALUES ({key}, {actor}, {hash}, false, 0, {now}) ON CONFLICT DO NOTHING
-                """, http.RequestAborted);
-            if (claimed == 0)
+            // A body the handler reads itself (a CSV import, a file) is hashed as the handler reads it, never buffered:
+            // its hash is known only once it has been read to the end, so the claim holds a placeholder until then.
+            var streamed = StreamedBody.Wrap(http.Request, context.Arguments);
+            try
             {
-                var first = await db.IdempotencyRecords.AsNoTracking().SingleAsync(r => r.Actor == actor && r.Key == key, http.RequestAborted);
-                if (first.RequestHash != hash)
-                {
-                    return ApiProblems.Unprocessable(Header, $"This {Header} was used for a different request; use a new key for a new request.");
-                }
-                if (!first.Completed)
-                {
-                    // Only a claim whose request runs outside the claim's transaction can be seen incomplete: say when to ask again.
-                    http.Response.Headers.RetryAfter = "1";
-                    return ApiProblems.Conflict($"The first request with this {Header} is still being processed; retry in a moment.");
-                }
-                return new Replay(first.StatusCode, first.Location, first.ETag, first.Body);
-            }
+                var hash = streamed is null ? HashOf(http.Request, context.Arguments) : StreamedBody.Pending;
+                var now = clock.Now();
 
-            var result = await next(context);
-            var inner = result is INestedHttpResult nested ? nested.Result : result;
-            var status = (inner as IStatusCodeHttpResult)?.StatusCode ?? StatusCodes.Status200OK;
-            // With the options the answer itself was written with (their encoder differs from Json.Options'), so
-            // that the replay is the same text.
-            var written = http.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>()
-                .Value.SerializerOptions;
-            var body = inner is IValueHttpResult { Value: { } value } ? JsonSerializer.Serialize(value, value.GetType(), written) : null;
-            var location = inner?.GetType().GetProperty("Location")?.GetValue(inner) as string;
-            var etag = http.Response.Headers.ETag.ToString() is { Length: > 0 } set ? set : null;
-            await db.IdempotencyRecords.Where(r => r.Actor == actor && r.Key == key)
-                .ExecuteUpdateAsync(s => s.SetProperty(r => r.Completed, true).SetProperty(r => r.StatusCode, status)
-                    .SetProperty(r => r.Body, body).SetProperty(r => r.Location, location).SetProperty(r => r.ETag, etag), CancellationToken.None);
-            await transaction.CommitAsync(CancellationToken.None);
-            return result;
+                // Claim, change and kept answer in one transaction (ADR 0013): a request cut off by a database fault
+                // leaves neither its change nor its claim behind, so a retry with the key applies it exactly once; and
+                // one whose commit went through is replayed. A repeat sent while the first runs waits on the claim's
+                // row, then replays the first answer.
+                await using var transaction = await db.Database.BeginTransactionAsync(http.RequestAborted);
+                // Expired records go with any new claim; rows another claim is deleting right now are left to it.
+                await db.Database.ExecuteSqlInterpolatedAsync(
+                    $"""
+                    DELETE FROM idempotency_records WHERE (actor, key) IN (
+                        SELECT actor, key FROM idempotency_records WHERE created_at < {now - Kept} FOR UPDATE SKIP LOCKED)
+                    """, http.RequestAborted);
+                await db.IdempotencyRecords.Where(r => r.Actor == actor && r.Key == key && !r.Completed && r.CreatedAt < now - Abandoned)
+                    .ExecuteDeleteAsync(http.RequestAborted);
+                var claimed = await db.Database.ExecuteSqlInterpolatedAsync(
+                    $"""
+                    INSERT INTO idempotency_records (key, actor, request_hash, completed, status_code, created_at)
+                    VALUES ({key}, {actor}, {hash}, false, 0, {now}) ON CONFLICT DO NOTHING
+                    """, http.RequestAborted);
+                if (claimed == 0)
+                {
+                    var first = await db.IdempotencyRecords.AsNoTracking().SingleAsync(r => r.Actor == actor && r.Key == key, http.RequestAborted);
+                    if (!first.Completed)
+                    {
+                        // Only a claim whose request runs outside the claim's transaction can be seen incomplete: say when to ask again.
+                        http.Response.Headers.RetryAfter = "1";
+                        return ApiProblems.Conflict($"The first request with this {Header} is still being processed; retry in a moment.");
+                    }
+                    if (streamed is not null)
+                    {
+                        hash = await streamed.HashToEndAsync(http.RequestAborted);
+                    }
+                    if (first.RequestHash != hash)
+                    {
+                        return ApiProblems.Unprocessable(Header, $"This {Header} was used for a different request; use a new key for a new request.");
+                    }
+                    return new Replay(first.StatusCode, first.Location, first.ETag, first.Body);
+                }
+
+                var result = await next(context);
+                var inner = result is INestedHttpResult nested ? nested.Result : result;
+                var status = (inner as IStatusCodeHttpResult)?.StatusCode ?? StatusCodes.Status200OK;
+                // With the options the answer itself was written with (their encoder differs from Json.Options'), so
+                // that the replay is the same text.
+                var written = http.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>()
+                    .Value.SerializerOptions;
+                var body = inner is IValueHttpResult { Value: { } value } ? JsonSerializer.Serialize(value, value.GetType(), written) : null;
+                var location = inner?.GetType().GetProperty("Location")?.GetValue(inner) as string;
+                var etag = http.Response.Headers.ETag.ToString() is { Length: > 0 } set ? set : null;
+                if (streamed is not null)
+                {
+                    // What the handler left unread counts too: two bodies that differ only past where a refusal stopped reading are different requests.
+                    hash = await streamed.HashToEndAsync(http.RequestAborted);
+                }
+                await db.IdempotencyRecords.Where(r => r.Actor == actor && r.Key == key)
+                    .ExecuteUpdateAsync(s => s.SetProperty(r => r.Completed, true).SetProperty(r => r.RequestHash, hash).SetProperty(r => r.StatusCode, status)
+                        .SetProperty(r => r.Body, body).SetProperty(r => r.Location, location).SetProperty(r => r.ETag, etag), CancellationToken.None);
+                await transaction.CommitAsync(CancellationToken.None);
+                return result;
+            }
+            finally
+            {
+                // A retry after a lost connection (TransientRetry) rewinds the body it buffered and comes through here again.
+                streamed?.Unwrap(http.Request);
+            }
         });
         return builder;
     }
 
     /// <summary>
     /// What makes two requests "the same": method, path with its route values, query string (a dry run is not the
-    /// import), and body. A body bound to one of the API's contract records is hashed as that record; any other
-    /// body (a CSV import, a handler that reads the stream itself) is hashed as the bytes sent, then rewound for
-    /// the handler.
+    /// import), and body. A body bound to one of the API's contract records is hashed as that record; any other body
+    /// (a CSV import, a file) is hashed as the bytes sent, as the handler reads them (<see cref="StreamedBody"/>).
     /// </summary>
-    private static async Task<string> HashOfAsync(HttpRequest request, IList<object?> arguments, CancellationToken ct)
+    private static string HashOf(HttpRequest request, IList<object?> arguments)
     {
-        using var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
+        using var hash = Start(request);
+        var record = BoundRecord(request, arguments)!;
+        hash.AppendData(JsonSerializer.SerializeToUtf8Bytes(record, record.GetType(), Json.Options));
+        return Convert.ToHexStringLower(hash.GetHashAndReset());
+    }
+
+    private static IncrementalHash Start(HttpRequest request)
+    {
+        var hash = IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         hash.AppendData(Encoding.UTF8.GetBytes(request.Method + " " + request.Path + request.QueryString + "\n"));
+        return hash;
+    }
+
+    /// <summary>The request record among a handler's arguments, if it binds one.</summary>
+    private static object? BoundRecord(HttpRequest request, IList<object?> arguments)
+    {
         // The caller is an argument too (bound once per request), but it is who asks, not what is asked: the actor keys the record.
         // Services a handler takes (the metrics, say) are not what is asked either: hashing one instead of a CSV body made every body alike.
         var services = request.HttpContext.RequestServices.GetRequiredService<IServiceProviderIsService>();
-        var record = arguments.FirstOrDefault(a => a is not null and not SeQuInDbContext and not Audit.AuditTrail and not Caller
-                                                   && a.GetType().Namespace?.StartsWith("SeQuIn.Api", StringComparison.Ordinal) == true
-                                                   && !services.IsService(a.GetType()));
-        if (record is not null)
+        return arguments.FirstOrDefault(a => a is not null and not SeQuInDbContext and not Audit.AuditTrail and not Caller
+                                             && a.GetType().Namespace?.StartsWith("SeQuIn.Api", StringComparison.Ordinal) == true
+                                             && !services.IsService(a.GetType()));
+    }
+
+    /// <summary>
+    /// A request body hashed as it is read: by the handler first, then (whatever it left) by the filter. Replaces
+    /// Request.Body, so the handler streams as it would without a key, and nothing is buffered in memory or on disk.
+    /// </summary>
+    private sealed class StreamedBody(Stream inner, IncrementalHash hash) : Stream
+    {
+        public void Unwrap(HttpRequest request) => request.Body = inner;
+
+        /// <summary>Stands in for the hash in a claim until the body has been read; no SHA-256 in hex looks like it.</summary>
+        public const string Pending = "pending";
+
+        private string? _hash;
+
+        public static StreamedBody? Wrap(HttpRequest request, IList<object?> arguments)
         {
-            hash.AppendData(JsonSerializer.SerializeToUtf8Bytes(record, record.GetType(), Json.Options));
-        }
-        else
-        {
-            hash.AppendData(Encoding.UTF8.GetBytes((request.ContentType ?? "") + "\n"));
-            request.EnableBuffering();
-            var buffer = new byte[16 * 1024];
-            int read;
-            while ((read = await request.Body.ReadAsync(buffer, ct)) > 0)
+            if (BoundRecord(request, arguments) is not null)
             {
-                hash.AppendData(buffer, 0, read);
+                return null;
             }
-            request.Body.Position = 0;
+            var hash = Start(request);
+            hash.AppendData(Encoding.UTF8.GetBytes((request.ContentType ?? "") + "\n"));
+            var body = new StreamedBody(request.Body, hash);
+            request.Body = body;
+            return body;
         }
-        return Convert.ToHexStringLower(hash.GetHashAndReset());
+
+        public async Task<string> HashToEndAsync(CancellationToken ct)
+        {
+            if (_hash is null)
+            {
+                var buffer = new byte[16 * 1024];
+                while (await ReadAsync(buffer, ct) > 0)
+                {
+                }
+                _hash = Convert.ToHexStringLower(hash.GetHashAndReset());
+                hash.Dispose();
+            }
+            return _hash;
+        }
+
+        public override async ValueTask<int> ReadAsync(Memory<byte> buffer, CancellationToken cancellationToken = default)
+        {
+            var read = await inner.ReadAsync(buffer, cancellationToken);
+            hash.AppendData(buffer.Span[..read]);
+            return read;
+        }
+
+        public override Task<int> ReadAsync(byte[] buffer, int offset, int count, CancellationToken cancellationToken) =>
+            ReadAsync(buffer.AsMemory(offset, count), cancellationToken).AsTask();
+
+        public override int Read(byte[] buffer, int offset, int count)
+        {
+            var read = inner.Read(buffer, offset, count);
+            hash.AppendData(buffer, offset, read);
+            return read;
+        }
+
+        public override bool CanRead => true;
+        public override bool CanSeek => false;
+        public override bool CanWrite => false;
+        public override long Length => throw new NotSupportedException();
+        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
+        public override void Flush() { }
+        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
+        public override void SetLength(long value) => throw new NotSupportedException();
+        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 
     /// <summary>The stored first answer, sent again as it was.</summary>

@@ -11,6 +11,9 @@ namespace SeQuIn.Api.Common;
 /// request that still fails is answered 503 well inside the 5 s promised. Time-outs and an exhausted pool are
 /// not retried: waiting again would only double the wait. See ADR 0013.
 /// </summary>
+/// <summary>Marks an endpoint that reads a body of any length as it arrives: it is never buffered for a retry.</summary>
+public sealed record StreamedRequestBody;
+
 public static partial class TransientRetry
 {
     private static readonly TimeSpan[] Delays = [TimeSpan.FromMilliseconds(100), TimeSpan.FromMilliseconds(400)];
@@ -21,8 +24,10 @@ public static partial class TransientRetry
         builder.AddEndpointFilter(async (context, next) =>
         {
             var http = context.HttpContext;
-            // A handler that reads the body itself (a CSV import) must read it again; bound bodies are read already.
-            if (http.Request.ContentLength is not 0 && !http.Request.Body.CanSeek)
+            // A handler that reads the body itself (a file) must read it again; bound bodies are read already. One that
+            // streams a body of any length (a history import) is not buffered: lost, it is answered 503 and the client retries.
+            if (http.Request.ContentLength is not 0 && !http.Request.Body.CanSeek
+                && http.GetEndpoint()?.Metadata.GetMetadata<StreamedRequestBody>() is null)
             {
                 http.Request.EnableBuffering();
             }

@@ -106,6 +106,9 @@ public static class DatabaseRoles
                 $"REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM {role}",
                 $"REVOKE ALL ON ALL FUNCTIONS IN SCHEMA public FROM {role}",
                 $"GRANT USAGE ON ALL SEQUENCES IN SCHEMA public TO {role}",
+                // The one function the service calls itself: a history import refreshes its summaries set-wise. It runs as
+                // the owner and only recomputes summaries from stored assessments, so calling it forges nothing.
+                $"GRANT EXECUTE ON FUNCTION refresh_benchmark_summaries_of(uuid[]) TO {role}",
                 $"ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT {ReadWrite} ON TABLES TO {role}",
                 $"ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT USAGE ON SEQUENCES TO {role}",
             };

@@ -85,6 +85,31 @@ public sealed class ImportTests(SeQuInApiFixture fixture) : ApiTest(fixture)
     }
 
     [Fact]
+    public async Task Rows_that_only_other_rows_make_wrong_are_each_named()
+    {
+        var world = await AssessmentWorld.CreateAsync(Fixture.App, Client);
+        var stored = History(world, 1).ToList();
+        await ReadAsync<ImportReport>(await world.Admin.PostAsJsonAsync("/api/v1/assessments/import", new ImportDocument(stored), JsonOptions));
+        var rows = new List<ImportRow>(stored);                                                  // rows 0-9: INV of a month already stored
+        rows.AddRange(Assessment(world.Unit.Code, "RPW", "2025-01"));                           // rows 10-19
+        rows[15] = rows[15] with { StandardCode = "RPW-05" };                                  // RPW-05 twice, RPW-06 unrated
+        rows.AddRange(Assessment(world.Unit.Code, "RCO", "2025-01"));                           // rows 20-29
+        rows[27] = rows[27] with { AgreedRating = 1 };                                          // disagrees on the agreed rating
+        rows.AddRange(Assessment(world.Unit.Code, "RRP", "2025-01").Take(9));                   // rows 30-38: RRP-10 unrated
+
+        var response = await world.Admin.PostAsJsonAsync("/api/v1/assessments/import", new ImportDocument(rows), JsonOptions);
+
+        var errors = (await ReadProblemAsync(response, HttpStatusCode.UnprocessableEntity))["errors"]!.AsObject();
+        Assert.Equal(["rows[0].month", "rows[15].standardCode", "rows[27].agreedRating", "rows[30].standardCode"], errors.Select(e => e.Key));
+        Assert.Contains("already has an assessment", errors["rows[0].month"]![0]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.Contains("RPW-05 is rated twice", errors["rows[15].standardCode"]![0]!.GetValue<string>(), StringComparison.Ordinal);
+        Assert.EndsWith("lacks ratings for RRP-10.", errors["rows[30].standardCode"]![0]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    private static IEnumerable<ImportRow> Assessment(string unit, string area, string month) =>
+        Enumerable.Range(1, 10).Select(i => new ImportRow(unit, area, month, $"{area}-{i:00}", 3, AgreedRating: 3));
+
+    [Fact]
     public async Task An_admin_cannot_import_for_a_unit_outside_its_network()
     {
         var world = await AssessmentWorld.CreateAsync(Fixture.App, Client);
