@@ -13,6 +13,7 @@ using SeQuIn.Benchmarks;
 //   scale-report  --runs DIR --results DIR   (DIR/*.json of scale-measure into results/scale.md and scale.json)
 //   soak    --connection CS --url URL --key KEY --pid PID --results DIR [--seconds 600] [--runs steady,restart] [--share 0.7]
 //           [--capacity-seconds 12] [--pg-ctl PATH --pgdata DIR --pg-log FILE --pg-work DIR] [--outage-seconds 0] [--commit TEXT]   (see Soak.cs)
+//   import  --connection CS --url URL --key KEY --pid PID --results DIR [--runs 3] [--commit TEXT]   (see ImportMeasure.cs)
 //   soak-report --results DIR    (renders DIR/soak.md again from DIR/soak.json)
 var command = args.FirstOrDefault();
 var options = Arguments.Parse(args.Skip(1));
@@ -79,6 +80,13 @@ switch (command)
     case "scale-report":
     {
         await ScaleReport.WriteAsync(options.Required("results"), options.Required("runs"));
+        return 0;
+    }
+    case "import":
+    {
+        var import = await ImportMeasure.RunAsync(options);
+        await ImportMeasure.WriteAsync(options.Required("results"), import);
+        Console.WriteLine(await File.ReadAllTextAsync(Path.Combine(options.Required("results"), "import.md")));
         return 0;
     }
     case "soak-report":

@@ -11,6 +11,10 @@
 #   SEQUIN_BENCH_SECONDS      seconds per pgbench/wrk run (default 10)
 #   SEQUIN_BENCH_SAMPLES      sequential HTTP requests per latency figure (default 300)
 #   SEQUIN_BENCH_KEEP=1       keep the service and PostgreSQL logs in work/ even when the run succeeds
+#   SEQUIN_BENCH_EXPLAIN=1    log the plan of every statement over 150 ms, with actual times (auto_explain), to work/postgresql.log
+#
+# `run.sh import` measures the history import (POST /api/v1/assessments/import of a 15-unit network's ten years)
+# against COPY, on a database with the reference data only (no national load): results/import.md; see ImportMeasure.cs.
 #
 # `run.sh soak` runs the soak instead of the measurements (same cluster, data set and service): see Soak.cs.
 #   SEQUIN_SOAK_SECONDS       length of each soak run (default 600)
@@ -23,7 +27,7 @@ MODE="${1:-measure}"
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # `run.sh scale`: how cost grows with the data (1×, 4×, 16×), optionally with a streaming replica; see scale.sh.
 [[ "$MODE" == scale ]] && exec "$HERE/scale.sh"
-[[ "$MODE" == measure || "$MODE" == soak ]] || { echo "usage: run.sh [measure|soak|scale]" >&2; exit 2; }
+[[ "$MODE" == measure || "$MODE" == soak || "$MODE" == import ]] || { echo "usage: run.sh [measure|soak|scale|import]" >&2; exit 2; }
 ROOT="$(cd "$HERE/../.." && pwd)"
 PGBIN="${PGBIN:-/usr/lib/postgresql/15/bin}"
 RESULTS="$HERE/results"
@@ -124,6 +128,9 @@ log_filename = 'postgresql.log'
 log_rotation_age = 0
 log_rotation_size = 0
 EOF
+if [[ "${SEQUIN_BENCH_EXPLAIN:-}" == 1 ]]; then
+    printf "shared_preload_libraries = 'auto_explain'\nauto_explain.log_min_duration = 150\nauto_explain.log_analyze = on\nauto_explain.log_nested_statements = on\n" >>"$PGDATA/postgresql.conf"
+fi
 (cd "$WORK" && runuser -u postgres -- "$PGBIN/pg_ctl" -D "$PGDATA" -l "$WORK/pg/pg_ctl.log" -w -t 60 start >/dev/null) \
     || { cat "$WORK/pg/pg_ctl.log"; die "PostgreSQL did not start"; }
 PG_STARTED=1
@@ -148,8 +155,10 @@ api() { (cd "$API_BIN" && env ASPNETCORE_ENVIRONMENT=Production ConnectionString
 say "Migrating and loading reference data"
 api migrate
 
-say "Loading the data set (300 units × 120 months × 12 areas × 10 standards): floors, bulk load, summary rebuild"
-dotnet "$HARNESS_DLL" load --connection "$HARNESS_CS" --out "$WORK/load.json"
+if [[ "$MODE" != import ]]; then
+    say "Loading the data set (300 units × 120 months × 12 areas × 10 standards): floors, bulk load, summary rebuild"
+    dotnet "$HARNESS_DLL" load --connection "$HARNESS_CS" --out "$WORK/load.json"
+fi
 
 say "Creating the first national network-admin key"
 KEY="$(api bootstrap-admin --name "performance harness" | tail -n 1)"
@@ -169,6 +178,14 @@ if [[ -n "$(git -C "$ROOT" status --porcelain -- src 2>/dev/null)" ]]; then
     COMMIT="$COMMIT + uncommitted changes in src/"
 fi
 mkdir -p "$RESULTS"
+if [[ "$MODE" == import ]]; then
+    say "History import against COPY (service pid $SERVICE_PID)"
+    dotnet "$HARNESS_DLL" import --connection "$HARNESS_CS" --url "http://127.0.0.1:$APIPORT" --key "$KEY" --pid "$SERVICE_PID" \
+        --results "$RESULTS" --commit "$COMMIT" --runs "${SEQUIN_IMPORT_RUNS:-3}"
+    kill -0 "$SERVICE_PID" 2>/dev/null || die "the service exited during the import runs (see work/service.log)."
+    say "Done in $(( $(date +%s) - STARTED_AT )) s: $RESULTS/import.md and import.json"
+    exit 0
+fi
 if [[ "$MODE" == soak ]]; then
     say "Soak (service pid $SERVICE_PID)"
     dotnet "$HARNESS_DLL" soak --connection "$HARNESS_CS" --url "http://127.0.0.1:$APIPORT" --key "$KEY" --pid "$SERVICE_PID" \

@@ -27,10 +27,14 @@ internal sealed class ImportStaging : IAsyncDisposable
     public static async Task<ImportStaging> OpenAsync(NpgsqlConnection connection, CancellationToken ct)
     {
         var staging = new ImportStaging(connection);
+        // Codes are compared byte for byte (COLLATE "C"): they are codes, not words, and the sorts and hashes below need
+        // no locale. The import's sorts and hash joins get room to stay in memory, for this transaction only.
         await staging.ExecuteAsync("""
+            SET LOCAL work_mem = '64MB';
             CREATE TEMP TABLE import_rows (
-                row_index int NOT NULL, unit_code text NOT NULL, area_code text NOT NULL, month_text text NOT NULL, bad boolean NOT NULL,
-                unit_id uuid, version_id uuid, area_id uuid, month date, standard_id uuid, standard_code text,
+                row_index int NOT NULL, unit_code text COLLATE "C" NOT NULL, area_code text COLLATE "C" NOT NULL,
+                month_text text COLLATE "C" NOT NULL, bad boolean NOT NULL,
+                unit_id uuid, version_id uuid, area_id uuid, month date, standard_id uuid, standard_code text COLLATE "C",
                 value int, not_applicable boolean, reason text, agreed int
             ) ON COMMIT DROP
             """, ct);
@@ -115,34 +119,44 @@ internal sealed class ImportStaging : IAsyncDisposable
         // Planner statistics for the table just filled: without them it guesses a few hundred rows and may choose nested loops.
         await ExecuteAsync("ANALYZE import_rows", ct);
 
+        // One row per assessment of the document: its first good row, whether any of its rows was bad, how many are good.
+        await ExecuteAsync("""
+            CREATE TEMP TABLE import_groups ON COMMIT DROP AS
+            SELECT unit_code, area_code, month_text, bool_or(bad) AS failed,
+                   min(row_index) FILTER (WHERE NOT bad) AS first_index, count(*) FILTER (WHERE NOT bad) AS rated
+            FROM import_rows GROUP BY unit_code, area_code, month_text
+            """, ct);
         await using var command = new NpgsqlCommand("""
-            WITH groups AS (
-                SELECT unit_code, area_code, month_text, bool_or(bad) AS failed, min(row_index) FILTER (WHERE NOT bad) AS first_index
-                FROM import_rows GROUP BY unit_code, area_code, month_text
-            ), firsts AS (
-                SELECT g.failed, r.row_index, r.unit_code, r.area_code, r.month_text, r.area_id, r.version_id, r.agreed,
-                       EXISTS (SELECT 1 FROM assessments a WHERE a.unit_id = r.unit_id AND a.area_code = r.area_code AND a.month = r.month) AS stored
-                FROM groups g JOIN import_rows r ON r.row_index = g.first_index
+            WITH firsts AS (
+                SELECT g.failed, g.rated, r.row_index, r.unit_code, r.area_code, r.month_text, r.area_id, r.version_id, r.agreed,
+                       EXISTS (SELECT 1 FROM assessments a WHERE a.unit_id = r.unit_id AND a.area_code = r.area_code COLLATE "default" AND a.month = r.month) AS stored
+                FROM import_groups g JOIN import_rows r ON r.row_index = g.first_index
             ), members AS (
                 SELECT r.row_index, r.standard_code, f.row_index AS first_index, f.stored,
-                       r.version_id <> f.version_id AS other_version, r.agreed IS DISTINCT FROM f.agreed AS other_agreed,
-                       row_number() OVER (PARTITION BY r.unit_code, r.area_code, r.month_text, r.standard_code ORDER BY r.row_index) > 1 AS repeated
+                       r.version_id <> f.version_id AS other_version, r.agreed IS DISTINCT FROM f.agreed AS other_agreed
                 FROM import_rows r JOIN firsts f USING (unit_code, area_code, month_text)
                 WHERE NOT r.bad
+            ), repeated AS (
+                SELECT first_index, standard_code, min(row_index) AS kept FROM members
+                GROUP BY first_index, standard_code HAVING count(*) > 1
             ), member_problems AS (
-                SELECT row_index, first_index, 'twice' AS kind, standard_code AS detail FROM members WHERE NOT stored AND repeated
+                SELECT m.row_index, m.first_index, 'twice' AS kind, m.standard_code AS detail
+                FROM members m JOIN repeated d ON d.first_index = m.first_index AND d.standard_code = m.standard_code
+                WHERE NOT m.stored AND m.row_index <> d.kept
                 UNION ALL
                 SELECT row_index, first_index, CASE WHEN other_version THEN 'version' ELSE 'agreed' END, NULL
                 FROM members WHERE NOT stored AND (other_version OR other_agreed)
             ), to_complete AS (
-                SELECT f.* FROM firsts f
-                WHERE NOT f.failed AND NOT f.stored AND NOT EXISTS (SELECT 1 FROM member_problems p WHERE p.first_index = f.row_index)
+                -- Only an assessment with fewer good rows than its area has standards can lack one (repeats fail it above).
+                SELECT f.* FROM firsts f JOIN (SELECT area_id, count(*) AS standards FROM standards GROUP BY area_id) n ON n.area_id = f.area_id
+                WHERE NOT f.failed AND NOT f.stored AND f.rated < n.standards
+                  AND NOT EXISTS (SELECT 1 FROM member_problems p WHERE p.first_index = f.row_index)
             ), unrated AS (
                 SELECT c.row_index, string_agg(s.code, ', ' ORDER BY s.code) AS detail
                 FROM to_complete c JOIN standards s ON s.area_id = c.area_id
                 WHERE NOT EXISTS (SELECT 1 FROM import_rows r
                                   WHERE NOT r.bad AND r.unit_code = c.unit_code AND r.area_code = c.area_code
-                                    AND r.month_text = c.month_text AND r.standard_code = s.code)
+                                    AND r.month_text = c.month_text AND r.standard_code = s.code COLLATE "C")
                 GROUP BY c.row_index
             ), problems AS (
                 SELECT row_index, 'stored' AS kind, NULL AS detail FROM firsts WHERE stored
@@ -185,8 +199,7 @@ internal sealed class ImportStaging : IAsyncDisposable
             SELECT encode(set_bit(set_bit(overlay(uuid_send(gen_random_uuid())
                        PLACING substring(int8send((extract(epoch FROM clock_timestamp()) * 1000)::bigint) FROM 3) FROM 1 FOR 6), 52, 1), 53, 1), 'hex')::uuid AS id,
                    r.row_index AS first_index, r.unit_id, r.area_id, r.area_code, r.month, r.version_id, r.agreed
-            FROM import_rows r
-            WHERE r.row_index IN (SELECT min(row_index) FROM import_rows GROUP BY unit_code, area_code, month_text)
+            FROM import_groups g JOIN import_rows r ON r.row_index = g.first_index
             """, ct);
         var ids = new List<Guid>();
         await using var command = new NpgsqlCommand("SELECT id FROM import_assessments ORDER BY first_index", _connection);
