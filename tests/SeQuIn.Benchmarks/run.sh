@@ -129,7 +129,7 @@ log_rotation_age = 0
 log_rotation_size = 0
 EOF
 if [[ "${SEQUIN_BENCH_EXPLAIN:-}" == 1 ]]; then
-    printf "shared_preload_libraries = 'auto_explain'\nauto_explain.log_min_duration = 150\nauto_explain.log_analyze = on\nauto_explain.log_nested_statements = on\n" >>"$PGDATA/postgresql.conf"
+    printf "shared_preload_libraries = 'auto_explain'\nauto_explain.log_min_duration = 150\nauto_explain.log_analyze = on\nauto_explain.log_nested_statements = on\nauto_explain.log_triggers = on\n" >>"$PGDATA/postgresql.conf"
 fi
 (cd "$WORK" && runuser -u postgres -- "$PGBIN/pg_ctl" -D "$PGDATA" -l "$WORK/pg/pg_ctl.log" -w -t 60 start >/dev/null) \
     || { cat "$WORK/pg/pg_ctl.log"; die "PostgreSQL did not start"; }

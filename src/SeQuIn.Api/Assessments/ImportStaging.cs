@@ -124,7 +124,8 @@ internal sealed class ImportStaging : IAsyncDisposable
             CREATE TEMP TABLE import_groups ON COMMIT DROP AS
             SELECT unit_code, area_code, month_text, bool_or(bad) AS failed,
                    min(row_index) FILTER (WHERE NOT bad) AS first_index, count(*) FILTER (WHERE NOT bad) AS rated
-            FROM import_rows GROUP BY unit_code, area_code, month_text
+            FROM import_rows GROUP BY unit_code, area_code, month_text;
+            ANALYZE import_groups;
             """, ct);
         await using var command = new NpgsqlCommand("""
             WITH firsts AS (
@@ -199,7 +200,8 @@ internal sealed class ImportStaging : IAsyncDisposable
             SELECT encode(set_bit(set_bit(overlay(uuid_send(gen_random_uuid())
                        PLACING substring(int8send((extract(epoch FROM clock_timestamp()) * 1000)::bigint) FROM 3) FROM 1 FOR 6), 52, 1), 53, 1), 'hex')::uuid AS id,
                    r.row_index AS first_index, r.unit_id, r.area_id, r.area_code, r.month, r.version_id, r.agreed
-            FROM import_groups g JOIN import_rows r ON r.row_index = g.first_index
+            FROM import_groups g JOIN import_rows r ON r.row_index = g.first_index;
+            ANALYZE import_assessments;
             """, ct);
         var ids = new List<Guid>();
         await using var command = new NpgsqlCommand("SELECT id FROM import_assessments ORDER BY first_index", _connection);
