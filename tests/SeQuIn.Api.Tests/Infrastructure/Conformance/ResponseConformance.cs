@@ -163,7 +163,7 @@ public static class ResponseConformance
     /// The errors that make the answer invalid: only down failing branches (a passing anyOf keeps the errors of its
     /// other branches, which say nothing).
     /// </summary>
-    private static IEnumerable<string> Errors(EvaluationResults results)
+    internal static IEnumerable<string> Errors(EvaluationResults results)
     {
         if (results.IsValid)
         {
