@@ -16,7 +16,7 @@ namespace SeQuIn.Api.Common;
 /// the contract against its schema; the Spectral rule sequin-body-example fails a body without one.
 /// </summary>
 /// <remarks>The examples live in one file per feature (ContractExamples.*.cs); this one holds what they share.</remarks>
-internal sealed partial class ContractExamples : ISchemaFilter
+internal sealed partial class ContractExamples : ISchemaFilter, IDocumentFilter
 {
     // Properties, not fields: the feature files' fields read them, and C# leaves open the order in which the
     // fields of a partial class's files are initialised (a field read too early is silently its default).
@@ -54,13 +54,59 @@ internal sealed partial class ContractExamples : ISchemaFilter
         [typeof(RatingExportRow)] = [.. ExportRows],
     };
 
+    /// <summary>
+    /// Problems keep their example on the schema: hundreds of error answers share the two schemas, and these hold no
+    /// member that a validator could mistake for a schema keyword.
+    /// </summary>
     public void Apply(IOpenApiSchema schema, SchemaFilterContext context)
     {
-        if (schema is OpenApiSchema concrete && Examples.TryGetValue(context.Type, out var example))
+        if (schema is OpenApiSchema concrete && Problems.TryGetValue(context.Type, out var example))
         {
-            concrete.Examples = [example is JsonNode node ? node.DeepClone() : JsonSerializer.SerializeToNode(example, context.Type, Json.Options)!];
+            concrete.Examples = [example.DeepClone()];
         }
     }
+
+    /// <summary>
+    /// Each body's example is written once under components/examples, named as its schema, and every request and
+    /// 2xx JSON body of that schema refers to it. On the media type rather than the schema: an example inside a schema
+    /// is carried into every schema that embeds it, where validators read its members ("id") as schema keywords.
+    /// </summary>
+    public void Apply(OpenApiDocument document, DocumentFilterContext context)
+    {
+        var byId = new Dictionary<string, (Type Type, object Example)>();
+        foreach (var (type, example) in Examples)
+        {
+            if (context.SchemaRepository.TryLookupByType(type, out var reference) && reference.Reference.Id is { } id)
+            {
+                byId[id] = (type, example);
+            }
+        }
+        var bodies = document.Paths.Values
+            .SelectMany(p => p.Operations?.Values.AsEnumerable() ?? [])
+            .SelectMany(o => (o.Responses ?? []).Where(r => r.Key.StartsWith('2')).Select(r => r.Value.Content).Append(o.RequestBody?.Content))
+            .SelectMany(c => c?.Where(m => m.Key.Contains("json", StringComparison.Ordinal)).Select(m => m.Value) ?? [])
+            .OfType<OpenApiMediaType>()
+            .Select(m => (Media: m, Id: SchemaName(m.Schema)))
+            .Where(m => m.Id is not null && byId.ContainsKey(m.Id))
+            .ToList();
+        foreach (var id in bodies.Select(b => b.Id!).Distinct().Order(StringComparer.Ordinal))
+        {
+            var (type, example) = byId[id];
+            document.AddComponent<IOpenApiExample>(id, new OpenApiExample { Value = JsonSerializer.SerializeToNode(example, type, Json.Options) });
+        }
+        foreach (var (media, id) in bodies)
+        {
+            media.Examples = new Dictionary<string, IOpenApiExample> { [id!] = new OpenApiExampleReference(id!, document) };
+        }
+    }
+
+    /// <summary>The component a body is: a reference, or a reference wrapped in allOf to carry a description.</summary>
+    private static string? SchemaName(IOpenApiSchema? schema) => schema switch
+    {
+        OpenApiSchemaReference reference => reference.Reference.Id,
+        OpenApiSchema { AllOf: [OpenApiSchemaReference reference] } => reference.Reference.Id,
+        _ => null,
+    };
 
     /// <summary>
     /// A text/csv body of <paramref name="row"/> records with these columns: each field is the record's JSON member
@@ -95,24 +141,28 @@ internal sealed partial class ContractExamples : ISchemaFilter
         _ => value.ToJsonString(),
     };
 
-    private static IEnumerable<(Type Type, object Example)> Common() =>
-    [
-        (typeof(ProblemDetails), new JsonObject
+    private static readonly Dictionary<Type, JsonObject> Problems = new()
+    {
+        [typeof(ProblemDetails)] = new JsonObject
         {
             ["type"] = "https://tools.ietf.org/html/rfc9110#section-15.5.5",
             ["title"] = "Not Found",
             ["status"] = 404,
-            ["detail"] = $"There is no unit {UnitId} that you may see.",
+            ["detail"] = "There is no unit 3f6c2a9e-8d41-4b7a-9c55-1e2f0a7b4c13 that you may see.",
             ["traceId"] = TraceId,
-        }),
-        (typeof(HttpValidationProblemDetails), new JsonObject
+        },
+        [typeof(HttpValidationProblemDetails)] = new JsonObject
         {
             ["type"] = "https://tools.ietf.org/html/rfc9110#section-15.5.1",
             ["title"] = "One or more validation errors occurred.",
             ["status"] = 400,
             ["errors"] = new JsonObject { ["month"] = new JsonArray("'month' must be a month written YYYY-MM, e.g. 2026-03.") },
             ["traceId"] = TraceId,
-        }),
+        },
+    };
+
+    private static IEnumerable<(Type Type, object Example)> Common() =>
+    [
         (typeof(Health.HealthResponse), new Health.HealthResponse("healthy",
             new Dictionary<string, string> { ["database"] = "reachable", ["migrations"] = "applied" })),
     ];

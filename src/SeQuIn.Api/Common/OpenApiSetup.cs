@@ -107,6 +107,7 @@ public static class OpenApiSetup
             options.DocumentFilter<CreatedFilter>();
             options.DocumentFilter<OpenResponsesFilter>();
             options.DocumentFilter<NullableReferencesFilter>();
+            options.DocumentFilter<ContractExamples>();
         });
         return services;
     }

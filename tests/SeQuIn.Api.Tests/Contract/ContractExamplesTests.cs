@@ -20,7 +20,7 @@ public sealed class ContractExamplesTests
     public void Every_example_in_the_contract_validates_against_the_schema_beside_it()
     {
         var contract = ContractDocument.Committed;
-        var examples = ExamplesIn(contract.Root, "#").ToList();
+        var examples = ExamplesIn(contract.Root, contract.Root, "#").ToList();
 
         // Every body has one (see below), so a walk that finds only a handful has lost its way.
         Assert.True(examples.Count >= 60, $"Only {examples.Count} examples found in the contract");
@@ -77,7 +77,7 @@ public sealed class ContractExamplesTests
     {
         // ContractExamples is a partial class whose files' fields read each other's; one read before it is set is
         // silently default(T) and still validates (year 1, the all-zero uuid).
-        var examples = ExamplesIn(ContractDocument.Committed.Root, "#").Select(e => e.Example.GetRawText()).ToList();
+        var examples = ExamplesIn(ContractDocument.Committed.Root, ContractDocument.Committed.Root, "#").Select(e => e.Example.GetRawText()).ToList();
 
         Assert.DoesNotContain(examples, e => e.Contains("0001-01-01", StringComparison.Ordinal) || e.Contains("00000000-0000-0000-0000-000000000000", StringComparison.Ordinal));
     }
@@ -86,7 +86,7 @@ public sealed class ContractExamplesTests
     /// Every example with the schema it illustrates: one on a schema (a component, a member, a CSV text) illustrates
     /// that schema; one on a media type, parameter or header illustrates its schema; each of a named examples map too.
     /// </summary>
-    private static IEnumerable<(string Location, JsonNode Schema, JsonElement Example)> ExamplesIn(JsonNode? node, string location)
+    private static IEnumerable<(string Location, JsonNode Schema, JsonElement Example)> ExamplesIn(JsonNode root, JsonNode? node, string location)
     {
         switch (node)
         {
@@ -94,7 +94,7 @@ public sealed class ContractExamplesTests
                 // Member names, one of which may be "example": only the schemas below hold examples.
                 foreach (var (key, child) in members)
                 {
-                    foreach (var found in ExamplesIn(child, $"{location}/{key}"))
+                    foreach (var found in ExamplesIn(root, child, $"{location}/{key}"))
                     {
                         yield return found;
                     }
@@ -113,7 +113,11 @@ public sealed class ContractExamplesTests
                 {
                     foreach (var (name, value) in named)
                     {
-                        yield return ($"{location}/examples/{name}", illustrated, JsonSerializer.SerializeToElement(value!["value"]));
+                        // Named examples are written once under components/examples and referred to by each body.
+                        var shown = value!["$ref"]?.GetValue<string>() is { } reference
+                            ? root["components"]!["examples"]![reference.Split('/')[^1]]
+                            : value;
+                        yield return ($"{location}/examples/{name}", illustrated, JsonSerializer.SerializeToElement(shown!["value"]));
                     }
                 }
                 else if (item["examples"] is JsonArray list)
@@ -127,7 +131,7 @@ public sealed class ContractExamplesTests
                 {
                     if (key is not ("example" or "examples"))
                     {
-                        foreach (var found in ExamplesIn(child, $"{location}/{key.Replace("~", "~0").Replace("/", "~1")}"))
+                        foreach (var found in ExamplesIn(root, child, $"{location}/{key.Replace("~", "~0").Replace("/", "~1")}"))
                         {
                             yield return found;
                         }
@@ -137,7 +141,7 @@ public sealed class ContractExamplesTests
             case JsonArray array:
                 foreach (var (child, i) in array.Select((c, i) => (c, i)))
                 {
-                    foreach (var found in ExamplesIn(child, $"{location}/{i}"))
+                    foreach (var found in ExamplesIn(root, child, $"{location}/{i}"))
                     {
                         yield return found;
                     }
