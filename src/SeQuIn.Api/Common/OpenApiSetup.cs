@@ -108,6 +108,8 @@ public static class OpenApiSetup
             options.DocumentFilter<OpenResponsesFilter>();
             options.DocumentFilter<NullableReferencesFilter>();
             options.DocumentFilter<ContractExamples>();
+            // Last: it shares the headers every filter above has written.
+            options.DocumentFilter<SharedHeaders>();
         });
         return services;
     }
