@@ -59,9 +59,9 @@ public static class ResponseConformance
         var violations = new List<string>();
         void Fail(string what) => violations.Add($"{name} {status}: {what}");
 
-        var declaredParameters = (operation!["parameters"]?.AsArray() ?? [])
-            .Where(p => p!["in"]?.GetValue<string>() == "header")
-            .Select(p => p!["name"]!.GetValue<string>())
+        var declaredParameters = ContractDocument.ParametersOf(contract.Root, operation!)
+            .Where(p => p["in"]?.GetValue<string>() == "header")
+            .Select(p => p["name"]!.GetValue<string>())
             .ToHashSet(StringComparer.OrdinalIgnoreCase);
         foreach (var (_, header) in CausedByRequestHeaders.Where(c => c.Answer(response) && !declaredParameters.Contains(c.Header)))
         {
