@@ -36,23 +36,24 @@ internal sealed partial class ContractExamples : ISchemaFilter, IDocumentFilter
     private const string Framework = "2021.1";
     private const string UnitMemberKey = "key:3f9c2a7d1e4b";
 
-    private static Dictionary<Type, object>? _examples;
-    private static Dictionary<Type, IReadOnlyList<object>>? _csvRows;
-
     /// <summary>
-    /// Built on first use rather than in field initialisers: the feature files' fields are initialised in an order
+    /// Built on first use rather than in a field initialiser: the feature files' fields are initialised in an order
     /// C# leaves open, and each reads the others'.
     /// </summary>
-    private static Dictionary<Type, object> Examples => _examples ??=
+    private static readonly Lazy<Dictionary<Type, object>> AllExamples = new(() =>
         Organisations().Concat(Assessments()).Concat(Frameworks()).Concat(Benchmarks()).Concat(Insight()).Concat(Access()).Concat(Common())
-            .ToDictionary(e => e.Type, e => e.Example);
+            .ToDictionary(e => e.Type, e => e.Example));
 
     /// <summary>The rows of each text/csv body that is a list of records (CsvContract), as records.</summary>
-    private static Dictionary<Type, IReadOnlyList<object>> CsvRows => _csvRows ??= new()
+    private static readonly Lazy<Dictionary<Type, IReadOnlyList<object>>> AllCsvRows = new(() => new()
     {
         [typeof(Assessments.ImportRow)] = [.. ImportRows],
         [typeof(RatingExportRow)] = [.. ExportRows],
-    };
+    });
+
+    private static Dictionary<Type, object> Examples => AllExamples.Value;
+
+    private static Dictionary<Type, IReadOnlyList<object>> CsvRows => AllCsvRows.Value;
 
     /// <summary>
     /// Problems keep their example on the schema: hundreds of error answers share the two schemas, and these hold no
@@ -69,7 +70,7 @@ internal sealed partial class ContractExamples : ISchemaFilter, IDocumentFilter
     /// <summary>
     /// Each body's example is written once under components/examples, named as its schema, and every request and
     /// 2xx JSON body of that schema refers to it. On the media type rather than the schema: an example inside a schema
-    /// is carried into every schema that embeds it, where validators read its members ("id") as schema keywords.
+    /// is carried into every schema that embeds it, where Redocly's example check resolved its "id" as a reference.
     /// </summary>
     public void Apply(OpenApiDocument document, DocumentFilterContext context)
     {
