@@ -7,17 +7,20 @@ namespace SeQuIn.Api.Access;
 public sealed record ScopeInput(ScopeKind Kind, Guid? NetworkId = null, Guid? CollaborativeId = null, IReadOnlyList<Guid>? UnitIds = null);
 
 /// <summary>Where a role applies. For a units scope, networkId is the network of those units.</summary>
+/// <param name="Kind">national, network, collaborative or units: which of the ids below say where the role applies.</param>
 public sealed record ScopeResponse(ScopeKind Kind, Guid? NetworkId, Guid? CollaborativeId, IReadOnlyList<Guid> UnitIds);
 
 /// <summary>A new API key.</summary>
 /// <param name="Name">What the key is for, e.g. "Ridings reporting pipeline".</param>
 /// <param name="ExpiresAt">When the key stops working: at most 12 months ahead; 90 days when omitted.</param>
+/// <param name="Role">What the key may do, within its scope.</param>
 public sealed record CreateApiKeyRequest(string Name, Role Role, ScopeInput Scope, DateTimeOffset? ExpiresAt = null);
 
 /// <summary>An API key, never with its secret.</summary>
 /// <param name="KeyId">The public part of the key (its first characters after sqn_k_), safe to log and quote.</param>
 /// <param name="Active">Neither revoked nor expired.</param>
 /// <param name="RotatedFromId">The key this one replaced, if it was made by rotation.</param>
+/// <param name="Role">What the key may do, within its scope.</param>
 public sealed record ApiKeyResponse(Guid Id, string KeyId, string Name, Role Role, ScopeResponse Scope, bool Active,
     DateTimeOffset CreatedAt, string CreatedBy, DateTimeOffset ExpiresAt, DateTimeOffset? LastUsedAt,
     DateTimeOffset? RevokedAt, string? RevokedReason, Guid? RotatedFromId);
@@ -38,8 +41,10 @@ public sealed record RotateApiKeyRequest(int? OverlapDays = null, DateTimeOffset
 /// <param name="Issuer">The token issuer exactly as configured in SeQuIn:Oidc:Issuers.</param>
 /// <param name="Subject">The token's sub claim. A pseudonymous identifier, never a patient identifier.</param>
 /// <param name="Name">A label for administrators, e.g. a job title; not a service user's name.</param>
+/// <param name="Role">What the subject may do, within its scope.</param>
 public sealed record CreateMembershipRequest(string Issuer, string Subject, string Name, Role Role, ScopeInput Scope);
 
+/// <param name="Role">What the subject may do, within its scope.</param>
 public sealed record MembershipResponse(Guid Id, string Issuer, string Subject, string Name, Role Role, ScopeResponse Scope,
     bool Active, DateTimeOffset CreatedAt, string CreatedBy, DateTimeOffset? RevokedAt, string? RevokedReason);
 

@@ -35,6 +35,7 @@ public sealed record AgreedRatingRequest(int Value, string? Note = null);
 /// <summary>Evidence for a standard, or for the whole assessment when standardCode is omitted.</summary>
 /// <param name="Link">An https address; stored and shown, never fetched by the service.</param>
 /// <param name="Shared">Share it with the network's library of good practice once the assessment is submitted.</param>
+/// <param name="Kind">What the evidence is: a document, minutes, a policy, an observation, a conversation, a photo, a link or something else.</param>
 public sealed record EvidenceInput(EvidenceKind Kind, string Title, string? Description = null, string? Link = null,
     string? StandardCode = null, bool Shared = false);
 
@@ -61,6 +62,7 @@ public sealed record AssessmentListQuery(Guid? unitId, string? areaCode, string?
 
 /// <summary>An assessment without its detail.</summary>
 /// <param name="Revision">Changes with every edit; the ETag is derived from it. Send the ETag back in If-Match to change the assessment.</param>
+/// <param name="Status">draft while the unit works on it (again after a return or a reopening); submitted once sent to the network.</param>
 public sealed record AssessmentSummary(Guid Id, Guid UnitId, string UnitCode, Guid NetworkId, string FrameworkIdentifier, string AreaCode,
     string Month, AssessmentStatus Status, int? AgreedRating, AreaResult Result, bool Imported, int Revision,
     DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, DateTimeOffset? SubmittedAt);
@@ -75,6 +77,7 @@ public sealed record AreaResult(decimal? Mean, decimal? Percentage, int Applicab
     bool AgreedDiffersFromComputed);
 
 /// <summary>An assessment with everything in it.</summary>
+/// <param name="Status">draft while the unit works on it (again after a return or a reopening); submitted once sent to the network.</param>
 public sealed record AssessmentDetail(Guid Id, Guid UnitId, string UnitCode, Guid NetworkId, string FrameworkIdentifier, string AreaCode,
     string Month, AssessmentStatus Status, int? AgreedRating, string? AgreedRatingNote, AreaResult Result, bool Imported, int Revision,
     IReadOnlyList<ParticipantResponse> Participants, IReadOnlyList<RatingResponse> Ratings, IReadOnlyList<EvidenceResponse> Evidence,
@@ -88,11 +91,13 @@ public sealed record RatingResponse(string StandardCode, int? Value, bool NotApp
     int? StaffView, int? ServiceUserView, bool ViewsDiffer, string? Note);
 
 /// <param name="File">The attached file, if any; download it from its url.</param>
+/// <param name="Kind">What the evidence is: a document, minutes, a policy, an observation, a conversation, a photo, a link or something else.</param>
 public sealed record EvidenceResponse(Guid Id, string? StandardCode, EvidenceKind Kind, string Title, string? Description, string? Link,
     bool Shared, EvidenceFileResponse? File, DateTimeOffset CreatedAt, string CreatedBy);
 
 public sealed record EvidenceFileResponse(string FileName, string ContentType, long Size, string Url);
 
+/// <param name="Kind">question (a lead's, returning a submission), reopening (an administrator's reason for reopening one) or note.</param>
 public sealed record CommentResponse(Guid Id, CommentKind Kind, string Text, string Author, DateTimeOffset CreatedAt);
 
 /// <summary>Why an assessment cannot be submitted yet: every missing item.</summary>

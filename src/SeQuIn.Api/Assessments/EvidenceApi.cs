@@ -8,6 +8,7 @@ using SeQuIn.Api.Data;
 namespace SeQuIn.Api.Assessments;
 
 /// <summary>A piece of shared evidence in the network's library of good practice.</summary>
+/// <param name="Evidence">The evidence as its assessment shows it, with its file when one is attached.</param>
 public sealed record LibraryEntry(Guid AssessmentId, Guid UnitId, string UnitCode, string Month, string AreaCode, int? AgreedRating,
     EvidenceResponse Evidence);
 

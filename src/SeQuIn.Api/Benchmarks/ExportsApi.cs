@@ -12,6 +12,8 @@ using SeQuIn.Api.Observability;
 namespace SeQuIn.Api.Benchmarks;
 
 /// <summary>One standard rating of a submitted assessment, in long format for analysts.</summary>
+/// <param name="Sector">The sector of the unit's provider.</param>
+/// <param name="SecurityLevel">The unit's level of security.</param>
 public sealed record RatingExportRow(string Network, string? Collaborative, string Provider,
     [property: EnumText(typeof(Organisations.ProviderSector))] string Sector, string Unit, [property: EnumText(typeof(Organisations.SecurityLevel))] string SecurityLevel,
     string Month, string FrameworkVersion, string Area, string Standard, int? Value, bool NotApplicable, DateTimeOffset SubmittedAt);

@@ -34,7 +34,7 @@ public static class CsvContract
                               $"{string.Join(", ", csv.Columns)}; each is the {csv.Row.Name} member of the same name (true/false for " +
                               "booleans, an empty field for null; a field holding a comma, quote or line break is quoted)." +
                               (csv.Notes is null ? "" : $" {csv.Notes}"),
-                Examples = [System.Text.Json.Nodes.JsonValue.Create(string.Join(",", csv.Columns) + "\n")],
+                Examples = [System.Text.Json.Nodes.JsonValue.Create(ContractExamples.CsvOfRows(csv.Row, csv.Columns))],
             };
             var contents = (operation.Responses?.Values.Select(r => r.Content) ?? []).Append(operation.RequestBody?.Content);
             foreach (var content in contents.OfType<IDictionary<string, IOpenApiMediaType>>())

@@ -125,6 +125,8 @@ internal sealed class CsvAlternativeFilter : IOperationFilter
             {
                 Type = JsonSchemaType.String,
                 Description = $"Sent when Accept prefers text/csv (JSON otherwise): UTF-8, a header row, one row per figure, RFC 4180 quoting. Columns: {csv.Columns}",
+                Examples = ContractExamples.CsvTableOf(context.ApiDescription.SupportedResponseTypes.FirstOrDefault(r => r.StatusCode == 200)?.Type)
+                    is { } example ? [System.Text.Json.Nodes.JsonValue.Create(example)] : null,
             },
         };
     }

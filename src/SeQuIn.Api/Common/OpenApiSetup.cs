@@ -107,6 +107,9 @@ public static class OpenApiSetup
             options.DocumentFilter<CreatedFilter>();
             options.DocumentFilter<OpenResponsesFilter>();
             options.DocumentFilter<NullableReferencesFilter>();
+            options.DocumentFilter<ContractExamples>();
+            // Last: it shares the headers every filter above has written.
+            options.DocumentFilter<SharedHeaders>();
         });
         return services;
     }

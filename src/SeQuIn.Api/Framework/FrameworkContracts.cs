@@ -59,6 +59,7 @@ public sealed record FrameworkListQuery([property: Common.EnumQuery(typeof(Frame
 // ---- Responses ------------------------------------------------------------------------------------------------
 
 /// <summary>A framework version without its content.</summary>
+/// <param name="Status">draft (being written; assessments cannot use it), active (new assessments are pinned to it; one at a time) or retired.</param>
 public sealed record FrameworkVersionSummary(
     string Identifier,
     string Title,
@@ -74,6 +75,7 @@ public sealed record FrameworkVersionSummary(
     DateTimeOffset? RetiredAt);
 
 /// <summary>A framework version with its full tree: scale, areas and standards, professional and easy-read text.</summary>
+/// <param name="Status">draft (being written; assessments cannot use it), active (new assessments are pinned to it; one at a time) or retired.</param>
 public sealed record FrameworkVersionDetail(
     string Identifier,
     string Title,

@@ -57,11 +57,14 @@ public sealed record CollaborativeListQuery(string? code, bool? active, int? lim
 
 /// <summary>A new provider.</summary>
 /// <param name="Code">Stable code (for an NHS trust, its ODS code): 2 to 20 capital letters, digits or hyphens.</param>
+/// <param name="Sector">nhs for an NHS trust, independent for an independent provider.</param>
 public sealed record CreateProviderRequest(string Code, string Name, ProviderSector Sector);
 
 /// <summary>The new state of a provider; the code never changes.</summary>
+/// <param name="Sector">nhs for an NHS trust, independent for an independent provider.</param>
 public sealed record UpdateProviderRequest(string Name, ProviderSector Sector, bool Active);
 
+/// <param name="Sector">nhs for an NHS trust, independent for an independent provider.</param>
 public sealed record ProviderResponse(Guid Id, string Code, string Name, ProviderSector Sector, bool Active,
     DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
 
@@ -86,6 +89,7 @@ public sealed record ProviderListQuery(string? code, [property: EnumQuery(typeof
 /// <param name="ProviderId">The provider that runs the unit.</param>
 /// <param name="NetworkId">The network the unit benchmarks with.</param>
 /// <param name="CollaborativeId">The provider collaborative the unit belongs to, if any.</param>
+/// <param name="SecurityLevel">The unit's level of security: high, medium or low.</param>
 public sealed record CreateUnitRequest(string Code, string Name, SecurityLevel SecurityLevel, Guid ProviderId, Guid NetworkId,
     Guid? CollaborativeId = null);
 
@@ -94,10 +98,13 @@ public sealed record CreateUnitRequest(string Code, string Name, SecurityLevel S
 /// required, so that a member left out is refused rather than silently reset (send "collaborativeId": null to
 /// take the unit out of its collaborative).
 /// </summary>
+/// <param name="SecurityLevel">The unit's level of security: high, medium or low.</param>
 public sealed record UpdateUnitRequest(string Name, SecurityLevel SecurityLevel, Guid ProviderId, Guid NetworkId, bool Active,
     Guid? CollaborativeId);
 
 /// <summary>A secure unit with the names of the bodies it belongs to.</summary>
+/// <param name="SecurityLevel">The unit's level of security: high, medium or low.</param>
+/// <param name="Sector">The sector of the unit's provider.</param>
 public sealed record UnitResponse(Guid Id, string Code, string Name, SecurityLevel SecurityLevel,
     OrganisationRef Provider, ProviderSector Sector, OrganisationRef Network, OrganisationRef? Collaborative, bool Active,
     DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);

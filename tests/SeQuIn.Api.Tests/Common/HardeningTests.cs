@@ -5,6 +5,8 @@ using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using SeQuIn.Api.Tests.Infrastructure;
 
+using SeQuIn.Api.Tests.Infrastructure.Conformance;
+
 namespace SeQuIn.Api.Tests.Common;
 
 public sealed class HardeningTests(SeQuInApiFixture fixture) : ApiTest(fixture)
@@ -94,7 +96,7 @@ public sealed class HardeningTests(SeQuInApiFixture fixture) : ApiTest(fixture)
             ["SeQuIn:ForwardedHeaders:KnownProxies:0"] = "192.0.2.99",
         });
 
-        foreach (var client in new[] { unconfigured.CreateClient(), FromPeer(otherProxy, "192.0.2.10").CreateClient() })
+        foreach (var client in new[] { unconfigured.CreateClient(), FromPeer(otherProxy, "192.0.2.10").CreateConformingClient() })
         {
             var answers = new List<HttpStatusCode>();
             for (var i = 1; i <= 4; i++)
@@ -113,7 +115,7 @@ public sealed class HardeningTests(SeQuInApiFixture fixture) : ApiTest(fixture)
             ["SeQuIn:RateLimits:FailedSignInsPerMinute"] = "2",
             ["SeQuIn:ForwardedHeaders:KnownNetworks:0"] = "192.0.2.0/24",
         });
-        using var client = FromPeer(app, "192.0.2.10").CreateClient();
+        using var client = FromPeer(app, "192.0.2.10").CreateConformingClient();
 
         var first = new List<HttpStatusCode>();
         for (var i = 0; i < 3; i++)

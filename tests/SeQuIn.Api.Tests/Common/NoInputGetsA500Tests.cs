@@ -10,6 +10,8 @@ using SeQuIn.Api.Tests.Assessments;
 using SeQuIn.Api.Tests.Framework;
 using SeQuIn.Api.Tests.Infrastructure;
 
+using SeQuIn.Api.Tests.Infrastructure.Conformance;
+
 namespace SeQuIn.Api.Tests.Common;
 
 /// <summary>The bad inputs the adversarial review found answered with a 500, each pinned; the contract fuzz test covers the rest.</summary>
@@ -187,7 +189,7 @@ public sealed class NoInputGetsA500Tests(SeQuInApiFixture fixture) : ApiTest(fix
             {
                 continue;
             }
-            var parameters = get["parameters"]?.AsArray().Select(p => p!) ?? [];
+            var parameters = ContractDocument.ParametersOf(document, get).ToList();
             var url = parameters.Where(p => p["in"]!.GetValue<string>() == "path")
                 .Aggregate(path, (u, p) => u.Replace("{" + p["name"] + "}", plausible[p["name"]!.GetValue<string>()], StringComparison.Ordinal));
             var optional = parameters.Where(p => p["in"]!.GetValue<string>() == "query").Select(p => p["name"]!.GetValue<string>()).ToList();

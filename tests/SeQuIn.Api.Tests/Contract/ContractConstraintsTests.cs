@@ -15,9 +15,9 @@ public sealed class ContractConstraintsTests
     private static IEnumerable<(string Operation, JsonNode Parameter)> QueryParameters() =>
         from path in Document["paths"]!.AsObject()
         from method in path.Value!.AsObject()
-        from parameter in method.Value!["parameters"]?.AsArray() ?? []
-        where parameter!["in"]!.GetValue<string>() == "query"
-        select ($"{method.Key.ToUpperInvariant()} {path.Key}", parameter!);
+        from parameter in ContractDocument.ParametersOf(Document, method.Value!)
+        where parameter["in"]!.GetValue<string>() == "query"
+        select ($"{method.Key.ToUpperInvariant()} {path.Key}", (JsonNode)parameter);
 
     [Fact]
     public void Every_month_in_a_query_has_the_month_pattern()

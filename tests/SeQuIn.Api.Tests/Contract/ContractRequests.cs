@@ -3,6 +3,8 @@ using System.Text;
 using System.Text.Json.Nodes;
 using CsCheck;
 
+using SeQuIn.Api.Tests.Infrastructure.Conformance;
+
 namespace SeQuIn.Api.Tests.Contract;
 
 /// <summary>One operation of the committed contract: method, path template, parameters and request body media types.</summary>
@@ -13,7 +15,7 @@ public sealed record ContractOperation(string Method, string Path, IReadOnlyList
     public static IReadOnlyList<ContractOperation> All(JsonNode document) =>
         (from path in document["paths"]!.AsObject()
          from operation in path.Value!.AsObject()
-         let parameters = operation.Value!["parameters"]?.AsArray().Select(p => p!.AsObject()).ToList() ?? []
+         let parameters = ContractDocument.ParametersOf(document, operation.Value!).ToList()
          let bodies = operation.Value!["requestBody"]?["content"]?.AsObject().ToDictionary(c => c.Key, c => c.Value?["schema"]) ??
                       new Dictionary<string, JsonNode?>()
          select new ContractOperation(operation.Key, path.Key, parameters, bodies)).ToList();

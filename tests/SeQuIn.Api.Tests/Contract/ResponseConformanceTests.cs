@@ -2,6 +2,8 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Text;
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
 using SeQuIn.Api.Tests.Infrastructure;
 using SeQuIn.Api.Tests.Infrastructure.Conformance;
 
@@ -126,7 +128,7 @@ public sealed class ResponseConformanceTests(SeQuInApiFixture fixture) : ApiTest
         // The committed contract with one lie in it: the active framework's title declared a number.
         var broken = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(Repository.Root, "openapi", "sequin.v1.json")))!;
         broken["components"]!["schemas"]!["FrameworkVersionDetail"]!["properties"]!["title"] = new JsonObject { ["type"] = "integer" };
-        using var strict = Fixture.App.CreateDefaultClient(new ContractConformanceHandler(ContractDocument.Parse(broken.ToJsonString())));
+        using var strict = Fixture.App.CreateConformingClient(contract: ContractDocument.Parse(broken.ToJsonString()));
         strict.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", Fixture.NationalAdminToken);
 
         var caught = await Assert.ThrowsAsync<ContractViolationException>(() => strict.GetAsync("/api/v1/frameworks/active"));
@@ -134,6 +136,18 @@ public sealed class ResponseConformanceTests(SeQuInApiFixture fixture) : ApiTest
         Assert.Contains(caught.Violations, v => v.StartsWith("GET /api/v1/frameworks/active (GetActiveFramework) 200: body at '/title'", StringComparison.Ordinal));
         // The same answer against the committed contract passes: the fixture's clients check it on every call.
         Assert.Equal(HttpStatusCode.OK, (await Client.GetAsync("/api/v1/frameworks/active")).StatusCode);
+    }
+
+    [Fact]
+    public async Task A_test_cannot_make_a_client_that_skips_the_contract_check_of_the_host_or_of_one_derived_from_it()
+    {
+        // WebApplicationFactory's own CreateClient, as a host derived with WithWebHostBuilder offers it, has no check.
+        await using var derived = Fixture.App.WithWebHostBuilder(builder => builder.UseSetting("SeQuIn:RateLimits:AnonymousPerMinute", "1000"));
+
+        Assert.Throws<InvalidOperationException>(() => ((WebApplicationFactory<Program>)Fixture.App).CreateClient());
+        Assert.Throws<InvalidOperationException>(() => derived.CreateClient());
+        using var checkedClient = derived.CreateConformingClient();
+        Assert.Equal(HttpStatusCode.OK, (await checkedClient.GetAsync("/health/live")).StatusCode);
     }
 
     private static IReadOnlyList<string> Check(string path, HttpResponseMessage response) =>

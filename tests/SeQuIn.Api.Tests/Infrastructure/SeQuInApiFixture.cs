@@ -11,6 +11,8 @@ using SeQuIn.Api.Audit;
 using SeQuIn.Api.Data;
 using SeQuIn.Api.Framework;
 
+using SeQuIn.Api.Tests.Infrastructure.Conformance;
+
 namespace SeQuIn.Api.Tests.Infrastructure;
 
 /// <summary>
@@ -139,19 +141,24 @@ public sealed class SeQuInApp(string connectionString, IReadOnlyDictionary<strin
     }
 
     /// <summary>A client whose every answer is checked against the committed contract (ContractConformanceHandler).</summary>
-    /// Redirects are followed, as WebApplicationFactory's own CreateClient does; each hop is checked.
-    public new HttpClient CreateClient() =>
-        CreateDefaultClient(new Microsoft.AspNetCore.Mvc.Testing.Handlers.RedirectHandler(), new Conformance.ContractConformanceHandler());
+    /// <remarks>A host derived with WithWebHostBuilder does not have this one: use CreateConformingClient there.</remarks>
+    public new HttpClient CreateClient() => this.CreateConformingClient();
 
-    /// <summary>A client that sends this bearer token (an API key or a JWT) with every request.</summary>
-    public HttpClient CreateClient(string? bearer)
+    /// <summary>A checked client that sends this bearer token (an API key or a JWT) with every request.</summary>
+    public HttpClient CreateClient(string? bearer) => this.CreateConformingClient(bearer);
+
+    /// <summary>
+    /// Every client of this host, and of hosts derived from it with WithWebHostBuilder (which hand their clients here),
+    /// is made by CreateConformingClient: one made otherwise would leave its answers unchecked.
+    /// </summary>
+    protected override void ConfigureClient(HttpClient client)
     {
-        var client = CreateClient();
-        if (bearer is not null)
+        if (!ConformingClients.Building)
         {
-            client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", bearer);
+            throw new InvalidOperationException(
+                "This client would skip the contract check: make it with CreateConformingClient (SeQuInApp.CreateClient does).");
         }
-        return client;
+        base.ConfigureClient(client);
     }
 
     /// <summary>A context connected as the schema's owner: for setting data up directly, not for what the service may do.</summary>

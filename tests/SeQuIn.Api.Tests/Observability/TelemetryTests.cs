@@ -21,6 +21,8 @@ using SeQuIn.Api.Observability;
 using SeQuIn.Api.Organisations;
 using SeQuIn.Api.Tests.Infrastructure;
 
+using SeQuIn.Api.Tests.Infrastructure.Conformance;
+
 namespace SeQuIn.Api.Tests.Observability;
 
 /// <summary>
@@ -71,12 +73,12 @@ public sealed class TelemetryTests(SeQuInApiFixture fixture) : ApiTest(fixture),
     [Fact]
     public async Task Every_answer_names_its_trace_in_the_traceresponse_header_and_a_problem_body_quotes_the_same_value()
     {
-        using var anonymous = _app.CreateClient();
+        using var anonymous = _app.CreateConformingClient();
         using var badKey = SignedIn(_app, "sqn_k_000000000000_" + new string('A', 43));
         await using var unreachable = new SeQuInApp("Host=127.0.0.1;Port=1;Database=none;Username=none");
-        using var limited = _app.WithWebHostBuilder(b => b.UseSetting("SeQuIn:RateLimits:AnonymousPerMinute", "1")).CreateClient();
+        using var limited = _app.WithWebHostBuilder(b => b.UseSetting("SeQuIn:RateLimits:AnonymousPerMinute", "1")).CreateConformingClient();
         // With the SDK off nothing is recorded, but the request still has an activity of the host's to name.
-        using var sdkOff = _app.WithWebHostBuilder(b => b.UseSetting("OTEL_SDK_DISABLED", "true")).CreateClient();
+        using var sdkOff = _app.WithWebHostBuilder(b => b.UseSetting("OTEL_SDK_DISABLED", "true")).CreateConformingClient();
         var first = await limited.GetAsync("/api/v1/frameworks/active");
 
         var answers = new (HttpResponseMessage Response, HttpStatusCode Status)[]
@@ -203,7 +205,7 @@ public sealed class TelemetryTests(SeQuInApiFixture fixture) : ApiTest(fixture),
             // A line every request writes, to have one to look at.
             ["Logging:LogLevel:Microsoft.AspNetCore.Hosting.Diagnostics"] = "Information",
         }, lines);
-        using var client = app.CreateClient();
+        using var client = app.CreateConformingClient();
         lines.Bind(app.Services);
 
         var response = await client.GetAsync("/health/live");
@@ -264,12 +266,7 @@ public sealed class TelemetryTests(SeQuInApiFixture fixture) : ApiTest(fixture),
             });
         });
 
-    private static HttpClient SignedIn(WebApplicationFactory<Program> app, string token)
-    {
-        var client = app.CreateClient();
-        client.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
-        return client;
-    }
+    private static HttpClient SignedIn(WebApplicationFactory<Program> app, string token) => app.CreateConformingClient(token);
 
     private async Task<UnitResponse> UnitAsync()
     {

@@ -1,7 +1,8 @@
 namespace SeQuIn.Api.Tests.Infrastructure.Conformance;
 
 /// <summary>
-/// Sits in every test client (SeQuInApp.CreateClient, ServiceProcess.CreateClient) and holds each answer to the
+/// Sits in every test client (ConformingClients.CreateConformingClient, which SeQuInApp.CreateClient and hosts derived
+/// with WithWebHostBuilder use; ServiceProcess.CreateClient) and holds each answer to the
 /// committed contract, so that the whole suite is a conformance test: a mismatch fails the test that caused it,
 /// naming the operation, the status and where in the body it broke.
 /// JSON bodies are buffered to be checked (the test can still read them); other bodies (CSV, files) are left to

@@ -102,6 +102,16 @@ public sealed class ContractDocument
     public static IEnumerable<string> OperationMethods => Methods;
 
     /// <summary>
+    /// An operation's parameters, those shared under components/parameters (the header parameters many operations
+    /// declare alike) resolved from their reference.
+    /// </summary>
+    public static IEnumerable<JsonObject> ParametersOf(JsonNode root, JsonNode operation) =>
+        (operation["parameters"]?.AsArray() ?? []).Select(p =>
+            p!["$ref"]?.GetValue<string>() is { } reference && reference.StartsWith("#/components/parameters/", StringComparison.Ordinal)
+                ? root["components"]!["parameters"]![reference["#/components/parameters/".Length..]]!.AsObject()
+                : p.AsObject());
+
+    /// <summary>
     /// OpenAPI 3.0 → JSON Schema 2020-12: <c>$ref</c>s to components point to the components document, and
     /// <c>nullable: true</c> becomes a null type (or, beside allOf/oneOf/anyOf/$ref, which ignore a sibling type,
     /// an <c>anyOf</c> with null).

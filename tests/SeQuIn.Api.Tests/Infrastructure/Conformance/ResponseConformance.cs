@@ -59,9 +59,9 @@ public static class ResponseConformance
         var violations = new List<string>();
         void Fail(string what) => violations.Add($"{name} {status}: {what}");
 
-        var declaredParameters = (operation!["parameters"]?.AsArray() ?? [])
-            .Where(p => p!["in"]?.GetValue<string>() == "header")
-            .Select(p => p!["name"]!.GetValue<string>())
+        var declaredParameters = ContractDocument.ParametersOf(contract.Root, operation!)
+            .Where(p => p["in"]?.GetValue<string>() == "header")
+            .Select(p => p["name"]!.GetValue<string>())
             .ToHashSet(StringComparer.OrdinalIgnoreCase);
         foreach (var (_, header) in CausedByRequestHeaders.Where(c => c.Answer(response) && !declaredParameters.Contains(c.Header)))
         {
@@ -163,7 +163,7 @@ public static class ResponseConformance
     /// The errors that make the answer invalid: only down failing branches (a passing anyOf keeps the errors of its
     /// other branches, which say nothing).
     /// </summary>
-    private static IEnumerable<string> Errors(EvaluationResults results)
+    internal static IEnumerable<string> Errors(EvaluationResults results)
     {
         if (results.IsValid)
         {
