@@ -207,7 +207,7 @@ public static class AssessmentsApi
                 .Where(a => a.UnitId == unit.Id && a.AreaCode == area.Code && a.Month == month).Select(a => a.Id).SingleAsync(ct);
             return Exists(winner, unit.Code, area.Code, request.Month);
         }
-        http.Response.Headers.ETag = ETag(assessment);
+        http.Response.SetETag(ETag(assessment));
         return TypedResults.Created(Location(assessment.Id), await DetailAsync(db, assessment, caller, ct));
     }
 
