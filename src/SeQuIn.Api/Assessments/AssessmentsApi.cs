@@ -220,7 +220,7 @@ public static class AssessmentsApi
             db.Participants.RemoveRange(assessment.Participants);
             assessment.Participants = request.Participants.Select(p => new Participant { AssessmentId = assessment.Id, Role = p.Role, Label = p.Label }).ToList();
             db.Participants.AddRange(assessment.Participants);
-            return Task.FromResult<object>(new { before, after = request.Participants });
+            return Task.FromResult(DraftChange.Applied(new { before, after = request.Participants }));
         });
 
     public static Task<Results<Ok<AssessmentDetail>, ChangeProblem, ValidationProblem, UnprocessableProblem>> SetRatings(
@@ -255,7 +255,7 @@ public static class AssessmentsApi
                 (rating.Value, rating.NotApplicable, rating.NotApplicableReason, rating.StaffView, rating.ServiceUserView, rating.Note) =
                     (input.Value, input.NotApplicable, input.NotApplicable ? input.NotApplicableReason : null, input.StaffView, input.ServiceUserView, input.Note);
             }
-            return changes;
+            return DraftChange.Applied(changes);
         });
 
     public static Task<Results<Ok<AssessmentDetail>, ChangeProblem, ValidationProblem, UnprocessableProblem>> SetAgreedRating(
@@ -270,7 +270,7 @@ public static class AssessmentsApi
             }
             var change = new { from = assessment.AgreedRating, to = request.Value };
             (assessment.AgreedRating, assessment.AgreedRatingNote) = (request.Value, request.Note);
-            return change;
+            return DraftChange.Applied(change);
         });
 
     public static Task<Results<Ok<AssessmentDetail>, ChangeProblem, ValidationProblem, UnprocessableProblem>> SubmitAssessment(
@@ -286,7 +286,7 @@ public static class AssessmentsApi
             assessment.Status = AssessmentStatus.Submitted;
             assessment.SubmittedAt = clock.Now();
             assessment.SubmittedBy = caller.Actor;
-            return new { status = AssessmentStatus.Submitted };
+            return DraftChange.Applied(new { status = AssessmentStatus.Submitted });
         });
 
     public static Task<Results<Ok<AssessmentDetail>, ChangeProblem, ValidationProblem, UnprocessableProblem>> ReturnAssessment(
@@ -336,7 +336,7 @@ public static class AssessmentsApi
     /// </summary>
     internal static async Task<Results<Ok<AssessmentDetail>, ChangeProblem, ValidationProblem, UnprocessableProblem>> ChangeDraftAsync(
         Guid assessmentId, Caller caller, HttpContext http, SeQuInDbContext db, AuditTrail audit, TimeProvider clock,
-        CancellationToken ct, string action, Func<Assessment, CancellationToken, Task<object>> change)
+        CancellationToken ct, string action, Func<Assessment, CancellationToken, Task<DraftChange>> change)
     {
         var (assessment, problem) = await LoadForChangeAsync(assessmentId, caller, http, db, AssessmentAccess.MayEdit,
             "Only members of the assessment's unit may change it.", requireDraft: true, ct);
@@ -344,13 +344,8 @@ public static class AssessmentsApi
         {
             return problem;
         }
-        // The change returns what it did (for the audit trail), or the problem that stopped it.
-        return await change(assessment!, ct) switch
-        {
-            ValidationProblem invalid => invalid,
-            UnprocessableProblem unacceptable => unacceptable,
-            var description => await SaveAsync(assessment!, action, description, null, caller, http, db, audit, clock, ct),
-        };
+        var done = await change(assessment!, ct);
+        return done.Refusal ?? await SaveAsync(assessment!, action, done.Description!, null, caller, http, db, audit, clock, ct);
     }
 
     private static async Task<Results<Ok<AssessmentDetail>, ChangeProblem, ValidationProblem, UnprocessableProblem>> ReviewAsync(
@@ -456,4 +451,25 @@ public static class AssessmentsApi
     internal static string Location(Guid id) => $"/api/v1/assessments/{id}";
 
     private static CommentResponse ToResponse(Comment c) => new(c.Id, c.Kind, c.Text, c.Author, c.CreatedAt);
+}
+
+/// <summary>
+/// What a change to a draft did: the description the audit trail records, or the refusal that stopped it (then
+/// nothing is saved). A change returns <see cref="Applied"/> or one of the problems, which convert implicitly.
+/// </summary>
+public sealed class DraftChange
+{
+    private DraftChange(object? description, Results<Ok<AssessmentDetail>, ChangeProblem, ValidationProblem, UnprocessableProblem>? refusal) =>
+        (Description, Refusal) = (description, refusal);
+
+    /// <summary>What the change did, as the audit trail records it; null when refused.</summary>
+    public object? Description { get; }
+
+    public Results<Ok<AssessmentDetail>, ChangeProblem, ValidationProblem, UnprocessableProblem>? Refusal { get; }
+
+    public static DraftChange Applied(object description) => new(description, null);
+
+    public static implicit operator DraftChange(ValidationProblem invalid) => new(null, invalid);
+
+    public static implicit operator DraftChange(UnprocessableProblem unacceptable) => new(null, unacceptable);
 }

@@ -63,7 +63,7 @@ public static class EvidenceApi
             };
             assessment.Evidence.Add(evidence);
             db.Evidence.Add(evidence);
-            return new { evidence.Id, evidence.Kind, evidence.StandardCode, evidence.Shared };
+            return DraftChange.Applied(new { evidence.Id, evidence.Kind, evidence.StandardCode, evidence.Shared });
         });
 
     public static async Task<Results<Ok<AssessmentDetail>, ChangeProblem, ValidationProblem, UnprocessableProblem>> UploadEvidenceFile(
@@ -127,7 +127,7 @@ public static class EvidenceApi
             await db.EvidenceFiles.Where(f => f.EvidenceId == evidenceId).ExecuteDeleteAsync(token);
             db.EvidenceFiles.Add(new EvidenceFile { EvidenceId = evidenceId, Content = content });
             (evidence.FileName, evidence.FileContentType, evidence.FileSize) = (fileName, detected, content.LongLength);
-            return new { evidenceId, fileName, contentType = detected, size = content.LongLength };
+            return DraftChange.Applied(new { evidenceId, fileName, contentType = detected, size = content.LongLength });
         });
         if (result.Result is Ok<AssessmentDetail>)
         {
@@ -143,11 +143,11 @@ public static class EvidenceApi
         {
             if (assessment.Evidence.SingleOrDefault(e => e.Id == evidenceId) is not { } evidence)
             {
-                return Task.FromResult<object>(ApiProblems.Invalid("evidenceId", $"The assessment has no evidence {evidenceId}."));
+                return Task.FromResult<DraftChange>(ApiProblems.Invalid("evidenceId", $"The assessment has no evidence {evidenceId}."));
             }
             assessment.Evidence.Remove(evidence);
             db.Evidence.Remove(evidence);
-            return Task.FromResult<object>(new { evidenceId, evidence.Title });
+            return Task.FromResult(DraftChange.Applied(new { evidenceId, evidence.Title }));
         });
 
     public static async Task<Results<FileContentHttpResult, NotFoundProblem>> DownloadEvidenceFile(
