@@ -65,7 +65,7 @@ public sealed class DatabaseMigrator(
         if (written > 0)
         {
             var network = await db.Networks.SingleAsync(n => n.Code == DemoNetworkCode, ct);
-            Audit("demo.history-loaded", "network", network.Id, network.Id, new { assessments = written, months = 24 });
+            Audit("demo.history-loaded", "network", network.Id, network.Id, new { assessments = written, months = DemoHistory.MonthsOfHistory });
             await db.SaveChangesAsync(ct);
         }
         await transaction.CommitAsync(ct);
