@@ -13,46 +13,70 @@ public static class AccessApi
 
     public static IEndpointRouteBuilder MapAccessApi(this IEndpointRouteBuilder routes)
     {
-        var keys = routes.MapGroup("/api/v1/keys").WithTags("Keys").WithValidation()
-            .RequireAuthorization(Policies.NetworkAdmin).WithRoles(Role.NetworkAdmin);
-        keys.MapGet("/", ListApiKeys).WithName(nameof(ListApiKeys))
+        var keys = routes.MapGroup("/api/v1/keys")
+            .WithTags("Keys")
+            .WithValidation()
+            .RequireAuthorization(Policies.NetworkAdmin)
+            .WithRoles(Role.NetworkAdmin);
+        keys.MapGet("/", ListApiKeys)
+            .WithName(nameof(ListApiKeys))
             .WithSummary("List API keys within your scope (never their secrets)")
             .WithDescription("Keys whose scope lies within the networks you administer (every key for a national administrator), in key-id order.");
-        keys.MapGet("/{keyId:guid}", GetApiKey).WithName(nameof(GetApiKey))
-            .WithSummary("One API key (never its secret)").WithDescription("A key within your scope, by its id.");
-        keys.MapPost("/", CreateApiKey).WithName(nameof(CreateApiKey))
+        keys.MapGet("/{keyId:guid}", GetApiKey)
+            .WithName(nameof(GetApiKey))
+            .WithSummary("One API key (never its secret)")
+            .WithDescription("A key within your scope, by its id.");
+        keys.MapPost("/", CreateApiKey)
+            .WithName(nameof(CreateApiKey))
             .WithIdempotency()
             .WithSummary("Create an API key; its secret is shown once")
-            .WithDescription("Creates a key with a role and a scope within your own. The answer holds the token, which is never shown again: only a hash of its secret is kept. Keys expire within 12 months (90 days by default). A name holding a personal identifier is refused (422).")
+            .WithDescription("Creates a key with a role and a scope within your own. The answer holds the token, which is " +
+                "never shown again: only a hash of its secret is kept. Keys expire within 12 months (90 days by " +
+                "default). A name holding a personal identifier is refused (422).")
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
-        keys.MapPost("/{keyId:guid}/revoke", RevokeApiKey).WithName(nameof(RevokeApiKey))
+        keys.MapPost("/{keyId:guid}/revoke", RevokeApiKey)
+            .WithName(nameof(RevokeApiKey))
             .WithIdempotency()
             .WithSummary("Revoke an API key, with a reason")
-            .WithDescription("The key stops working on its next request. The reason is kept in the audit trail, so one holding a personal identifier is refused (422).")
+            .WithDescription("The key stops working on its next request. The reason is kept in the audit " +
+                "trail, so one holding a personal identifier is refused (422).")
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
-        keys.MapPost("/{keyId:guid}/rotate", RotateApiKey).WithName(nameof(RotateApiKey))
+        keys.MapPost("/{keyId:guid}/rotate", RotateApiKey)
+            .WithName(nameof(RotateApiKey))
             .WithIdempotency()
             .WithSummary("Rotate an API key: a new key now, the old one for an overlap")
-            .WithDescription("Makes a new key with the same name, role and scope (shown once), and lets the old key work for overlapDays more (7 by default, 0 ends it now).");
+            .WithDescription("Makes a new key with the same name, role and scope (shown once), and lets the old " +
+                "key work for overlapDays more (7 by default, 0 ends it now).");
 
-        var memberships = routes.MapGroup("/api/v1/memberships").WithTags("Memberships").WithValidation()
-            .RequireAuthorization(Policies.NetworkAdmin).WithRoles(Role.NetworkAdmin);
-        memberships.MapGet("/", ListMemberships).WithName(nameof(ListMemberships))
+        var memberships = routes.MapGroup("/api/v1/memberships")
+            .WithTags("Memberships")
+            .WithValidation()
+            .RequireAuthorization(Policies.NetworkAdmin)
+            .WithRoles(Role.NetworkAdmin);
+        memberships.MapGet("/", ListMemberships)
+            .WithName(nameof(ListMemberships))
             .WithSummary("List memberships of identity-provider subjects within your scope")
-            .WithDescription("What each subject of a configured identity provider may do. Roles in tokens are never trusted: only these memberships grant anything.");
-        memberships.MapGet("/{membershipId:guid}", GetMembership).WithName(nameof(GetMembership))
+            .WithDescription("What each subject of a configured identity provider may do. Roles in tokens " +
+                "are never trusted: only these memberships grant anything.");
+        memberships.MapGet("/{membershipId:guid}", GetMembership)
+            .WithName(nameof(GetMembership))
             .WithETag()
-            .WithSummary("One membership").WithDescription("A membership within your scope, by its id.");
-        memberships.MapPost("/", CreateMembership).WithName(nameof(CreateMembership))
+            .WithSummary("One membership")
+            .WithDescription("A membership within your scope, by its id.");
+        memberships.MapPost("/", CreateMembership)
+            .WithName(nameof(CreateMembership))
             .WithIdempotency()
             .WithSummary("Grant a role to an identity-provider subject")
-            .WithDescription("The subject is the token's sub claim at a configured issuer. A subject may hold several memberships. A name holding a personal identifier is refused (422).")
+            .WithDescription("The subject is the token's sub claim at a configured issuer. A subject may hold several " +
+                "memberships. A name holding a personal identifier is refused (422).")
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
-        memberships.MapPost("/{membershipId:guid}/revoke", RevokeMembership).WithName(nameof(RevokeMembership))
+        memberships.MapPost("/{membershipId:guid}/revoke", RevokeMembership)
+            .WithName(nameof(RevokeMembership))
             .WithIfMatch()
             .WithIdempotency()
             .WithSummary("Revoke a membership, with a reason")
-            .WithDescription("Takes effect on the subject's next request. Needs If-Match. The reason is kept in the audit trail, so one holding a personal identifier is refused (422).")
+            .WithDescription("Takes effect on the subject's next request. Needs If-Match. The reason is kept in the " +
+                "audit trail, so one holding a personal identifier is refused (422).")
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
         return routes;
     }

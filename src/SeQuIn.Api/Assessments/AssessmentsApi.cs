@@ -15,77 +15,123 @@ public static class AssessmentsApi
 
     public static IEndpointRouteBuilder MapAssessmentsApi(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/v1/assessments").WithTags("Assessments").WithValidation()
-            .RequireAuthorization(Policies.SignedIn).WithRoles(AllowedRoles.Everyone);
-        group.MapGet("/", ListAssessments).WithName(nameof(ListAssessments))
+        var group = routes.MapGroup("/api/v1/assessments")
+            .WithTags("Assessments")
+            .WithValidation()
+            .RequireAuthorization(Policies.SignedIn)
+            .WithRoles(AllowedRoles.Everyone);
+        group.MapGet("/", ListAssessments)
+            .WithName(nameof(ListAssessments))
             .WithSummary("List the assessments you may see, filtered by unit, area, months, status or framework version")
-            .WithDescription("Drafts of your own units (or, for leads and administrators, of your network), and submitted assessments across your network or analyst scope, ordered by month, unit and area.");
-        group.MapGet("/{assessmentId:guid}", GetAssessment).WithName(nameof(GetAssessment))
+            .WithDescription("Drafts of your own units (or, for leads and administrators, of your network), and submitted " +
+                "assessments across your network or analyst scope, ordered by month, unit and area.");
+        group.MapGet("/{assessmentId:guid}", GetAssessment)
+            .WithName(nameof(GetAssessment))
             .WithETag()
             .WithSummary("One assessment with its participants, ratings, area result, evidence and comments")
-            .WithDescription("The ETag header carries the assessment's revision: send it back in If-Match to change it, or in If-None-Match to revalidate.");
-        group.MapGet("/{assessmentId:guid}/history", GetAssessmentHistory).WithName(nameof(GetAssessmentHistory))
-            .WithSummary("Who changed what in an assessment, and when").WithDescription("The assessment's entries in the audit trail, oldest first. To a caller who may not read the unit's unshared evidence (analysts, other units), rows about evidence that is not shared leave out its title and file name.");
-        group.MapGet("/{assessmentId:guid}/evidence/{evidenceId:guid}/file", EvidenceApi.DownloadEvidenceFile).WithName(nameof(EvidenceApi.DownloadEvidenceFile))
-            .WithSummary("Download an evidence file").WithDescription("Only for those who may see the evidence: evidence not marked shareable is seen by the unit, its network's leads and administrators.")
+            .WithDescription("The ETag header carries the assessment's revision: send it back in " +
+                "If-Match to change it, or in If-None-Match to revalidate.");
+        group.MapGet("/{assessmentId:guid}/history", GetAssessmentHistory)
+            .WithName(nameof(GetAssessmentHistory))
+            .WithSummary("Who changed what in an assessment, and when")
+            .WithDescription("The assessment's entries in the audit trail, oldest first. To a caller who may not read the unit's unshared " +
+                "evidence (analysts, other units), rows about evidence that is not shared leave out its title and file name.");
+        group.MapGet("/{assessmentId:guid}/evidence/{evidenceId:guid}/file", EvidenceApi.DownloadEvidenceFile)
+            .WithName(nameof(EvidenceApi.DownloadEvidenceFile))
+            .WithSummary("Download an evidence file")
+            .WithDescription("Only for those who may see the evidence: evidence not marked shareable is " +
+                "seen by the unit, its network's leads and administrators.")
             // Served with the type its content was recognised as on upload, so each is declared (a client picks by Content-Type).
             .Produces<byte[]>(StatusCodes.Status200OK, EvidenceFiles.Allowed[0], EvidenceFiles.Allowed[1..]);
 
-        var edit = group.MapGroup("").RequireAuthorization(Policies.UnitMember).WithRoles(Role.UnitMember);
-        edit.MapPost("/", CreateAssessment).WithName(nameof(CreateAssessment)).WithIdempotency()
+        var edit = group.MapGroup("")
+            .RequireAuthorization(Policies.UnitMember)
+            .WithRoles(Role.UnitMember);
+        edit.MapPost("/", CreateAssessment)
+            .WithName(nameof(CreateAssessment))
+            .WithIdempotency()
             .WithSummary("Start an assessment of one area for one unit and month")
-            .WithDescription("Pinned to the framework version active now. One per unit, area and month: a second answers 409 with a link to the first. Send an Idempotency-Key to make retries safe.");
-        edit.MapPut("/{assessmentId:guid}/participants", ReplaceParticipants).WithName(nameof(ReplaceParticipants))
+            .WithDescription("Pinned to the framework version active now. One per unit, area and month: a second answers 409 " +
+                "with a link to the first. Send an Idempotency-Key to make retries safe.");
+        edit.MapPut("/{assessmentId:guid}/participants", ReplaceParticipants)
+            .WithName(nameof(ReplaceParticipants))
             .WithIfMatch()
             .WithIdempotency()
-            .WithSummary("Set who takes part, by role").WithDescription("Replaces the list. Roles only, with optional pseudonymous labels: never names or identifiers. Needs If-Match.");
-        edit.MapPut("/{assessmentId:guid}/ratings", SetRatings).WithName(nameof(SetRatings))
+            .WithSummary("Set who takes part, by role")
+            .WithDescription("Replaces the list. Roles only, with optional pseudonymous labels: never names or identifiers. Needs If-Match.");
+        edit.MapPut("/{assessmentId:guid}/ratings", SetRatings)
+            .WithName(nameof(SetRatings))
             .WithIfMatch()
             .WithIdempotency()
-            .WithSummary("Rate standards of the area").WithDescription("Sets the agreed value of each standard listed (others keep theirs), with the staff and service-user views where they differed. Values are checked against the pinned version's scale. Needs If-Match.");
-        edit.MapPut("/{assessmentId:guid}/agreed-rating", SetAgreedRating).WithName(nameof(SetAgreedRating))
+            .WithSummary("Rate standards of the area")
+            .WithDescription("Sets the agreed value of each standard listed (others keep theirs), with the staff and service-user views " +
+                "where they differed. Values are checked against the pinned version's scale. Needs If-Match.");
+        edit.MapPut("/{assessmentId:guid}/agreed-rating", SetAgreedRating)
+            .WithName(nameof(SetAgreedRating))
             .WithIfMatch()
             .WithIdempotency()
-            .WithSummary("Set the overall rating of the area that the participants agreed").WithDescription("Flagged in the result when more than one scale point from the computed mean. Needs If-Match.");
-        edit.MapPost("/{assessmentId:guid}/evidence", EvidenceApi.AddEvidence).WithName(nameof(EvidenceApi.AddEvidence))
+            .WithSummary("Set the overall rating of the area that the participants agreed")
+            .WithDescription("Flagged in the result when more than one scale point from the computed mean. Needs If-Match.");
+        edit.MapPost("/{assessmentId:guid}/evidence", EvidenceApi.AddEvidence)
+            .WithName(nameof(EvidenceApi.AddEvidence))
             .WithIfMatch()
             .WithIdempotency()
-            .WithSummary("Add evidence for a standard or for the whole assessment").WithDescription("A title, a description, an optional https link (never fetched by the service) and whether to share it with the network's library. Needs If-Match.");
-        edit.MapPut("/{assessmentId:guid}/evidence/{evidenceId:guid}/file", EvidenceApi.UploadEvidenceFile).WithName(nameof(EvidenceApi.UploadEvidenceFile))
+            .WithSummary("Add evidence for a standard or for the whole assessment")
+            .WithDescription("A title, a description, an optional https link (never fetched by the service) and " +
+                "whether to share it with the network's library. Needs If-Match.");
+        edit.MapPut("/{assessmentId:guid}/evidence/{evidenceId:guid}/file", EvidenceApi.UploadEvidenceFile)
+            .WithName(nameof(EvidenceApi.UploadEvidenceFile))
             .WithIfMatch()
             .WithIdempotency()
             .WithSummary("Attach a file to evidence")
-            .WithDescription($"The request body is the file itself (at most {EvidenceFiles.MaxBytes / 1024 / 1024} MB): PDF, PNG, JPEG, plain text, CSV or an Office document, as its content shows. " +
-                $"The file name must end in an extension of that type ({EvidenceFiles.Extensions}); any other (.html, .svg, .hta, …) is refused with 422 naming fileName. " +
+            .WithDescription($"The request body is the file itself (at most {EvidenceFiles.MaxBytes / 1024 / 1024} MB): " +
+                "PDF, PNG, JPEG, plain text, CSV or an Office document, as its content shows. " +
+                $"The file name must end in an extension of that type ({EvidenceFiles.Extensions}); " +
+                "any other (.html, .svg, .hta, …) is refused with 422 naming fileName. " +
                 "A text or CSV file holding a personal identifier, or a file that would take the assessment's evidence files past their storage limit " +
-                $"({EvidenceFiles.MaxBytesPerAssessmentKey}, {EvidenceFiles.DefaultMaxBytesPerAssessment / 1024 / 1024} MB by default), is refused with 422 naming file. " +
+                $"({EvidenceFiles.MaxBytesPerAssessmentKey}, {EvidenceFiles.DefaultMaxBytesPerAssessment / 1024 / 1024} MB by default), " +
+                "is refused with 422 naming file. " +
                 "Replaces any file the evidence had. Needs If-Match; of two uploads sent with the same one, one wins and the other answers 412.")
             .Accepts<byte[]>(EvidenceFiles.Allowed[0], EvidenceFiles.Allowed[1..])
             .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(EvidenceFiles.MaxBytes));
-        edit.MapDelete("/{assessmentId:guid}/evidence/{evidenceId:guid}", EvidenceApi.DeleteEvidence).WithName(nameof(EvidenceApi.DeleteEvidence))
+        edit.MapDelete("/{assessmentId:guid}/evidence/{evidenceId:guid}", EvidenceApi.DeleteEvidence)
+            .WithName(nameof(EvidenceApi.DeleteEvidence))
             .WithIfMatch()
             .WithIdempotency()
-            .WithSummary("Remove evidence from a draft").WithDescription("Needs If-Match.");
-        edit.MapPost("/{assessmentId:guid}/submit", SubmitAssessment).WithName(nameof(SubmitAssessment))
+            .WithSummary("Remove evidence from a draft")
+            .WithDescription("Needs If-Match.");
+        edit.MapPost("/{assessmentId:guid}/submit", SubmitAssessment)
+            .WithName(nameof(SubmitAssessment))
             .WithIfMatch()
             .WithIdempotency()
             .WithSummary("Submit the assessment to the network")
-            .WithDescription("Needs every standard rated (or not applicable with a reason), a staff and a service-user participant, and an agreed overall rating; each missing item is named in the 422 answer. A submitted assessment is read-only. Needs If-Match.");
+            .WithDescription("Needs every standard rated (or not applicable with a reason), a staff and a service-user " +
+                "participant, and an agreed overall rating; each missing item is named in the 422 answer. " +
+                "A submitted assessment is read-only. Needs If-Match.");
 
-        group.MapPost("/{assessmentId:guid}/return", ReturnAssessment).WithName(nameof(ReturnAssessment))
+        group.MapPost("/{assessmentId:guid}/return", ReturnAssessment)
+            .WithName(nameof(ReturnAssessment))
             .WithIfMatch()
             .WithIdempotency()
-            .RequireAuthorization(Policies.InvolvementLead).WithRoles(Role.InvolvementLead)
-            .WithSummary("Return a submission to the unit with a question").WithDescription("The assessment becomes a draft again; the question stays as a comment. Needs If-Match.");
-        group.MapPost("/{assessmentId:guid}/reopen", ReopenAssessment).WithName(nameof(ReopenAssessment))
+            .RequireAuthorization(Policies.InvolvementLead)
+            .WithRoles(Role.InvolvementLead)
+            .WithSummary("Return a submission to the unit with a question")
+            .WithDescription("The assessment becomes a draft again; the question stays as a comment. Needs If-Match.");
+        group.MapPost("/{assessmentId:guid}/reopen", ReopenAssessment)
+            .WithName(nameof(ReopenAssessment))
             .WithIfMatch()
             .WithIdempotency()
-            .RequireAuthorization(Policies.NetworkAdmin).WithRoles(Role.NetworkAdmin)
-            .WithSummary("Reopen a submission, with a reason").WithDescription("The assessment becomes a draft again; the reason stays as a comment and in the audit trail. Needs If-Match.");
-        group.MapPost("/{assessmentId:guid}/comments", AddComment).WithName(nameof(AddComment))
+            .RequireAuthorization(Policies.NetworkAdmin)
+            .WithRoles(Role.NetworkAdmin)
+            .WithSummary("Reopen a submission, with a reason")
+            .WithDescription("The assessment becomes a draft again; the reason stays as a comment and in the audit trail. Needs If-Match.");
+        group.MapPost("/{assessmentId:guid}/comments", AddComment)
+            .WithName(nameof(AddComment))
             .WithIdempotency()
-            .RequireAuthorization(Policies.Reviewer).WithRoles(Role.UnitMember, Role.InvolvementLead, Role.NetworkAdmin)
-            .WithSummary("Comment on an assessment").WithDescription("Comments are never changed or removed. Send an Idempotency-Key to make retries safe.");
+            .RequireAuthorization(Policies.Reviewer)
+            .WithRoles(Role.UnitMember, Role.InvolvementLead, Role.NetworkAdmin)
+            .WithSummary("Comment on an assessment")
+            .WithDescription("Comments are never changed or removed. Send an Idempotency-Key to make retries safe.");
         return routes;
     }
 

@@ -32,11 +32,16 @@ public static class EvidenceApi
 {
     public static IEndpointRouteBuilder MapEvidenceLibraryApi(this IEndpointRouteBuilder routes)
     {
-        routes.MapGroup("/api/v1/evidence-library").WithTags("Evidence").WithValidation()
-            .RequireAuthorization(Policies.SignedIn).WithRoles(AllowedRoles.Everyone)
-            .MapGet("/", ListSharedEvidence).WithName(nameof(ListSharedEvidence))
+        routes.MapGroup("/api/v1/evidence-library")
+            .WithTags("Evidence")
+            .WithValidation()
+            .RequireAuthorization(Policies.SignedIn)
+            .WithRoles(AllowedRoles.Everyone)
+            .MapGet("/", ListSharedEvidence)
+            .WithName(nameof(ListSharedEvidence))
             .WithSummary("The library of good practice: evidence units chose to share")
-            .WithDescription("Shared evidence from submitted assessments you may see, in the order it was added, by area, standard or unit — the starting point for buddying up.");
+            .WithDescription("Shared evidence from submitted assessments you may see, in the order it was added, " +
+                "by area, standard or unit — the starting point for buddying up.");
         return routes;
     }
 

@@ -43,21 +43,32 @@ public static class BenchmarksApi
 {
     public static IEndpointRouteBuilder MapBenchmarksApi(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/v1/benchmarks/units/{unitId:guid}").WithTags("Benchmarks").WithValidation()
-            .RequireAuthorization(Policies.SignedIn).WithRoles(AllowedRoles.Everyone)
+        var group = routes.MapGroup("/api/v1/benchmarks/units/{unitId:guid}")
+            .WithTags("Benchmarks")
+            .WithValidation()
+            .RequireAuthorization(Policies.SignedIn)
+            .WithRoles(AllowedRoles.Everyone)
             .ReadsFromReplica()
             .Compressible();
-        group.MapGet("/", GetUnitBenchmark).WithName(nameof(GetUnitBenchmark))
+        group.MapGet("/", GetUnitBenchmark)
+            .WithName(nameof(GetUnitBenchmark))
             .WithSummary("A unit's month across every area beside its comparison group")
-            .WithDescription("Per area: the unit's score and change since the previous month; the group's units reporting, minimum, quartiles, median, maximum and mean; the unit's percentile (and rank where its network allows ranks). Groups smaller than the configured minimum (3 units by default) are suppressed with a reason.")
+            .WithDescription("Per area: the unit's score and change since the previous month; the group's units reporting, minimum, " +
+                "quartiles, median, maximum and mean; the unit's percentile (and rank where its network allows ranks). Groups " +
+                "smaller than the configured minimum (3 units by default) are suppressed with a reason.")
             .WithCsvAlternative(BenchmarkCsv.UnitColumns);
-        group.MapGet("/areas/{areaCode}", GetAreaBenchmark).WithName(nameof(GetAreaBenchmark))
+        group.MapGet("/areas/{areaCode}", GetAreaBenchmark)
+            .WithName(nameof(GetAreaBenchmark))
             .WithSummary("A unit's month across the standards of one area beside its comparison group")
             .WithDescription("The same figures per standard; not-applicable ratings are left out.")
             .WithCsvAlternative(BenchmarkCsv.AreaColumns);
-        group.MapGet("/areas/{areaCode}/trend", GetTrend).WithName(nameof(GetTrend))
+        group.MapGet("/areas/{areaCode}/trend", GetTrend)
+            .WithName(nameof(GetTrend))
             .WithSummary("A unit's monthly series for one area with its group's median and process control")
-            .WithDescription("XmR chart as NHS England's Making Data Count uses it: centre line = mean of the unit's months; process limits = centre ± 2.66 × average moving range, clamped to the scale; signals: a point beyond a limit, a run of 7 or more on one side of the centre (a point on it breaks the run), 7 or more rising or falling (an equal value breaks it). Months without a submission are gaps, skipped by the calculation.")
+            .WithDescription("XmR chart as NHS England's Making Data Count uses it: centre line = mean of the unit's months; process limits = " +
+                "centre ± 2.66 × average moving range, clamped to the scale; signals: a point beyond a limit, a run of 7 or more " +
+                "on one side of the centre (a point on it breaks the run), 7 or more rising or falling (an equal value breaks " +
+                "it). Months without a submission are gaps, skipped by the calculation.")
             .WithCsvAlternative(BenchmarkCsv.TrendColumns);
         return routes;
     }

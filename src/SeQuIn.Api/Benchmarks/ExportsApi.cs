@@ -54,19 +54,30 @@ public static class ExportsApi
 
     public static IEndpointRouteBuilder MapExportsApi(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/v1/exports").WithTags("Exports").WithValidation()
-            .RequireAuthorization(Policies.SignedIn).WithRoles(AllowedRoles.Everyone)
+        var group = routes.MapGroup("/api/v1/exports")
+            .WithTags("Exports")
+            .WithValidation()
+            .RequireAuthorization(Policies.SignedIn)
+            .WithRoles(AllowedRoles.Everyone)
             .AddEndpointFilter(ExportLimits.TakeSlot)
             .ReadsFromReplica()
             .Compressible();
-        group.MapGet("/ratings", ExportRatings).WithName(nameof(ExportRatings))
+        group.MapGet("/ratings", ExportRatings)
+            .WithName(nameof(ExportRatings))
             .WithSummary("Submitted standard ratings in long format, as JSON pages")
-            .WithDescription("Network, collaborative, provider, sector, unit, security level, month, framework version, area, standard, value, not applicable and submission time; within your scope; ordered by assessment and standard. Follow nextCursor to the end: there is no other cap. updatedSince gives an incremental sync.");
-        group.MapGet("/ratings.csv", ExportRatingsCsv).WithName(nameof(ExportRatingsCsv))
+            .WithDescription("Network, collaborative, provider, sector, unit, security level, month, framework version, area, standard, " +
+                "value, not applicable and submission time; within your scope; ordered by assessment and standard. Follow " +
+                "nextCursor to the end: there is no other cap. updatedSince gives an incremental sync.");
+        group.MapGet("/ratings.csv", ExportRatingsCsv)
+            .WithName(nameof(ExportRatingsCsv))
             .WithSummary("Submitted standard ratings in long format, as CSV streamed at any size")
             .WithDescription("The same rows and filters as the JSON export, one CSV stream with a header row, written as it is read.")
             .Produces<byte[]>(StatusCodes.Status200OK, CsvContract.MediaType)
-            .WithCsvRows<RatingExportRow>(RatingsCsv.HeaderColumns, "The columns come in this order; the rows in the order the database reads them, not the JSON export's: sort on your side.", "limit", "cursor");
+            .WithCsvRows<RatingExportRow>(
+                RatingsCsv.HeaderColumns,
+                "The columns come in this order; the rows in the order the database reads them, not the JSON export's: sort on your side.",
+                "limit",
+                "cursor");
         return routes;
     }
 

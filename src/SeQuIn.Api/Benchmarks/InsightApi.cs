@@ -49,31 +49,49 @@ public static class InsightApi
 {
     public static IEndpointRouteBuilder MapInsightApi(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/v1/networks/{networkId:guid}/insight").WithTags("Insight").WithValidation()
-            .RequireAuthorization(Policies.SignedIn).WithRoles(AllowedRoles.Everyone)
+        var group = routes.MapGroup("/api/v1/networks/{networkId:guid}/insight")
+            .WithTags("Insight")
+            .WithValidation()
+            .RequireAuthorization(Policies.SignedIn)
+            .WithRoles(AllowedRoles.Everyone)
             .ReadsFromReplica()
             .Compressible();
-        group.MapGet("/gaps", GetGaps).WithName(nameof(GetGaps))
+        group.MapGet("/gaps", GetGaps)
+            .WithName(nameof(GetGaps))
             .WithSummary("Gaps in provision: standards many units rate low, and for how long")
-            .WithDescription("Standards ranked by how many units rate them at or below the threshold this month, then by how many consecutive months at least the minimum number of units did — where joint action would help most.");
-        group.MapGet("/heatmap", GetHeatmap).WithName(nameof(GetHeatmap))
+            .WithDescription("Standards ranked by how many units rate them at or below the threshold this month, then by how many " +
+                "consecutive months at least the minimum number of units did — where joint action would help most.");
+        group.MapGet("/heatmap", GetHeatmap)
+            .WithName(nameof(GetHeatmap))
             .WithSummary("Units × areas grid of percentage scores for a month")
-            .WithDescription("Heat-map data: every active unit of the network, every area, null where a unit did not submit. Units are named only where the network allows named comparisons (its ranks setting) or the unit is the caller's own; other rows carry no id, code or name and are ordered by score.")
+            .WithDescription("Heat-map data: every active unit of the network, every area, null where a unit did not submit. Units " +
+                "are named only where the network allows named comparisons (its ranks setting) or the unit is the " +
+                "caller's own; other rows carry no id, code or name and are ordered by score.")
             .WithCsvAlternative(BenchmarkCsv.HeatmapColumns);
-        group.MapGet("/best-practice", GetBestPractice).WithName(nameof(GetBestPractice))
+        group.MapGet("/best-practice", GetBestPractice)
+            .WithName(nameof(GetBestPractice))
             .WithSummary("Who rates a standard highest, with the evidence they share")
-            .WithDescription("The units whose rating of the standard is the network's highest that month, with their shared evidence: candidates for buddying up.");
-        group.MapGet("/participation", GetParticipation).WithName(nameof(GetParticipation))
+            .WithDescription("The units whose rating of the standard is the network's highest that month, " +
+                "with their shared evidence: candidates for buddying up.");
+        group.MapGet("/participation", GetParticipation)
+            .WithName(nameof(GetParticipation))
             .WithSummary("Which units submitted which areas, how promptly and how co-produced")
-            .WithDescription("Reporting rate (submitted unit-areas over active units × areas), on-time rate (submitted by the 10th of the following month) and the number of submissions with both a staff and a service-user participant.");
-        group.MapGet("/agreement", GetAgreement).WithName(nameof(GetAgreement))
+            .WithDescription("Reporting rate (submitted unit-areas over active units × areas), on-time rate (submitted by the 10th of the " +
+                "following month) and the number of submissions with both a staff and a service-user participant.");
+        group.MapGet("/agreement", GetAgreement)
+            .WithName(nameof(GetAgreement))
             .WithSummary("How often staff and service-user views agreed, per area and per unit")
             .WithDescription("Exact agreement and Cohen's kappa with quadratic weights over ratings where both views were recorded.");
-        routes.MapGet("/api/v1/networks/{networkId:guid}/public-summary", GetPublicSummary).WithTags("Insight").WithValidation()
-            .WithName(nameof(GetPublicSummary)).AllowAnonymous().WithAnonymousAccess()
+        routes.MapGet("/api/v1/networks/{networkId:guid}/public-summary", GetPublicSummary)
+            .WithTags("Insight")
+            .WithValidation()
+            .WithName(nameof(GetPublicSummary))
+            .AllowAnonymous()
+            .WithAnonymousAccess()
             .ReadsFromReplica()
             .WithSummary("A network's published area summaries, readable without signing in")
-            .WithDescription("Only for networks that choose to publish: per area, the distribution of unit scores for the month; no unit is named, and small groups are suppressed. Other networks answer 404.");
+            .WithDescription("Only for networks that choose to publish: per area, the distribution of unit scores for the month; " +
+                "no unit is named, and small groups are suppressed. Other networks answer 404.");
         return routes;
     }
 

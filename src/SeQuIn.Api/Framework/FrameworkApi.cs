@@ -18,51 +18,95 @@ public static class FrameworkApi
 
     public static RouteGroupBuilder MapFrameworkApi(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/v1/frameworks").WithTags("Frameworks").WithValidation();
+        var group = routes.MapGroup("/api/v1/frameworks")
+            .WithTags("Frameworks")
+            .WithValidation();
         // Reads are open to anyone (drafts only to network-admins); each read route allows anonymous callers itself,
         // because AllowAnonymous on the group would also open the write routes below.
 
-        group.MapGet("/", ListFrameworkVersions).WithName(nameof(ListFrameworkVersions)).AllowAnonymous().WithAnonymousAccess()
-            .WithDescription("Every framework version with its status and counts of areas and standards, in identifier order. Filter by status; page with limit and cursor.")
+        group.MapGet("/", ListFrameworkVersions)
+            .WithName(nameof(ListFrameworkVersions))
+            .AllowAnonymous()
+            .WithAnonymousAccess()
+            .WithDescription("Every framework version with its status and counts of areas and standards, in " +
+                "identifier order. Filter by status; page with limit and cursor.")
             .WithSummary("List framework versions, newest identifier last");
-        group.MapGet("/active", GetActiveFramework).WithName(nameof(GetActiveFramework)).AllowAnonymous().WithAnonymousAccess()
-            .WithDescription("The framework version units rate against now: its scale, scoring rule, and every area and standard with professional and easy-read text, picture keywords and suggested evidence. Revalidate with If-None-Match.")
-            .WithSummary("The active framework version with its scale, areas and standards").WithConditionalGet();
-        group.MapGet("/{identifier}", GetFrameworkVersion).WithName(nameof(GetFrameworkVersion)).AllowAnonymous().WithAnonymousAccess()
-            .WithDescription("A framework version's whole tree by identifier (e.g. 2021.1), or the active one with 'active'. Drafts, retired and active versions alike.")
-            .WithSummary("One framework version with its scale, areas and standards ('active' names the active one)").WithConditionalGet();
-        group.MapGet("/{identifier}/scale", GetFrameworkScale).WithName(nameof(GetFrameworkScale)).AllowAnonymous().WithAnonymousAccess()
-            .WithDescription("The rating scale (value, label, easy-read label, description of each point), its minimum and maximum, whether a standard may be rated not applicable (always with a reason), and the area scoring rule.")
-            .WithSummary("The rating scale and scoring rule of a framework version").WithConditionalGet();
-        group.MapGet("/{identifier}/areas/{areaCode}", GetFrameworkArea).WithName(nameof(GetFrameworkArea)).AllowAnonymous().WithAnonymousAccess()
+        group.MapGet("/active", GetActiveFramework)
+            .WithName(nameof(GetActiveFramework))
+            .AllowAnonymous()
+            .WithAnonymousAccess()
+            .WithDescription("The framework version units rate against now: its scale, scoring rule, and every area and standard with " +
+                "professional and easy-read text, picture keywords and suggested evidence. Revalidate with If-None-Match.")
+            .WithSummary("The active framework version with its scale, areas and standards")
+            .WithConditionalGet();
+        group.MapGet("/{identifier}", GetFrameworkVersion)
+            .WithName(nameof(GetFrameworkVersion))
+            .AllowAnonymous()
+            .WithAnonymousAccess()
+            .WithDescription("A framework version's whole tree by identifier (e.g. 2021.1), or the active one " +
+                "with 'active'. Drafts, retired and active versions alike.")
+            .WithSummary("One framework version with its scale, areas and standards ('active' names the active one)")
+            .WithConditionalGet();
+        group.MapGet("/{identifier}/scale", GetFrameworkScale)
+            .WithName(nameof(GetFrameworkScale))
+            .AllowAnonymous()
+            .WithAnonymousAccess()
+            .WithDescription("The rating scale (value, label, easy-read label, description of each point), its minimum and maximum, whether a " +
+                "standard may be rated not applicable (always with a reason), and the area scoring rule.")
+            .WithSummary("The rating scale and scoring rule of a framework version")
+            .WithConditionalGet();
+        group.MapGet("/{identifier}/areas/{areaCode}", GetFrameworkArea)
+            .WithName(nameof(GetFrameworkArea))
+            .AllowAnonymous()
+            .WithAnonymousAccess()
             .WithDescription("One area of practice by its stable code (e.g. INV), with its standards in order.")
-            .WithSummary("One area of a framework version with its standards").WithConditionalGet();
-        group.MapGet("/{identifier}/standards/{standardCode}", GetFrameworkStandard).WithName(nameof(GetFrameworkStandard)).AllowAnonymous().WithAnonymousAccess()
+            .WithSummary("One area of a framework version with its standards")
+            .WithConditionalGet();
+        group.MapGet("/{identifier}/standards/{standardCode}", GetFrameworkStandard)
+            .WithName(nameof(GetFrameworkStandard))
+            .AllowAnonymous()
+            .WithAnonymousAccess()
             .WithDescription("One standard by its stable code (e.g. RAS-03), with the code of the area that holds it.")
-            .WithSummary("One standard of a framework version").WithConditionalGet();
-        group.MapGet("/{identifier}/diff", CompareFrameworkVersion).WithName(nameof(CompareFrameworkVersion)).AllowAnonymous().WithAnonymousAccess()
-            .WithDescription("What a version adds, retires, rewords or moves compared with the active version, or with the version named in 'against'. Standards and areas are matched by their stable codes.")
+            .WithSummary("One standard of a framework version")
+            .WithConditionalGet();
+        group.MapGet("/{identifier}/diff", CompareFrameworkVersion)
+            .WithName(nameof(CompareFrameworkVersion))
+            .AllowAnonymous()
+            .WithAnonymousAccess()
+            .WithDescription("What a version adds, retires, rewords or moves compared with the active version, or with the " +
+                "version named in 'against'. Standards and areas are matched by their stable codes.")
             .WithSummary("How a version differs from the active one (or another), by stable codes");
 
         // Every network rates against the active version: only a national administrator changes what they share.
-        var admin = group.MapGroup("").RequireAuthorization(Policies.NationalAdmin).WithRoles(Role.NetworkAdmin);
-        admin.MapPost("/", ImportFrameworkVersion).WithName(nameof(ImportFrameworkVersion))
+        var admin = group.MapGroup("")
+            .RequireAuthorization(Policies.NationalAdmin)
+            .WithRoles(Role.NetworkAdmin);
+        admin.MapPost("/", ImportFrameworkVersion)
+            .WithName(nameof(ImportFrameworkVersion))
             .WithIdempotency()
-            .WithDescription("National administrators only. Imports a whole framework version as one JSON document. It becomes a draft: review it, compare it with the active version, then activate it. The scale must run 0, 1, 2, … without gaps; area and standard codes must be unique.")
+            .WithDescription("National administrators only. Imports a whole framework version as one JSON document. It becomes " +
+                "a draft: review it, compare it with the active version, then activate it. The scale must run 0, " +
+                "1, 2, … without gaps; area and standard codes must be unique.")
             .WithSummary("Import a framework version as a draft from one JSON document");
-        admin.MapPut("/{identifier}", ReplaceDraftFrameworkVersion).WithName(nameof(ReplaceDraftFrameworkVersion))
+        admin.MapPut("/{identifier}", ReplaceDraftFrameworkVersion)
+            .WithName(nameof(ReplaceDraftFrameworkVersion))
             .WithIfMatch()
             .WithIdempotency()
-            .WithDescription("National administrators only. Replaces the whole content of a draft with a new document of the same identifier. Active and retired versions are immutable (409). Needs If-Match with the ETag of the version as last read.")
+            .WithDescription("National administrators only. Replaces the whole content of a draft with a new document of the same identifier. " +
+                "Active and retired versions are immutable (409). Needs If-Match with the ETag of the version as last read.")
             .WithSummary("Replace the content of a draft version");
-        admin.MapDelete("/{identifier}", DeleteDraftFrameworkVersion).WithName(nameof(DeleteDraftFrameworkVersion))
+        admin.MapDelete("/{identifier}", DeleteDraftFrameworkVersion)
+            .WithName(nameof(DeleteDraftFrameworkVersion))
             .WithIfMatch()
             .WithIdempotency()
-            .WithDescription("National administrators only. Deletes a draft version. Active and retired versions are kept for ever (409). Needs If-Match with the ETag of the version as last read.")
+            .WithDescription("National administrators only. Deletes a draft version. Active and retired versions are kept " +
+                "for ever (409). Needs If-Match with the ETag of the version as last read.")
             .WithSummary("Delete a draft version");
-        admin.MapPost("/{identifier}/activate", ActivateFrameworkVersion).WithName(nameof(ActivateFrameworkVersion))
+        admin.MapPost("/{identifier}/activate", ActivateFrameworkVersion)
+            .WithName(nameof(ActivateFrameworkVersion))
             .WithIdempotency()
-            .WithDescription("National administrators only. Makes a draft the active version; the version active until now is retired in the same transaction. New assessments are pinned to the active version.")
+            .WithDescription("National administrators only. Makes a draft the active version; the version active until now is " +
+                "retired in the same transaction. New assessments are pinned to the active version.")
             .WithSummary("Activate a draft version; the version active until now is retired");
         return group;
     }

@@ -13,61 +13,99 @@ public static class OrganisationsApi
 {
     public static IEndpointRouteBuilder MapOrganisationsApi(this IEndpointRouteBuilder routes)
     {
-        var networks = routes.MapGroup("/api/v1/networks").WithTags("Networks").WithValidation()
-            .RequireAuthorization(Policies.SignedIn).WithRoles(AllowedRoles.Everyone);
-        networks.MapGet("/", ListNetworks).WithName(nameof(ListNetworks))
-            .WithDescription("Networks in code order. Filter by code or active flag; page with limit and cursor.").WithSummary("List networks in code order");
-        networks.MapGet("/{networkId:guid}", GetNetwork).WithName(nameof(GetNetwork))
+        var networks = routes.MapGroup("/api/v1/networks")
+            .WithTags("Networks")
+            .WithValidation()
+            .RequireAuthorization(Policies.SignedIn)
+            .WithRoles(AllowedRoles.Everyone);
+        networks.MapGet("/", ListNetworks)
+            .WithName(nameof(ListNetworks))
+            .WithDescription("Networks in code order. Filter by code or active flag; page with limit and cursor.")
+            .WithSummary("List networks in code order");
+        networks.MapGet("/{networkId:guid}", GetNetwork)
+            .WithName(nameof(GetNetwork))
             .WithETag()
-            .WithDescription("One network by id. Its ETag goes back in If-Match to change it.").WithSummary("One network");
+            .WithDescription("One network by id. Its ETag goes back in If-Match to change it.")
+            .WithSummary("One network");
         // A new network is a national decision; a network's own administrators maintain it.
-        networks.MapPost("/", CreateNetwork).RequireAuthorization(Policies.NationalAdmin).WithRoles(Role.NetworkAdmin)
+        networks.MapPost("/", CreateNetwork)
+            .RequireAuthorization(Policies.NationalAdmin)
+            .WithRoles(Role.NetworkAdmin)
             .WithName(nameof(CreateNetwork))
             .WithIdempotency()
-            .WithDescription("Creates a network. Its code is stable and unique.").WithSummary("Create a network");
-        networks.MapPut("/{networkId:guid}", UpdateNetwork).RequireAuthorization(Policies.NetworkAdmin).WithRoles(Role.NetworkAdmin).WithName(nameof(UpdateNetwork))
+            .WithDescription("Creates a network. Its code is stable and unique.")
+            .WithSummary("Create a network");
+        networks.MapPut("/{networkId:guid}", UpdateNetwork)
+            .RequireAuthorization(Policies.NetworkAdmin)
+            .WithRoles(Role.NetworkAdmin)
+            .WithName(nameof(UpdateNetwork))
             .WithIfMatch()
             .WithIdempotency()
-            .WithDescription("Replaces a network's name, region, active flag and publishing choices: every member is required (send null to clear the region). The code never changes. Needs If-Match.")
+            .WithDescription("Replaces a network's name, region, active flag and publishing choices: every member is required " +
+                "(send null to clear the region). The code never changes. Needs If-Match.")
             .WithSummary("Update a network's name, region or active flag");
 
-        var collaboratives = routes.MapGroup("/api/v1/collaboratives").WithTags("Collaboratives").WithValidation()
-            .RequireAuthorization(Policies.SignedIn).WithRoles(AllowedRoles.Everyone);
-        collaboratives.MapGet("/", ListCollaboratives).WithName(nameof(ListCollaboratives))
+        var collaboratives = routes.MapGroup("/api/v1/collaboratives")
+            .WithTags("Collaboratives")
+            .WithValidation()
+            .RequireAuthorization(Policies.SignedIn)
+            .WithRoles(AllowedRoles.Everyone);
+        collaboratives.MapGet("/", ListCollaboratives)
+            .WithName(nameof(ListCollaboratives))
             .WithDescription("Provider collaboratives in code order. Filter by code or active flag; page with limit and cursor.")
             .WithSummary("List provider collaboratives in code order");
-        collaboratives.MapGet("/{collaborativeId:guid}", GetCollaborative).WithName(nameof(GetCollaborative))
+        collaboratives.MapGet("/{collaborativeId:guid}", GetCollaborative)
+            .WithName(nameof(GetCollaborative))
             .WithETag()
             .WithDescription("One provider collaborative by id. Its ETag goes back in If-Match to change it.")
             .WithSummary("One provider collaborative");
         // A collaborative commissions across networks and any network's unit may join it: national administrators maintain them.
-        var collaborativeWrites = collaboratives.MapGroup("").RequireAuthorization(Policies.NationalAdmin).WithRoles(Role.NetworkAdmin);
-        collaborativeWrites.MapPost("/", CreateCollaborative).WithName(nameof(CreateCollaborative))
+        var collaborativeWrites = collaboratives.MapGroup("")
+            .RequireAuthorization(Policies.NationalAdmin)
+            .WithRoles(Role.NetworkAdmin);
+        collaborativeWrites.MapPost("/", CreateCollaborative)
+            .WithName(nameof(CreateCollaborative))
             .WithIdempotency()
             .WithDescription("National administrators only. Creates a provider collaborative. Its code is stable and unique.")
             .WithSummary("Create a provider collaborative");
-        collaborativeWrites.MapPut("/{collaborativeId:guid}", UpdateCollaborative).WithName(nameof(UpdateCollaborative))
+        collaborativeWrites.MapPut("/{collaborativeId:guid}", UpdateCollaborative)
+            .WithName(nameof(UpdateCollaborative))
             .WithIfMatch()
             .WithIdempotency()
-            .WithDescription("National administrators only. Replaces a provider collaborative's name and active flag; both are required. The code never changes. Needs If-Match.")
+            .WithDescription("National administrators only. Replaces a provider collaborative's name and active " +
+                "flag; both are required. The code never changes. Needs If-Match.")
             .WithSummary("Update a provider collaborative's name or active flag");
 
-        var providers = routes.MapGroup("/api/v1/providers").WithTags("Providers").WithValidation()
-            .RequireAuthorization(Policies.SignedIn).WithRoles(AllowedRoles.Everyone);
-        providers.MapGet("/", ListProviders).WithName(nameof(ListProviders))
-            .WithDescription("Providers in code order. Filter by code, sector or active flag; page with limit and cursor.").WithSummary("List providers in code order");
-        providers.MapGet("/{providerId:guid}", GetProvider).WithName(nameof(GetProvider))
+        var providers = routes.MapGroup("/api/v1/providers")
+            .WithTags("Providers")
+            .WithValidation()
+            .RequireAuthorization(Policies.SignedIn)
+            .WithRoles(AllowedRoles.Everyone);
+        providers.MapGet("/", ListProviders)
+            .WithName(nameof(ListProviders))
+            .WithDescription("Providers in code order. Filter by code, sector or active flag; page with limit and cursor.")
+            .WithSummary("List providers in code order");
+        providers.MapGet("/{providerId:guid}", GetProvider)
+            .WithName(nameof(GetProvider))
             .WithETag()
-            .WithDescription("One provider by id. Its ETag goes back in If-Match to change it.").WithSummary("One provider");
+            .WithDescription("One provider by id. Its ETag goes back in If-Match to change it.")
+            .WithSummary("One provider");
         // Any network-admin creates a provider; changing one is for a scope that covers all its units (checked in the handler).
-        var providerWrites = providers.MapGroup("").RequireAuthorization(Policies.NetworkAdmin).WithRoles(Role.NetworkAdmin);
-        providerWrites.MapPost("/", CreateProvider).WithName(nameof(CreateProvider))
+        var providerWrites = providers.MapGroup("")
+            .RequireAuthorization(Policies.NetworkAdmin)
+            .WithRoles(Role.NetworkAdmin);
+        providerWrites.MapPost("/", CreateProvider)
+            .WithName(nameof(CreateProvider))
             .WithIdempotency()
-            .WithDescription("Creates a provider: an NHS trust (sector nhs) or an independent provider. Its code is stable and unique.").WithSummary("Create a provider");
-        providerWrites.MapPut("/{providerId:guid}", UpdateProvider).WithName(nameof(UpdateProvider))
+            .WithDescription("Creates a provider: an NHS trust (sector nhs) or an independent provider. Its code is stable and unique.")
+            .WithSummary("Create a provider");
+        providerWrites.MapPut("/{providerId:guid}", UpdateProvider)
+            .WithName(nameof(UpdateProvider))
             .WithIfMatch()
             .WithIdempotency()
-            .WithDescription("Replaces a provider's name, sector and active flag; all are required. The code never changes. Needs If-Match. Its sector moves the comparisons of every network its units are in, so a network administrator may change it only while all its units lie in networks it administers; otherwise a national administrator (403).")
+            .WithDescription("Replaces a provider's name, sector and active flag; all are required. The code never changes. Needs If-Match. Its " +
+                "sector moves the comparisons of every network its units are in, so a network administrator may change it only " +
+                "while all its units lie in networks it administers; otherwise a national administrator (403).")
             .WithSummary("Update a provider's name, sector or active flag");
         return routes;
     }

@@ -12,31 +12,48 @@ public static class UnitsApi
 {
     public static RouteGroupBuilder MapUnitsApi(this IEndpointRouteBuilder routes)
     {
-        var units = routes.MapGroup("/api/v1/units").WithTags("Units").WithValidation()
-            .RequireAuthorization(Policies.SignedIn).WithRoles(AllowedRoles.Everyone);
-        units.MapGet("/", ListUnits).WithName(nameof(ListUnits))
-            .WithDescription("Units in code order with their provider, sector, network and collaborative. Filter by any of them, by security level or active flag; page with limit and cursor.")
+        var units = routes.MapGroup("/api/v1/units")
+            .WithTags("Units")
+            .WithValidation()
+            .RequireAuthorization(Policies.SignedIn)
+            .WithRoles(AllowedRoles.Everyone);
+        units.MapGet("/", ListUnits)
+            .WithName(nameof(ListUnits))
+            .WithDescription("Units in code order with their provider, sector, network and collaborative. Filter by any " +
+                "of them, by security level or active flag; page with limit and cursor.")
             .WithSummary("List units in code order, filtered by network, provider, collaborative, security level, sector or state");
-        units.MapGet("/{unitId:guid}", GetUnit).WithName(nameof(GetUnit))
+        units.MapGet("/{unitId:guid}", GetUnit)
+            .WithName(nameof(GetUnit))
             .WithETag()
-            .WithDescription("One unit by id, with the bodies it belongs to. Its ETag goes back in If-Match to change it; it also moves on when one of those bodies is renamed.").WithSummary("One unit");
+            .WithDescription("One unit by id, with the bodies it belongs to. Its ETag goes back in If-Match to " +
+                "change it; it also moves on when one of those bodies is renamed.")
+            .WithSummary("One unit");
 
         // Writes: administrators of the unit's network (checked per unit in the handlers).
-        var writes = units.MapGroup("").RequireAuthorization(Policies.NetworkAdmin).WithRoles(Role.NetworkAdmin);
-        writes.MapPost("/", CreateUnit).WithName(nameof(CreateUnit))
+        var writes = units.MapGroup("")
+            .RequireAuthorization(Policies.NetworkAdmin)
+            .WithRoles(Role.NetworkAdmin);
+        writes.MapPost("/", CreateUnit)
+            .WithName(nameof(CreateUnit))
             .WithIdempotency()
-            .WithDescription("Creates a unit in a network, run by a provider, optionally within a provider collaborative. Its code is unique nationally.").WithSummary("Create a unit");
-        writes.MapPut("/{unitId:guid}", UpdateUnit).WithName(nameof(UpdateUnit))
+            .WithDescription("Creates a unit in a network, run by a provider, optionally within a " +
+                "provider collaborative. Its code is unique nationally.")
+            .WithSummary("Create a unit");
+        writes.MapPut("/{unitId:guid}", UpdateUnit)
+            .WithName(nameof(UpdateUnit))
             .WithIfMatch()
             .WithIdempotency()
-            .WithDescription("Replaces everything about a unit but its code; every member is required (collaborativeId may be null). Setting active to false deactivates it. Needs If-Match.")
+            .WithDescription("Replaces everything about a unit but its code; every member is required (collaborativeId " +
+                "may be null). Setting active to false deactivates it. Needs If-Match.")
             .WithSummary("Update a unit (name, security level, provider, network, collaborative, active flag)");
-        writes.MapPost("/{unitId:guid}/deactivate", DeactivateUnit).WithName(nameof(DeactivateUnit))
+        writes.MapPost("/{unitId:guid}/deactivate", DeactivateUnit)
+            .WithName(nameof(DeactivateUnit))
             .WithIfMatch()
             .WithIdempotency()
             .WithDescription("Marks a unit inactive. Units are never deleted, so their assessments and history remain. Needs If-Match.")
             .WithSummary("Deactivate a unit; units are never deleted, so their history stays");
-        writes.MapPost("/{unitId:guid}/reactivate", ReactivateUnit).WithName(nameof(ReactivateUnit))
+        writes.MapPost("/{unitId:guid}/reactivate", ReactivateUnit)
+            .WithName(nameof(ReactivateUnit))
             .WithIfMatch()
             .WithIdempotency()
             .WithDescription("Marks a deactivated unit active again. Needs If-Match.")
