@@ -101,29 +101,29 @@ public static class AccessApi
             : KeyNotFound(keyId);
 
     public static async Task<Results<Created<CreatedApiKeyResponse>, ValidationProblem, ForbiddenProblem>> CreateApiKey(
-        CreateApiKeyRequest request, Caller caller, SeQuInDbContext db, AuditTrail audit, TimeProvider clock, CancellationToken ct)
+        CreateApiKeyRequest request, [AsParameters] AccessServices services, CancellationToken ct)
     {
-        var scope = await ResolveScopeAsync(request.Role, request.Scope, db, ct);
+        var scope = await ResolveScopeAsync(request.Role, request.Scope, services.Db, ct);
         if (scope.Problem is not null)
         {
             return scope.Problem;
         }
-        if (!caller.Scope.MayGrant(scope.Grant!, scope.Grant!.NetworkId))
+        if (!services.Caller.Scope.MayGrant(scope.Grant!, scope.Grant!.NetworkId))
         {
             return OutsideYourScope();
         }
-        var now = clock.Now();
-        var (key, token) = NewKey(request.Name, scope.Grant, caller.Actor, now, request.ExpiresAt ?? now + DefaultLifetime);
-        db.ApiKeys.Add(key);
-        audit.Record("key.created", "api-key", key.Id, key.ScopeNetworkId, Describe(key));
-        await db.SaveChangesAsync(ct);
+        var now = services.Clock.Now();
+        var (key, token) = NewKey(request.Name, scope.Grant, services.Caller.Actor, now, request.ExpiresAt ?? now + DefaultLifetime);
+        services.Db.ApiKeys.Add(key);
+        services.Audit.Record("key.created", "api-key", key.Id, key.ScopeNetworkId, Describe(key));
+        await services.Db.SaveChangesAsync(ct);
         return TypedResults.Created($"/api/v1/keys/{key.Id}", new CreatedApiKeyResponse(ToResponse(key, now), token));
     }
 
     public static async Task<Results<Ok<ApiKeyResponse>, NotFoundProblem, ConflictProblem, ValidationProblem>> RevokeApiKey(
-        Guid keyId, RevokeRequest request, Caller caller, SeQuInDbContext db, AuditTrail audit, TimeProvider clock, CancellationToken ct)
+        Guid keyId, RevokeRequest request, [AsParameters] AccessServices services, CancellationToken ct)
     {
-        if (await Visible(db.ApiKeys, caller).SingleOrDefaultAsync(k => k.Id == keyId, ct) is not { } key)
+        if (await Visible(services.Db.ApiKeys, services.Caller).SingleOrDefaultAsync(k => k.Id == keyId, ct) is not { } key)
         {
             return KeyNotFound(keyId);
         }
@@ -131,38 +131,37 @@ public static class AccessApi
         {
             return ApiProblems.Conflict($"API key {key.KeyId} was already revoked at {key.RevokedAt:O}.");
         }
-        var now = clock.Now();
+        var now = services.Clock.Now();
         key.RevokedAt = now;
         key.RevokedReason = request.Reason;
-        audit.Record("key.revoked", "api-key", key.Id, key.ScopeNetworkId, new { key.KeyId, revokedAt = now }, request.Reason);
-        await db.SaveChangesAsync(ct);
+        services.Audit.Record("key.revoked", "api-key", key.Id, key.ScopeNetworkId, new { key.KeyId, revokedAt = now }, request.Reason);
+        await services.Db.SaveChangesAsync(ct);
         return TypedResults.Ok(ToResponse(key, now));
     }
 
     public static async Task<Results<Created<CreatedApiKeyResponse>, NotFoundProblem, ConflictProblem, ValidationProblem>> RotateApiKey(
-        Guid keyId, RotateApiKeyRequest request, Caller caller, SeQuInDbContext db, AuditTrail audit, TimeProvider clock,
-        CancellationToken ct)
+        Guid keyId, RotateApiKeyRequest request, [AsParameters] AccessServices services, CancellationToken ct)
     {
-        if (await Visible(db.ApiKeys, caller).SingleOrDefaultAsync(k => k.Id == keyId, ct) is not { } old)
+        if (await Visible(services.Db.ApiKeys, services.Caller).SingleOrDefaultAsync(k => k.Id == keyId, ct) is not { } old)
         {
             return KeyNotFound(keyId);
         }
-        var now = clock.Now();
+        var now = services.Clock.Now();
         if (old.RevokedAt is not null || old.ExpiresAt <= now)
         {
             return ApiProblems.Conflict($"API key {old.KeyId} no longer works; create a new key instead of rotating it.");
         }
-        var (key, token) = NewKey(old.Name, Grant.Of(old), caller.Actor, now, request.ExpiresAt ?? now + DefaultLifetime);
+        var (key, token) = NewKey(old.Name, Grant.Of(old), services.Caller.Actor, now, request.ExpiresAt ?? now + DefaultLifetime);
         key.RotatedFromId = old.Id;
         var overlapEnds = now + TimeSpan.FromDays(request.OverlapDays ?? 7);
         if (overlapEnds < old.ExpiresAt)
         {
             old.ExpiresAt = overlapEnds;
         }
-        db.ApiKeys.Add(key);
-        audit.Record("key.rotated", "api-key", old.Id, old.ScopeNetworkId,
+        services.Db.ApiKeys.Add(key);
+        services.Audit.Record("key.rotated", "api-key", old.Id, old.ScopeNetworkId,
             new { oldKeyId = old.KeyId, oldKeyExpiresAt = old.ExpiresAt, newKey = Describe(key) });
-        await db.SaveChangesAsync(ct);
+        await services.Db.SaveChangesAsync(ct);
         return TypedResults.Created($"/api/v1/keys/{key.Id}", new CreatedApiKeyResponse(ToResponse(key, now), token));
     }
 
@@ -186,14 +185,14 @@ public static class AccessApi
                 : TypedResults.Ok(ToResponse(membership));
 
     public static async Task<Results<Created<MembershipResponse>, ValidationProblem, ForbiddenProblem>> CreateMembership(
-        CreateMembershipRequest request, Caller caller, HttpContext http, SeQuInDbContext db, AuditTrail audit, TimeProvider clock, CancellationToken ct)
+        CreateMembershipRequest request, [AsParameters] AccessServices services, CancellationToken ct)
     {
-        var scope = await ResolveScopeAsync(request.Role, request.Scope, db, ct);
+        var scope = await ResolveScopeAsync(request.Role, request.Scope, services.Db, ct);
         if (scope.Problem is not null)
         {
             return scope.Problem;
         }
-        if (!caller.Scope.MayGrant(scope.Grant!, scope.Grant!.NetworkId))
+        if (!services.Caller.Scope.MayGrant(scope.Grant!, scope.Grant!.NetworkId))
         {
             return OutsideYourScope();
         }
@@ -202,22 +201,21 @@ public static class AccessApi
             Issuer = request.Issuer,
             Subject = request.Subject,
             Name = request.Name,
-            CreatedAt = clock.Now(),
-            CreatedBy = caller.Actor,
+            CreatedAt = services.Clock.Now(),
+            CreatedBy = services.Caller.Actor,
         };
         Apply(scope.Grant, membership);
-        db.Memberships.Add(membership);
-        audit.Record("membership.created", "membership", membership.Id, membership.ScopeNetworkId, ToResponse(membership));
-        await db.SaveChangesAsync(ct);
-        http.Response.SetETag(Preconditions.ETag(membership.Revision));
+        services.Db.Memberships.Add(membership);
+        services.Audit.Record("membership.created", "membership", membership.Id, membership.ScopeNetworkId, ToResponse(membership));
+        await services.Db.SaveChangesAsync(ct);
+        services.Http.Response.SetETag(Preconditions.ETag(membership.Revision));
         return TypedResults.Created($"/api/v1/memberships/{membership.Id}", ToResponse(membership));
     }
 
     public static async Task<Results<Ok<MembershipResponse>, NotFoundProblem, ConflictProblem, ValidationProblem, PreconditionProblem>> RevokeMembership(
-        Guid membershipId, RevokeRequest request, Caller caller, HttpContext http, SeQuInDbContext db, AuditTrail audit, TimeProvider clock,
-        CancellationToken ct)
+        Guid membershipId, RevokeRequest request, [AsParameters] AccessServices services, CancellationToken ct)
     {
-        if (await Visible(db.Memberships, caller).SingleOrDefaultAsync(m => m.Id == membershipId, ct) is not { } membership)
+        if (await Visible(services.Db.Memberships, services.Caller).SingleOrDefaultAsync(m => m.Id == membershipId, ct) is not { } membership)
         {
             return MembershipNotFound(membershipId);
         }
@@ -225,20 +223,20 @@ public static class AccessApi
         {
             return ApiProblems.Conflict($"Membership {membershipId} was already revoked.");
         }
-        if (Preconditions.CheckIfMatch(http.Request, Preconditions.ETag(membership.Revision), "membership") is { } precondition)
+        if (Preconditions.CheckIfMatch(services.Http.Request, Preconditions.ETag(membership.Revision), "membership") is { } precondition)
         {
             return precondition;
         }
-        membership.RevokedAt = clock.Now();
+        membership.RevokedAt = services.Clock.Now();
         membership.RevokedReason = request.Reason;
         membership.Revision++;
-        audit.Record("membership.revoked", "membership", membership.Id, membership.ScopeNetworkId,
+        services.Audit.Record("membership.revoked", "membership", membership.Id, membership.ScopeNetworkId,
             new { membership.Issuer, membership.Subject, membership.RevokedAt }, request.Reason);
-        if (!await db.TrySaveRevisionAsync(ct))
+        if (!await services.Db.TrySaveRevisionAsync(ct))
         {
             return Preconditions.Stale("membership");
         }
-        http.Response.SetETag(Preconditions.ETag(membership.Revision));
+        services.Http.Response.SetETag(Preconditions.ETag(membership.Revision));
         return TypedResults.Ok(ToResponse(membership));
     }
 

@@ -200,13 +200,13 @@ public static class FrameworkApi
     }
 
     public static async Task<Results<Created<FrameworkVersionDetail>, ConflictProblem, ValidationProblem>> ImportFrameworkVersion(
-        FrameworkDocument document, HttpContext http, SeQuInDbContext db, AuditTrail audit, TimeProvider clock, CancellationToken ct)
+        FrameworkDocument document, [AsParameters] FrameworkServices services, CancellationToken ct)
     {
-        if (await db.FrameworkVersions.AnyAsync(v => v.Identifier == document.Identifier, ct))
+        if (await services.Db.FrameworkVersions.AnyAsync(v => v.Identifier == document.Identifier, ct))
         {
             return ApiProblems.Conflict($"Framework version '{document.Identifier}' already exists: {Location(document.Identifier)}");
         }
-        var now = clock.Now();
+        var now = services.Clock.Now();
         var version = new FrameworkVersion
         {
             Identifier = document.Identifier,
@@ -214,25 +214,25 @@ public static class FrameworkApi
             CreatedAt = now,
         };
         Apply(document, version, now);
-        db.FrameworkVersions.Add(version);
+        services.Db.FrameworkVersions.Add(version);
         var detail = ToDetail(version);
-        audit.Record("framework.imported", EntityType, version.Identifier, null, FrameworkDiffer.Compare(detail, null));
-        await db.SaveChangesAsync(ct);
+        services.Audit.Record("framework.imported", EntityType, version.Identifier, null, FrameworkDiffer.Compare(detail, null));
+        await services.Db.SaveChangesAsync(ct);
         // As stored (times are kept to the microsecond), so that the ETag is the one a read answers with.
-        var stored = (await LoadDetailAsync(db, version.Identifier, seesDrafts: true, ct))!;
-        http.Response.SetETag(ConditionalGet.ETagOf(stored));
+        var stored = (await LoadDetailAsync(services.Db, version.Identifier, seesDrafts: true, ct))!;
+        services.Http.Response.SetETag(ConditionalGet.ETagOf(stored));
         return TypedResults.Created(Location(version.Identifier), stored);
     }
 
     public static async Task<Results<Ok<FrameworkVersionDetail>, NotFoundProblem, ConflictProblem, ValidationProblem, PreconditionProblem>> ReplaceDraftFrameworkVersion(
-        string identifier, FrameworkDocument document, HttpContext http, SeQuInDbContext db, AuditTrail audit, TimeProvider clock, CancellationToken ct)
+        string identifier, FrameworkDocument document, [AsParameters] FrameworkServices services, CancellationToken ct)
     {
         if (document.Identifier != identifier)
         {
             return ApiProblems.Invalid("identifier", $"'identifier' must match the version in the path ('{identifier}').");
         }
-        await using var transaction = await db.Database.BeginOrJoinTransactionAsync(ct);
-        var version = await db.FrameworkVersions.FromSql($"SELECT * FROM framework_versions WHERE identifier = {identifier} FOR UPDATE")
+        await using var transaction = await services.Db.Database.BeginOrJoinTransactionAsync(ct);
+        var version = await services.Db.FrameworkVersions.FromSql($"SELECT * FROM framework_versions WHERE identifier = {identifier} FOR UPDATE")
             .SingleOrDefaultAsync(ct);
         if (version is null)
         {
@@ -242,35 +242,35 @@ public static class FrameworkApi
         {
             return Immutable(version);
         }
-        var before = await LoadDetailAsync(db, identifier, seesDrafts: true, ct);
+        var before = await LoadDetailAsync(services.Db, identifier, seesDrafts: true, ct);
         // The ETag is the one reads send (a hash of the version as shown); the row lock above makes check and
         // replace one step, so a concurrent replace waits and then finds its If-Match stale.
-        if (Preconditions.CheckIfMatch(http.Request, ConditionalGet.ETagOf(before!), "framework version") is { } precondition)
+        if (Preconditions.CheckIfMatch(services.Http.Request, ConditionalGet.ETagOf(before!), "framework version") is { } precondition)
         {
             return precondition;
         }
         // Replace the whole tree: delete first so that stable codes can be reused by the new rows.
-        await db.Standards.Where(s => s.FrameworkVersionId == version.Id).ExecuteDeleteAsync(ct);
-        await db.Areas.Where(a => a.FrameworkVersionId == version.Id).ExecuteDeleteAsync(ct);
-        await db.ScalePoints.Where(p => p.FrameworkVersionId == version.Id).ExecuteDeleteAsync(ct);
-        Apply(document, version, clock.Now());
+        await services.Db.Standards.Where(s => s.FrameworkVersionId == version.Id).ExecuteDeleteAsync(ct);
+        await services.Db.Areas.Where(a => a.FrameworkVersionId == version.Id).ExecuteDeleteAsync(ct);
+        await services.Db.ScalePoints.Where(p => p.FrameworkVersionId == version.Id).ExecuteDeleteAsync(ct);
+        Apply(document, version, services.Clock.Now());
         // The new rows carry their keys already, so EF must be told they are new rather than changed.
-        db.AddRange(version.Scale);
-        db.AddRange(version.Areas);
+        services.Db.AddRange(version.Scale);
+        services.Db.AddRange(version.Areas);
         var after = ToDetail(version);
-        audit.Record("framework.replaced", EntityType, identifier, null, FrameworkDiffer.Compare(after, before));
-        await db.SaveChangesAsync(ct);
-        var stored = (await LoadDetailAsync(db, identifier, seesDrafts: true, ct))!;
+        services.Audit.Record("framework.replaced", EntityType, identifier, null, FrameworkDiffer.Compare(after, before));
+        await services.Db.SaveChangesAsync(ct);
+        var stored = (await LoadDetailAsync(services.Db, identifier, seesDrafts: true, ct))!;
         await transaction.CommitAsync(ct);
-        http.Response.SetETag(ConditionalGet.ETagOf(stored));
+        services.Http.Response.SetETag(ConditionalGet.ETagOf(stored));
         return TypedResults.Ok(stored);
     }
 
     public static async Task<Results<NoContent, NotFoundProblem, ConflictProblem, PreconditionProblem>> DeleteDraftFrameworkVersion(
-        string identifier, HttpContext http, SeQuInDbContext db, AuditTrail audit, CancellationToken ct)
+        string identifier, [AsParameters] FrameworkServices services, CancellationToken ct)
     {
-        await using var transaction = await db.Database.BeginOrJoinTransactionAsync(ct);
-        var version = await db.FrameworkVersions.FromSql($"SELECT * FROM framework_versions WHERE identifier = {identifier} FOR UPDATE")
+        await using var transaction = await services.Db.Database.BeginOrJoinTransactionAsync(ct);
+        var version = await services.Db.FrameworkVersions.FromSql($"SELECT * FROM framework_versions WHERE identifier = {identifier} FOR UPDATE")
             .AsNoTracking().SingleOrDefaultAsync(ct);
         if (version is null)
         {
@@ -280,23 +280,23 @@ public static class FrameworkApi
         {
             return Immutable(version);
         }
-        var current = await LoadDetailAsync(db, identifier, seesDrafts: true, ct);
-        if (Preconditions.CheckIfMatch(http.Request, ConditionalGet.ETagOf(current!), "framework version") is { } precondition)
+        var current = await LoadDetailAsync(services.Db, identifier, seesDrafts: true, ct);
+        if (Preconditions.CheckIfMatch(services.Http.Request, ConditionalGet.ETagOf(current!), "framework version") is { } precondition)
         {
             return precondition;
         }
-        await db.FrameworkVersions.Where(v => v.Id == version.Id).ExecuteDeleteAsync(ct);
-        audit.Record("framework.deleted", EntityType, identifier, null, new { identifier, status = FrameworkStatus.Draft });
-        await db.SaveChangesAsync(ct);
+        await services.Db.FrameworkVersions.Where(v => v.Id == version.Id).ExecuteDeleteAsync(ct);
+        services.Audit.Record("framework.deleted", EntityType, identifier, null, new { identifier, status = FrameworkStatus.Draft });
+        await services.Db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         return TypedResults.NoContent();
     }
 
     public static async Task<Results<Ok<FrameworkVersionSummary>, NotFoundProblem, ConflictProblem>> ActivateFrameworkVersion(
-        string identifier, SeQuInDbContext db, AuditTrail audit, TimeProvider clock, CancellationToken ct)
+        string identifier, [AsParameters] FrameworkServices services, CancellationToken ct)
     {
-        await using var transaction = await db.Database.BeginOrJoinTransactionAsync(ct);
-        var version = await db.FrameworkVersions.FromSql($"SELECT * FROM framework_versions WHERE identifier = {identifier} FOR UPDATE")
+        await using var transaction = await services.Db.Database.BeginOrJoinTransactionAsync(ct);
+        var version = await services.Db.FrameworkVersions.FromSql($"SELECT * FROM framework_versions WHERE identifier = {identifier} FOR UPDATE")
             .SingleOrDefaultAsync(ct);
         if (version is null)
         {
@@ -306,18 +306,19 @@ public static class FrameworkApi
         {
             return ApiProblems.Conflict($"Framework version '{identifier}' is {Describe(version.Status)}; only a draft can be activated.");
         }
-        var now = clock.Now();
-        var retired = await db.FrameworkVersions.Where(v => v.Status == FrameworkStatus.Active).Select(v => v.Identifier).SingleOrDefaultAsync(ct);
-        await db.FrameworkVersions.Where(v => v.Status == FrameworkStatus.Active)
+        var now = services.Clock.Now();
+        var retired = await services.Db.FrameworkVersions.Where(v => v.Status == FrameworkStatus.Active).Select(v => v.Identifier)
+            .SingleOrDefaultAsync(ct);
+        await services.Db.FrameworkVersions.Where(v => v.Status == FrameworkStatus.Active)
             .ExecuteUpdateAsync(s => s.SetProperty(v => v.Status, FrameworkStatus.Retired)
                 .SetProperty(v => v.RetiredAt, now).SetProperty(v => v.UpdatedAt, now), ct);
         version.Status = FrameworkStatus.Active;
         version.ActivatedAt = now;
         version.UpdatedAt = now;
-        audit.Record("framework.activated", EntityType, identifier, null, new { activated = identifier, retired });
-        await db.SaveChangesAsync(ct);
+        services.Audit.Record("framework.activated", EntityType, identifier, null, new { activated = identifier, retired });
+        await services.Db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
-        return TypedResults.Ok(await Summaries(db.FrameworkVersions.AsNoTracking().Where(v => v.Id == version.Id)).SingleAsync(ct));
+        return TypedResults.Ok(await Summaries(services.Db.FrameworkVersions.AsNoTracking().Where(v => v.Id == version.Id)).SingleAsync(ct));
     }
 
     // ---- Loading and mapping ----------------------------------------------------------------------------------
