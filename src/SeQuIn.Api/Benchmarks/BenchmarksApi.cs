@@ -74,12 +74,12 @@ public static class BenchmarksApi
     }
 
     public static async Task<Results<Ok<UnitBenchmark>, ContentHttpResult, NotFoundProblem>> GetUnitBenchmark(
-        HttpRequest request, Guid unitId, [AsParameters] BenchmarkQuery query, Caller caller, SeQuInDbContext db, IConfiguration configuration,
-        FrameworkShapes frameworks, TimeProvider clock, CancellationToken ct)
+        HttpRequest request, Guid unitId, [AsParameters] BenchmarkQuery query,
+        [AsParameters] BenchmarkServices services, SeQuInDbContext db, CancellationToken ct)
     {
-        var viewer = Viewer.Of(caller);
+        var viewer = Viewer.Of(services.Caller);
         var read = await BenchmarkReads.AreasAsync(db, unitId, MonthOrNull(query.month), query.Group, ct);
-        if (Visible(read.Unit, caller) is not { } unit)
+        if (Visible(read.Unit, services.Caller) is not { } unit)
         {
             return UnitNotFound(unitId);
         }
@@ -91,10 +91,10 @@ public static class BenchmarksApi
         {
             read = await BenchmarkReads.AreasAsync(db, unitId, month, group: null, ct);
         }
-        var order = unit.ActiveVersionId is { } version ? (await frameworks.OfAsync(db, version, ct)).AreaCodes : [];
+        var order = unit.ActiveVersionId is { } version ? (await services.Frameworks.OfAsync(db, version, ct)).AreaCodes : [];
         var areaCodes = InOrder(order, read.Own.Select(o => o.Key).Concat(read.Peers.Keys));
-        var context = new DisclosureContext(viewer, MinimumGroupSize(configuration), read.PublishingNetworks,
-            Disclosure.IsClosed(month, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime)));
+        var context = new DisclosureContext(viewer, MinimumGroupSize(services.Configuration), read.PublishingNetworks,
+            Disclosure.IsClosed(month, DateOnly.FromDateTime(services.Clock.GetUtcNow().UtcDateTime)));
         var areas = areaCodes.Select(code =>
         {
             var (now, before) = NowAndBefore(read.Own, code, month);
@@ -104,12 +104,12 @@ public static class BenchmarksApi
     }
 
     public static async Task<Results<Ok<AreaBenchmark>, ContentHttpResult, NotFoundProblem>> GetAreaBenchmark(
-        HttpRequest request, Guid unitId, string areaCode, [AsParameters] BenchmarkQuery query, Caller caller, SeQuInDbContext db, IConfiguration configuration,
-        TimeProvider clock, CancellationToken ct)
+        HttpRequest request, Guid unitId, string areaCode, [AsParameters] BenchmarkQuery query,
+        [AsParameters] BenchmarkServices services, SeQuInDbContext db, CancellationToken ct)
     {
-        var viewer = Viewer.Of(caller);
+        var viewer = Viewer.Of(services.Caller);
         var read = await BenchmarkReads.StandardsAsync(db, unitId, MonthOrNull(query.month), areaCode, query.Group, ct);
-        if (Visible(read.Unit, caller) is not { } unit)
+        if (Visible(read.Unit, services.Caller) is not { } unit)
         {
             return UnitNotFound(unitId);
         }
@@ -126,8 +126,8 @@ public static class BenchmarksApi
         {
             return ApiProblems.NotFound($"No unit has submitted area {areaCode} for {Months.Format(month)}.");
         }
-        var context = new DisclosureContext(viewer, MinimumGroupSize(configuration), read.PublishingNetworks,
-            Disclosure.IsClosed(month, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime)));
+        var context = new DisclosureContext(viewer, MinimumGroupSize(services.Configuration), read.PublishingNetworks,
+            Disclosure.IsClosed(month, DateOnly.FromDateTime(services.Clock.GetUtcNow().UtcDateTime)));
         var standards = codes.Select(code =>
         {
             var (now, before) = NowAndBefore(read.Own, code, month);
@@ -137,23 +137,24 @@ public static class BenchmarksApi
     }
 
     public static async Task<Results<Ok<Trend>, ContentHttpResult, NotFoundProblem>> GetTrend(
-        HttpRequest request, Guid unitId, string areaCode, [AsParameters] TrendQuery query, Caller caller, SeQuInDbContext db, IConfiguration configuration,
-        TimeProvider clock, FrameworkShapes frameworks, CancellationToken ct)
+        HttpRequest request, Guid unitId, string areaCode, [AsParameters] TrendQuery query,
+        [AsParameters] BenchmarkServices services, SeQuInDbContext db, CancellationToken ct)
     {
-        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
-        var to = query.to is null ? Months.Current(clock) : Months.Parse(query.to);
+        var today = DateOnly.FromDateTime(services.Clock.GetUtcNow().UtcDateTime);
+        var to = query.to is null ? Months.Current(services.Clock) : Months.Parse(query.to);
         var from = query.from is null ? to.AddMonths(-23) : Months.Parse(query.from);
         var read = await BenchmarkReads.TrendAsync(db, unitId, from, to, areaCode, query.Group, ct);
-        if (Visible(read.Unit, caller) is not { } unit)
+        if (Visible(read.Unit, services.Caller) is not { } unit)
         {
             return UnitNotFound(unitId);
         }
         var own = read.Own.ToDictionary(o => o.Key);
         var months = Enumerable.Range(0, (to.Year - from.Year) * 12 + to.Month - from.Month + 1).Select(i => from.AddMonths(i)).ToList();
-        var (series, floor, ceiling) = await OnOneScaleAsync(db, frameworks, unit, months.Select(m => own.TryGetValue(m, out var o) ? o : (OwnFigure<DateOnly>?)null).ToList(), ct);
+        var (series, floor, ceiling) = await OnOneScaleAsync(db, services.Frameworks, unit,
+            months.Select(m => own.TryGetValue(m, out var o) ? o : (OwnFigure<DateOnly>?)null).ToList(), ct);
         var chart = ProcessControl.XmR(series, floor, ceiling);
-        var viewer = Viewer.Of(caller);
-        var minimum = MinimumGroupSize(configuration);
+        var viewer = Viewer.Of(services.Caller);
+        var minimum = MinimumGroupSize(services.Configuration);
         var medians = read.Peers.ToDictionary(g => g.Key, g => Disclosure.Median(g.Value, viewer, minimum, Disclosure.IsClosed(g.Key, today)));
         var points = months.Select((m, i) => new TrendPoint(Months.Format(m), own.TryGetValue(m, out var o) ? o.Value : null, medians.GetValueOrDefault(m),
             chart.Points[i].Signals)).ToList();

@@ -100,34 +100,34 @@ public static class ExportsApi
         return TypedResults.Ok(new Page<RatingExportRow>(more ? rows[..limit] : rows, more ? Encode(keys[limit - 1]) : null, limit));
     }
 
-    public static async Task ExportRatingsCsv([AsParameters] ExportQuery query, Caller caller, SeQuInDbContext db, HttpContext http,
-        ExportLimits limits, SeQuInMetrics metrics, ILogger<ExportLimits> logger, CancellationToken ct)
+    public static async Task ExportRatingsCsv(
+        [AsParameters] ExportQuery query, [AsParameters] ExportServices services, SeQuInDbContext db, CancellationToken ct)
     {
-        http.Response.ContentType = "text/csv; charset=utf-8";
-        http.Response.Headers.ContentDisposition = "attachment; filename=\"sequin-ratings.csv\"";
-        var (networks, collaboratives, all) = Scope(caller);
+        services.Http.Response.ContentType = "text/csv; charset=utf-8";
+        services.Http.Response.Headers.ContentDisposition = "attachment; filename=\"sequin-ratings.csv\"";
+        var (networks, collaboratives, all) = Scope(services.Caller);
         // Opened through EF so that it is closed when the pooled context is returned, not left open inside it.
         await db.Database.OpenConnectionAsync(ct);
         try
         {
             var rows = await RatingsCsv.WriteAsync((NpgsqlConnection)db.Database.GetDbConnection(), new RatingScope(all, networks, collaboratives),
-                query with { cursor = null }, http.Response.BodyWriter, limits.WriteTimeout, ct);
-            metrics.RowsExported(rows, "csv");
+                query with { cursor = null }, services.Http.Response.BodyWriter, services.Limits.WriteTimeout, ct);
+            services.Metrics.RowsExported(rows, "csv");
         }
         catch (ClientStalledException stalled)
         {
             // The answer has begun: all that is left to tell the client is to drop the connection.
-            logger.LogInformation("CSV export abandoned: {Reason}", stalled.Message);
-            http.Abort();
+            services.Logger.LogInformation("CSV export abandoned: {Reason}", stalled.Message);
+            services.Http.Abort();
         }
-        catch (Exception fault) when (http.Response.HasStarted && ApiExceptionHandler.DatabaseUnavailable(fault))
+        catch (Exception fault) when (services.Http.Response.HasStarted && ApiExceptionHandler.DatabaseUnavailable(fault))
         {
             // The database went away mid-file (a restart, a failover): a 503 can no longer be sent, so the connection
             // is dropped and the client sees a cut-off file, never one that looks complete. A fault of the database,
             // not of the code: a warning without a stack, as the 503s are logged.
-            logger.LogWarning("CSV export cut off by the database: {Reason}", fault.Message);
-            TransientRetry.ForgetBrokenConnectionsIfLost(http, fault);
-            http.Abort();
+            services.Logger.LogWarning("CSV export cut off by the database: {Reason}", fault.Message);
+            TransientRetry.ForgetBrokenConnectionsIfLost(services.Http, fault);
+            services.Http.Abort();
         }
     }
 

@@ -96,17 +96,16 @@ public static class InsightApi
     }
 
     public static async Task<Results<Ok<PublicSummary>, NotFoundProblem>> GetPublicSummary(
-        Guid networkId, [AsParameters] MonthQuery query, SeQuInDbContext db, IConfiguration configuration, FrameworkShapes frameworks, TimeProvider clock,
-        CancellationToken ct)
+        Guid networkId, [AsParameters] MonthQuery query, SeQuInDbContext db, [AsParameters] BenchmarkServices services, CancellationToken ct)
     {
         var network = await db.Networks.AsNoTracking().SingleOrDefaultAsync(n => n.Id == networkId && n.PublishSummaries, ct);
         if (network is null)
         {
             return ApiProblems.NotFound($"Network {networkId} publishes no summaries.");
         }
-        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        var today = DateOnly.FromDateTime(services.Clock.GetUtcNow().UtcDateTime);
         // By default the latest closed month: an open month's summary would change with each submission and give it away.
-        var lastClosed = Months.Current(clock).AddMonths(Disclosure.IsClosed(Months.Current(clock).AddMonths(-1), today) ? -1 : -2);
+        var lastClosed = Months.Current(services.Clock).AddMonths(Disclosure.IsClosed(Months.Current(services.Clock).AddMonths(-1), today) ? -1 : -2);
         var month = query.month is not null
             ? Months.Parse(query.month)
             : await db.AreaResults.AsNoTracking().Where(r => r.NetworkId == networkId && r.Month <= lastClosed).MaxAsync(r => (DateOnly?)r.Month, ct);
@@ -116,12 +115,12 @@ public static class InsightApi
         }
         var rows = await db.AreaResults.AsNoTracking().Where(r => r.NetworkId == networkId && r.Month == month && r.Mean != null)
             .Select(r => new { r.AreaCode, r.UnitId, r.NetworkId, r.CollaborativeId, r.SecurityLevel, r.Sector, Mean = r.Mean!.Value }).ToListAsync(ct);
-        var minimum = BenchmarksApi.MinimumGroupSize(configuration);
+        var minimum = BenchmarksApi.MinimumGroupSize(services.Configuration);
         var closed = Disclosure.IsClosed(month.Value, today);
         var published = new HashSet<Guid> { networkId };
         var key = new GroupKey(ComparisonGroup.Network, networkId, null, null);
         // The same for every caller, signed in or not: a public figure is decided as if nobody could see any unit.
-        var areas = (await ActiveAreaCodesAsync(db, frameworks, ct)).Select(code =>
+        var areas = (await ActiveAreaCodesAsync(db, services.Frameworks, ct)).Select(code =>
         {
             var values = rows.Where(r => r.AreaCode == code)
                 .Select(r => new Contributor(r.UnitId, r.NetworkId, r.CollaborativeId, r.SecurityLevel, r.Sector, r.Mean)).ToList();
@@ -132,9 +131,9 @@ public static class InsightApi
     }
 
     public static async Task<Results<Ok<GapsReport>, NotFoundProblem>> GetGaps(
-        Guid networkId, [AsParameters] GapsQuery query, Caller caller, SeQuInDbContext db, TimeProvider clock, CancellationToken ct)
+        Guid networkId, [AsParameters] GapsQuery query, [AsParameters] BenchmarkServices services, SeQuInDbContext db, CancellationToken ct)
     {
-        if (await MonthAsync(db, networkId, caller, clock, query.month, ct) is not { } month)
+        if (await MonthAsync(db, networkId, services.Caller, services.Clock, query.month, ct) is not { } month)
         {
             return NotVisible(networkId);
         }
@@ -164,15 +163,16 @@ public static class InsightApi
     }
 
     public static async Task<Results<Ok<Heatmap>, ContentHttpResult, NotFoundProblem>> GetHeatmap(
-        HttpRequest request, Guid networkId, [AsParameters] MonthQuery query, Caller caller, SeQuInDbContext db, TimeProvider clock, FrameworkShapes frameworks, CancellationToken ct)
+        HttpRequest request, Guid networkId, [AsParameters] MonthQuery query,
+        [AsParameters] BenchmarkServices services, SeQuInDbContext db, CancellationToken ct)
     {
-        if (await MonthAsync(db, networkId, caller, clock, query.month, ct) is not { } month)
+        if (await MonthAsync(db, networkId, services.Caller, services.Clock, query.month, ct) is not { } month)
         {
             return NotVisible(networkId);
         }
-        var areaCodes = await ActiveAreaCodesAsync(db, frameworks, ct);
+        var areaCodes = await ActiveAreaCodesAsync(db, services.Frameworks, ct);
         var named = await db.Networks.AsNoTracking().Where(n => n.Id == networkId).Select(n => n.AllowRanks).SingleAsync(ct);
-        var own = caller.Scope.MemberUnits;
+        var own = services.Caller.Scope.MemberUnits;
         var units = await db.Units.AsNoTracking().Where(u => u.NetworkId == networkId && u.Active).OrderBy(u => u.Code)
             .Select(u => new { u.Id, u.Code, u.Name }).ToListAsync(ct);
         var cells = await db.AreaResults.AsNoTracking().Where(r => r.NetworkId == networkId && r.Month == month)
@@ -194,9 +194,9 @@ public static class InsightApi
     }
 
     public static async Task<Results<Ok<BestPractice>, NotFoundProblem>> GetBestPractice(
-        Guid networkId, [AsParameters] BestPracticeQuery query, Caller caller, SeQuInDbContext db, TimeProvider clock, CancellationToken ct)
+        Guid networkId, [AsParameters] BestPracticeQuery query, [AsParameters] BenchmarkServices services, SeQuInDbContext db, CancellationToken ct)
     {
-        if (await MonthAsync(db, networkId, caller, clock, query.month, ct) is not { } month)
+        if (await MonthAsync(db, networkId, services.Caller, services.Clock, query.month, ct) is not { } month)
         {
             return NotVisible(networkId);
         }
@@ -218,13 +218,13 @@ public static class InsightApi
     }
 
     public static async Task<Results<Ok<Participation>, NotFoundProblem>> GetParticipation(
-        Guid networkId, [AsParameters] MonthQuery query, Caller caller, SeQuInDbContext db, TimeProvider clock, FrameworkShapes frameworks, CancellationToken ct)
+        Guid networkId, [AsParameters] MonthQuery query, [AsParameters] BenchmarkServices services, SeQuInDbContext db, CancellationToken ct)
     {
-        if (await MonthAsync(db, networkId, caller, clock, query.month, ct) is not { } month)
+        if (await MonthAsync(db, networkId, services.Caller, services.Clock, query.month, ct) is not { } month)
         {
             return NotVisible(networkId);
         }
-        var areaCount = (await ActiveAreaCodesAsync(db, frameworks, ct)).Count;
+        var areaCount = (await ActiveAreaCodesAsync(db, services.Frameworks, ct)).Count;
         var units = await db.Units.AsNoTracking().Where(u => u.NetworkId == networkId && u.Active).OrderBy(u => u.Code)
             .Select(u => new { u.Id, u.Code }).ToListAsync(ct);
         var rows = await db.AreaResults.AsNoTracking().Where(r => r.NetworkId == networkId && r.Month == month)
@@ -243,9 +243,9 @@ public static class InsightApi
     }
 
     public static async Task<Results<Ok<AgreementReport>, NotFoundProblem>> GetAgreement(
-        Guid networkId, [AsParameters] AgreementQuery query, Caller caller, SeQuInDbContext db, TimeProvider clock, FrameworkShapes frameworks, CancellationToken ct)
+        Guid networkId, [AsParameters] AgreementQuery query, [AsParameters] BenchmarkServices services, SeQuInDbContext db, CancellationToken ct)
     {
-        if (await MonthAsync(db, networkId, caller, clock, query.to, ct) is not { } to)
+        if (await MonthAsync(db, networkId, services.Caller, services.Clock, query.to, ct) is not { } to)
         {
             return NotVisible(networkId);
         }
@@ -256,7 +256,7 @@ public static class InsightApi
             .ToListAsync(ct);
         // Each rating is read on the scale of the version it was made against, not the active one's.
         // Ratings are pinned to active or retired versions, which are never deleted: each has its scale.
-        var scales = await frameworks.ByIdentifierAsync(db, pairs.Select(p => p.FrameworkIdentifier), ct);
+        var scales = await services.Frameworks.ByIdentifierAsync(db, pairs.Select(p => p.FrameworkIdentifier), ct);
         pairs = pairs.Where(p => scales.ContainsKey(p.FrameworkIdentifier)).ToList();
         var unitCodes = await db.Units.AsNoTracking().Where(u => u.NetworkId == networkId).ToDictionaryAsync(u => u.Id, u => u.Code, ct);
         AgreementFigures Figures(string key, IEnumerable<(int Staff, int ServiceUser, string Framework)> set)
