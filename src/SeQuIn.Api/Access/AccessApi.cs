@@ -13,46 +13,70 @@ public static class AccessApi
 
     public static IEndpointRouteBuilder MapAccessApi(this IEndpointRouteBuilder routes)
     {
-        var keys = routes.MapGroup("/api/v1/keys").WithTags("Keys").WithValidation()
-            .RequireAuthorization(Policies.NetworkAdmin).WithRoles(Role.NetworkAdmin);
-        keys.MapGet("/", ListApiKeys).WithName(nameof(ListApiKeys))
+        var keys = routes.MapGroup("/api/v1/keys")
+            .WithTags("Keys")
+            .WithValidation()
+            .RequireAuthorization(Policies.NetworkAdmin)
+            .WithRoles(Role.NetworkAdmin);
+        keys.MapGet("/", ListApiKeys)
+            .WithName(nameof(ListApiKeys))
             .WithSummary("List API keys within your scope (never their secrets)")
             .WithDescription("Keys whose scope lies within the networks you administer (every key for a national administrator), in key-id order.");
-        keys.MapGet("/{keyId:guid}", GetApiKey).WithName(nameof(GetApiKey))
-            .WithSummary("One API key (never its secret)").WithDescription("A key within your scope, by its id.");
-        keys.MapPost("/", CreateApiKey).WithName(nameof(CreateApiKey))
+        keys.MapGet("/{keyId:guid}", GetApiKey)
+            .WithName(nameof(GetApiKey))
+            .WithSummary("One API key (never its secret)")
+            .WithDescription("A key within your scope, by its id.");
+        keys.MapPost("/", CreateApiKey)
+            .WithName(nameof(CreateApiKey))
             .WithIdempotency()
             .WithSummary("Create an API key; its secret is shown once")
-            .WithDescription("Creates a key with a role and a scope within your own. The answer holds the token, which is never shown again: only a hash of its secret is kept. Keys expire within 12 months (90 days by default). A name holding a personal identifier is refused (422).")
+            .WithDescription("Creates a key with a role and a scope within your own. The answer holds the token, which is " +
+                "never shown again: only a hash of its secret is kept. Keys expire within 12 months (90 days by " +
+                "default). A name holding a personal identifier is refused (422).")
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
-        keys.MapPost("/{keyId:guid}/revoke", RevokeApiKey).WithName(nameof(RevokeApiKey))
+        keys.MapPost("/{keyId:guid}/revoke", RevokeApiKey)
+            .WithName(nameof(RevokeApiKey))
             .WithIdempotency()
             .WithSummary("Revoke an API key, with a reason")
-            .WithDescription("The key stops working on its next request. The reason is kept in the audit trail, so one holding a personal identifier is refused (422).")
+            .WithDescription("The key stops working on its next request. The reason is kept in the audit " +
+                "trail, so one holding a personal identifier is refused (422).")
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
-        keys.MapPost("/{keyId:guid}/rotate", RotateApiKey).WithName(nameof(RotateApiKey))
+        keys.MapPost("/{keyId:guid}/rotate", RotateApiKey)
+            .WithName(nameof(RotateApiKey))
             .WithIdempotency()
             .WithSummary("Rotate an API key: a new key now, the old one for an overlap")
-            .WithDescription("Makes a new key with the same name, role and scope (shown once), and lets the old key work for overlapDays more (7 by default, 0 ends it now).");
+            .WithDescription("Makes a new key with the same name, role and scope (shown once), and lets the old " +
+                "key work for overlapDays more (7 by default, 0 ends it now).");
 
-        var memberships = routes.MapGroup("/api/v1/memberships").WithTags("Memberships").WithValidation()
-            .RequireAuthorization(Policies.NetworkAdmin).WithRoles(Role.NetworkAdmin);
-        memberships.MapGet("/", ListMemberships).WithName(nameof(ListMemberships))
+        var memberships = routes.MapGroup("/api/v1/memberships")
+            .WithTags("Memberships")
+            .WithValidation()
+            .RequireAuthorization(Policies.NetworkAdmin)
+            .WithRoles(Role.NetworkAdmin);
+        memberships.MapGet("/", ListMemberships)
+            .WithName(nameof(ListMemberships))
             .WithSummary("List memberships of identity-provider subjects within your scope")
-            .WithDescription("What each subject of a configured identity provider may do. Roles in tokens are never trusted: only these memberships grant anything.");
-        memberships.MapGet("/{membershipId:guid}", GetMembership).WithName(nameof(GetMembership))
+            .WithDescription("What each subject of a configured identity provider may do. Roles in tokens " +
+                "are never trusted: only these memberships grant anything.");
+        memberships.MapGet("/{membershipId:guid}", GetMembership)
+            .WithName(nameof(GetMembership))
             .WithETag()
-            .WithSummary("One membership").WithDescription("A membership within your scope, by its id.");
-        memberships.MapPost("/", CreateMembership).WithName(nameof(CreateMembership))
+            .WithSummary("One membership")
+            .WithDescription("A membership within your scope, by its id.");
+        memberships.MapPost("/", CreateMembership)
+            .WithName(nameof(CreateMembership))
             .WithIdempotency()
             .WithSummary("Grant a role to an identity-provider subject")
-            .WithDescription("The subject is the token's sub claim at a configured issuer. A subject may hold several memberships. A name holding a personal identifier is refused (422).")
+            .WithDescription("The subject is the token's sub claim at a configured issuer. A subject may hold several " +
+                "memberships. A name holding a personal identifier is refused (422).")
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
-        memberships.MapPost("/{membershipId:guid}/revoke", RevokeMembership).WithName(nameof(RevokeMembership))
+        memberships.MapPost("/{membershipId:guid}/revoke", RevokeMembership)
+            .WithName(nameof(RevokeMembership))
             .WithIfMatch()
             .WithIdempotency()
             .WithSummary("Revoke a membership, with a reason")
-            .WithDescription("Takes effect on the subject's next request. Needs If-Match. The reason is kept in the audit trail, so one holding a personal identifier is refused (422).")
+            .WithDescription("Takes effect on the subject's next request. Needs If-Match. The reason is kept in the " +
+                "audit trail, so one holding a personal identifier is refused (422).")
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
         return routes;
     }
@@ -77,29 +101,29 @@ public static class AccessApi
             : KeyNotFound(keyId);
 
     public static async Task<Results<Created<CreatedApiKeyResponse>, ValidationProblem, ForbiddenProblem>> CreateApiKey(
-        CreateApiKeyRequest request, Caller caller, SeQuInDbContext db, AuditTrail audit, TimeProvider clock, CancellationToken ct)
+        CreateApiKeyRequest request, [AsParameters] AccessServices services, CancellationToken ct)
     {
-        var scope = await ResolveScopeAsync(request.Role, request.Scope, db, ct);
+        var scope = await ResolveScopeAsync(request.Role, request.Scope, services.Db, ct);
         if (scope.Problem is not null)
         {
             return scope.Problem;
         }
-        if (!caller.Scope.MayGrant(scope.Grant!, scope.Grant!.NetworkId))
+        if (!services.Caller.Scope.MayGrant(scope.Grant!, scope.Grant!.NetworkId))
         {
             return OutsideYourScope();
         }
-        var now = clock.Now();
-        var (key, token) = NewKey(request.Name, scope.Grant, caller.Actor, now, request.ExpiresAt ?? now + DefaultLifetime);
-        db.ApiKeys.Add(key);
-        audit.Record("key.created", "api-key", key.Id, key.ScopeNetworkId, Describe(key));
-        await db.SaveChangesAsync(ct);
+        var now = services.Clock.Now();
+        var (key, token) = NewKey(request.Name, scope.Grant, services.Caller.Actor, now, request.ExpiresAt ?? now + DefaultLifetime);
+        services.Db.ApiKeys.Add(key);
+        services.Audit.Record("key.created", "api-key", key.Id, key.ScopeNetworkId, Describe(key));
+        await services.Db.SaveChangesAsync(ct);
         return TypedResults.Created($"/api/v1/keys/{key.Id}", new CreatedApiKeyResponse(ToResponse(key, now), token));
     }
 
     public static async Task<Results<Ok<ApiKeyResponse>, NotFoundProblem, ConflictProblem, ValidationProblem>> RevokeApiKey(
-        Guid keyId, RevokeRequest request, Caller caller, SeQuInDbContext db, AuditTrail audit, TimeProvider clock, CancellationToken ct)
+        Guid keyId, RevokeRequest request, [AsParameters] AccessServices services, CancellationToken ct)
     {
-        if (await Visible(db.ApiKeys, caller).SingleOrDefaultAsync(k => k.Id == keyId, ct) is not { } key)
+        if (await Visible(services.Db.ApiKeys, services.Caller).SingleOrDefaultAsync(k => k.Id == keyId, ct) is not { } key)
         {
             return KeyNotFound(keyId);
         }
@@ -107,38 +131,37 @@ public static class AccessApi
         {
             return ApiProblems.Conflict($"API key {key.KeyId} was already revoked at {key.RevokedAt:O}.");
         }
-        var now = clock.Now();
+        var now = services.Clock.Now();
         key.RevokedAt = now;
         key.RevokedReason = request.Reason;
-        audit.Record("key.revoked", "api-key", key.Id, key.ScopeNetworkId, new { key.KeyId, revokedAt = now }, request.Reason);
-        await db.SaveChangesAsync(ct);
+        services.Audit.Record("key.revoked", "api-key", key.Id, key.ScopeNetworkId, new { key.KeyId, revokedAt = now }, request.Reason);
+        await services.Db.SaveChangesAsync(ct);
         return TypedResults.Ok(ToResponse(key, now));
     }
 
     public static async Task<Results<Created<CreatedApiKeyResponse>, NotFoundProblem, ConflictProblem, ValidationProblem>> RotateApiKey(
-        Guid keyId, RotateApiKeyRequest request, Caller caller, SeQuInDbContext db, AuditTrail audit, TimeProvider clock,
-        CancellationToken ct)
+        Guid keyId, RotateApiKeyRequest request, [AsParameters] AccessServices services, CancellationToken ct)
     {
-        if (await Visible(db.ApiKeys, caller).SingleOrDefaultAsync(k => k.Id == keyId, ct) is not { } old)
+        if (await Visible(services.Db.ApiKeys, services.Caller).SingleOrDefaultAsync(k => k.Id == keyId, ct) is not { } old)
         {
             return KeyNotFound(keyId);
         }
-        var now = clock.Now();
+        var now = services.Clock.Now();
         if (old.RevokedAt is not null || old.ExpiresAt <= now)
         {
             return ApiProblems.Conflict($"API key {old.KeyId} no longer works; create a new key instead of rotating it.");
         }
-        var (key, token) = NewKey(old.Name, Grant.Of(old), caller.Actor, now, request.ExpiresAt ?? now + DefaultLifetime);
+        var (key, token) = NewKey(old.Name, Grant.Of(old), services.Caller.Actor, now, request.ExpiresAt ?? now + DefaultLifetime);
         key.RotatedFromId = old.Id;
         var overlapEnds = now + TimeSpan.FromDays(request.OverlapDays ?? 7);
         if (overlapEnds < old.ExpiresAt)
         {
             old.ExpiresAt = overlapEnds;
         }
-        db.ApiKeys.Add(key);
-        audit.Record("key.rotated", "api-key", old.Id, old.ScopeNetworkId,
+        services.Db.ApiKeys.Add(key);
+        services.Audit.Record("key.rotated", "api-key", old.Id, old.ScopeNetworkId,
             new { oldKeyId = old.KeyId, oldKeyExpiresAt = old.ExpiresAt, newKey = Describe(key) });
-        await db.SaveChangesAsync(ct);
+        await services.Db.SaveChangesAsync(ct);
         return TypedResults.Created($"/api/v1/keys/{key.Id}", new CreatedApiKeyResponse(ToResponse(key, now), token));
     }
 
@@ -162,14 +185,14 @@ public static class AccessApi
                 : TypedResults.Ok(ToResponse(membership));
 
     public static async Task<Results<Created<MembershipResponse>, ValidationProblem, ForbiddenProblem>> CreateMembership(
-        CreateMembershipRequest request, Caller caller, HttpContext http, SeQuInDbContext db, AuditTrail audit, TimeProvider clock, CancellationToken ct)
+        CreateMembershipRequest request, [AsParameters] AccessServices services, CancellationToken ct)
     {
-        var scope = await ResolveScopeAsync(request.Role, request.Scope, db, ct);
+        var scope = await ResolveScopeAsync(request.Role, request.Scope, services.Db, ct);
         if (scope.Problem is not null)
         {
             return scope.Problem;
         }
-        if (!caller.Scope.MayGrant(scope.Grant!, scope.Grant!.NetworkId))
+        if (!services.Caller.Scope.MayGrant(scope.Grant!, scope.Grant!.NetworkId))
         {
             return OutsideYourScope();
         }
@@ -178,22 +201,21 @@ public static class AccessApi
             Issuer = request.Issuer,
             Subject = request.Subject,
             Name = request.Name,
-            CreatedAt = clock.Now(),
-            CreatedBy = caller.Actor,
+            CreatedAt = services.Clock.Now(),
+            CreatedBy = services.Caller.Actor,
         };
         Apply(scope.Grant, membership);
-        db.Memberships.Add(membership);
-        audit.Record("membership.created", "membership", membership.Id, membership.ScopeNetworkId, ToResponse(membership));
-        await db.SaveChangesAsync(ct);
-        http.Response.SetETag(Preconditions.ETag(membership.Revision));
+        services.Db.Memberships.Add(membership);
+        services.Audit.Record("membership.created", "membership", membership.Id, membership.ScopeNetworkId, ToResponse(membership));
+        await services.Db.SaveChangesAsync(ct);
+        services.Http.Response.SetETag(Preconditions.ETag(membership.Revision));
         return TypedResults.Created($"/api/v1/memberships/{membership.Id}", ToResponse(membership));
     }
 
     public static async Task<Results<Ok<MembershipResponse>, NotFoundProblem, ConflictProblem, ValidationProblem, PreconditionProblem>> RevokeMembership(
-        Guid membershipId, RevokeRequest request, Caller caller, HttpContext http, SeQuInDbContext db, AuditTrail audit, TimeProvider clock,
-        CancellationToken ct)
+        Guid membershipId, RevokeRequest request, [AsParameters] AccessServices services, CancellationToken ct)
     {
-        if (await Visible(db.Memberships, caller).SingleOrDefaultAsync(m => m.Id == membershipId, ct) is not { } membership)
+        if (await Visible(services.Db.Memberships, services.Caller).SingleOrDefaultAsync(m => m.Id == membershipId, ct) is not { } membership)
         {
             return MembershipNotFound(membershipId);
         }
@@ -201,20 +223,20 @@ public static class AccessApi
         {
             return ApiProblems.Conflict($"Membership {membershipId} was already revoked.");
         }
-        if (Preconditions.CheckIfMatch(http.Request, Preconditions.ETag(membership.Revision), "membership") is { } precondition)
+        if (Preconditions.CheckIfMatch(services.Http.Request, Preconditions.ETag(membership.Revision), "membership") is { } precondition)
         {
             return precondition;
         }
-        membership.RevokedAt = clock.Now();
+        membership.RevokedAt = services.Clock.Now();
         membership.RevokedReason = request.Reason;
         membership.Revision++;
-        audit.Record("membership.revoked", "membership", membership.Id, membership.ScopeNetworkId,
+        services.Audit.Record("membership.revoked", "membership", membership.Id, membership.ScopeNetworkId,
             new { membership.Issuer, membership.Subject, membership.RevokedAt }, request.Reason);
-        if (!await db.TrySaveRevisionAsync(ct))
+        if (!await services.Db.TrySaveRevisionAsync(ct))
         {
             return Preconditions.Stale("membership");
         }
-        http.Response.SetETag(Preconditions.ETag(membership.Revision));
+        services.Http.Response.SetETag(Preconditions.ETag(membership.Revision));
         return TypedResults.Ok(ToResponse(membership));
     }
 

@@ -15,77 +15,123 @@ public static class AssessmentsApi
 
     public static IEndpointRouteBuilder MapAssessmentsApi(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/v1/assessments").WithTags("Assessments").WithValidation()
-            .RequireAuthorization(Policies.SignedIn).WithRoles(AllowedRoles.Everyone);
-        group.MapGet("/", ListAssessments).WithName(nameof(ListAssessments))
+        var group = routes.MapGroup("/api/v1/assessments")
+            .WithTags("Assessments")
+            .WithValidation()
+            .RequireAuthorization(Policies.SignedIn)
+            .WithRoles(AllowedRoles.Everyone);
+        group.MapGet("/", ListAssessments)
+            .WithName(nameof(ListAssessments))
             .WithSummary("List the assessments you may see, filtered by unit, area, months, status or framework version")
-            .WithDescription("Drafts of your own units (or, for leads and administrators, of your network), and submitted assessments across your network or analyst scope, ordered by month, unit and area.");
-        group.MapGet("/{assessmentId:guid}", GetAssessment).WithName(nameof(GetAssessment))
+            .WithDescription("Drafts of your own units (or, for leads and administrators, of your network), and submitted " +
+                "assessments across your network or analyst scope, ordered by month, unit and area.");
+        group.MapGet("/{assessmentId:guid}", GetAssessment)
+            .WithName(nameof(GetAssessment))
             .WithETag()
             .WithSummary("One assessment with its participants, ratings, area result, evidence and comments")
-            .WithDescription("The ETag header carries the assessment's revision: send it back in If-Match to change it, or in If-None-Match to revalidate.");
-        group.MapGet("/{assessmentId:guid}/history", GetAssessmentHistory).WithName(nameof(GetAssessmentHistory))
-            .WithSummary("Who changed what in an assessment, and when").WithDescription("The assessment's entries in the audit trail, oldest first. To a caller who may not read the unit's unshared evidence (analysts, other units), rows about evidence that is not shared leave out its title and file name.");
-        group.MapGet("/{assessmentId:guid}/evidence/{evidenceId:guid}/file", EvidenceApi.DownloadEvidenceFile).WithName(nameof(EvidenceApi.DownloadEvidenceFile))
-            .WithSummary("Download an evidence file").WithDescription("Only for those who may see the evidence: evidence not marked shareable is seen by the unit, its network's leads and administrators.")
+            .WithDescription("The ETag header carries the assessment's revision: send it back in " +
+                "If-Match to change it, or in If-None-Match to revalidate.");
+        group.MapGet("/{assessmentId:guid}/history", GetAssessmentHistory)
+            .WithName(nameof(GetAssessmentHistory))
+            .WithSummary("Who changed what in an assessment, and when")
+            .WithDescription("The assessment's entries in the audit trail, oldest first. To a caller who may not read the unit's unshared " +
+                "evidence (analysts, other units), rows about evidence that is not shared leave out its title and file name.");
+        group.MapGet("/{assessmentId:guid}/evidence/{evidenceId:guid}/file", EvidenceApi.DownloadEvidenceFile)
+            .WithName(nameof(EvidenceApi.DownloadEvidenceFile))
+            .WithSummary("Download an evidence file")
+            .WithDescription("Only for those who may see the evidence: evidence not marked shareable is " +
+                "seen by the unit, its network's leads and administrators.")
             // Served with the type its content was recognised as on upload, so each is declared (a client picks by Content-Type).
             .Produces<byte[]>(StatusCodes.Status200OK, EvidenceFiles.Allowed[0], EvidenceFiles.Allowed[1..]);
 
-        var edit = group.MapGroup("").RequireAuthorization(Policies.UnitMember).WithRoles(Role.UnitMember);
-        edit.MapPost("/", CreateAssessment).WithName(nameof(CreateAssessment)).WithIdempotency()
+        var edit = group.MapGroup("")
+            .RequireAuthorization(Policies.UnitMember)
+            .WithRoles(Role.UnitMember);
+        edit.MapPost("/", CreateAssessment)
+            .WithName(nameof(CreateAssessment))
+            .WithIdempotency()
             .WithSummary("Start an assessment of one area for one unit and month")
-            .WithDescription("Pinned to the framework version active now. One per unit, area and month: a second answers 409 with a link to the first. Send an Idempotency-Key to make retries safe.");
-        edit.MapPut("/{assessmentId:guid}/participants", ReplaceParticipants).WithName(nameof(ReplaceParticipants))
+            .WithDescription("Pinned to the framework version active now. One per unit, area and month: a second answers 409 " +
+                "with a link to the first. Send an Idempotency-Key to make retries safe.");
+        edit.MapPut("/{assessmentId:guid}/participants", ReplaceParticipants)
+            .WithName(nameof(ReplaceParticipants))
             .WithIfMatch()
             .WithIdempotency()
-            .WithSummary("Set who takes part, by role").WithDescription("Replaces the list. Roles only, with optional pseudonymous labels: never names or identifiers. Needs If-Match.");
-        edit.MapPut("/{assessmentId:guid}/ratings", SetRatings).WithName(nameof(SetRatings))
+            .WithSummary("Set who takes part, by role")
+            .WithDescription("Replaces the list. Roles only, with optional pseudonymous labels: never names or identifiers. Needs If-Match.");
+        edit.MapPut("/{assessmentId:guid}/ratings", SetRatings)
+            .WithName(nameof(SetRatings))
             .WithIfMatch()
             .WithIdempotency()
-            .WithSummary("Rate standards of the area").WithDescription("Sets the agreed value of each standard listed (others keep theirs), with the staff and service-user views where they differed. Values are checked against the pinned version's scale. Needs If-Match.");
-        edit.MapPut("/{assessmentId:guid}/agreed-rating", SetAgreedRating).WithName(nameof(SetAgreedRating))
+            .WithSummary("Rate standards of the area")
+            .WithDescription("Sets the agreed value of each standard listed (others keep theirs), with the staff and service-user views " +
+                "where they differed. Values are checked against the pinned version's scale. Needs If-Match.");
+        edit.MapPut("/{assessmentId:guid}/agreed-rating", SetAgreedRating)
+            .WithName(nameof(SetAgreedRating))
             .WithIfMatch()
             .WithIdempotency()
-            .WithSummary("Set the overall rating of the area that the participants agreed").WithDescription("Flagged in the result when more than one scale point from the computed mean. Needs If-Match.");
-        edit.MapPost("/{assessmentId:guid}/evidence", EvidenceApi.AddEvidence).WithName(nameof(EvidenceApi.AddEvidence))
+            .WithSummary("Set the overall rating of the area that the participants agreed")
+            .WithDescription("Flagged in the result when more than one scale point from the computed mean. Needs If-Match.");
+        edit.MapPost("/{assessmentId:guid}/evidence", EvidenceApi.AddEvidence)
+            .WithName(nameof(EvidenceApi.AddEvidence))
             .WithIfMatch()
             .WithIdempotency()
-            .WithSummary("Add evidence for a standard or for the whole assessment").WithDescription("A title, a description, an optional https link (never fetched by the service) and whether to share it with the network's library. Needs If-Match.");
-        edit.MapPut("/{assessmentId:guid}/evidence/{evidenceId:guid}/file", EvidenceApi.UploadEvidenceFile).WithName(nameof(EvidenceApi.UploadEvidenceFile))
+            .WithSummary("Add evidence for a standard or for the whole assessment")
+            .WithDescription("A title, a description, an optional https link (never fetched by the service) and " +
+                "whether to share it with the network's library. Needs If-Match.");
+        edit.MapPut("/{assessmentId:guid}/evidence/{evidenceId:guid}/file", EvidenceApi.UploadEvidenceFile)
+            .WithName(nameof(EvidenceApi.UploadEvidenceFile))
             .WithIfMatch()
             .WithIdempotency()
             .WithSummary("Attach a file to evidence")
-            .WithDescription($"The request body is the file itself (at most {EvidenceFiles.MaxBytes / 1024 / 1024} MB): PDF, PNG, JPEG, plain text, CSV or an Office document, as its content shows. " +
-                $"The file name must end in an extension of that type ({EvidenceFiles.Extensions}); any other (.html, .svg, .hta, …) is refused with 422 naming fileName. " +
+            .WithDescription($"The request body is the file itself (at most {EvidenceFiles.MaxBytes / 1024 / 1024} MB): " +
+                "PDF, PNG, JPEG, plain text, CSV or an Office document, as its content shows. " +
+                $"The file name must end in an extension of that type ({EvidenceFiles.Extensions}); " +
+                "any other (.html, .svg, .hta, …) is refused with 422 naming fileName. " +
                 "A text or CSV file holding a personal identifier, or a file that would take the assessment's evidence files past their storage limit " +
-                $"({EvidenceFiles.MaxBytesPerAssessmentKey}, {EvidenceFiles.DefaultMaxBytesPerAssessment / 1024 / 1024} MB by default), is refused with 422 naming file. " +
+                $"({EvidenceFiles.MaxBytesPerAssessmentKey}, {EvidenceFiles.DefaultMaxBytesPerAssessment / 1024 / 1024} MB by default), " +
+                "is refused with 422 naming file. " +
                 "Replaces any file the evidence had. Needs If-Match; of two uploads sent with the same one, one wins and the other answers 412.")
             .Accepts<byte[]>(EvidenceFiles.Allowed[0], EvidenceFiles.Allowed[1..])
             .WithMetadata(new Microsoft.AspNetCore.Mvc.RequestSizeLimitAttribute(EvidenceFiles.MaxBytes));
-        edit.MapDelete("/{assessmentId:guid}/evidence/{evidenceId:guid}", EvidenceApi.DeleteEvidence).WithName(nameof(EvidenceApi.DeleteEvidence))
+        edit.MapDelete("/{assessmentId:guid}/evidence/{evidenceId:guid}", EvidenceApi.DeleteEvidence)
+            .WithName(nameof(EvidenceApi.DeleteEvidence))
             .WithIfMatch()
             .WithIdempotency()
-            .WithSummary("Remove evidence from a draft").WithDescription("Needs If-Match.");
-        edit.MapPost("/{assessmentId:guid}/submit", SubmitAssessment).WithName(nameof(SubmitAssessment))
+            .WithSummary("Remove evidence from a draft")
+            .WithDescription("Needs If-Match.");
+        edit.MapPost("/{assessmentId:guid}/submit", SubmitAssessment)
+            .WithName(nameof(SubmitAssessment))
             .WithIfMatch()
             .WithIdempotency()
             .WithSummary("Submit the assessment to the network")
-            .WithDescription("Needs every standard rated (or not applicable with a reason), a staff and a service-user participant, and an agreed overall rating; each missing item is named in the 422 answer. A submitted assessment is read-only. Needs If-Match.");
+            .WithDescription("Needs every standard rated (or not applicable with a reason), a staff and a service-user " +
+                "participant, and an agreed overall rating; each missing item is named in the 422 answer. " +
+                "A submitted assessment is read-only. Needs If-Match.");
 
-        group.MapPost("/{assessmentId:guid}/return", ReturnAssessment).WithName(nameof(ReturnAssessment))
+        group.MapPost("/{assessmentId:guid}/return", ReturnAssessment)
+            .WithName(nameof(ReturnAssessment))
             .WithIfMatch()
             .WithIdempotency()
-            .RequireAuthorization(Policies.InvolvementLead).WithRoles(Role.InvolvementLead)
-            .WithSummary("Return a submission to the unit with a question").WithDescription("The assessment becomes a draft again; the question stays as a comment. Needs If-Match.");
-        group.MapPost("/{assessmentId:guid}/reopen", ReopenAssessment).WithName(nameof(ReopenAssessment))
+            .RequireAuthorization(Policies.InvolvementLead)
+            .WithRoles(Role.InvolvementLead)
+            .WithSummary("Return a submission to the unit with a question")
+            .WithDescription("The assessment becomes a draft again; the question stays as a comment. Needs If-Match.");
+        group.MapPost("/{assessmentId:guid}/reopen", ReopenAssessment)
+            .WithName(nameof(ReopenAssessment))
             .WithIfMatch()
             .WithIdempotency()
-            .RequireAuthorization(Policies.NetworkAdmin).WithRoles(Role.NetworkAdmin)
-            .WithSummary("Reopen a submission, with a reason").WithDescription("The assessment becomes a draft again; the reason stays as a comment and in the audit trail. Needs If-Match.");
-        group.MapPost("/{assessmentId:guid}/comments", AddComment).WithName(nameof(AddComment))
+            .RequireAuthorization(Policies.NetworkAdmin)
+            .WithRoles(Role.NetworkAdmin)
+            .WithSummary("Reopen a submission, with a reason")
+            .WithDescription("The assessment becomes a draft again; the reason stays as a comment and in the audit trail. Needs If-Match.");
+        group.MapPost("/{assessmentId:guid}/comments", AddComment)
+            .WithName(nameof(AddComment))
             .WithIdempotency()
-            .RequireAuthorization(Policies.Reviewer).WithRoles(Role.UnitMember, Role.InvolvementLead, Role.NetworkAdmin)
-            .WithSummary("Comment on an assessment").WithDescription("Comments are never changed or removed. Send an Idempotency-Key to make retries safe.");
+            .RequireAuthorization(Policies.Reviewer)
+            .WithRoles(Role.UnitMember, Role.InvolvementLead, Role.NetworkAdmin)
+            .WithSummary("Comment on an assessment")
+            .WithDescription("Comments are never changed or removed. Send an Idempotency-Key to make retries safe.");
         return routes;
     }
 
@@ -149,33 +195,39 @@ public static class AssessmentsApi
     // ---- Changes ------------------------------------------------------------------------------------------------
 
     public static async Task<Results<Created<AssessmentDetail>, ConflictProblem, ForbiddenProblem, ValidationProblem, UnprocessableProblem>> CreateAssessment(
-        CreateAssessmentRequest request, Caller caller, HttpContext http, SeQuInDbContext db, AuditTrail audit, TimeProvider clock,
-        CancellationToken ct)
+        CreateAssessmentRequest request, [AsParameters] AssessmentServices services, CancellationToken ct)
     {
-        var unit = await db.Units.AsNoTracking().SingleOrDefaultAsync(u => u.Id == request.UnitId, ct);
+        var unit = await services.Db.Units.AsNoTracking().SingleOrDefaultAsync(u => u.Id == request.UnitId, ct);
         if (unit is null)
         {
             return ApiProblems.Invalid("unitId", $"There is no unit with id {request.UnitId}.");
         }
-        if (!caller.Scope.EditsAssessmentsOf(new UnitPlace(unit.Id, unit.NetworkId, unit.CollaborativeId)))
+        if (!services.Caller.Scope.EditsAssessmentsOf(new UnitPlace(unit.Id, unit.NetworkId, unit.CollaborativeId)))
         {
             return ApiProblems.Forbidden("Only members of this unit may start its assessments.");
         }
-        var area = await db.Areas.AsNoTracking()
-            .Where(a => a.Code == request.AreaCode && db.FrameworkVersions.Any(v => v.Id == a.FrameworkVersionId && v.Status == FrameworkStatus.Active))
-            .Select(a => new { a.Id, a.Code, a.FrameworkVersionId, Identifier = db.FrameworkVersions.Single(v => v.Id == a.FrameworkVersionId).Identifier })
+        var area = await services.Db.Areas.AsNoTracking()
+            .Where(a => a.Code == request.AreaCode
+                        && services.Db.FrameworkVersions.Any(v => v.Id == a.FrameworkVersionId && v.Status == FrameworkStatus.Active))
+            .Select(a => new
+            {
+                a.Id,
+                a.Code,
+                a.FrameworkVersionId,
+                Identifier = services.Db.FrameworkVersions.Single(v => v.Id == a.FrameworkVersionId).Identifier,
+            })
             .SingleOrDefaultAsync(ct);
         if (area is null)
         {
             return ApiProblems.Invalid("areaCode", $"The active framework version has no area '{request.AreaCode}'.");
         }
         var month = Months.Parse(request.Month);
-        if (await db.Assessments.AsNoTracking().Where(a => a.UnitId == unit.Id && a.AreaCode == area.Code && a.Month == month)
+        if (await services.Db.Assessments.AsNoTracking().Where(a => a.UnitId == unit.Id && a.AreaCode == area.Code && a.Month == month)
                 .Select(a => (Guid?)a.Id).SingleOrDefaultAsync(ct) is { } existing)
         {
             return Exists(existing, unit.Code, area.Code, request.Month);
         }
-        var now = clock.Now();
+        var now = services.Clock.Now();
         var assessment = new Assessment
         {
             UnitId = unit.Id,
@@ -187,48 +239,46 @@ public static class AssessmentsApi
             Month = month,
             Status = AssessmentStatus.Draft,
             CreatedAt = now,
-            CreatedBy = caller.Actor,
+            CreatedBy = services.Caller.Actor,
             UpdatedAt = now,
             Revision = 1,
             SortKey = Submission.SortKey(month, unit.Id, area.Code),
             Participants = (request.Participants ?? []).Select(p => new Participant { Role = p.Role, Label = p.Label }).ToList(),
         };
-        db.Assessments.Add(assessment);
-        audit.Record("assessment.created", EntityType, assessment.Id, assessment.NetworkId,
+        services.Db.Assessments.Add(assessment);
+        services.Audit.Record("assessment.created", EntityType, assessment.Id, assessment.NetworkId,
             new { unit = unit.Code, area = area.Code, month = request.Month, framework = area.Identifier, participants = request.Participants ?? [] });
         try
         {
-            await db.SaveChangesAsync(ct);
+            await services.Db.SaveChangesAsync(ct);
         }
         catch (DbUpdateException exception) when (exception.InnerException is Npgsql.PostgresException { SqlState: Npgsql.PostgresErrorCodes.UniqueViolation })
         {
-            db.ChangeTracker.Clear();
-            var winner = await db.Assessments.AsNoTracking()
+            services.Db.ChangeTracker.Clear();
+            var winner = await services.Db.Assessments.AsNoTracking()
                 .Where(a => a.UnitId == unit.Id && a.AreaCode == area.Code && a.Month == month).Select(a => a.Id).SingleAsync(ct);
             return Exists(winner, unit.Code, area.Code, request.Month);
         }
-        http.Response.Headers.ETag = ETag(assessment);
-        return TypedResults.Created(Location(assessment.Id), await DetailAsync(db, assessment, caller, ct));
+        services.Http.Response.SetETag(ETag(assessment));
+        return TypedResults.Created(Location(assessment.Id), await DetailAsync(services.Db, assessment, services.Caller, ct));
     }
 
     public static Task<Results<Ok<AssessmentDetail>, ChangeProblem, ValidationProblem, UnprocessableProblem>> ReplaceParticipants(
-        Guid assessmentId, ParticipantsRequest request, Caller caller, HttpContext http, SeQuInDbContext db, AuditTrail audit,
-        TimeProvider clock, CancellationToken ct) =>
-        ChangeDraftAsync(assessmentId, caller, http, db, audit, clock, ct, "assessment.participants-set", (assessment, _) =>
+        Guid assessmentId, ParticipantsRequest request, [AsParameters] AssessmentServices services, CancellationToken ct) =>
+        ChangeDraftAsync(assessmentId, services, ct, "assessment.participants-set", (assessment, _) =>
         {
             var before = assessment.Participants.Select(p => new { p.Role, p.Label }).ToList();
-            db.Participants.RemoveRange(assessment.Participants);
+            services.Db.Participants.RemoveRange(assessment.Participants);
             assessment.Participants = request.Participants.Select(p => new Participant { AssessmentId = assessment.Id, Role = p.Role, Label = p.Label }).ToList();
-            db.Participants.AddRange(assessment.Participants);
-            return Task.FromResult<object>(new { before, after = request.Participants });
+            services.Db.Participants.AddRange(assessment.Participants);
+            return Task.FromResult(DraftChange.Applied(new { before, after = request.Participants }));
         });
 
     public static Task<Results<Ok<AssessmentDetail>, ChangeProblem, ValidationProblem, UnprocessableProblem>> SetRatings(
-        Guid assessmentId, RatingsRequest request, Caller caller, HttpContext http, SeQuInDbContext db, AuditTrail audit,
-        TimeProvider clock, CancellationToken ct) =>
-        ChangeDraftAsync(assessmentId, caller, http, db, audit, clock, ct, "assessment.ratings-set", async (assessment, token) =>
+        Guid assessmentId, RatingsRequest request, [AsParameters] AssessmentServices services, CancellationToken ct) =>
+        ChangeDraftAsync(assessmentId, services, ct, "assessment.ratings-set", async (assessment, token) =>
         {
-            var framework = await FrameworkRules.LoadAsync(db, assessment, token);
+            var framework = await FrameworkRules.LoadAsync(services.Db, assessment, token);
             var errors = new Dictionary<string, string[]>();
             for (var i = 0; i < request.Ratings.Count; i++)
             {
@@ -249,80 +299,80 @@ public static class AssessmentsApi
                 {
                     rating = new Rating { AssessmentId = assessment.Id, StandardCode = input.StandardCode, StandardId = framework.StandardIds[input.StandardCode] };
                     assessment.Ratings.Add(rating);
-                    db.Ratings.Add(rating);
+                    services.Db.Ratings.Add(rating);
                 }
                 changes.Add(new { input.StandardCode, from = new { rating.Value, rating.NotApplicable }, to = new { input.Value, input.NotApplicable } });
                 (rating.Value, rating.NotApplicable, rating.NotApplicableReason, rating.StaffView, rating.ServiceUserView, rating.Note) =
                     (input.Value, input.NotApplicable, input.NotApplicable ? input.NotApplicableReason : null, input.StaffView, input.ServiceUserView, input.Note);
             }
-            return changes;
+            return DraftChange.Applied(changes);
         });
 
     public static Task<Results<Ok<AssessmentDetail>, ChangeProblem, ValidationProblem, UnprocessableProblem>> SetAgreedRating(
-        Guid assessmentId, AgreedRatingRequest request, Caller caller, HttpContext http, SeQuInDbContext db, AuditTrail audit,
-        TimeProvider clock, CancellationToken ct) =>
-        ChangeDraftAsync(assessmentId, caller, http, db, audit, clock, ct, "assessment.agreed-rating-set", async (assessment, token) =>
+        Guid assessmentId, AgreedRatingRequest request, [AsParameters] AssessmentServices services, CancellationToken ct) =>
+        ChangeDraftAsync(assessmentId, services, ct, "assessment.agreed-rating-set", async (assessment, token) =>
         {
-            var framework = await FrameworkRules.LoadAsync(db, assessment, token);
+            var framework = await FrameworkRules.LoadAsync(services.Db, assessment, token);
             if (!framework.OnScale(request.Value))
             {
                 return ApiProblems.Invalid("value", framework.ScaleMessage("value"));
             }
             var change = new { from = assessment.AgreedRating, to = request.Value };
             (assessment.AgreedRating, assessment.AgreedRatingNote) = (request.Value, request.Note);
-            return change;
+            return DraftChange.Applied(change);
         });
 
     public static Task<Results<Ok<AssessmentDetail>, ChangeProblem, ValidationProblem, UnprocessableProblem>> SubmitAssessment(
-        Guid assessmentId, Caller caller, HttpContext http, SeQuInDbContext db, AuditTrail audit, TimeProvider clock, CancellationToken ct) =>
-        ChangeDraftAsync(assessmentId, caller, http, db, audit, clock, ct, "assessment.submitted", async (assessment, token) =>
+        Guid assessmentId, [AsParameters] AssessmentServices services, CancellationToken ct) =>
+        ChangeDraftAsync(assessmentId, services, ct, "assessment.submitted", async (assessment, token) =>
         {
-            var framework = await FrameworkRules.LoadAsync(db, assessment, token);
+            var framework = await FrameworkRules.LoadAsync(services.Db, assessment, token);
             var missing = Submission.Missing(assessment, framework.StandardIds.Keys);
             if (missing.Count > 0)
             {
                 return new UnprocessableProblem(ApiProblems.Unprocessable(missing));
             }
             assessment.Status = AssessmentStatus.Submitted;
-            assessment.SubmittedAt = clock.Now();
-            assessment.SubmittedBy = caller.Actor;
-            return new { status = AssessmentStatus.Submitted };
+            assessment.SubmittedAt = services.Clock.Now();
+            assessment.SubmittedBy = services.Caller.Actor;
+            return DraftChange.Applied(new { status = AssessmentStatus.Submitted });
         });
 
     public static Task<Results<Ok<AssessmentDetail>, ChangeProblem, ValidationProblem, UnprocessableProblem>> ReturnAssessment(
-        Guid assessmentId, CommentRequest request, Caller caller, HttpContext http, SeQuInDbContext db, AuditTrail audit,
-        TimeProvider clock, CancellationToken ct) =>
-        ReviewAsync(assessmentId, request, caller, http, db, audit, clock, ct, "assessment.returned", CommentKind.Question, AssessmentAccess.MayReturn,
+        Guid assessmentId, CommentRequest request, [AsParameters] AssessmentServices services, CancellationToken ct) =>
+        ReviewAsync(assessmentId, request, services, ct, "assessment.returned", CommentKind.Question, AssessmentAccess.MayReturn,
             "Only an involvement lead of the unit's network may return a submission.");
 
     public static Task<Results<Ok<AssessmentDetail>, ChangeProblem, ValidationProblem, UnprocessableProblem>> ReopenAssessment(
-        Guid assessmentId, CommentRequest request, Caller caller, HttpContext http, SeQuInDbContext db, AuditTrail audit,
-        TimeProvider clock, CancellationToken ct) =>
-        ReviewAsync(assessmentId, request, caller, http, db, audit, clock, ct, "assessment.reopened", CommentKind.Reopening, AssessmentAccess.MayReopen,
+        Guid assessmentId, CommentRequest request, [AsParameters] AssessmentServices services, CancellationToken ct) =>
+        ReviewAsync(assessmentId, request, services, ct, "assessment.reopened", CommentKind.Reopening, AssessmentAccess.MayReopen,
             "Only an administrator of the unit's network may reopen a submission.");
 
     public static async Task<Results<Created<CommentResponse>, NotFoundProblem, ForbiddenProblem, UnprocessableProblem>> AddComment(
-        Guid assessmentId, CommentRequest request, Caller caller, SeQuInDbContext db, AuditTrail audit, TimeProvider clock,
-        CancellationToken ct)
+        Guid assessmentId, CommentRequest request, [AsParameters] AssessmentServices services, CancellationToken ct)
     {
-        var assessment = await db.Assessments.Where(AssessmentAccess.Visible(caller, db)).SingleOrDefaultAsync(a => a.Id == assessmentId, ct);
+        var assessment = await services.Db.Assessments.Where(AssessmentAccess.Visible(services.Caller, services.Db))
+            .SingleOrDefaultAsync(a => a.Id == assessmentId, ct);
         if (assessment is null)
         {
             return NotVisible(assessmentId);
         }
-        if (!AssessmentAccess.MayComment(caller, assessment))
+        if (!AssessmentAccess.MayComment(services.Caller, assessment))
         {
             return ApiProblems.Forbidden("Only the unit's members and its network's leads and administrators comment on an assessment.");
         }
-        var comment = new Comment { AssessmentId = assessment.Id, Kind = CommentKind.Note, Text = request.Text, Author = caller.Actor, CreatedAt = clock.Now() };
-        db.Comments.Add(comment);
-        audit.Record("assessment.commented", EntityType, assessment.Id, assessment.NetworkId, new { comment.Id, comment.Kind });
-        await using var transaction = await db.Database.BeginOrJoinTransactionAsync(ct);
+        var comment = new Comment
+        {
+            AssessmentId = assessment.Id, Kind = CommentKind.Note, Text = request.Text, Author = services.Caller.Actor, CreatedAt = services.Clock.Now(),
+        };
+        services.Db.Comments.Add(comment);
+        services.Audit.Record("assessment.commented", EntityType, assessment.Id, assessment.NetworkId, new { comment.Id, comment.Kind });
+        await using var transaction = await services.Db.Database.BeginOrJoinTransactionAsync(ct);
         // Comments are only ever added, so they need no If-Match; but the assessment's ETag must move on. Bumping in
         // place keeps a comment from failing (or undoing) a change made at the same moment.
-        await db.Assessments.Where(a => a.Id == assessment.Id)
+        await services.Db.Assessments.Where(a => a.Id == assessment.Id)
             .ExecuteUpdateAsync(s => s.SetProperty(a => a.Revision, a => a.Revision + 1), ct);
-        await db.SaveChangesAsync(ct);
+        await services.Db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         return TypedResults.Created($"{Location(assessment.Id)}#comment-{comment.Id}", ToResponse(comment));
     }
@@ -335,29 +385,24 @@ public static class AssessmentsApi
     /// first makes this one a 412.
     /// </summary>
     internal static async Task<Results<Ok<AssessmentDetail>, ChangeProblem, ValidationProblem, UnprocessableProblem>> ChangeDraftAsync(
-        Guid assessmentId, Caller caller, HttpContext http, SeQuInDbContext db, AuditTrail audit, TimeProvider clock,
-        CancellationToken ct, string action, Func<Assessment, CancellationToken, Task<object>> change)
+        Guid assessmentId, AssessmentServices services, CancellationToken ct, string action,
+        Func<Assessment, CancellationToken, Task<DraftChange>> change)
     {
-        var (assessment, problem) = await LoadForChangeAsync(assessmentId, caller, http, db, AssessmentAccess.MayEdit,
+        var (assessment, problem) = await LoadForChangeAsync(assessmentId, services, AssessmentAccess.MayEdit,
             "Only members of the assessment's unit may change it.", requireDraft: true, ct);
         if (problem is not null)
         {
             return problem;
         }
-        // The change returns what it did (for the audit trail), or the problem that stopped it.
-        return await change(assessment!, ct) switch
-        {
-            ValidationProblem invalid => invalid,
-            UnprocessableProblem unacceptable => unacceptable,
-            var description => await SaveAsync(assessment!, action, description, null, caller, http, db, audit, clock, ct),
-        };
+        var done = await change(assessment!, ct);
+        return done.Refusal ?? await SaveAsync(assessment!, action, done.Description!, null, services, ct);
     }
 
     private static async Task<Results<Ok<AssessmentDetail>, ChangeProblem, ValidationProblem, UnprocessableProblem>> ReviewAsync(
-        Guid assessmentId, CommentRequest request, Caller caller, HttpContext http, SeQuInDbContext db, AuditTrail audit,
-        TimeProvider clock, CancellationToken ct, string action, CommentKind kind, Func<Caller, Assessment, bool> may, string refusal)
+        Guid assessmentId, CommentRequest request, AssessmentServices services, CancellationToken ct, string action, CommentKind kind,
+        Func<Caller, Assessment, bool> may, string refusal)
     {
-        var (assessment, problem) = await LoadForChangeAsync(assessmentId, caller, http, db, may, refusal, requireDraft: false, ct);
+        var (assessment, problem) = await LoadForChangeAsync(assessmentId, services, may, refusal, requireDraft: false, ct);
         if (problem is not null)
         {
             return problem;
@@ -367,25 +412,28 @@ public static class AssessmentsApi
             return ChangeProblem.From(ApiProblems.Conflict("Only a submitted assessment can be returned or reopened; this one is a draft."));
         }
         assessment.Status = AssessmentStatus.Draft;
-        var comment = new Comment { AssessmentId = assessment.Id, Kind = kind, Text = request.Text, Author = caller.Actor, CreatedAt = clock.Now() };
+        var comment = new Comment
+        {
+            AssessmentId = assessment.Id, Kind = kind, Text = request.Text, Author = services.Caller.Actor, CreatedAt = services.Clock.Now(),
+        };
         assessment.Comments.Add(comment);
-        db.Comments.Add(comment);
-        return await SaveAsync(assessment, action, new { status = AssessmentStatus.Draft, commentId = comment.Id }, request.Text, caller, http, db, audit, clock, ct);
+        services.Db.Comments.Add(comment);
+        return await SaveAsync(assessment, action, new { status = AssessmentStatus.Draft, commentId = comment.Id }, request.Text, services, ct);
     }
 
-    internal static async Task<(Assessment? Assessment, ChangeProblem? Problem)> LoadForChangeAsync(Guid assessmentId, Caller caller, HttpContext http,
-        SeQuInDbContext db, Func<Caller, Assessment, bool> may, string refusal, bool requireDraft, CancellationToken ct)
+    private static async Task<(Assessment? Assessment, ChangeProblem? Problem)> LoadForChangeAsync(Guid assessmentId, AssessmentServices services,
+        Func<Caller, Assessment, bool> may, string refusal, bool requireDraft, CancellationToken ct)
     {
-        var assessment = await Load(db, caller).SingleOrDefaultAsync(a => a.Id == assessmentId, ct);
+        var assessment = await Load(services.Db, services.Caller).SingleOrDefaultAsync(a => a.Id == assessmentId, ct);
         if (assessment is null)
         {
             return (null, ChangeProblem.From(NotVisible(assessmentId)));
         }
-        if (!may(caller, assessment))
+        if (!may(services.Caller, assessment))
         {
             return (null, ChangeProblem.From(ApiProblems.Forbidden(refusal)));
         }
-        if (Preconditions.CheckIfMatch(http.Request, ETag(assessment), "assessment") is { } precondition)
+        if (Preconditions.CheckIfMatch(services.Http.Request, ETag(assessment), "assessment") is { } precondition)
         {
             return (null, ChangeProblem.From(precondition));
         }
@@ -396,32 +444,31 @@ public static class AssessmentsApi
         return (assessment, null);
     }
 
-    private static async Task<Results<Ok<AssessmentDetail>, ChangeProblem, ValidationProblem, UnprocessableProblem>> SaveAsync(Assessment assessment,
-        string action, object change, string? reason, Caller caller, HttpContext http, SeQuInDbContext db, AuditTrail audit, TimeProvider clock,
-        CancellationToken ct)
+    private static async Task<Results<Ok<AssessmentDetail>, ChangeProblem, ValidationProblem, UnprocessableProblem>> SaveAsync(
+        Assessment assessment, string action, object change, string? reason, AssessmentServices services, CancellationToken ct)
     {
         var read = assessment.Revision;
         // Joins a transaction the caller already holds (an evidence upload locks the row first and replaces the file in it).
-        await using var transaction = db.Database.CurrentTransaction is null ? await db.Database.BeginTransactionAsync(ct) : null;
+        await using var transaction = services.Db.Database.CurrentTransaction is null ? await services.Db.Database.BeginTransactionAsync(ct) : null;
         // Claim the next revision before any child row is written: changes sent concurrently with one ETag then
         // queue on the assessment's row and find it moved on (412), instead of racing to insert the same rating
         // rows, where the loser met a unique violation (answered 409, which a client cannot act on).
-        if (await db.Assessments.Where(a => a.Id == assessment.Id && a.Revision == read)
+        if (await services.Db.Assessments.Where(a => a.Id == assessment.Id && a.Revision == read)
                 .ExecuteUpdateAsync(s => s.SetProperty(a => a.Revision, read + 1), ct) == 0)
         {
             return ChangeProblem.From(Preconditions.Stale("assessment"));
         }
         assessment.Revision = read + 1;
-        db.Entry(assessment).Property(a => a.Revision).OriginalValue = read + 1;
-        assessment.UpdatedAt = clock.Now();
-        audit.Record(action, EntityType, assessment.Id, assessment.NetworkId, change, reason);
-        await db.SaveChangesAsync(ct);
+        services.Db.Entry(assessment).Property(a => a.Revision).OriginalValue = read + 1;
+        assessment.UpdatedAt = services.Clock.Now();
+        services.Audit.Record(action, EntityType, assessment.Id, assessment.NetworkId, change, reason);
+        await services.Db.SaveChangesAsync(ct);
         if (transaction is not null)
         {
             await transaction.CommitAsync(ct);
         }
-        http.Response.SetETag(ETag(assessment));
-        return TypedResults.Ok(await DetailAsync(db, assessment, caller, ct));
+        services.Http.Response.SetETag(ETag(assessment));
+        return TypedResults.Ok(await DetailAsync(services.Db, assessment, services.Caller, ct));
     }
 
     // ---- Shared -------------------------------------------------------------------------------------------------

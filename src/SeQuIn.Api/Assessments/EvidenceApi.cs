@@ -33,20 +33,25 @@ public static class EvidenceApi
 {
     public static IEndpointRouteBuilder MapEvidenceLibraryApi(this IEndpointRouteBuilder routes)
     {
-        routes.MapGroup("/api/v1/evidence-library").WithTags("Evidence").WithValidation()
-            .RequireAuthorization(Policies.SignedIn).WithRoles(AllowedRoles.Everyone)
-            .MapGet("/", ListSharedEvidence).WithName(nameof(ListSharedEvidence))
+        routes.MapGroup("/api/v1/evidence-library")
+            .WithTags("Evidence")
+            .WithValidation()
+            .RequireAuthorization(Policies.SignedIn)
+            .WithRoles(AllowedRoles.Everyone)
+            .MapGet("/", ListSharedEvidence)
+            .WithName(nameof(ListSharedEvidence))
             .WithSummary("The library of good practice: evidence units chose to share")
-            .WithDescription("Shared evidence from submitted assessments you may see, in the order it was added, by area, standard or unit — the starting point for buddying up.");
+            .WithDescription("Shared evidence from submitted assessments you may see, in the order it was added, " +
+                "by area, standard or unit — the starting point for buddying up.");
         return routes;
     }
 
     public static Task<Results<Ok<AssessmentDetail>, ChangeProblem, ValidationProblem, UnprocessableProblem>> AddEvidence(
-        Guid assessmentId, EvidenceInput request, Caller caller, HttpContext http, SeQuInDbContext db, AuditTrail audit,
-        TimeProvider clock, CancellationToken ct) =>
-        AssessmentsApi.ChangeDraftAsync(assessmentId, caller, http, db, audit, clock, ct, "assessment.evidence-added", async (assessment, token) =>
+        Guid assessmentId, EvidenceInput request, [AsParameters] AssessmentServices services, CancellationToken ct) =>
+        AssessmentsApi.ChangeDraftAsync(assessmentId, services, ct, "assessment.evidence-added", async (assessment, token) =>
         {
-            if (request.StandardCode is not null && !(await FrameworkRules.LoadAsync(db, assessment, token)).StandardIds.ContainsKey(request.StandardCode))
+            if (request.StandardCode is not null
+                && !(await FrameworkRules.LoadAsync(services.Db, assessment, token)).StandardIds.ContainsKey(request.StandardCode))
             {
                 return ApiProblems.Invalid("standardCode", $"'{request.StandardCode}' is not a standard of area {assessment.AreaCode}.");
             }
@@ -59,23 +64,23 @@ public static class EvidenceApi
                 Description = request.Description,
                 Link = request.Link,
                 Shared = request.Shared,
-                CreatedAt = clock.Now(),
-                CreatedBy = caller.Actor,
+                CreatedAt = services.Clock.Now(),
+                CreatedBy = services.Caller.Actor,
             };
             assessment.Evidence.Add(evidence);
-            db.Evidence.Add(evidence);
-            return new { evidence.Id, evidence.Kind, evidence.StandardCode, evidence.Shared };
+            services.Db.Evidence.Add(evidence);
+            return DraftChange.Applied(new { evidence.Id, evidence.Kind, evidence.StandardCode, evidence.Shared });
         });
 
     public static async Task<Results<Ok<AssessmentDetail>, ChangeProblem, ValidationProblem, UnprocessableProblem>> UploadEvidenceFile(
-        Guid assessmentId, Guid evidenceId, string fileName, HttpRequest request, Caller caller, HttpContext http, SeQuInDbContext db,
-        AuditTrail audit, TimeProvider clock, IConfiguration configuration, CancellationToken ct)
+        Guid assessmentId, Guid evidenceId, string fileName, HttpRequest request, [AsParameters] AssessmentServices services,
+        IConfiguration configuration, CancellationToken ct)
     {
         if (string.IsNullOrWhiteSpace(fileName) || fileName.Length > 200 || fileName.IndexOfAny(['/', '\\', '\0']) >= 0)
         {
             return ApiProblems.Invalid("fileName", "'fileName' must be a plain file name of at most 200 characters.");
         }
-        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        var today = DateOnly.FromDateTime(services.Clock.GetUtcNow().UtcDateTime);
         if (PrivacyScreen.Find(fileName, today) is { } kind)
         {
             return ApiProblems.Unprocessable("fileName", $"'fileName' seems to contain {PrivacyScreen.Describe(kind)}. Rename the file and send it again.");
@@ -112,9 +117,9 @@ public static class EvidenceApi
 
         // One transaction for the file, the revision and the audit row, with the assessment's row locked first:
         // a rival upload waits, then reads the new revision and answers 412, instead of deleting the winner's file.
-        await using var transaction = await db.Database.BeginOrJoinTransactionAsync(ct);
-        await db.Database.ExecuteSqlAsync($"SELECT 1 FROM assessments WHERE id = {assessmentId} FOR UPDATE", ct);
-        var result = await AssessmentsApi.ChangeDraftAsync(assessmentId, caller, http, db, audit, clock, ct, "assessment.evidence-file-attached", async (assessment, token) =>
+        await using var transaction = await services.Db.Database.BeginOrJoinTransactionAsync(ct);
+        await services.Db.Database.ExecuteSqlAsync($"SELECT 1 FROM assessments WHERE id = {assessmentId} FOR UPDATE", ct);
+        var result = await AssessmentsApi.ChangeDraftAsync(assessmentId, services, ct, "assessment.evidence-file-attached", async (assessment, token) =>
         {
             if (assessment.Evidence.SingleOrDefault(e => e.Id == evidenceId) is not { } evidence)
             {
@@ -125,10 +130,10 @@ public static class EvidenceApi
             {
                 return ApiProblems.Unprocessable("file", $"The assessment's evidence files may take {limit} bytes together; {stored} are used, and this file has {content.LongLength}.");
             }
-            await db.EvidenceFiles.Where(f => f.EvidenceId == evidenceId).ExecuteDeleteAsync(token);
-            db.EvidenceFiles.Add(new EvidenceFile { EvidenceId = evidenceId, Content = content });
+            await services.Db.EvidenceFiles.Where(f => f.EvidenceId == evidenceId).ExecuteDeleteAsync(token);
+            services.Db.EvidenceFiles.Add(new EvidenceFile { EvidenceId = evidenceId, Content = content });
             (evidence.FileName, evidence.FileContentType, evidence.FileSize) = (fileName, detected, content.LongLength);
-            return new { evidenceId, fileName, contentType = detected, size = content.LongLength };
+            return DraftChange.Applied(new { evidenceId, fileName, contentType = detected, size = content.LongLength });
         });
         if (result.Result is Ok<AssessmentDetail>)
         {
@@ -138,17 +143,16 @@ public static class EvidenceApi
     }
 
     public static Task<Results<Ok<AssessmentDetail>, ChangeProblem, ValidationProblem, UnprocessableProblem>> DeleteEvidence(
-        Guid assessmentId, Guid evidenceId, Caller caller, HttpContext http, SeQuInDbContext db, AuditTrail audit,
-        TimeProvider clock, CancellationToken ct) =>
-        AssessmentsApi.ChangeDraftAsync(assessmentId, caller, http, db, audit, clock, ct, "assessment.evidence-removed", (assessment, _) =>
+        Guid assessmentId, Guid evidenceId, [AsParameters] AssessmentServices services, CancellationToken ct) =>
+        AssessmentsApi.ChangeDraftAsync(assessmentId, services, ct, "assessment.evidence-removed", (assessment, _) =>
         {
             if (assessment.Evidence.SingleOrDefault(e => e.Id == evidenceId) is not { } evidence)
             {
-                return Task.FromResult<object>(ApiProblems.Invalid("evidenceId", $"The assessment has no evidence {evidenceId}."));
+                return Task.FromResult<DraftChange>(ApiProblems.Invalid("evidenceId", $"The assessment has no evidence {evidenceId}."));
             }
             assessment.Evidence.Remove(evidence);
-            db.Evidence.Remove(evidence);
-            return Task.FromResult<object>(new { evidenceId, evidence.Title });
+            services.Db.Evidence.Remove(evidence);
+            return Task.FromResult(DraftChange.Applied(new { evidenceId, evidence.Title }));
         });
 
     public static async Task<Results<FileContentHttpResult, NotFoundProblem>> DownloadEvidenceFile(

@@ -43,11 +43,18 @@ public static class AuditApi
 {
     public static IEndpointRouteBuilder MapAuditApi(this IEndpointRouteBuilder routes)
     {
-        routes.MapGroup("/api/v1/audit-events").WithTags("Audit").WithValidation()
-            .RequireAuthorization(Policies.NetworkAdmin).WithRoles(Role.NetworkAdmin)
-            .MapGet("/", ListAuditEvents).WithName(nameof(ListAuditEvents))
+        routes.MapGroup("/api/v1/audit-events")
+            .WithTags("Audit")
+            .WithValidation()
+            .RequireAuthorization(Policies.NetworkAdmin)
+            .WithRoles(Role.NetworkAdmin)
+            .MapGet("/", ListAuditEvents)
+            .WithName(nameof(ListAuditEvents))
             .WithSummary("Read the audit trail: who changed what, when and why")
-            .WithDescription("Every change, oldest first, filtered and paged. A network administrator sees its networks' changes, the framework's, and those of providers, provider collaboratives and collaborative keys and memberships whose units all lie in its networks; rows that name no network otherwise (national keys and memberships, imports across networks) only a national administrator sees.");
+            .WithDescription("Every change, oldest first, filtered and paged. A network administrator sees its networks' changes, the " +
+                "framework's, and those of providers, provider collaboratives and collaborative keys and memberships " +
+                "whose units all lie in its networks; rows that name no network otherwise (national keys and memberships, " +
+                "imports across networks) only a national administrator sees.");
         return routes;
     }
 

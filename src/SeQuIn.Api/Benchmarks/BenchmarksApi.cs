@@ -43,32 +43,43 @@ public static class BenchmarksApi
 {
     public static IEndpointRouteBuilder MapBenchmarksApi(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/v1/benchmarks/units/{unitId:guid}").WithTags("Benchmarks").WithValidation()
-            .RequireAuthorization(Policies.SignedIn).WithRoles(AllowedRoles.Everyone)
+        var group = routes.MapGroup("/api/v1/benchmarks/units/{unitId:guid}")
+            .WithTags("Benchmarks")
+            .WithValidation()
+            .RequireAuthorization(Policies.SignedIn)
+            .WithRoles(AllowedRoles.Everyone)
             .ReadsFromReplica()
             .Compressible();
-        group.MapGet("/", GetUnitBenchmark).WithName(nameof(GetUnitBenchmark))
+        group.MapGet("/", GetUnitBenchmark)
+            .WithName(nameof(GetUnitBenchmark))
             .WithSummary("A unit's month across every area beside its comparison group")
-            .WithDescription("Per area: the unit's score and change since the previous month; the group's units reporting, minimum, quartiles, median, maximum and mean; the unit's percentile (and rank where its network allows ranks). Groups smaller than the configured minimum (3 units by default) are suppressed with a reason.")
+            .WithDescription("Per area: the unit's score and change since the previous month; the group's units reporting, minimum, " +
+                "quartiles, median, maximum and mean; the unit's percentile (and rank where its network allows ranks). Groups " +
+                "smaller than the configured minimum (3 units by default) are suppressed with a reason.")
             .WithCsvAlternative(BenchmarkCsv.UnitColumns);
-        group.MapGet("/areas/{areaCode}", GetAreaBenchmark).WithName(nameof(GetAreaBenchmark))
+        group.MapGet("/areas/{areaCode}", GetAreaBenchmark)
+            .WithName(nameof(GetAreaBenchmark))
             .WithSummary("A unit's month across the standards of one area beside its comparison group")
             .WithDescription("The same figures per standard; not-applicable ratings are left out.")
             .WithCsvAlternative(BenchmarkCsv.AreaColumns);
-        group.MapGet("/areas/{areaCode}/trend", GetTrend).WithName(nameof(GetTrend))
+        group.MapGet("/areas/{areaCode}/trend", GetTrend)
+            .WithName(nameof(GetTrend))
             .WithSummary("A unit's monthly series for one area with its group's median and process control")
-            .WithDescription("XmR chart as NHS England's Making Data Count uses it: centre line = mean of the unit's months; process limits = centre ± 2.66 × average moving range, clamped to the scale; signals: a point beyond a limit, a run of 7 or more on one side of the centre (a point on it breaks the run), 7 or more rising or falling (an equal value breaks it). Months without a submission are gaps, skipped by the calculation.")
+            .WithDescription("XmR chart as NHS England's Making Data Count uses it: centre line = mean of the unit's months; process limits = " +
+                "centre ± 2.66 × average moving range, clamped to the scale; signals: a point beyond a limit, a run of 7 or more " +
+                "on one side of the centre (a point on it breaks the run), 7 or more rising or falling (an equal value breaks " +
+                "it). Months without a submission are gaps, skipped by the calculation.")
             .WithCsvAlternative(BenchmarkCsv.TrendColumns);
         return routes;
     }
 
     public static async Task<Results<Ok<UnitBenchmark>, ContentHttpResult, NotFoundProblem>> GetUnitBenchmark(
-        HttpRequest request, Guid unitId, [AsParameters] BenchmarkQuery query, Caller caller, SeQuInDbContext db, IConfiguration configuration,
-        FrameworkShapes frameworks, TimeProvider clock, CancellationToken ct)
+        HttpRequest request, Guid unitId, [AsParameters] BenchmarkQuery query,
+        [AsParameters] BenchmarkServices services, SeQuInDbContext db, CancellationToken ct)
     {
-        var viewer = Viewer.Of(caller);
+        var viewer = Viewer.Of(services.Caller);
         var read = await BenchmarkReads.AreasAsync(db, unitId, MonthOrNull(query.month), query.Group, ct);
-        if (Visible(read.Unit, caller) is not { } unit)
+        if (Visible(read.Unit, services.Caller) is not { } unit)
         {
             return UnitNotFound(unitId);
         }
@@ -80,10 +91,10 @@ public static class BenchmarksApi
         {
             read = await BenchmarkReads.AreasAsync(db, unitId, month, group: null, ct);
         }
-        var order = unit.ActiveVersionId is { } version ? (await frameworks.OfAsync(db, version, ct)).AreaCodes : [];
+        var order = unit.ActiveVersionId is { } version ? (await services.Frameworks.OfAsync(db, version, ct)).AreaCodes : [];
         var areaCodes = InOrder(order, read.Own.Select(o => o.Key).Concat(read.Peers.Keys));
-        var context = new DisclosureContext(viewer, MinimumGroupSize(configuration), read.PublishingNetworks,
-            Disclosure.IsClosed(month, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime)));
+        var context = new DisclosureContext(viewer, MinimumGroupSize(services.Configuration), read.PublishingNetworks,
+            Disclosure.IsClosed(month, DateOnly.FromDateTime(services.Clock.GetUtcNow().UtcDateTime)));
         var areas = areaCodes.Select(code =>
         {
             var (now, before) = NowAndBefore(read.Own, code, month);
@@ -93,12 +104,12 @@ public static class BenchmarksApi
     }
 
     public static async Task<Results<Ok<AreaBenchmark>, ContentHttpResult, NotFoundProblem>> GetAreaBenchmark(
-        HttpRequest request, Guid unitId, string areaCode, [AsParameters] BenchmarkQuery query, Caller caller, SeQuInDbContext db, IConfiguration configuration,
-        TimeProvider clock, CancellationToken ct)
+        HttpRequest request, Guid unitId, string areaCode, [AsParameters] BenchmarkQuery query,
+        [AsParameters] BenchmarkServices services, SeQuInDbContext db, CancellationToken ct)
     {
-        var viewer = Viewer.Of(caller);
+        var viewer = Viewer.Of(services.Caller);
         var read = await BenchmarkReads.StandardsAsync(db, unitId, MonthOrNull(query.month), areaCode, query.Group, ct);
-        if (Visible(read.Unit, caller) is not { } unit)
+        if (Visible(read.Unit, services.Caller) is not { } unit)
         {
             return UnitNotFound(unitId);
         }
@@ -115,8 +126,8 @@ public static class BenchmarksApi
         {
             return ApiProblems.NotFound($"No unit has submitted area {areaCode} for {Months.Format(month)}.");
         }
-        var context = new DisclosureContext(viewer, MinimumGroupSize(configuration), read.PublishingNetworks,
-            Disclosure.IsClosed(month, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime)));
+        var context = new DisclosureContext(viewer, MinimumGroupSize(services.Configuration), read.PublishingNetworks,
+            Disclosure.IsClosed(month, DateOnly.FromDateTime(services.Clock.GetUtcNow().UtcDateTime)));
         var standards = codes.Select(code =>
         {
             var (now, before) = NowAndBefore(read.Own, code, month);
@@ -126,23 +137,24 @@ public static class BenchmarksApi
     }
 
     public static async Task<Results<Ok<Trend>, ContentHttpResult, NotFoundProblem>> GetTrend(
-        HttpRequest request, Guid unitId, string areaCode, [AsParameters] TrendQuery query, Caller caller, SeQuInDbContext db, IConfiguration configuration,
-        TimeProvider clock, FrameworkShapes frameworks, CancellationToken ct)
+        HttpRequest request, Guid unitId, string areaCode, [AsParameters] TrendQuery query,
+        [AsParameters] BenchmarkServices services, SeQuInDbContext db, CancellationToken ct)
     {
-        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
-        var to = query.to is null ? Months.Current(clock) : Months.Parse(query.to);
+        var today = DateOnly.FromDateTime(services.Clock.GetUtcNow().UtcDateTime);
+        var to = query.to is null ? Months.Current(services.Clock) : Months.Parse(query.to);
         var from = query.from is null ? to.AddMonths(-23) : Months.Parse(query.from);
         var read = await BenchmarkReads.TrendAsync(db, unitId, from, to, areaCode, query.Group, ct);
-        if (Visible(read.Unit, caller) is not { } unit)
+        if (Visible(read.Unit, services.Caller) is not { } unit)
         {
             return UnitNotFound(unitId);
         }
         var own = read.Own.ToDictionary(o => o.Key);
         var months = Enumerable.Range(0, (to.Year - from.Year) * 12 + to.Month - from.Month + 1).Select(i => from.AddMonths(i)).ToList();
-        var (series, floor, ceiling) = await OnOneScaleAsync(db, frameworks, unit, months.Select(m => own.TryGetValue(m, out var o) ? o : (OwnFigure<DateOnly>?)null).ToList(), ct);
+        var (series, floor, ceiling) = await OnOneScaleAsync(db, services.Frameworks, unit,
+            months.Select(m => own.TryGetValue(m, out var o) ? o : (OwnFigure<DateOnly>?)null).ToList(), ct);
         var chart = ProcessControl.XmR(series, floor, ceiling);
-        var viewer = Viewer.Of(caller);
-        var minimum = MinimumGroupSize(configuration);
+        var viewer = Viewer.Of(services.Caller);
+        var minimum = MinimumGroupSize(services.Configuration);
         var medians = read.Peers.ToDictionary(g => g.Key, g => Disclosure.Median(g.Value, viewer, minimum, Disclosure.IsClosed(g.Key, today)));
         var points = months.Select((m, i) => new TrendPoint(Months.Format(m), own.TryGetValue(m, out var o) ? o.Value : null, medians.GetValueOrDefault(m),
             chart.Points[i].Signals)).ToList();

@@ -56,19 +56,30 @@ public static class ExportsApi
 
     public static IEndpointRouteBuilder MapExportsApi(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/v1/exports").WithTags("Exports").WithValidation()
-            .RequireAuthorization(Policies.SignedIn).WithRoles(AllowedRoles.Everyone)
+        var group = routes.MapGroup("/api/v1/exports")
+            .WithTags("Exports")
+            .WithValidation()
+            .RequireAuthorization(Policies.SignedIn)
+            .WithRoles(AllowedRoles.Everyone)
             .AddEndpointFilter(ExportLimits.TakeSlot)
             .ReadsFromReplica()
             .Compressible();
-        group.MapGet("/ratings", ExportRatings).WithName(nameof(ExportRatings))
+        group.MapGet("/ratings", ExportRatings)
+            .WithName(nameof(ExportRatings))
             .WithSummary("Submitted standard ratings in long format, as JSON pages")
-            .WithDescription("Network, collaborative, provider, sector, unit, security level, month, framework version, area, standard, value, not applicable and submission time; within your scope; ordered by assessment and standard. Follow nextCursor to the end: there is no other cap. updatedSince gives an incremental sync.");
-        group.MapGet("/ratings.csv", ExportRatingsCsv).WithName(nameof(ExportRatingsCsv))
+            .WithDescription("Network, collaborative, provider, sector, unit, security level, month, framework version, area, standard, " +
+                "value, not applicable and submission time; within your scope; ordered by assessment and standard. Follow " +
+                "nextCursor to the end: there is no other cap. updatedSince gives an incremental sync.");
+        group.MapGet("/ratings.csv", ExportRatingsCsv)
+            .WithName(nameof(ExportRatingsCsv))
             .WithSummary("Submitted standard ratings in long format, as CSV streamed at any size")
             .WithDescription("The same rows and filters as the JSON export, one CSV stream with a header row, written as it is read.")
             .Produces<byte[]>(StatusCodes.Status200OK, CsvContract.MediaType)
-            .WithCsvRows<RatingExportRow>(RatingsCsv.HeaderColumns, "The columns come in this order; the rows in the order the database reads them, not the JSON export's: sort on your side.", "limit", "cursor");
+            .WithCsvRows<RatingExportRow>(
+                RatingsCsv.HeaderColumns,
+                "The columns come in this order; the rows in the order the database reads them, not the JSON export's: sort on your side.",
+                "limit",
+                "cursor");
         return routes;
     }
 
@@ -91,34 +102,34 @@ public static class ExportsApi
         return TypedResults.Ok(new Page<RatingExportRow>(more ? rows[..limit] : rows, more ? Encode(keys[limit - 1]) : null, limit));
     }
 
-    public static async Task ExportRatingsCsv([AsParameters] ExportQuery query, Caller caller, SeQuInDbContext db, HttpContext http,
-        ExportLimits limits, SeQuInMetrics metrics, ILogger<ExportLimits> logger, CancellationToken ct)
+    public static async Task ExportRatingsCsv(
+        [AsParameters] ExportQuery query, [AsParameters] ExportServices services, SeQuInDbContext db, CancellationToken ct)
     {
-        http.Response.ContentType = "text/csv; charset=utf-8";
-        http.Response.Headers.ContentDisposition = "attachment; filename=\"sequin-ratings.csv\"";
-        var (networks, collaboratives, all) = Scope(caller);
+        services.Http.Response.ContentType = "text/csv; charset=utf-8";
+        services.Http.Response.Headers.ContentDisposition = "attachment; filename=\"sequin-ratings.csv\"";
+        var (networks, collaboratives, all) = Scope(services.Caller);
         // Opened through EF so that it is closed when the pooled context is returned, not left open inside it.
         await db.Database.OpenConnectionAsync(ct);
         try
         {
             var rows = await RatingsCsv.WriteAsync((NpgsqlConnection)db.Database.GetDbConnection(), new RatingScope(all, networks, collaboratives),
-                query with { cursor = null }, http.Response.BodyWriter, limits.WriteTimeout, ct);
-            metrics.RowsExported(rows, "csv");
+                query with { cursor = null }, services.Http.Response.BodyWriter, services.Limits.WriteTimeout, ct);
+            services.Metrics.RowsExported(rows, "csv");
         }
         catch (ClientStalledException stalled)
         {
             // The answer has begun: all that is left to tell the client is to drop the connection.
-            logger.LogInformation("CSV export abandoned: {Reason}", stalled.Message);
-            http.Abort();
+            services.Logger.LogInformation("CSV export abandoned: {Reason}", stalled.Message);
+            services.Http.Abort();
         }
-        catch (Exception fault) when (http.Response.HasStarted && ApiExceptionHandler.DatabaseUnavailable(fault))
+        catch (Exception fault) when (services.Http.Response.HasStarted && ApiExceptionHandler.DatabaseUnavailable(fault))
         {
             // The database went away mid-file (a restart, a failover): a 503 can no longer be sent, so the connection
             // is dropped and the client sees a cut-off file, never one that looks complete. A fault of the database,
             // not of the code: a warning without a stack, as the 503s are logged.
-            logger.LogWarning("CSV export cut off by the database: {Reason}", fault.Message);
-            TransientRetry.ForgetBrokenConnectionsIfLost(http, fault);
-            http.Abort();
+            services.Logger.LogWarning("CSV export cut off by the database: {Reason}", fault.Message);
+            TransientRetry.ForgetBrokenConnectionsIfLost(services.Http, fault);
+            services.Http.Abort();
         }
     }
 

@@ -49,46 +49,63 @@ public static class InsightApi
 {
     public static IEndpointRouteBuilder MapInsightApi(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/v1/networks/{networkId:guid}/insight").WithTags("Insight").WithValidation()
-            .RequireAuthorization(Policies.SignedIn).WithRoles(AllowedRoles.Everyone)
+        var group = routes.MapGroup("/api/v1/networks/{networkId:guid}/insight")
+            .WithTags("Insight")
+            .WithValidation()
+            .RequireAuthorization(Policies.SignedIn)
+            .WithRoles(AllowedRoles.Everyone)
             .ReadsFromReplica()
             .Compressible();
-        group.MapGet("/gaps", GetGaps).WithName(nameof(GetGaps))
+        group.MapGet("/gaps", GetGaps)
+            .WithName(nameof(GetGaps))
             .WithSummary("Gaps in provision: standards many units rate low, and for how long")
-            .WithDescription("Standards ranked by how many units rate them at or below the threshold this month, then by how many consecutive months at least the minimum number of units did — where joint action would help most.");
-        group.MapGet("/heatmap", GetHeatmap).WithName(nameof(GetHeatmap))
+            .WithDescription("Standards ranked by how many units rate them at or below the threshold this month, then by how many " +
+                "consecutive months at least the minimum number of units did — where joint action would help most.");
+        group.MapGet("/heatmap", GetHeatmap)
+            .WithName(nameof(GetHeatmap))
             .WithSummary("Units × areas grid of percentage scores for a month")
-            .WithDescription("Heat-map data: every active unit of the network, every area, null where a unit did not submit. Units are named only where the network allows named comparisons (its ranks setting) or the unit is the caller's own; other rows carry no id, code or name and are ordered by score.")
+            .WithDescription("Heat-map data: every active unit of the network, every area, null where a unit did not submit. Units " +
+                "are named only where the network allows named comparisons (its ranks setting) or the unit is the " +
+                "caller's own; other rows carry no id, code or name and are ordered by score.")
             .WithCsvAlternative(BenchmarkCsv.HeatmapColumns);
-        group.MapGet("/best-practice", GetBestPractice).WithName(nameof(GetBestPractice))
+        group.MapGet("/best-practice", GetBestPractice)
+            .WithName(nameof(GetBestPractice))
             .WithSummary("Who rates a standard highest, with the evidence they share")
-            .WithDescription("The units whose rating of the standard is the network's highest that month, with their shared evidence: candidates for buddying up.");
-        group.MapGet("/participation", GetParticipation).WithName(nameof(GetParticipation))
+            .WithDescription("The units whose rating of the standard is the network's highest that month, " +
+                "with their shared evidence: candidates for buddying up.");
+        group.MapGet("/participation", GetParticipation)
+            .WithName(nameof(GetParticipation))
             .WithSummary("Which units submitted which areas, how promptly and how co-produced")
-            .WithDescription("Reporting rate (submitted unit-areas over active units × areas), on-time rate (submitted by the 10th of the following month) and the number of submissions with both a staff and a service-user participant.");
-        group.MapGet("/agreement", GetAgreement).WithName(nameof(GetAgreement))
+            .WithDescription("Reporting rate (submitted unit-areas over active units × areas), on-time rate (submitted by the 10th of the " +
+                "following month) and the number of submissions with both a staff and a service-user participant.");
+        group.MapGet("/agreement", GetAgreement)
+            .WithName(nameof(GetAgreement))
             .WithSummary("How often staff and service-user views agreed, per area and per unit")
             .WithDescription("Exact agreement and Cohen's kappa with quadratic weights over ratings where both views were recorded.");
-        routes.MapGet("/api/v1/networks/{networkId:guid}/public-summary", GetPublicSummary).WithTags("Insight").WithValidation()
-            .WithName(nameof(GetPublicSummary)).AllowAnonymous().WithAnonymousAccess()
+        routes.MapGet("/api/v1/networks/{networkId:guid}/public-summary", GetPublicSummary)
+            .WithTags("Insight")
+            .WithValidation()
+            .WithName(nameof(GetPublicSummary))
+            .AllowAnonymous()
+            .WithAnonymousAccess()
             .ReadsFromReplica()
             .WithSummary("A network's published area summaries, readable without signing in")
-            .WithDescription("Only for networks that choose to publish: per area, the distribution of unit scores for the month; no unit is named, and small groups are suppressed. Other networks answer 404.");
+            .WithDescription("Only for networks that choose to publish: per area, the distribution of unit scores for the month; " +
+                "no unit is named, and small groups are suppressed. Other networks answer 404.");
         return routes;
     }
 
     public static async Task<Results<Ok<PublicSummary>, NotFoundProblem>> GetPublicSummary(
-        Guid networkId, [AsParameters] MonthQuery query, SeQuInDbContext db, IConfiguration configuration, FrameworkShapes frameworks, TimeProvider clock,
-        CancellationToken ct)
+        Guid networkId, [AsParameters] MonthQuery query, SeQuInDbContext db, [AsParameters] BenchmarkServices services, CancellationToken ct)
     {
         var network = await db.Networks.AsNoTracking().SingleOrDefaultAsync(n => n.Id == networkId && n.PublishSummaries, ct);
         if (network is null)
         {
             return ApiProblems.NotFound($"Network {networkId} publishes no summaries.");
         }
-        var today = DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime);
+        var today = DateOnly.FromDateTime(services.Clock.GetUtcNow().UtcDateTime);
         // By default the latest closed month: an open month's summary would change with each submission and give it away.
-        var lastClosed = Months.Current(clock).AddMonths(Disclosure.IsClosed(Months.Current(clock).AddMonths(-1), today) ? -1 : -2);
+        var lastClosed = Months.Current(services.Clock).AddMonths(Disclosure.IsClosed(Months.Current(services.Clock).AddMonths(-1), today) ? -1 : -2);
         var month = query.month is not null
             ? Months.Parse(query.month)
             : await db.AreaResults.AsNoTracking().Where(r => r.NetworkId == networkId && r.Month <= lastClosed).MaxAsync(r => (DateOnly?)r.Month, ct);
@@ -98,12 +115,12 @@ public static class InsightApi
         }
         var rows = await db.AreaResults.AsNoTracking().Where(r => r.NetworkId == networkId && r.Month == month && r.Mean != null)
             .Select(r => new { r.AreaCode, r.UnitId, r.NetworkId, r.CollaborativeId, r.SecurityLevel, r.Sector, Mean = r.Mean!.Value }).ToListAsync(ct);
-        var minimum = BenchmarksApi.MinimumGroupSize(configuration);
+        var minimum = BenchmarksApi.MinimumGroupSize(services.Configuration);
         var closed = Disclosure.IsClosed(month.Value, today);
         var published = new HashSet<Guid> { networkId };
         var key = new GroupKey(ComparisonGroup.Network, networkId, null, null);
         // The same for every caller, signed in or not: a public figure is decided as if nobody could see any unit.
-        var areas = (await ActiveAreaCodesAsync(db, frameworks, ct)).Select(code =>
+        var areas = (await ActiveAreaCodesAsync(db, services.Frameworks, ct)).Select(code =>
         {
             var values = rows.Where(r => r.AreaCode == code)
                 .Select(r => new Contributor(r.UnitId, r.NetworkId, r.CollaborativeId, r.SecurityLevel, r.Sector, r.Mean)).ToList();
@@ -114,9 +131,9 @@ public static class InsightApi
     }
 
     public static async Task<Results<Ok<GapsReport>, NotFoundProblem>> GetGaps(
-        Guid networkId, [AsParameters] GapsQuery query, Caller caller, SeQuInDbContext db, TimeProvider clock, CancellationToken ct)
+        Guid networkId, [AsParameters] GapsQuery query, [AsParameters] BenchmarkServices services, SeQuInDbContext db, CancellationToken ct)
     {
-        if (await MonthAsync(db, networkId, caller, clock, query.month, ct) is not { } month)
+        if (await MonthAsync(db, networkId, services.Caller, services.Clock, query.month, ct) is not { } month)
         {
             return NotVisible(networkId);
         }
@@ -146,15 +163,16 @@ public static class InsightApi
     }
 
     public static async Task<Results<Ok<Heatmap>, ContentHttpResult, NotFoundProblem>> GetHeatmap(
-        HttpRequest request, Guid networkId, [AsParameters] MonthQuery query, Caller caller, SeQuInDbContext db, TimeProvider clock, FrameworkShapes frameworks, CancellationToken ct)
+        HttpRequest request, Guid networkId, [AsParameters] MonthQuery query,
+        [AsParameters] BenchmarkServices services, SeQuInDbContext db, CancellationToken ct)
     {
-        if (await MonthAsync(db, networkId, caller, clock, query.month, ct) is not { } month)
+        if (await MonthAsync(db, networkId, services.Caller, services.Clock, query.month, ct) is not { } month)
         {
             return NotVisible(networkId);
         }
-        var areaCodes = await ActiveAreaCodesAsync(db, frameworks, ct);
+        var areaCodes = await ActiveAreaCodesAsync(db, services.Frameworks, ct);
         var named = await db.Networks.AsNoTracking().Where(n => n.Id == networkId).Select(n => n.AllowRanks).SingleAsync(ct);
-        var own = caller.Scope.MemberUnits;
+        var own = services.Caller.Scope.MemberUnits;
         var units = await db.Units.AsNoTracking().Where(u => u.NetworkId == networkId && u.Active).OrderBy(u => u.Code)
             .Select(u => new { u.Id, u.Code, u.Name }).ToListAsync(ct);
         var cells = await db.AreaResults.AsNoTracking().Where(r => r.NetworkId == networkId && r.Month == month)
@@ -176,9 +194,9 @@ public static class InsightApi
     }
 
     public static async Task<Results<Ok<BestPractice>, NotFoundProblem>> GetBestPractice(
-        Guid networkId, [AsParameters] BestPracticeQuery query, Caller caller, SeQuInDbContext db, TimeProvider clock, CancellationToken ct)
+        Guid networkId, [AsParameters] BestPracticeQuery query, [AsParameters] BenchmarkServices services, SeQuInDbContext db, CancellationToken ct)
     {
-        if (await MonthAsync(db, networkId, caller, clock, query.month, ct) is not { } month)
+        if (await MonthAsync(db, networkId, services.Caller, services.Clock, query.month, ct) is not { } month)
         {
             return NotVisible(networkId);
         }
@@ -200,13 +218,13 @@ public static class InsightApi
     }
 
     public static async Task<Results<Ok<Participation>, NotFoundProblem>> GetParticipation(
-        Guid networkId, [AsParameters] MonthQuery query, Caller caller, SeQuInDbContext db, TimeProvider clock, FrameworkShapes frameworks, CancellationToken ct)
+        Guid networkId, [AsParameters] MonthQuery query, [AsParameters] BenchmarkServices services, SeQuInDbContext db, CancellationToken ct)
     {
-        if (await MonthAsync(db, networkId, caller, clock, query.month, ct) is not { } month)
+        if (await MonthAsync(db, networkId, services.Caller, services.Clock, query.month, ct) is not { } month)
         {
             return NotVisible(networkId);
         }
-        var areaCount = (await ActiveAreaCodesAsync(db, frameworks, ct)).Count;
+        var areaCount = (await ActiveAreaCodesAsync(db, services.Frameworks, ct)).Count;
         var units = await db.Units.AsNoTracking().Where(u => u.NetworkId == networkId && u.Active).OrderBy(u => u.Code)
             .Select(u => new { u.Id, u.Code }).ToListAsync(ct);
         var rows = await db.AreaResults.AsNoTracking().Where(r => r.NetworkId == networkId && r.Month == month)
@@ -225,9 +243,9 @@ public static class InsightApi
     }
 
     public static async Task<Results<Ok<AgreementReport>, NotFoundProblem>> GetAgreement(
-        Guid networkId, [AsParameters] AgreementQuery query, Caller caller, SeQuInDbContext db, TimeProvider clock, FrameworkShapes frameworks, CancellationToken ct)
+        Guid networkId, [AsParameters] AgreementQuery query, [AsParameters] BenchmarkServices services, SeQuInDbContext db, CancellationToken ct)
     {
-        if (await MonthAsync(db, networkId, caller, clock, query.to, ct) is not { } to)
+        if (await MonthAsync(db, networkId, services.Caller, services.Clock, query.to, ct) is not { } to)
         {
             return NotVisible(networkId);
         }
@@ -238,7 +256,7 @@ public static class InsightApi
             .ToListAsync(ct);
         // Each rating is read on the scale of the version it was made against, not the active one's.
         // Ratings are pinned to active or retired versions, which are never deleted: each has its scale.
-        var scales = await frameworks.ByIdentifierAsync(db, pairs.Select(p => p.FrameworkIdentifier), ct);
+        var scales = await services.Frameworks.ByIdentifierAsync(db, pairs.Select(p => p.FrameworkIdentifier), ct);
         pairs = pairs.Where(p => scales.ContainsKey(p.FrameworkIdentifier)).ToList();
         var unitCodes = await db.Units.AsNoTracking().Where(u => u.NetworkId == networkId).ToDictionaryAsync(u => u.Id, u => u.Code, ct);
         AgreementFigures Figures(string key, IEnumerable<(int Staff, int ServiceUser, string Framework)> set)

@@ -88,7 +88,7 @@ public sealed class CsvTable
         _rowStarted = true;
         if (field is not null)
         {
-            _text.Append(SeQuIn.Api.Benchmarks.RatingsCsv.Escape(field));
+            _text.Append(CsvFields.Escape(field));
         }
         return this;
     }

@@ -145,8 +145,9 @@ public static class Idempotency
     {
         // The caller is an argument too (bound once per request), but it is who asks, not what is asked: the actor keys the record.
         // Services a handler takes (the metrics, say) are not what is asked either: hashing one instead of a CSV body made every body alike.
+        // Nor is a bundle of them ([AsParameters] IServiceBundle): a handler without a body would hash its services instead of its bytes.
         var services = request.HttpContext.RequestServices.GetRequiredService<IServiceProviderIsService>();
-        return arguments.FirstOrDefault(a => a is not null and not SeQuInDbContext and not Audit.AuditTrail and not Caller
+        return arguments.FirstOrDefault(a => a is not null and not SeQuInDbContext and not Audit.AuditTrail and not Caller and not IServiceBundle
                                              && a.GetType().Namespace?.StartsWith("SeQuIn.Api", StringComparison.Ordinal) == true
                                              && !services.IsService(a.GetType()));
     }

@@ -45,11 +45,7 @@ public static class Preconditions
             return PreconditionProblem.From(ApiProblems.PreconditionFailed(
                 $"If-Match must hold one or more quoted ETags, such as {current}, or *."));
         }
-        var currentTag = new EntityTagHeaderValue(current);
-        // If-Match compares strongly: a weak ETag never matches (RFC 9110 §13.1.1).
-        return tags.Any(t => t.Equals(EntityTagHeaderValue.Any) || t.Compare(currentTag, useStrongComparison: true))
-            ? null
-            : Stale(what, current);
+        return AnyMatches(tags, current) ? null : Stale(what, current);
     }
 
     /// <summary>The 412 for a change that lost: someone else changed the record since the client read it.</summary>
@@ -70,14 +66,20 @@ public static class Preconditions
     }
 
     /// <summary>If-None-Match compares weakly (RFC 9110 §13.1.2); "*" matches any current representation.</summary>
-    internal static bool Matches(StringValues ifNoneMatch, string etag)
+    internal static bool Matches(StringValues ifNoneMatch, string etag) =>
+        !StringValues.IsNullOrEmpty(ifNoneMatch) && EntityTagHeaderValue.TryParseList(ifNoneMatch, out var tags) && AnyMatches(tags, etag);
+
+    /// <summary>
+    /// The one comparison of entity tags, for If-Match and If-None-Match alike: weak, so W/"7" matches "7".
+    /// RFC 9110 §13.1.1 has If-Match compare strongly, but our tags name a state, not a byte sequence — a revision, or
+    /// a hash of the representation's JSON — and a proxy that compresses an answer may weaken its ETag on the way.
+    /// Comparing strongly would then refuse every change that client sends with 412, though nothing changed; comparing
+    /// weakly lets it through and still refuses a stale tag (ADR 0025-readable-weak-if-match).
+    /// </summary>
+    private static bool AnyMatches(IEnumerable<EntityTagHeaderValue> tags, string current)
     {
-        if (StringValues.IsNullOrEmpty(ifNoneMatch) || !EntityTagHeaderValue.TryParseList(ifNoneMatch, out var tags))
-        {
-            return false;
-        }
-        var current = new EntityTagHeaderValue(etag);
-        return tags.Any(t => t.Equals(EntityTagHeaderValue.Any) || t.Compare(current, useStrongComparison: false));
+        var currentTag = new EntityTagHeaderValue(current);
+        return tags.Any(t => t.Equals(EntityTagHeaderValue.Any) || t.Compare(currentTag, useStrongComparison: false));
     }
 
     /// <summary>Documents If-Match, the 412/428 answers and the ETag of the answer on a change.</summary>

@@ -18,16 +18,17 @@ namespace SeQuIn.Api.Data;
 /// initiative around the twelfth month) and a rate of disagreement between staff and service users; each area and
 /// standard adds an offset (Technology and Recovery College are weaker across the network, and a few standards are
 /// gaps nearly everywhere); strong units hold a few standards at the top of the scale. Nothing here describes a
-/// person: participants are roles with generic labels, and reasons and evidence are about services.
+/// person: participants are roles with generic labels, and reasons and evidence are about services. These
+/// parameters are data (Data/Seed/demo-history.json); this class is the generator that draws from them.
 /// </remarks>
 public static class DemoHistory
 {
     public const string Actor = "system:demo";
     public const int MonthsOfHistory = 24;
 
-    private const int Seed = 20_210_601;
-    /// <summary>Levels below are on the 0–4 scale of the first framework and mapped onto the version's own scale.</summary>
-    private const double ReferenceTop = 4.0;
+    /// <summary>The demo's character, kept as data (Data/Seed/demo-history.json); the code below only draws from it.</summary>
+    private static readonly DemoHistorySeed Data = DatabaseMigrator.ReadSeed<DemoHistorySeed>(SeedFile);
+    private const string SeedFile = "demo-history.json";
 
     private enum Trajectory
     {
@@ -38,171 +39,46 @@ public static class DemoHistory
         StepChange,
     }
 
-    /// <param name="Level">The unit's typical rating on the 0–4 reference scale.</param>
+    /// <param name="Seed">Of the random numbers: the same seed, network and day give the same ratings.</param>
+    /// <param name="ReferenceTop">The top of the scale unit levels and offsets are given on, mapped onto the version's own scale.</param>
+    /// <param name="UnitProfiles">By unit position (medium secure first, then low, each by code); cycled for larger networks.</param>
+    /// <param name="UnitMissingAMonth">The unit (by position) that misses one whole month, <paramref name="MonthMissed"/> of the history.</param>
+    /// <param name="MonthMissed">The month of the history (0-based) that unit misses.</param>
+    /// <param name="AreaOffsets">Network-wide strength of each area, on the reference scale; other areas get a random one.</param>
+    /// <param name="GapStandards">Standards that most units rate at or near the bottom: the network's gaps in provision.</param>
+    /// <param name="GapOffset">How far below its area a gap standard lies.</param>
+    /// <param name="GapProjectMonth">From this month the first gap closes, after a network-wide project.</param>
+    private sealed record DemoHistorySeed(
+        int Seed,
+        double ReferenceTop,
+        IReadOnlyList<UnitProfile> UnitProfiles,
+        int UnitMissingAMonth,
+        int MonthMissed,
+        IReadOnlyDictionary<string, double> AreaOffsets,
+        IReadOnlyList<string> GapStandards,
+        double GapOffset,
+        int GapProjectMonth,
+        ParticipantLabels ParticipantLabels,
+        NotApplicableReasons NotApplicableReasons,
+        EvidenceTemplates Evidence);
+
+    /// <param name="Level">The unit's typical rating on the reference scale.</param>
     /// <param name="Disagreement">Share of ratings where staff and service users were one point apart.</param>
     /// <param name="MissRate">Share of area-months the unit did not assess.</param>
     /// <param name="BestPractice">How many standards the unit holds at the top of the scale.</param>
     private sealed record UnitProfile(double Level, Trajectory Trajectory, double Disagreement, double MissRate, int BestPractice);
 
-    /// <summary>By unit position (medium secure first, then low, each by code); cycled for larger networks.</summary>
-    private static readonly UnitProfile[] Profiles =
-    [
-        new(2.6, Trajectory.Improving, 0.12, 0.02, 1),
-        new(3.2, Trajectory.Steady, 0.10, 0.01, 4),
-        new(2.0, Trajectory.StepChange, 0.18, 0.04, 0),
-        new(2.5, Trajectory.Declining, 0.22, 0.05, 0),
-        new(1.4, Trajectory.Improving, 0.16, 0.07, 0),
-        new(3.0, Trajectory.Steady, 0.08, 0.02, 3),
-        new(1.3, Trajectory.Steady, 0.20, 0.08, 0),
-        new(2.2, Trajectory.Volatile, 0.28, 0.06, 0),
-        new(1.8, Trajectory.StepChange, 0.14, 0.03, 0),
-        new(2.8, Trajectory.Declining, 0.12, 0.03, 1),
-        new(2.0, Trajectory.Steady, 0.10, 0.04, 0),
-        new(1.6, Trajectory.Volatile, 0.30, 0.06, 0),
-        new(2.4, Trajectory.Improving, 0.12, 0.03, 1),
-        new(3.1, Trajectory.Steady, 0.06, 0.01, 3),
-        new(2.3, Trajectory.StepChange, 0.15, 0.04, 0),
-    ];
+    /// <summary>Generic labels by role: nothing here describes a person.</summary>
+    private sealed record ParticipantLabels(
+        IReadOnlyList<string> Staff, IReadOnlyList<string> ServiceUser, IReadOnlyList<string> Advocate, IReadOnlyList<string> Carer);
 
-    /// <summary>The unit (by position) that misses one whole month, and which month of the history.</summary>
-    private const int UnitMissingAMonth = 11;
-    private const int MonthMissed = 14;
+    /// <summary>Why a standard was not applicable: an area's own reason, or one of the generic ones.</summary>
+    private sealed record NotApplicableReasons(IReadOnlyList<string> Generic, IReadOnlyDictionary<string, string> ByArea);
 
-    private static readonly Dictionary<string, double> AreaOffsets = new(StringComparer.Ordinal)
-    {
-        ["INV"] = 0.3,
-        ["RPW"] = 0.0,
-        ["RCO"] = -0.7,
-        ["RRP"] = -0.2,
-        ["CPA"] = 0.3,
-        ["FFC"] = -0.3,
-        ["MDT"] = 0.2,
-        ["DHW"] = 0.1,
-        ["MAC"] = 0.1,
-        ["SRA"] = -0.1,
-        ["RAS"] = -0.1,
-        ["TEC"] = -0.9,
-    };
-
-    /// <summary>Standards that most units rate at or near the bottom: the network's gaps in provision.</summary>
-    private static readonly string[] GapStandards = ["TEC-03", "TEC-07", "RCO-05", "FFC-08"];
-    private const double GapOffset = -1.3;
-    /// <summary>The first gap closes over the last months, after a network-wide project.</summary>
-    private const int GapProjectMonth = 18;
-
-    private static readonly string[] StaffLabels =
-        ["Ward staff", "Ward manager", "Staff nurse", "Occupational therapist", "Activity coordinator", "Healthcare assistant", "Psychologist", "Involvement lead"];
-    private static readonly string[] ServiceUserLabels = ["SU rep", "Ward SU rep", "Community meeting rep", "Peer supporter", "SU council member"];
-    private static readonly string[] AdvocateLabels = ["Independent advocate", "Advocate"];
-    private static readonly string[] CarerLabels = ["Carer rep", "Family member"];
-
-    private static readonly string[] GenericReasons =
-    [
-        "Not relevant to this unit's service model.",
-        "No opportunity to meet this standard arose this month.",
-        "The activity this standard covers was paused this month.",
-    ];
-
-    private static readonly Dictionary<string, string> AreaReasons = new(StringComparer.Ordinal)
-    {
-        ["INV"] = "No involvement meeting was scheduled this month.",
-        ["RPW"] = "No one was moving between stages of the pathway this month.",
-        ["RCO"] = "No recovery college courses were running this term.",
-        ["RRP"] = "No restrictive practice incidents to review this month.",
-        ["CPA"] = "No CPA reviews were due this month.",
-        ["FFC"] = "No visits or carer events took place this month.",
-        ["MDT"] = "MDT meetings ran in a reduced format this month.",
-        ["DHW"] = "Menus are set by an external caterer and were not reviewed this month.",
-        ["MAC"] = "Off-ward activities were suspended for building work.",
-        ["SRA"] = "No risk assessments were due for review this month.",
-        ["RAS"] = "No recruitment took place this month.",
-        ["TEC"] = "The unit does not yet have the equipment this standard assumes.",
-    };
+    /// <summary>Evidence an area's assessments cite; areas without their own cite the generic kinds.</summary>
+    private sealed record EvidenceTemplates(IReadOnlyList<EvidenceTemplate> Generic, IReadOnlyDictionary<string, IReadOnlyList<EvidenceTemplate>> ByArea);
 
     private sealed record EvidenceTemplate(EvidenceKind Kind, string Title, string Description);
-
-    private static readonly EvidenceTemplate[] GenericEvidence =
-    [
-        new(EvidenceKind.Minutes, "Involvement group minutes", "Minutes of the involvement group, with actions agreed by staff and service users."),
-        new(EvidenceKind.Document, "Service-user feedback summary", "Anonymised summary of service-user feedback collected this month."),
-        new(EvidenceKind.Observation, "Peer review visit notes", "Notes from a peer review visit by another unit in the network."),
-    ];
-
-    private static readonly Dictionary<string, EvidenceTemplate[]> AreaEvidence = new(StringComparer.Ordinal)
-    {
-        ["INV"] =
-        [
-            new(EvidenceKind.Minutes, "Community meeting minutes", "Minutes of the weekly community meeting, chaired by a service user, with actions and who owns them."),
-            new(EvidenceKind.Document, "You said, we did board", "Record of service-user suggestions and what the ward did in response, updated monthly."),
-            new(EvidenceKind.Document, "Involvement strategy review", "Co-produced review of the unit's involvement strategy, signed off by the involvement group."),
-        ],
-        ["RPW"] =
-        [
-            new(EvidenceKind.Document, "Co-produced recovery plans audit", "Audit of recovery plans showing service users' own words and goals in each plan."),
-            new(EvidenceKind.Conversation, "Pathway feedback session", "Notes from a feedback session on moving through the pathway, led by a peer supporter."),
-            new(EvidenceKind.Document, "Pathway outcomes review", "Summary of pathway outcomes reviewed jointly with service users."),
-        ],
-        ["RCO"] =
-        [
-            new(EvidenceKind.Document, "Recovery college prospectus", "Current term prospectus, with courses co-delivered by peer trainers and staff."),
-            new(EvidenceKind.Document, "Course attendance and feedback summary", "Attendance figures and anonymised course feedback for the term."),
-            new(EvidenceKind.Observation, "Co-facilitated session observation", "Observation of a recovery college session co-facilitated by a peer trainer."),
-        ],
-        ["RRP"] =
-        [
-            new(EvidenceKind.Minutes, "Restrictive practice reduction group minutes", "Minutes of the monthly group where service users and staff review blanket restrictions."),
-            new(EvidenceKind.Policy, "Blanket restrictions review", "Reviewed list of blanket restrictions, with the reason each one was kept or lifted."),
-            new(EvidenceKind.Document, "Post-incident debrief template", "Debrief template co-designed with service users and used after incidents."),
-        ],
-        ["CPA"] =
-        [
-            new(EvidenceKind.Document, "CPA preparation booklet", "Easy-read booklet service users complete with staff before their CPA meeting."),
-            new(EvidenceKind.Document, "CPA feedback audit", "Audit of service users' feedback on how involved they felt in their CPA review."),
-            new(EvidenceKind.Conversation, "CPA pre-meeting notes", "Notes of pre-meetings where service users set the agenda for their CPA review, with no personal details."),
-        ],
-        ["FFC"] =
-        [
-            new(EvidenceKind.Document, "Carers' information pack", "Information pack for carers and families, reviewed with the carers' forum."),
-            new(EvidenceKind.Minutes, "Carers' forum minutes", "Minutes of the quarterly carers' forum, with actions for the ward."),
-            new(EvidenceKind.Document, "Family visiting arrangements", "Visiting arrangements agreed with service users and carers, including video calls."),
-        ],
-        ["MDT"] =
-        [
-            new(EvidenceKind.Document, "Ward round preparation form", "Form service users use to bring their own questions and views to ward round."),
-            new(EvidenceKind.Observation, "MDT meeting observation", "Observation of an MDT meeting by a service-user representative, with feedback."),
-            new(EvidenceKind.Document, "MDT experience survey", "Anonymised survey of service users' experience of MDT meetings."),
-        ],
-        ["DHW"] =
-        [
-            new(EvidenceKind.Minutes, "Food forum minutes", "Minutes of the food forum where service users review menus with catering staff."),
-            new(EvidenceKind.Document, "Co-produced menu", "Seasonal menu designed with service users, with healthy options marked."),
-            new(EvidenceKind.Document, "Healthy weight group programme", "Programme of the healthy weight group, co-run by a dietitian and a peer supporter."),
-        ],
-        ["MAC"] =
-        [
-            new(EvidenceKind.Document, "Co-produced activity timetable", "Weekly activity timetable planned with service users at the community meeting."),
-            new(EvidenceKind.Document, "Activity participation summary", "Summary of meaningful activity offered and taken up across the ward."),
-            new(EvidenceKind.Observation, "Garden project review", "Review of the ward's garden project, run with service users."),
-        ],
-        ["SRA"] =
-        [
-            new(EvidenceKind.Document, "Shared risk assessment audit", "Audit showing service users' views recorded in their risk assessments."),
-            new(EvidenceKind.Document, "Safety plan template", "Safety plan template written with service users in plain language."),
-            new(EvidenceKind.Conversation, "Risk formulation session notes", "Notes of joint risk formulation sessions, with no personal details."),
-        ],
-        ["RAS"] =
-        [
-            new(EvidenceKind.Document, "Interview panel scoring sheets", "Anonymised scoring sheets from interviews with a service user on the panel."),
-            new(EvidenceKind.Document, "Service-user interview question bank", "Interview questions written by service users for staff recruitment."),
-            new(EvidenceKind.Document, "Panel training log", "Log of recruitment and selection training completed by service-user panel members."),
-        ],
-        ["TEC"] =
-        [
-            new(EvidenceKind.Policy, "Digital access policy", "Policy on service users' access to the internet and devices, reviewed with service users."),
-            new(EvidenceKind.Document, "Digital skills session plan", "Plan for digital skills sessions run by staff and a peer supporter."),
-            new(EvidenceKind.Observation, "Video call facilities check", "Check of the video calling facilities service users have for keeping in touch."),
-        ],
-    };
 
     /// <summary>
     /// Loads <see cref="MonthsOfHistory"/> months of submitted assessments (every area of the active framework version)
@@ -272,18 +148,18 @@ public static class DemoHistory
 
     private static List<Assessment> Generate(List<Unit> units, FrameworkVersion version, List<Area> areas, int min, int max, DateOnly today)
     {
-        var rng = new Random(Seed);
+        var rng = new Random(Data.Seed);
         var thisMonth = new DateOnly(today.Year, today.Month, 1);
         var first = thisMonth.AddMonths(-MonthsOfHistory);
         var last = MonthsOfHistory - 1;
-        var toScale = (max - min) / ReferenceTop;
+        var toScale = (max - min) / Data.ReferenceTop;
         var standards = areas.SelectMany(a => a.Standards).ToList();
         var allowNotApplicable = version.AllowNotApplicable;
 
         // Network-wide character of areas and standards.
-        var areaOffset = areas.ToDictionary(a => a.Code, a => AreaOffsets.TryGetValue(a.Code, out var o) ? o : Normal(rng, 0.2), StringComparer.Ordinal);
+        var areaOffset = areas.ToDictionary(a => a.Code, a => Data.AreaOffsets.TryGetValue(a.Code, out var o) ? o : Normal(rng, 0.2), StringComparer.Ordinal);
         var standardOffset = standards.ToDictionary(s => s.Code, _ => Normal(rng, 0.25), StringComparer.Ordinal);
-        var gaps = GapStandards.Where(standardOffset.ContainsKey).ToList();
+        var gaps = Data.GapStandards.Where(standardOffset.ContainsKey).ToList();
         if (gaps.Count == 0)
         {
             gaps = [.. standards.OrderBy(_ => rng.Next()).Take(Math.Min(3, standards.Count)).Select(s => s.Code)];
@@ -293,7 +169,7 @@ public static class DemoHistory
         for (var u = 0; u < units.Count; u++)
         {
             var unit = units[u];
-            var profile = Profiles[u % Profiles.Length];
+            var profile = Data.UnitProfiles[u % Data.UnitProfiles.Count];
 
             // The unit's own character: per area, per standard, and its trajectory.
             var unitArea = areas.ToDictionary(a => a.Code, _ => (Offset: Normal(rng, 0.3), Slope: Normal(rng, 0.3)), StringComparer.Ordinal);
@@ -318,7 +194,7 @@ public static class DemoHistory
                     Trajectory.StepChange => m < stepMonth ? -0.4 : m == stepMonth ? 0.1 : 0.6,
                     _ => 0.0,
                 };
-                var wholeMonthMissed = u == UnitMissingAMonth && m == MonthMissed;
+                var wholeMonthMissed = u == Data.UnitMissingAMonth && m == Data.MonthMissed;
 
                 foreach (var area in areas)
                 {
@@ -350,9 +226,9 @@ public static class DemoHistory
                         var level = areaLevel + standardOffset[code] + unitStandard[code] + drift[code];
                         if (gaps.Contains(code))
                         {
-                            level += code == gaps[0] && m >= GapProjectMonth
-                                ? GapOffset * (1 - 0.7 * (m - GapProjectMonth + 1) / (MonthsOfHistory - GapProjectMonth))
-                                : GapOffset;
+                            level += code == gaps[0] && m >= Data.GapProjectMonth
+                                ? Data.GapOffset * (1 - 0.7 * (m - Data.GapProjectMonth + 1) / (MonthsOfHistory - Data.GapProjectMonth))
+                                : Data.GapOffset;
                         }
                         if (bestPractice.Contains(code))
                         {
@@ -362,9 +238,9 @@ public static class DemoHistory
 
                         var chance = rng.NextDouble();
                         var notApplicable = allowNotApplicable && (usuallyNotApplicable.Contains(code) ? chance < 0.75 : chance < 0.02);
-                        var reason = rng.NextDouble() < 0.6 && AreaReasons.TryGetValue(area.Code, out var areaReason)
+                        var reason = rng.NextDouble() < 0.6 && Data.NotApplicableReasons.ByArea.TryGetValue(area.Code, out var areaReason)
                             ? areaReason
-                            : GenericReasons[rng.Next(GenericReasons.Length)];
+                            : Data.NotApplicableReasons.Generic[rng.Next(Data.NotApplicableReasons.Generic.Count)];
                         var (staffView, serviceUserView) = Views(rng, value, profile.Disagreement, min, max);
                         assessment.Ratings.Add(new Rating
                         {
@@ -489,23 +365,23 @@ public static class DemoHistory
         {
             AssessmentId = assessment.Id,
             Role = ParticipantRole.Staff,
-            Label = StaffLabels[rng.Next(StaffLabels.Length)],
+            Label = Data.ParticipantLabels.Staff[rng.Next(Data.ParticipantLabels.Staff.Count)],
         });
         assessment.Participants.Add(new Participant
         {
             AssessmentId = assessment.Id,
             Role = ParticipantRole.ServiceUser,
-            Label = ServiceUserLabels[rng.Next(ServiceUserLabels.Length)],
+            Label = Data.ParticipantLabels.ServiceUser[rng.Next(Data.ParticipantLabels.ServiceUser.Count)],
         });
         if (rng.NextDouble() < 0.12)
         {
             var advocate = rng.NextDouble() < 0.6;
-            var labels = advocate ? AdvocateLabels : CarerLabels;
+            var labels = advocate ? Data.ParticipantLabels.Advocate : Data.ParticipantLabels.Carer;
             assessment.Participants.Add(new Participant
             {
                 AssessmentId = assessment.Id,
                 Role = advocate ? ParticipantRole.Advocate : ParticipantRole.CarerOrFamilyMember,
-                Label = labels[rng.Next(labels.Length)],
+                Label = labels[rng.Next(labels.Count)],
             });
         }
     }
@@ -551,8 +427,8 @@ public static class DemoHistory
         {
             return;
         }
-        var templates = AreaEvidence.TryGetValue(areaCode, out var forArea) ? forArea : GenericEvidence;
-        var count = Math.Min(rng.NextDouble() < 0.7 ? 1 : 2, Math.Min(candidates.Count, templates.Length));
+        var templates = Data.Evidence.ByArea.TryGetValue(areaCode, out var forArea) ? forArea : Data.Evidence.Generic;
+        var count = Math.Min(rng.NextDouble() < 0.7 ? 1 : 2, Math.Min(candidates.Count, templates.Count));
         var chosenTemplates = templates.OrderBy(_ => rng.Next()).Take(count).ToList();
         var chosenRatings = candidates.OrderBy(_ => rng.Next()).Take(count).ToList();
         var monthName = month.ToString("MMMM yyyy", CultureInfo.InvariantCulture);

@@ -27,8 +27,10 @@ public sealed class DatabaseMigrator(
 {
     public const string FirstFramework = "framework-2021.1.json";
     public const string DemoNetwork = "demo-network.json";
-    public const string DemoNetworkCode = "YH-DEMO";
-    public const string DemoUnitCode = "YH-M01";
+    /// <summary>The demo network and the unit demo keys are issued for, as Data/Seed/demo-network.json names them.</summary>
+    public static string DemoNetworkCode => DemoSeed.Value.Network.Code;
+    public static string DemoUnitCode => DemoSeed.Value.Units[0].Code;
+    private static readonly Lazy<DemoNetworkSeed> DemoSeed = new(() => ReadSeed<DemoNetworkSeed>(DemoNetwork));
 
     /// <summary>
     /// Migrates, grants and loads reference data while holding <see cref="MigrationLock"/>, so that instances starting
@@ -52,7 +54,7 @@ public sealed class DatabaseMigrator(
         await LoadFrameworkAsync(ReadSeed<FrameworkDocument>(FirstFramework), ct);
         if (loadDemo)
         {
-            await LoadDemoNetworkAsync(ReadSeed<DemoNetworkSeed>(DemoNetwork), ct);
+            await LoadDemoNetworkAsync(DemoSeed.Value, ct);
             await LoadDemoHistoryAsync(ct);
         }
     }
@@ -65,7 +67,7 @@ public sealed class DatabaseMigrator(
         if (written > 0)
         {
             var network = await db.Networks.SingleAsync(n => n.Code == DemoNetworkCode, ct);
-            Audit("demo.history-loaded", "network", network.Id, network.Id, new { assessments = written, months = 24 });
+            Audit("demo.history-loaded", "network", network.Id, network.Id, new { assessments = written, months = DemoHistory.MonthsOfHistory });
             await db.SaveChangesAsync(ct);
         }
         await transaction.CommitAsync(ct);

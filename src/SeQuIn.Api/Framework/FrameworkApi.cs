@@ -18,51 +18,95 @@ public static class FrameworkApi
 
     public static RouteGroupBuilder MapFrameworkApi(this IEndpointRouteBuilder routes)
     {
-        var group = routes.MapGroup("/api/v1/frameworks").WithTags("Frameworks").WithValidation();
+        var group = routes.MapGroup("/api/v1/frameworks")
+            .WithTags("Frameworks")
+            .WithValidation();
         // Reads are open to anyone (drafts only to network-admins); each read route allows anonymous callers itself,
         // because AllowAnonymous on the group would also open the write routes below.
 
-        group.MapGet("/", ListFrameworkVersions).WithName(nameof(ListFrameworkVersions)).AllowAnonymous().WithAnonymousAccess()
-            .WithDescription("Every framework version with its status and counts of areas and standards, in identifier order. Filter by status; page with limit and cursor.")
+        group.MapGet("/", ListFrameworkVersions)
+            .WithName(nameof(ListFrameworkVersions))
+            .AllowAnonymous()
+            .WithAnonymousAccess()
+            .WithDescription("Every framework version with its status and counts of areas and standards, in " +
+                "identifier order. Filter by status; page with limit and cursor.")
             .WithSummary("List framework versions, newest identifier last");
-        group.MapGet("/active", GetActiveFramework).WithName(nameof(GetActiveFramework)).AllowAnonymous().WithAnonymousAccess()
-            .WithDescription("The framework version units rate against now: its scale, scoring rule, and every area and standard with professional and easy-read text, picture keywords and suggested evidence. Revalidate with If-None-Match.")
-            .WithSummary("The active framework version with its scale, areas and standards").WithConditionalGet();
-        group.MapGet("/{identifier}", GetFrameworkVersion).WithName(nameof(GetFrameworkVersion)).AllowAnonymous().WithAnonymousAccess()
-            .WithDescription("A framework version's whole tree by identifier (e.g. 2021.1), or the active one with 'active'. Drafts, retired and active versions alike.")
-            .WithSummary("One framework version with its scale, areas and standards ('active' names the active one)").WithConditionalGet();
-        group.MapGet("/{identifier}/scale", GetFrameworkScale).WithName(nameof(GetFrameworkScale)).AllowAnonymous().WithAnonymousAccess()
-            .WithDescription("The rating scale (value, label, easy-read label, description of each point), its minimum and maximum, whether a standard may be rated not applicable (always with a reason), and the area scoring rule.")
-            .WithSummary("The rating scale and scoring rule of a framework version").WithConditionalGet();
-        group.MapGet("/{identifier}/areas/{areaCode}", GetFrameworkArea).WithName(nameof(GetFrameworkArea)).AllowAnonymous().WithAnonymousAccess()
+        group.MapGet("/active", GetActiveFramework)
+            .WithName(nameof(GetActiveFramework))
+            .AllowAnonymous()
+            .WithAnonymousAccess()
+            .WithDescription("The framework version units rate against now: its scale, scoring rule, and every area and standard with " +
+                "professional and easy-read text, picture keywords and suggested evidence. Revalidate with If-None-Match.")
+            .WithSummary("The active framework version with its scale, areas and standards")
+            .WithConditionalGet();
+        group.MapGet("/{identifier}", GetFrameworkVersion)
+            .WithName(nameof(GetFrameworkVersion))
+            .AllowAnonymous()
+            .WithAnonymousAccess()
+            .WithDescription("A framework version's whole tree by identifier (e.g. 2021.1), or the active one " +
+                "with 'active'. Drafts, retired and active versions alike.")
+            .WithSummary("One framework version with its scale, areas and standards ('active' names the active one)")
+            .WithConditionalGet();
+        group.MapGet("/{identifier}/scale", GetFrameworkScale)
+            .WithName(nameof(GetFrameworkScale))
+            .AllowAnonymous()
+            .WithAnonymousAccess()
+            .WithDescription("The rating scale (value, label, easy-read label, description of each point), its minimum and maximum, whether a " +
+                "standard may be rated not applicable (always with a reason), and the area scoring rule.")
+            .WithSummary("The rating scale and scoring rule of a framework version")
+            .WithConditionalGet();
+        group.MapGet("/{identifier}/areas/{areaCode}", GetFrameworkArea)
+            .WithName(nameof(GetFrameworkArea))
+            .AllowAnonymous()
+            .WithAnonymousAccess()
             .WithDescription("One area of practice by its stable code (e.g. INV), with its standards in order.")
-            .WithSummary("One area of a framework version with its standards").WithConditionalGet();
-        group.MapGet("/{identifier}/standards/{standardCode}", GetFrameworkStandard).WithName(nameof(GetFrameworkStandard)).AllowAnonymous().WithAnonymousAccess()
+            .WithSummary("One area of a framework version with its standards")
+            .WithConditionalGet();
+        group.MapGet("/{identifier}/standards/{standardCode}", GetFrameworkStandard)
+            .WithName(nameof(GetFrameworkStandard))
+            .AllowAnonymous()
+            .WithAnonymousAccess()
             .WithDescription("One standard by its stable code (e.g. RAS-03), with the code of the area that holds it.")
-            .WithSummary("One standard of a framework version").WithConditionalGet();
-        group.MapGet("/{identifier}/diff", CompareFrameworkVersion).WithName(nameof(CompareFrameworkVersion)).AllowAnonymous().WithAnonymousAccess()
-            .WithDescription("What a version adds, retires, rewords or moves compared with the active version, or with the version named in 'against'. Standards and areas are matched by their stable codes.")
+            .WithSummary("One standard of a framework version")
+            .WithConditionalGet();
+        group.MapGet("/{identifier}/diff", CompareFrameworkVersion)
+            .WithName(nameof(CompareFrameworkVersion))
+            .AllowAnonymous()
+            .WithAnonymousAccess()
+            .WithDescription("What a version adds, retires, rewords or moves compared with the active version, or with the " +
+                "version named in 'against'. Standards and areas are matched by their stable codes.")
             .WithSummary("How a version differs from the active one (or another), by stable codes");
 
         // Every network rates against the active version: only a national administrator changes what they share.
-        var admin = group.MapGroup("").RequireAuthorization(Policies.NationalAdmin).WithRoles(Role.NetworkAdmin);
-        admin.MapPost("/", ImportFrameworkVersion).WithName(nameof(ImportFrameworkVersion))
+        var admin = group.MapGroup("")
+            .RequireAuthorization(Policies.NationalAdmin)
+            .WithRoles(Role.NetworkAdmin);
+        admin.MapPost("/", ImportFrameworkVersion)
+            .WithName(nameof(ImportFrameworkVersion))
             .WithIdempotency()
-            .WithDescription("National administrators only. Imports a whole framework version as one JSON document. It becomes a draft: review it, compare it with the active version, then activate it. The scale must run 0, 1, 2, … without gaps; area and standard codes must be unique.")
+            .WithDescription("National administrators only. Imports a whole framework version as one JSON document. It becomes " +
+                "a draft: review it, compare it with the active version, then activate it. The scale must run 0, " +
+                "1, 2, … without gaps; area and standard codes must be unique.")
             .WithSummary("Import a framework version as a draft from one JSON document");
-        admin.MapPut("/{identifier}", ReplaceDraftFrameworkVersion).WithName(nameof(ReplaceDraftFrameworkVersion))
+        admin.MapPut("/{identifier}", ReplaceDraftFrameworkVersion)
+            .WithName(nameof(ReplaceDraftFrameworkVersion))
             .WithIfMatch()
             .WithIdempotency()
-            .WithDescription("National administrators only. Replaces the whole content of a draft with a new document of the same identifier. Active and retired versions are immutable (409). Needs If-Match with the ETag of the version as last read.")
+            .WithDescription("National administrators only. Replaces the whole content of a draft with a new document of the same identifier. " +
+                "Active and retired versions are immutable (409). Needs If-Match with the ETag of the version as last read.")
             .WithSummary("Replace the content of a draft version");
-        admin.MapDelete("/{identifier}", DeleteDraftFrameworkVersion).WithName(nameof(DeleteDraftFrameworkVersion))
+        admin.MapDelete("/{identifier}", DeleteDraftFrameworkVersion)
+            .WithName(nameof(DeleteDraftFrameworkVersion))
             .WithIfMatch()
             .WithIdempotency()
-            .WithDescription("National administrators only. Deletes a draft version. Active and retired versions are kept for ever (409). Needs If-Match with the ETag of the version as last read.")
+            .WithDescription("National administrators only. Deletes a draft version. Active and retired versions are kept " +
+                "for ever (409). Needs If-Match with the ETag of the version as last read.")
             .WithSummary("Delete a draft version");
-        admin.MapPost("/{identifier}/activate", ActivateFrameworkVersion).WithName(nameof(ActivateFrameworkVersion))
+        admin.MapPost("/{identifier}/activate", ActivateFrameworkVersion)
+            .WithName(nameof(ActivateFrameworkVersion))
             .WithIdempotency()
-            .WithDescription("National administrators only. Makes a draft the active version; the version active until now is retired in the same transaction. New assessments are pinned to the active version.")
+            .WithDescription("National administrators only. Makes a draft the active version; the version active until now is " +
+                "retired in the same transaction. New assessments are pinned to the active version.")
             .WithSummary("Activate a draft version; the version active until now is retired");
         return group;
     }
@@ -156,13 +200,13 @@ public static class FrameworkApi
     }
 
     public static async Task<Results<Created<FrameworkVersionDetail>, ConflictProblem, ValidationProblem>> ImportFrameworkVersion(
-        FrameworkDocument document, HttpContext http, SeQuInDbContext db, AuditTrail audit, TimeProvider clock, CancellationToken ct)
+        FrameworkDocument document, [AsParameters] FrameworkServices services, CancellationToken ct)
     {
-        if (await db.FrameworkVersions.AnyAsync(v => v.Identifier == document.Identifier, ct))
+        if (await services.Db.FrameworkVersions.AnyAsync(v => v.Identifier == document.Identifier, ct))
         {
             return ApiProblems.Conflict($"Framework version '{document.Identifier}' already exists: {Location(document.Identifier)}");
         }
-        var now = clock.Now();
+        var now = services.Clock.Now();
         var version = new FrameworkVersion
         {
             Identifier = document.Identifier,
@@ -170,25 +214,25 @@ public static class FrameworkApi
             CreatedAt = now,
         };
         Apply(document, version, now);
-        db.FrameworkVersions.Add(version);
+        services.Db.FrameworkVersions.Add(version);
         var detail = ToDetail(version);
-        audit.Record("framework.imported", EntityType, version.Identifier, null, FrameworkDiffer.Compare(detail, null));
-        await db.SaveChangesAsync(ct);
+        services.Audit.Record("framework.imported", EntityType, version.Identifier, null, FrameworkDiffer.Compare(detail, null));
+        await services.Db.SaveChangesAsync(ct);
         // As stored (times are kept to the microsecond), so that the ETag is the one a read answers with.
-        var stored = (await LoadDetailAsync(db, version.Identifier, seesDrafts: true, ct))!;
-        http.Response.SetETag(ConditionalGet.ETagOf(stored));
+        var stored = (await LoadDetailAsync(services.Db, version.Identifier, seesDrafts: true, ct))!;
+        services.Http.Response.SetETag(ConditionalGet.ETagOf(stored));
         return TypedResults.Created(Location(version.Identifier), stored);
     }
 
     public static async Task<Results<Ok<FrameworkVersionDetail>, NotFoundProblem, ConflictProblem, ValidationProblem, PreconditionProblem>> ReplaceDraftFrameworkVersion(
-        string identifier, FrameworkDocument document, HttpContext http, SeQuInDbContext db, AuditTrail audit, TimeProvider clock, CancellationToken ct)
+        string identifier, FrameworkDocument document, [AsParameters] FrameworkServices services, CancellationToken ct)
     {
         if (document.Identifier != identifier)
         {
             return ApiProblems.Invalid("identifier", $"'identifier' must match the version in the path ('{identifier}').");
         }
-        await using var transaction = await db.Database.BeginOrJoinTransactionAsync(ct);
-        var version = await db.FrameworkVersions.FromSql($"SELECT * FROM framework_versions WHERE identifier = {identifier} FOR UPDATE")
+        await using var transaction = await services.Db.Database.BeginOrJoinTransactionAsync(ct);
+        var version = await services.Db.FrameworkVersions.FromSql($"SELECT * FROM framework_versions WHERE identifier = {identifier} FOR UPDATE")
             .SingleOrDefaultAsync(ct);
         if (version is null)
         {
@@ -198,35 +242,35 @@ public static class FrameworkApi
         {
             return Immutable(version);
         }
-        var before = await LoadDetailAsync(db, identifier, seesDrafts: true, ct);
+        var before = await LoadDetailAsync(services.Db, identifier, seesDrafts: true, ct);
         // The ETag is the one reads send (a hash of the version as shown); the row lock above makes check and
         // replace one step, so a concurrent replace waits and then finds its If-Match stale.
-        if (Preconditions.CheckIfMatch(http.Request, ConditionalGet.ETagOf(before!), "framework version") is { } precondition)
+        if (Preconditions.CheckIfMatch(services.Http.Request, ConditionalGet.ETagOf(before!), "framework version") is { } precondition)
         {
             return precondition;
         }
         // Replace the whole tree: delete first so that stable codes can be reused by the new rows.
-        await db.Standards.Where(s => s.FrameworkVersionId == version.Id).ExecuteDeleteAsync(ct);
-        await db.Areas.Where(a => a.FrameworkVersionId == version.Id).ExecuteDeleteAsync(ct);
-        await db.ScalePoints.Where(p => p.FrameworkVersionId == version.Id).ExecuteDeleteAsync(ct);
-        Apply(document, version, clock.Now());
+        await services.Db.Standards.Where(s => s.FrameworkVersionId == version.Id).ExecuteDeleteAsync(ct);
+        await services.Db.Areas.Where(a => a.FrameworkVersionId == version.Id).ExecuteDeleteAsync(ct);
+        await services.Db.ScalePoints.Where(p => p.FrameworkVersionId == version.Id).ExecuteDeleteAsync(ct);
+        Apply(document, version, services.Clock.Now());
         // The new rows carry their keys already, so EF must be told they are new rather than changed.
-        db.AddRange(version.Scale);
-        db.AddRange(version.Areas);
+        services.Db.AddRange(version.Scale);
+        services.Db.AddRange(version.Areas);
         var after = ToDetail(version);
-        audit.Record("framework.replaced", EntityType, identifier, null, FrameworkDiffer.Compare(after, before));
-        await db.SaveChangesAsync(ct);
-        var stored = (await LoadDetailAsync(db, identifier, seesDrafts: true, ct))!;
+        services.Audit.Record("framework.replaced", EntityType, identifier, null, FrameworkDiffer.Compare(after, before));
+        await services.Db.SaveChangesAsync(ct);
+        var stored = (await LoadDetailAsync(services.Db, identifier, seesDrafts: true, ct))!;
         await transaction.CommitAsync(ct);
-        http.Response.SetETag(ConditionalGet.ETagOf(stored));
+        services.Http.Response.SetETag(ConditionalGet.ETagOf(stored));
         return TypedResults.Ok(stored);
     }
 
     public static async Task<Results<NoContent, NotFoundProblem, ConflictProblem, PreconditionProblem>> DeleteDraftFrameworkVersion(
-        string identifier, HttpContext http, SeQuInDbContext db, AuditTrail audit, CancellationToken ct)
+        string identifier, [AsParameters] FrameworkServices services, CancellationToken ct)
     {
-        await using var transaction = await db.Database.BeginOrJoinTransactionAsync(ct);
-        var version = await db.FrameworkVersions.FromSql($"SELECT * FROM framework_versions WHERE identifier = {identifier} FOR UPDATE")
+        await using var transaction = await services.Db.Database.BeginOrJoinTransactionAsync(ct);
+        var version = await services.Db.FrameworkVersions.FromSql($"SELECT * FROM framework_versions WHERE identifier = {identifier} FOR UPDATE")
             .AsNoTracking().SingleOrDefaultAsync(ct);
         if (version is null)
         {
@@ -236,23 +280,23 @@ public static class FrameworkApi
         {
             return Immutable(version);
         }
-        var current = await LoadDetailAsync(db, identifier, seesDrafts: true, ct);
-        if (Preconditions.CheckIfMatch(http.Request, ConditionalGet.ETagOf(current!), "framework version") is { } precondition)
+        var current = await LoadDetailAsync(services.Db, identifier, seesDrafts: true, ct);
+        if (Preconditions.CheckIfMatch(services.Http.Request, ConditionalGet.ETagOf(current!), "framework version") is { } precondition)
         {
             return precondition;
         }
-        await db.FrameworkVersions.Where(v => v.Id == version.Id).ExecuteDeleteAsync(ct);
-        audit.Record("framework.deleted", EntityType, identifier, null, new { identifier, status = FrameworkStatus.Draft });
-        await db.SaveChangesAsync(ct);
+        await services.Db.FrameworkVersions.Where(v => v.Id == version.Id).ExecuteDeleteAsync(ct);
+        services.Audit.Record("framework.deleted", EntityType, identifier, null, new { identifier, status = FrameworkStatus.Draft });
+        await services.Db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         return TypedResults.NoContent();
     }
 
     public static async Task<Results<Ok<FrameworkVersionSummary>, NotFoundProblem, ConflictProblem>> ActivateFrameworkVersion(
-        string identifier, SeQuInDbContext db, AuditTrail audit, TimeProvider clock, CancellationToken ct)
+        string identifier, [AsParameters] FrameworkServices services, CancellationToken ct)
     {
-        await using var transaction = await db.Database.BeginOrJoinTransactionAsync(ct);
-        var version = await db.FrameworkVersions.FromSql($"SELECT * FROM framework_versions WHERE identifier = {identifier} FOR UPDATE")
+        await using var transaction = await services.Db.Database.BeginOrJoinTransactionAsync(ct);
+        var version = await services.Db.FrameworkVersions.FromSql($"SELECT * FROM framework_versions WHERE identifier = {identifier} FOR UPDATE")
             .SingleOrDefaultAsync(ct);
         if (version is null)
         {
@@ -262,18 +306,19 @@ public static class FrameworkApi
         {
             return ApiProblems.Conflict($"Framework version '{identifier}' is {Describe(version.Status)}; only a draft can be activated.");
         }
-        var now = clock.Now();
-        var retired = await db.FrameworkVersions.Where(v => v.Status == FrameworkStatus.Active).Select(v => v.Identifier).SingleOrDefaultAsync(ct);
-        await db.FrameworkVersions.Where(v => v.Status == FrameworkStatus.Active)
+        var now = services.Clock.Now();
+        var retired = await services.Db.FrameworkVersions.Where(v => v.Status == FrameworkStatus.Active).Select(v => v.Identifier)
+            .SingleOrDefaultAsync(ct);
+        await services.Db.FrameworkVersions.Where(v => v.Status == FrameworkStatus.Active)
             .ExecuteUpdateAsync(s => s.SetProperty(v => v.Status, FrameworkStatus.Retired)
                 .SetProperty(v => v.RetiredAt, now).SetProperty(v => v.UpdatedAt, now), ct);
         version.Status = FrameworkStatus.Active;
         version.ActivatedAt = now;
         version.UpdatedAt = now;
-        audit.Record("framework.activated", EntityType, identifier, null, new { activated = identifier, retired });
-        await db.SaveChangesAsync(ct);
+        services.Audit.Record("framework.activated", EntityType, identifier, null, new { activated = identifier, retired });
+        await services.Db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
-        return TypedResults.Ok(await Summaries(db.FrameworkVersions.AsNoTracking().Where(v => v.Id == version.Id)).SingleAsync(ct));
+        return TypedResults.Ok(await Summaries(services.Db.FrameworkVersions.AsNoTracking().Where(v => v.Id == version.Id)).SingleAsync(ct));
     }
 
     // ---- Loading and mapping ----------------------------------------------------------------------------------

@@ -14,12 +14,21 @@ public static class HealthApi
 {
     public static RouteGroupBuilder MapHealthApi(this IEndpointRouteBuilder routes)
     {
-        var health = routes.MapGroup("/health").WithTags("Health").AllowAnonymous().WithAnonymousAccess();
-        health.MapGet("/live", GetLiveness).WithName(nameof(GetLiveness))
-            .WithDescription("Answers 200 while the process runs. It checks no dependency, so an orchestrator restarts the process only when the process itself is stuck.")
+        var health = routes.MapGroup("/health")
+            .WithTags("Health")
+            .AllowAnonymous()
+            .WithAnonymousAccess();
+        health.MapGet("/live", GetLiveness)
+            .WithName(nameof(GetLiveness))
+            .WithDescription("Answers 200 while the process runs. It checks no dependency, so an orchestrator " +
+                "restarts the process only when the process itself is stuck.")
             .WithSummary("Liveness: the process is up (no dependencies checked)");
-        health.MapGet("/ready", GetReadiness).WithName(nameof(GetReadiness))
-            .WithDescription("Answers 200 when the database answers and every migration is applied, else 503 with the failing checks and Retry-After. The database is checked at most once per SeQuIn:Health:ReadinessCacheSeconds (default 2); probes in between share the last answer. From the moment the instance starts shutting down (SIGTERM) it answers 503 at once, with checks.shutdown = draining.")
+        health.MapGet("/ready", GetReadiness)
+            .WithName(nameof(GetReadiness))
+            .WithDescription("Answers 200 when the database answers and every migration is applied, else 503 with the failing checks " +
+                "and Retry-After. The database is checked at most once per SeQuIn:Health:ReadinessCacheSeconds (default " +
+                "2); probes in between share the last answer. From the moment the instance starts shutting down " +
+                "(SIGTERM) it answers 503 at once, with checks.shutdown = draining.")
             .WithSummary("Readiness: the database answers and every migration is applied")
             .ProducesProblem(StatusCodes.Status503ServiceUnavailable);
         return health;

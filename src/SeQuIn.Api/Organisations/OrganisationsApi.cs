@@ -13,61 +13,99 @@ public static class OrganisationsApi
 {
     public static IEndpointRouteBuilder MapOrganisationsApi(this IEndpointRouteBuilder routes)
     {
-        var networks = routes.MapGroup("/api/v1/networks").WithTags("Networks").WithValidation()
-            .RequireAuthorization(Policies.SignedIn).WithRoles(AllowedRoles.Everyone);
-        networks.MapGet("/", ListNetworks).WithName(nameof(ListNetworks))
-            .WithDescription("Networks in code order. Filter by code or active flag; page with limit and cursor.").WithSummary("List networks in code order");
-        networks.MapGet("/{networkId:guid}", GetNetwork).WithName(nameof(GetNetwork))
+        var networks = routes.MapGroup("/api/v1/networks")
+            .WithTags("Networks")
+            .WithValidation()
+            .RequireAuthorization(Policies.SignedIn)
+            .WithRoles(AllowedRoles.Everyone);
+        networks.MapGet("/", ListNetworks)
+            .WithName(nameof(ListNetworks))
+            .WithDescription("Networks in code order. Filter by code or active flag; page with limit and cursor.")
+            .WithSummary("List networks in code order");
+        networks.MapGet("/{networkId:guid}", GetNetwork)
+            .WithName(nameof(GetNetwork))
             .WithETag()
-            .WithDescription("One network by id. Its ETag goes back in If-Match to change it.").WithSummary("One network");
+            .WithDescription("One network by id. Its ETag goes back in If-Match to change it.")
+            .WithSummary("One network");
         // A new network is a national decision; a network's own administrators maintain it.
-        networks.MapPost("/", CreateNetwork).RequireAuthorization(Policies.NationalAdmin).WithRoles(Role.NetworkAdmin)
+        networks.MapPost("/", CreateNetwork)
+            .RequireAuthorization(Policies.NationalAdmin)
+            .WithRoles(Role.NetworkAdmin)
             .WithName(nameof(CreateNetwork))
             .WithIdempotency()
-            .WithDescription("Creates a network. Its code is stable and unique.").WithSummary("Create a network");
-        networks.MapPut("/{networkId:guid}", UpdateNetwork).RequireAuthorization(Policies.NetworkAdmin).WithRoles(Role.NetworkAdmin).WithName(nameof(UpdateNetwork))
+            .WithDescription("Creates a network. Its code is stable and unique.")
+            .WithSummary("Create a network");
+        networks.MapPut("/{networkId:guid}", UpdateNetwork)
+            .RequireAuthorization(Policies.NetworkAdmin)
+            .WithRoles(Role.NetworkAdmin)
+            .WithName(nameof(UpdateNetwork))
             .WithIfMatch()
             .WithIdempotency()
-            .WithDescription("Replaces a network's name, region, active flag and publishing choices: every member is required (send null to clear the region). The code never changes. Needs If-Match.")
+            .WithDescription("Replaces a network's name, region, active flag and publishing choices: every member is required " +
+                "(send null to clear the region). The code never changes. Needs If-Match.")
             .WithSummary("Update a network's name, region or active flag");
 
-        var collaboratives = routes.MapGroup("/api/v1/collaboratives").WithTags("Collaboratives").WithValidation()
-            .RequireAuthorization(Policies.SignedIn).WithRoles(AllowedRoles.Everyone);
-        collaboratives.MapGet("/", ListCollaboratives).WithName(nameof(ListCollaboratives))
+        var collaboratives = routes.MapGroup("/api/v1/collaboratives")
+            .WithTags("Collaboratives")
+            .WithValidation()
+            .RequireAuthorization(Policies.SignedIn)
+            .WithRoles(AllowedRoles.Everyone);
+        collaboratives.MapGet("/", ListCollaboratives)
+            .WithName(nameof(ListCollaboratives))
             .WithDescription("Provider collaboratives in code order. Filter by code or active flag; page with limit and cursor.")
             .WithSummary("List provider collaboratives in code order");
-        collaboratives.MapGet("/{collaborativeId:guid}", GetCollaborative).WithName(nameof(GetCollaborative))
+        collaboratives.MapGet("/{collaborativeId:guid}", GetCollaborative)
+            .WithName(nameof(GetCollaborative))
             .WithETag()
             .WithDescription("One provider collaborative by id. Its ETag goes back in If-Match to change it.")
             .WithSummary("One provider collaborative");
         // A collaborative commissions across networks and any network's unit may join it: national administrators maintain them.
-        var collaborativeWrites = collaboratives.MapGroup("").RequireAuthorization(Policies.NationalAdmin).WithRoles(Role.NetworkAdmin);
-        collaborativeWrites.MapPost("/", CreateCollaborative).WithName(nameof(CreateCollaborative))
+        var collaborativeWrites = collaboratives.MapGroup("")
+            .RequireAuthorization(Policies.NationalAdmin)
+            .WithRoles(Role.NetworkAdmin);
+        collaborativeWrites.MapPost("/", CreateCollaborative)
+            .WithName(nameof(CreateCollaborative))
             .WithIdempotency()
             .WithDescription("National administrators only. Creates a provider collaborative. Its code is stable and unique.")
             .WithSummary("Create a provider collaborative");
-        collaborativeWrites.MapPut("/{collaborativeId:guid}", UpdateCollaborative).WithName(nameof(UpdateCollaborative))
+        collaborativeWrites.MapPut("/{collaborativeId:guid}", UpdateCollaborative)
+            .WithName(nameof(UpdateCollaborative))
             .WithIfMatch()
             .WithIdempotency()
-            .WithDescription("National administrators only. Replaces a provider collaborative's name and active flag; both are required. The code never changes. Needs If-Match.")
+            .WithDescription("National administrators only. Replaces a provider collaborative's name and active " +
+                "flag; both are required. The code never changes. Needs If-Match.")
             .WithSummary("Update a provider collaborative's name or active flag");
 
-        var providers = routes.MapGroup("/api/v1/providers").WithTags("Providers").WithValidation()
-            .RequireAuthorization(Policies.SignedIn).WithRoles(AllowedRoles.Everyone);
-        providers.MapGet("/", ListProviders).WithName(nameof(ListProviders))
-            .WithDescription("Providers in code order. Filter by code, sector or active flag; page with limit and cursor.").WithSummary("List providers in code order");
-        providers.MapGet("/{providerId:guid}", GetProvider).WithName(nameof(GetProvider))
+        var providers = routes.MapGroup("/api/v1/providers")
+            .WithTags("Providers")
+            .WithValidation()
+            .RequireAuthorization(Policies.SignedIn)
+            .WithRoles(AllowedRoles.Everyone);
+        providers.MapGet("/", ListProviders)
+            .WithName(nameof(ListProviders))
+            .WithDescription("Providers in code order. Filter by code, sector or active flag; page with limit and cursor.")
+            .WithSummary("List providers in code order");
+        providers.MapGet("/{providerId:guid}", GetProvider)
+            .WithName(nameof(GetProvider))
             .WithETag()
-            .WithDescription("One provider by id. Its ETag goes back in If-Match to change it.").WithSummary("One provider");
+            .WithDescription("One provider by id. Its ETag goes back in If-Match to change it.")
+            .WithSummary("One provider");
         // Any network-admin creates a provider; changing one is for a scope that covers all its units (checked in the handler).
-        var providerWrites = providers.MapGroup("").RequireAuthorization(Policies.NetworkAdmin).WithRoles(Role.NetworkAdmin);
-        providerWrites.MapPost("/", CreateProvider).WithName(nameof(CreateProvider))
+        var providerWrites = providers.MapGroup("")
+            .RequireAuthorization(Policies.NetworkAdmin)
+            .WithRoles(Role.NetworkAdmin);
+        providerWrites.MapPost("/", CreateProvider)
+            .WithName(nameof(CreateProvider))
             .WithIdempotency()
-            .WithDescription("Creates a provider: an NHS trust (sector nhs) or an independent provider. Its code is stable and unique.").WithSummary("Create a provider");
-        providerWrites.MapPut("/{providerId:guid}", UpdateProvider).WithName(nameof(UpdateProvider))
+            .WithDescription("Creates a provider: an NHS trust (sector nhs) or an independent provider. Its code is stable and unique.")
+            .WithSummary("Create a provider");
+        providerWrites.MapPut("/{providerId:guid}", UpdateProvider)
+            .WithName(nameof(UpdateProvider))
             .WithIfMatch()
             .WithIdempotency()
-            .WithDescription("Replaces a provider's name, sector and active flag; all are required. The code never changes. Needs If-Match. Its sector moves the comparisons of every network its units are in, so a network administrator may change it only while all its units lie in networks it administers; otherwise a national administrator (403).")
+            .WithDescription("Replaces a provider's name, sector and active flag; all are required. The code never changes. Needs If-Match. Its " +
+                "sector moves the comparisons of every network its units are in, so a network administrator may change it only " +
+                "while all its units lie in networks it administers; otherwise a national administrator (403).")
             .WithSummary("Update a provider's name, sector or active flag");
         return routes;
     }
@@ -92,38 +130,37 @@ public static class OrganisationsApi
                 : TypedResults.Ok(ToResponse(network));
 
     public static async Task<Results<Created<NetworkResponse>, ConflictProblem, ValidationProblem>> CreateNetwork(
-        CreateNetworkRequest request, HttpContext http, SeQuInDbContext db, AuditTrail audit, TimeProvider clock, CancellationToken ct)
+        CreateNetworkRequest request, [AsParameters] OrganisationServices services, CancellationToken ct)
     {
-        if (await db.Networks.AnyAsync(n => n.Code == request.Code, ct))
+        if (await services.Db.Networks.AnyAsync(n => n.Code == request.Code, ct))
         {
             return CodeTaken("network", request.Code);
         }
-        var now = clock.Now();
+        var now = services.Clock.Now();
         var network = new Network
         {
             Code = request.Code, Name = request.Name, Region = request.Region, AllowRanks = request.AllowRanks,
             PublishSummaries = request.PublishSummaries, CreatedAt = now, UpdatedAt = now,
         };
-        db.Networks.Add(network);
-        audit.Record("network.created", "network", network.Id, network.Id, ToResponse(network));
-        await db.SaveChangesAsync(ct);
-        http.Response.SetETag(ETag(network.Revision));
+        services.Db.Networks.Add(network);
+        services.Audit.Record("network.created", "network", network.Id, network.Id, ToResponse(network));
+        await services.Db.SaveChangesAsync(ct);
+        services.Http.Response.SetETag(ETag(network.Revision));
         return TypedResults.Created($"/api/v1/networks/{network.Id}", ToResponse(network));
     }
 
     public static async Task<Results<Ok<NetworkResponse>, NotFoundProblem, ForbiddenProblem, ValidationProblem, PreconditionProblem>> UpdateNetwork(
-        Guid networkId, UpdateNetworkRequest request, Caller caller, HttpContext http, SeQuInDbContext db, AuditTrail audit, TimeProvider clock,
-        CancellationToken ct)
+        Guid networkId, UpdateNetworkRequest request, [AsParameters] OrganisationServices services, CancellationToken ct)
     {
-        if (await db.Networks.SingleOrDefaultAsync(n => n.Id == networkId, ct) is not { } network)
+        if (await services.Db.Networks.SingleOrDefaultAsync(n => n.Id == networkId, ct) is not { } network)
         {
             return NotFound("network", networkId);
         }
-        if (!caller.Scope.AdministersNetwork(networkId))
+        if (!services.Caller.Scope.AdministersNetwork(networkId))
         {
             return NotYourNetwork();
         }
-        if (Preconditions.CheckIfMatch(http.Request, ETag(network.Revision), "network") is { } precondition)
+        if (Preconditions.CheckIfMatch(services.Http.Request, ETag(network.Revision), "network") is { } precondition)
         {
             return precondition;
         }
@@ -133,14 +170,14 @@ public static class OrganisationsApi
         network.AllowRanks = request.AllowRanks;
         network.PublishSummaries = request.PublishSummaries;
         network.Active = request.Active;
-        network.UpdatedAt = clock.Now();
+        network.UpdatedAt = services.Clock.Now();
         network.Revision++;
-        audit.Record("network.updated", "network", network.Id, network.Id, AuditChanges.Between(before, ToResponse(network)));
-        if (!await db.TrySaveRevisionAsync(ct))
+        services.Audit.Record("network.updated", "network", network.Id, network.Id, AuditChanges.Between(before, ToResponse(network)));
+        if (!await services.Db.TrySaveRevisionAsync(ct))
         {
             return Preconditions.Stale("network");
         }
-        http.Response.SetETag(ETag(network.Revision));
+        services.Http.Response.SetETag(ETag(network.Revision));
         return TypedResults.Ok(ToResponse(network));
     }
 
@@ -164,44 +201,44 @@ public static class OrganisationsApi
                 : TypedResults.Ok(ToResponse(collaborative));
 
     public static async Task<Results<Created<CollaborativeResponse>, ConflictProblem, ValidationProblem>> CreateCollaborative(
-        CreateCollaborativeRequest request, HttpContext http, SeQuInDbContext db, AuditTrail audit, TimeProvider clock, CancellationToken ct)
+        CreateCollaborativeRequest request, [AsParameters] OrganisationServices services, CancellationToken ct)
     {
-        if (await db.Collaboratives.AnyAsync(c => c.Code == request.Code, ct))
+        if (await services.Db.Collaboratives.AnyAsync(c => c.Code == request.Code, ct))
         {
             return CodeTaken("provider collaborative", request.Code);
         }
-        var now = clock.Now();
+        var now = services.Clock.Now();
         var collaborative = new Collaborative { Code = request.Code, Name = request.Name, CreatedAt = now, UpdatedAt = now };
-        db.Collaboratives.Add(collaborative);
-        audit.Record("collaborative.created", "collaborative", collaborative.Id, null, ToResponse(collaborative));
-        await db.SaveChangesAsync(ct);
-        http.Response.SetETag(ETag(collaborative.Revision));
+        services.Db.Collaboratives.Add(collaborative);
+        services.Audit.Record("collaborative.created", "collaborative", collaborative.Id, null, ToResponse(collaborative));
+        await services.Db.SaveChangesAsync(ct);
+        services.Http.Response.SetETag(ETag(collaborative.Revision));
         return TypedResults.Created($"/api/v1/collaboratives/{collaborative.Id}", ToResponse(collaborative));
     }
 
     public static async Task<Results<Ok<CollaborativeResponse>, NotFoundProblem, ValidationProblem, PreconditionProblem>> UpdateCollaborative(
-        Guid collaborativeId, UpdateCollaborativeRequest request, HttpContext http, SeQuInDbContext db, AuditTrail audit, TimeProvider clock,
-        CancellationToken ct)
+        Guid collaborativeId, UpdateCollaborativeRequest request, [AsParameters] OrganisationServices services, CancellationToken ct)
     {
-        if (await db.Collaboratives.SingleOrDefaultAsync(c => c.Id == collaborativeId, ct) is not { } collaborative)
+        if (await services.Db.Collaboratives.SingleOrDefaultAsync(c => c.Id == collaborativeId, ct) is not { } collaborative)
         {
             return NotFound("provider collaborative", collaborativeId);
         }
-        if (Preconditions.CheckIfMatch(http.Request, ETag(collaborative.Revision), "provider collaborative") is { } precondition)
+        if (Preconditions.CheckIfMatch(services.Http.Request, ETag(collaborative.Revision), "provider collaborative") is { } precondition)
         {
             return precondition;
         }
         var before = ToResponse(collaborative);
         collaborative.Name = request.Name;
         collaborative.Active = request.Active;
-        collaborative.UpdatedAt = clock.Now();
+        collaborative.UpdatedAt = services.Clock.Now();
         collaborative.Revision++;
-        audit.Record("collaborative.updated", "collaborative", collaborative.Id, null, AuditChanges.Between(before, ToResponse(collaborative)));
-        if (!await db.TrySaveRevisionAsync(ct))
+        services.Audit.Record("collaborative.updated", "collaborative", collaborative.Id, null,
+            AuditChanges.Between(before, ToResponse(collaborative)));
+        if (!await services.Db.TrySaveRevisionAsync(ct))
         {
             return Preconditions.Stale("provider collaborative");
         }
-        http.Response.SetETag(ETag(collaborative.Revision));
+        services.Http.Response.SetETag(ETag(collaborative.Revision));
         return TypedResults.Ok(ToResponse(collaborative));
     }
 
@@ -226,33 +263,34 @@ public static class OrganisationsApi
                 : TypedResults.Ok(ToResponse(provider));
 
     public static async Task<Results<Created<ProviderResponse>, ConflictProblem, ValidationProblem>> CreateProvider(
-        CreateProviderRequest request, HttpContext http, SeQuInDbContext db, AuditTrail audit, TimeProvider clock, CancellationToken ct)
+        CreateProviderRequest request, [AsParameters] OrganisationServices services, CancellationToken ct)
     {
-        if (await db.Providers.AnyAsync(p => p.Code == request.Code, ct))
+        if (await services.Db.Providers.AnyAsync(p => p.Code == request.Code, ct))
         {
             return CodeTaken("provider", request.Code);
         }
-        var now = clock.Now();
+        var now = services.Clock.Now();
         var provider = new Provider { Code = request.Code, Name = request.Name, Sector = request.Sector, CreatedAt = now, UpdatedAt = now };
-        db.Providers.Add(provider);
-        audit.Record("provider.created", "provider", provider.Id, null, ToResponse(provider));
-        await db.SaveChangesAsync(ct);
-        http.Response.SetETag(ETag(provider.Revision));
+        services.Db.Providers.Add(provider);
+        services.Audit.Record("provider.created", "provider", provider.Id, null, ToResponse(provider));
+        await services.Db.SaveChangesAsync(ct);
+        services.Http.Response.SetETag(ETag(provider.Revision));
         return TypedResults.Created($"/api/v1/providers/{provider.Id}", ToResponse(provider));
     }
 
     public static async Task<Results<Ok<ProviderResponse>, NotFoundProblem, ForbiddenProblem, ValidationProblem, PreconditionProblem>> UpdateProvider(
-        Guid providerId, UpdateProviderRequest request, Caller caller, HttpContext http, SeQuInDbContext db, AuditTrail audit, TimeProvider clock, CancellationToken ct)
+        Guid providerId, UpdateProviderRequest request, [AsParameters] OrganisationServices services, CancellationToken ct)
     {
-        if (await db.Providers.SingleOrDefaultAsync(p => p.Id == providerId, ct) is not { } provider)
+        if (await services.Db.Providers.SingleOrDefaultAsync(p => p.Id == providerId, ct) is not { } provider)
         {
             return NotFound("provider", providerId);
         }
-        if (!caller.Scope.AdministersProvider(await db.Units.Where(u => u.ProviderId == providerId).Select(u => u.NetworkId).Distinct().ToListAsync(ct)))
+        var networks = await services.Db.Units.Where(u => u.ProviderId == providerId).Select(u => u.NetworkId).Distinct().ToListAsync(ct);
+        if (!services.Caller.Scope.AdministersProvider(networks))
         {
             return ApiProblems.Forbidden("This provider has units in networks you do not administer: only a national administrator may change it.");
         }
-        if (Preconditions.CheckIfMatch(http.Request, ETag(provider.Revision), "provider") is { } precondition)
+        if (Preconditions.CheckIfMatch(services.Http.Request, ETag(provider.Revision), "provider") is { } precondition)
         {
             return precondition;
         }
@@ -260,14 +298,14 @@ public static class OrganisationsApi
         provider.Name = request.Name;
         provider.Sector = request.Sector;
         provider.Active = request.Active;
-        provider.UpdatedAt = clock.Now();
+        provider.UpdatedAt = services.Clock.Now();
         provider.Revision++;
-        audit.Record("provider.updated", "provider", provider.Id, null, AuditChanges.Between(before, ToResponse(provider)));
-        if (!await db.TrySaveRevisionAsync(ct))
+        services.Audit.Record("provider.updated", "provider", provider.Id, null, AuditChanges.Between(before, ToResponse(provider)));
+        if (!await services.Db.TrySaveRevisionAsync(ct))
         {
             return Preconditions.Stale("provider");
         }
-        http.Response.SetETag(ETag(provider.Revision));
+        services.Http.Response.SetETag(ETag(provider.Revision));
         return TypedResults.Ok(ToResponse(provider));
     }
 

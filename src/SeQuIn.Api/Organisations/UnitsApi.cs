@@ -12,31 +12,48 @@ public static class UnitsApi
 {
     public static RouteGroupBuilder MapUnitsApi(this IEndpointRouteBuilder routes)
     {
-        var units = routes.MapGroup("/api/v1/units").WithTags("Units").WithValidation()
-            .RequireAuthorization(Policies.SignedIn).WithRoles(AllowedRoles.Everyone);
-        units.MapGet("/", ListUnits).WithName(nameof(ListUnits))
-            .WithDescription("Units in code order with their provider, sector, network and collaborative. Filter by any of them, by security level or active flag; page with limit and cursor.")
+        var units = routes.MapGroup("/api/v1/units")
+            .WithTags("Units")
+            .WithValidation()
+            .RequireAuthorization(Policies.SignedIn)
+            .WithRoles(AllowedRoles.Everyone);
+        units.MapGet("/", ListUnits)
+            .WithName(nameof(ListUnits))
+            .WithDescription("Units in code order with their provider, sector, network and collaborative. Filter by any " +
+                "of them, by security level or active flag; page with limit and cursor.")
             .WithSummary("List units in code order, filtered by network, provider, collaborative, security level, sector or state");
-        units.MapGet("/{unitId:guid}", GetUnit).WithName(nameof(GetUnit))
+        units.MapGet("/{unitId:guid}", GetUnit)
+            .WithName(nameof(GetUnit))
             .WithETag()
-            .WithDescription("One unit by id, with the bodies it belongs to. Its ETag goes back in If-Match to change it; it also moves on when one of those bodies is renamed.").WithSummary("One unit");
+            .WithDescription("One unit by id, with the bodies it belongs to. Its ETag goes back in If-Match to " +
+                "change it; it also moves on when one of those bodies is renamed.")
+            .WithSummary("One unit");
 
         // Writes: administrators of the unit's network (checked per unit in the handlers).
-        var writes = units.MapGroup("").RequireAuthorization(Policies.NetworkAdmin).WithRoles(Role.NetworkAdmin);
-        writes.MapPost("/", CreateUnit).WithName(nameof(CreateUnit))
+        var writes = units.MapGroup("")
+            .RequireAuthorization(Policies.NetworkAdmin)
+            .WithRoles(Role.NetworkAdmin);
+        writes.MapPost("/", CreateUnit)
+            .WithName(nameof(CreateUnit))
             .WithIdempotency()
-            .WithDescription("Creates a unit in a network, run by a provider, optionally within a provider collaborative. Its code is unique nationally.").WithSummary("Create a unit");
-        writes.MapPut("/{unitId:guid}", UpdateUnit).WithName(nameof(UpdateUnit))
+            .WithDescription("Creates a unit in a network, run by a provider, optionally within a " +
+                "provider collaborative. Its code is unique nationally.")
+            .WithSummary("Create a unit");
+        writes.MapPut("/{unitId:guid}", UpdateUnit)
+            .WithName(nameof(UpdateUnit))
             .WithIfMatch()
             .WithIdempotency()
-            .WithDescription("Replaces everything about a unit but its code; every member is required (collaborativeId may be null). Setting active to false deactivates it. Needs If-Match.")
+            .WithDescription("Replaces everything about a unit but its code; every member is required (collaborativeId " +
+                "may be null). Setting active to false deactivates it. Needs If-Match.")
             .WithSummary("Update a unit (name, security level, provider, network, collaborative, active flag)");
-        writes.MapPost("/{unitId:guid}/deactivate", DeactivateUnit).WithName(nameof(DeactivateUnit))
+        writes.MapPost("/{unitId:guid}/deactivate", DeactivateUnit)
+            .WithName(nameof(DeactivateUnit))
             .WithIfMatch()
             .WithIdempotency()
             .WithDescription("Marks a unit inactive. Units are never deleted, so their assessments and history remain. Needs If-Match.")
             .WithSummary("Deactivate a unit; units are never deleted, so their history stays");
-        writes.MapPost("/{unitId:guid}/reactivate", ReactivateUnit).WithName(nameof(ReactivateUnit))
+        writes.MapPost("/{unitId:guid}/reactivate", ReactivateUnit)
+            .WithName(nameof(ReactivateUnit))
             .WithIfMatch()
             .WithIdempotency()
             .WithDescription("Marks a deactivated unit active again. Needs If-Match.")
@@ -67,22 +84,22 @@ public static class UnitsApi
                 : TypedResults.Ok(ToResponse(unit));
 
     public static async Task<Results<Created<UnitResponse>, ConflictProblem, ForbiddenProblem, ValidationProblem>> CreateUnit(
-        CreateUnitRequest request, Caller caller, HttpContext http, SeQuInDbContext db, AuditTrail audit, TimeProvider clock, CancellationToken ct)
+        CreateUnitRequest request, [AsParameters] OrganisationServices services, CancellationToken ct)
     {
-        if (await ReferencesProblemAsync(db, request.ProviderId, request.NetworkId, request.CollaborativeId, ct) is { } invalid)
+        if (await ReferencesProblemAsync(services.Db, request.ProviderId, request.NetworkId, request.CollaborativeId, ct) is { } invalid)
         {
             return invalid;
         }
-        if (!caller.Scope.AdministersNetwork(request.NetworkId))
+        if (!services.Caller.Scope.AdministersNetwork(request.NetworkId))
         {
             return NotYourUnit();
         }
-        if (await db.Units.AnyAsync(u => u.Code == request.Code, ct))
+        if (await services.Db.Units.AnyAsync(u => u.Code == request.Code, ct))
         {
             return OrganisationsApi.CodeTaken("unit", request.Code);
         }
-        await using var transaction = await db.Database.BeginOrJoinTransactionAsync(ct);
-        var now = clock.Now();
+        await using var transaction = await services.Db.Database.BeginOrJoinTransactionAsync(ct);
+        var now = services.Clock.Now();
         var unit = new Unit
         {
             Code = request.Code,
@@ -94,68 +111,67 @@ public static class UnitsApi
             CreatedAt = now,
             UpdatedAt = now,
         };
-        db.Units.Add(unit);
-        await db.SaveChangesAsync(ct);
-        var saved = await Units(db).SingleAsync(u => u.Id == unit.Id, ct);
+        services.Db.Units.Add(unit);
+        await services.Db.SaveChangesAsync(ct);
+        var saved = await Units(services.Db).SingleAsync(u => u.Id == unit.Id, ct);
         var created = ToResponse(saved);
-        audit.Record("unit.created", "unit", unit.Id, unit.NetworkId, created);
-        await db.SaveChangesAsync(ct);
+        services.Audit.Record("unit.created", "unit", unit.Id, unit.NetworkId, created);
+        await services.Db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
-        http.Response.SetETag(ETag(saved));
+        services.Http.Response.SetETag(ETag(saved));
         return TypedResults.Created($"/api/v1/units/{unit.Id}", created);
     }
 
     public static async Task<Results<Ok<UnitResponse>, NotFoundProblem, ForbiddenProblem, ValidationProblem, PreconditionProblem>> UpdateUnit(
-        Guid unitId, UpdateUnitRequest request, Caller caller, HttpContext http, SeQuInDbContext db, AuditTrail audit, TimeProvider clock,
-        CancellationToken ct)
+        Guid unitId, UpdateUnitRequest request, [AsParameters] OrganisationServices services, CancellationToken ct)
     {
-        if (await db.Units.SingleOrDefaultAsync(u => u.Id == unitId, ct) is not { } unit)
+        if (await services.Db.Units.SingleOrDefaultAsync(u => u.Id == unitId, ct) is not { } unit)
         {
             return OrganisationsApi.NotFound("unit", unitId);
         }
-        if (await ReferencesProblemAsync(db, request.ProviderId, request.NetworkId, request.CollaborativeId, ct) is { } invalid)
+        if (await ReferencesProblemAsync(services.Db, request.ProviderId, request.NetworkId, request.CollaborativeId, ct) is { } invalid)
         {
             return invalid;
         }
-        if (!caller.Scope.AdministersNetwork(unit.NetworkId) || !caller.Scope.AdministersNetwork(request.NetworkId))
+        if (!services.Caller.Scope.AdministersNetwork(unit.NetworkId) || !services.Caller.Scope.AdministersNetwork(request.NetworkId))
         {
             return NotYourUnit();
         }
-        var read = await Units(db).SingleAsync(u => u.Id == unitId, ct);
-        if (Preconditions.CheckIfMatch(http.Request, ETag(read), "unit") is { } precondition)
+        var read = await Units(services.Db).SingleAsync(u => u.Id == unitId, ct);
+        if (Preconditions.CheckIfMatch(services.Http.Request, ETag(read), "unit") is { } precondition)
         {
             return precondition;
         }
         var before = ToResponse(read);
-        await using var transaction = await db.Database.BeginOrJoinTransactionAsync(ct);
+        await using var transaction = await services.Db.Database.BeginOrJoinTransactionAsync(ct);
         unit.Name = request.Name;
         unit.SecurityLevel = request.SecurityLevel;
         unit.ProviderId = request.ProviderId;
         unit.NetworkId = request.NetworkId;
         unit.CollaborativeId = request.CollaborativeId;
         unit.Active = request.Active;
-        unit.UpdatedAt = clock.Now();
+        unit.UpdatedAt = services.Clock.Now();
         unit.Revision++;
-        if (!await db.TrySaveRevisionAsync(ct))
+        if (!await services.Db.TrySaveRevisionAsync(ct))
         {
             return Preconditions.Stale("unit");
         }
-        var saved = await Units(db).SingleAsync(u => u.Id == unit.Id, ct);
+        var saved = await Units(services.Db).SingleAsync(u => u.Id == unit.Id, ct);
         var after = ToResponse(saved);
-        audit.Record("unit.updated", "unit", unit.Id, unit.NetworkId, AuditChanges.Between(before, after));
-        await db.SaveChangesAsync(ct);
+        services.Audit.Record("unit.updated", "unit", unit.Id, unit.NetworkId, AuditChanges.Between(before, after));
+        await services.Db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
-        http.Response.SetETag(ETag(saved));
+        services.Http.Response.SetETag(ETag(saved));
         return TypedResults.Ok(after);
     }
 
     public static Task<Results<Ok<UnitResponse>, NotFoundProblem, ForbiddenProblem, PreconditionProblem>> DeactivateUnit(
-        Guid unitId, Caller caller, HttpContext http, SeQuInDbContext db, AuditTrail audit, TimeProvider clock, CancellationToken ct) =>
-        SetActiveAsync(unitId, false, caller, http, db, audit, clock, ct);
+        Guid unitId, [AsParameters] OrganisationServices services, CancellationToken ct) =>
+        SetActiveAsync(unitId, false, services.Caller, services.Http, services.Db, services.Audit, services.Clock, ct);
 
     public static Task<Results<Ok<UnitResponse>, NotFoundProblem, ForbiddenProblem, PreconditionProblem>> ReactivateUnit(
-        Guid unitId, Caller caller, HttpContext http, SeQuInDbContext db, AuditTrail audit, TimeProvider clock, CancellationToken ct) =>
-        SetActiveAsync(unitId, true, caller, http, db, audit, clock, ct);
+        Guid unitId, [AsParameters] OrganisationServices services, CancellationToken ct) =>
+        SetActiveAsync(unitId, true, services.Caller, services.Http, services.Db, services.Audit, services.Clock, ct);
 
     private static async Task<Results<Ok<UnitResponse>, NotFoundProblem, ForbiddenProblem, PreconditionProblem>> SetActiveAsync(
         Guid unitId, bool active, Caller caller, HttpContext http, SeQuInDbContext db, AuditTrail audit, TimeProvider clock, CancellationToken ct)

@@ -97,6 +97,23 @@ public sealed class AssessmentLifecycleTests(SeQuInApiFixture fixture) : ApiTest
     }
 
     [Fact]
+    public async Task A_weakened_etag_from_a_proxy_still_changes_and_revalidates_an_assessment_and_a_stale_one_is_refused()
+    {
+        var world = await AssessmentWorld.CreateAsync(Fixture.App, Client);
+        var draft = await world.Member.CreateAsync();
+        var url = $"/api/v1/assessments/{draft.Id}";
+        var weak = "W/" + AssessmentDriver.ETagOf(draft);
+
+        using var revalidate = new HttpRequestMessage(HttpMethod.Get, url);
+        revalidate.Headers.TryAddWithoutValidation("If-None-Match", weak);
+        Assert.Equal(HttpStatusCode.NotModified, (await world.Member.Client.SendAsync(revalidate)).StatusCode);
+        var changed = await world.Member.Client.SendIfMatchAsync(HttpMethod.Put, $"{url}/agreed-rating", new AgreedRatingRequest(2), weak);
+        Assert.Equal(HttpStatusCode.OK, changed.StatusCode);
+        var stale = await world.Member.Client.SendIfMatchAsync(HttpMethod.Put, $"{url}/agreed-rating", new AgreedRatingRequest(3), weak);
+        Assert.Equal(HttpStatusCode.PreconditionFailed, stale.StatusCode);
+    }
+
+    [Fact]
     public async Task Of_fifty_concurrent_rating_updates_with_the_same_etag_one_succeeds_and_every_other_is_told_its_etag_is_stale()
     {
         var world = await AssessmentWorld.CreateAsync(Fixture.App, Client);

@@ -89,6 +89,26 @@ public sealed class IdempotencyTests(SeQuInApiFixture fixture) : ApiTest(fixture
     }
 
     [Fact]
+    public async Task A_submission_without_a_body_sent_again_with_its_key_is_replayed_not_refused()
+    {
+        // Submit has no body: only its route, the caller and its bundle of services ([AsParameters] AssessmentServices)
+        // are arguments. The bundle must not be taken for the request record (hashing the request's services would
+        // fail or differ on every retry); the empty body is what is hashed.
+        var world = await AssessmentWorld.CreateAsync(Fixture.App, Client);
+        var draft = await world.Member.AgreeAsync(await world.Member.RateAllAsync(await world.Member.CreateAsync()));
+        var key = Guid.NewGuid().ToString();
+        var url = $"/api/v1/assessments/{draft.Id}/submit";
+
+        var first = await world.Member.Client.SendIfMatchAsync(HttpMethod.Post, url, null, AssessmentDriver.ETagOf(draft), key);
+        var again = await world.Member.Client.SendIfMatchAsync(HttpMethod.Post, url, null, AssessmentDriver.ETagOf(draft), key);
+
+        Assert.Equal(AssessmentStatus.Submitted, (await ReadAsync<AssessmentDetail>(first)).Status);
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.True(again.Headers.Contains("Idempotent-Replayed"));
+        Assert.Equal(first.Headers.ETag, again.Headers.ETag);
+    }
+
+    [Fact]
     public async Task An_evidence_file_sent_again_with_its_key_is_replayed_and_attached_once()
     {
         // A file body is hashed as the bytes sent, then read again by the handler: both must see all of it.

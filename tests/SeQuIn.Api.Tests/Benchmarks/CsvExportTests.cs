@@ -241,20 +241,20 @@ public sealed class CsvExportTests(SeQuInApiFixture fixture) : ApiTest(fixture)
             row["x"].Set(field);
         }
         var line = expected.ToString();
-        Assert.Equal(line[..line.LastIndexOf('\n')].TrimEnd('\r'), RatingsCsv.Escape(field));
+        Assert.Equal(line[..line.LastIndexOf('\n')].TrimEnd('\r'), CsvFields.Escape(field));
 
         var bytes = System.Text.Encoding.UTF8.GetBytes(field);
         var destination = new byte[2 * bytes.Length + 2];
-        var length = RatingsCsv.WriteEscaped(bytes, destination);
-        Assert.Equal(RatingsCsv.Escape(field), System.Text.Encoding.UTF8.GetString(destination, 0, length));
+        var length = CsvFields.WriteEscaped(bytes, destination);
+        Assert.Equal(CsvFields.Escape(field), System.Text.Encoding.UTF8.GetString(destination, 0, length));
     }
 
     [Fact]
     public void Filter_values_are_written_into_the_copy_as_safe_literals()
     {
-        Assert.Equal("E'it''s a \\\\'' test'", RatingsCsv.StringLiteral("it's a \\' test"));
+        Assert.Equal("E'it''s a \\\\'' test'", RatingsCopySql.StringLiteral("it's a \\' test"));
         // Truncated to the microsecond, as Npgsql sends a DateTimeOffset parameter, and in UTC.
         Assert.Equal("'2026-03-04 05:06:07.123456+00'::timestamptz",
-            RatingsCsv.TimestampLiteral(new DateTimeOffset(2026, 3, 4, 6, 6, 7, TimeSpan.FromHours(1)).AddTicks(1_234_567)));
+            RatingsCopySql.TimestampLiteral(new DateTimeOffset(2026, 3, 4, 6, 6, 7, TimeSpan.FromHours(1)).AddTicks(1_234_567)));
     }
 }

@@ -88,6 +88,22 @@ public sealed class FrameworkVersionLifecycleTests(SeQuInApiFixture fixture) : A
     }
 
     [Fact]
+    public async Task A_weakened_etag_from_a_proxy_still_changes_and_revalidates_a_framework_version()
+    {
+        var identifier = FrameworkDocuments.UniqueIdentifier();
+        var url = $"/api/v1/frameworks/{identifier}";
+        await PostAsync("/api/v1/frameworks", FrameworkDocuments.Small(identifier));
+        var weak = "W/" + await Client.ETagOfAsync(url);
+
+        using var revalidate = new HttpRequestMessage(HttpMethod.Get, url);
+        revalidate.Headers.TryAddWithoutValidation("If-None-Match", weak);
+        Assert.Equal(HttpStatusCode.NotModified, (await Client.SendAsync(revalidate)).StatusCode);
+        var replacement = FrameworkDocuments.Small(identifier) with { Areas = [FrameworkDocuments.Area("MDT", "MDT-01")] };
+        Assert.Equal(HttpStatusCode.OK, (await Client.SendIfMatchAsync(HttpMethod.Put, url, replacement, weak)).StatusCode);
+        await ReadProblemAsync(await Client.SendIfMatchAsync(HttpMethod.Delete, url, null, weak), HttpStatusCode.PreconditionFailed);
+    }
+
+    [Fact]
     public async Task A_draft_can_be_replaced_and_then_deleted()
     {
         var identifier = FrameworkDocuments.UniqueIdentifier();
