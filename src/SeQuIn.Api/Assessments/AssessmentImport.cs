@@ -63,9 +63,10 @@ public static class AssessmentImport
 
     /// <param name="dryRun">Check only: report what would be imported, store nothing.</param>
     public static async Task<Results<Ok<ImportReport>, ValidationProblem, UnprocessableProblem>> ImportAssessments(
-        bool? dryRun, HttpRequest request, Caller caller, SeQuInDbContext db, AuditTrail audit, TimeProvider clock, SeQuInMetrics metrics,
-        CancellationToken ct)
+        bool? dryRun, [AsParameters] AssessmentServices services, SeQuInMetrics metrics, CancellationToken ct)
     {
+        var (caller, http, db, audit, clock) = services;
+        var request = http.Request;
         var rows = (request.ContentType?.Split(';')[0].Trim().ToLowerInvariant()) switch
         {
             "application/json" => ImportReading.ReadJsonAsync(request.Body, ct),

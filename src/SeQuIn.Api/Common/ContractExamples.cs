@@ -138,7 +138,7 @@ internal sealed partial class ContractExamples : ISchemaFilter, IDocumentFilter
     private static string Field(JsonNode? value) => value switch
     {
         null => "",
-        JsonValue text when text.TryGetValue<string>(out var s) => RatingsCsv.Escape(s),
+        JsonValue text when text.TryGetValue<string>(out var s) => CsvFields.Escape(s),
         _ => value.ToJsonString(),
     };
 

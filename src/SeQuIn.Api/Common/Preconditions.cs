@@ -74,7 +74,7 @@ public static class Preconditions
     /// RFC 9110 §13.1.1 has If-Match compare strongly, but our tags name a state, not a byte sequence — a revision, or
     /// a hash of the representation's JSON — and a proxy that compresses an answer may weaken its ETag on the way.
     /// Comparing strongly would then refuse every change that client sends with 412, though nothing changed; comparing
-    /// weakly lets it through and still refuses a stale tag (ADR 0025-readable-weak-if-match).
+    /// weakly lets it through and still refuses a stale tag (ADR 0026).
     /// </summary>
     private static bool AnyMatches(IEnumerable<EntityTagHeaderValue> tags, string current)
     {
