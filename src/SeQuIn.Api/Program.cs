@@ -1,3 +1,4 @@
+using SeQuIn.Api.Changes;
 using System.Text.Json;
 using FluentValidation;
 using Microsoft.AspNetCore.Http.Json;
@@ -83,6 +84,7 @@ api.MapInsightApi();
 api.MapExportsApi();
 api.MapAccessApi();
 api.MapAuditApi();
+api.MapChangesApi();
 
 if (await Commands.TryRunAsync(app, args))
 {

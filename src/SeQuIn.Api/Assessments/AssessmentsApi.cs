@@ -463,6 +463,7 @@ public static class AssessmentsApi
         assessment.UpdatedAt = services.Clock.Now();
         services.Audit.Record(action, EntityType, assessment.Id, assessment.NetworkId, change, reason);
         await services.Db.SaveChangesAsync(ct);
+        await Changes.AssessmentChanges.RecordAsync(services.Db, action, assessment, assessment.UpdatedAt, ct);
         if (transaction is not null)
         {
             await transaction.CommitAsync(ct);

@@ -233,6 +233,13 @@ internal sealed class ImportStaging : IAsyncDisposable
                     FROM import_rows r JOIN import_assessments i ON i.unit_id = r.unit_id AND i.area_code = r.area_code AND i.month = r.month
                     """),
                 new NpgsqlBatchCommand("SELECT refresh_benchmark_summaries_of(array_agg(id)) FROM import_assessments"),
+                // One change-feed entry per assessment the import creates, in the import's transaction (ADR 0027).
+                new NpgsqlBatchCommand("""
+                    INSERT INTO change_events (occurred_at, kind, resource_type, resource_id, revision, unit_id, network_id, collaborative_id)
+                    SELECT $1, 'assessment.imported', 'assessment', i.id, 1, i.unit_id, u.network_id, u.collaborative_id
+                    FROM import_assessments i JOIN units u ON u.id = i.unit_id
+                    ORDER BY i.first_index
+                    """) { Parameters = { new NpgsqlParameter<DateTimeOffset> { TypedValue = now } } },
             },
         };
         await batch.ExecuteNonQueryAsync(ct);

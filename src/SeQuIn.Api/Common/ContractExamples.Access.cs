@@ -1,6 +1,7 @@
 using System.Text.Json;
 using SeQuIn.Api.Access;
 using SeQuIn.Api.Audit;
+using SeQuIn.Api.Changes;
 
 namespace SeQuIn.Api.Common;
 
@@ -35,5 +36,13 @@ internal sealed partial class ContractExamples
             [UnitUpdated, new AuditEventResponse(184_230, Created.AddHours(2), UnitMemberKey, "assessment.submitted", "assessment", AssessmentId.ToString(),
                 NetworkId, null, JsonDocument.Parse("""{"status":{"from":"draft","to":"submitted"}}""").RootElement, TraceId)],
             "eyJpIjoxODQyMzB9", 100)),
+        (typeof(ChangePage), new ChangePage(
+            [new ChangeEntry("azo5MDQ1MTIuNTUxMjA", Created, ChangeKinds.AssessmentSubmitted, "assessment", AssessmentId, 7, UnitId, NetworkId,
+                 $"/api/v1/assessments/{AssessmentId}", null),
+             new ChangeEntry("azo5MDQ2MDEuNTUxMzM", Created.AddHours(3), ChangeKinds.AssessmentReturned, "assessment", AssessmentId, 8, UnitId, NetworkId,
+                 $"/api/v1/assessments/{AssessmentId}", JsonDocument.Parse(
+                     """{"withdrawn":{"unitId":""" + "\"" + UnitId + "\"" +
+                     ""","areaCode":"INV","month":"2026-10","frameworkVersion":"2021.1","mean":2.67,"percentage":66.7,"agreedRating":3,"applicableStandards":10}}""").RootElement)],
+            "azo5MDQ2MDEuNTUxMzM", false, 100)),
     ];
 }

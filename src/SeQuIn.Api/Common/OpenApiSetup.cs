@@ -35,6 +35,7 @@ public static class OpenApiSetup
         ("Keys", "API keys for scripts and integrations: created, listed (never their secrets), rotated and revoked by network-admins."),
         ("Memberships", "What subjects of configured identity providers may do. Roles in tokens are never trusted on their own."),
         ("Audit", "The append-only audit trail of every change: who, what, when and why."),
+        ("Changes", "The change feed: every change an integrator's copy needs, in commit order, with no gaps (ADR 0027)."),
         ("Health", "Liveness and readiness probes."),
     ];
 

@@ -96,6 +96,7 @@ public static class DatabaseRoles
             }
             var privileges = Restricted.ToDictionary(r => ownerDb.Model.FindEntityType(r.Entity)!.GetTableName()!, r => r.Privileges);
             privileges[HistoryRepository.DefaultTableName] = "SELECT"; // readiness compares the applied migrations
+            privileges["change_events"] = "SELECT, INSERT"; // the change feed's outbox: appended to, never rewritten
 
             var sql = new List<string>
             {

@@ -157,6 +157,8 @@ public sealed class AuthorizationMatrixTests(SeQuInApiFixture fixture) : IAsyncL
             await Send(HttpMethod.Post, $"/api/v1/memberships/{await MembershipOfA()}/revoke", new RevokeRequest("Matrix")));
 
         yield return ("GET /api/v1/audit-events", AnyAdmin, () => Get("/api/v1/audit-events"));
+        // Everyone signed in may follow the feed; what each sees in it is scoped (ChangeFeedTests).
+        yield return ("GET /api/v1/changes", SignedIn, () => Get("/api/v1/changes?limit=1"));
 
         var driver = new AssessmentDriver(w.ClientFor("member-a"), unit.Id);
         async Task<AssessmentDetail> DraftOfA() => await driver.CreateAsync();

@@ -1,0 +1,76 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using SeQuIn.Api.Data;
+
+namespace SeQuIn.Api.Changes;
+
+/// <summary>What changed, for an integrator's copy of SeQuIn's data.</summary>
+public static class ChangeKinds
+{
+    public const string AssessmentSubmitted = "assessment.submitted";
+    public const string AssessmentResubmitted = "assessment.resubmitted";
+    public const string AssessmentReturned = "assessment.returned";
+    public const string AssessmentReopened = "assessment.reopened";
+    public const string AssessmentImported = "assessment.imported";
+}
+
+/// <summary>
+/// The transactional outbox behind <c>GET /api/v1/changes</c> (ADR 0027): a change writes its entry in the
+/// transaction that makes it, so an entry exists exactly when its change has committed. Each entry carries the id of
+/// the transaction that wrote it (<c>pg_current_xact_id()</c>); readers see an entry only once every older
+/// transaction has finished, and read in (transaction, position) order — which is what makes the feed gapless.
+/// </summary>
+public static class ChangeFeed
+{
+    /// <summary>Writes one entry in the caller's open transaction. <paramref name="data"/> is what the entry says beyond its resource.</summary>
+    public static Task RecordAsync(SeQuInDbContext db, string kind, string resourceType, Guid resourceId, int revision, Guid? unitId,
+        Guid? networkId, DateTimeOffset occurredAt, object? data, CancellationToken ct)
+    {
+        var json = data is null ? null : JsonSerializer.Serialize(data, data.GetType(), Common.Json.Options);
+        return db.Database.ExecuteSqlInterpolatedAsync(
+            $"""
+            INSERT INTO change_events (occurred_at, kind, resource_type, resource_id, revision, unit_id, network_id, collaborative_id, data)
+            VALUES ({occurredAt}, {kind}, {resourceType}, {resourceId}, {revision}, {unitId}, {networkId},
+                    (SELECT collaborative_id FROM units WHERE id = {unitId}), {json}::jsonb)
+            """, ct);
+    }
+}
+
+/// <summary>The feed entries of an assessment's life after drafting.</summary>
+public static class AssessmentChanges
+{
+    /// <summary>
+    /// The entry for a submission, return or reopening, in the transaction that makes it. A return or reopening runs
+    /// before the summary trigger (deferred to commit) removes the assessment's figures, so the tombstone can name them.
+    /// </summary>
+    public static async Task RecordAsync(SeQuInDbContext db, string action, Assessments.Assessment assessment, DateTimeOffset now, CancellationToken ct)
+    {
+        var kind = action switch
+        {
+            "assessment.submitted" => assessment.Comments.Any(c => c.Kind is Assessments.CommentKind.Question or Assessments.CommentKind.Reopening)
+                ? ChangeKinds.AssessmentResubmitted
+                : ChangeKinds.AssessmentSubmitted,
+            "assessment.returned" => ChangeKinds.AssessmentReturned,
+            "assessment.reopened" => ChangeKinds.AssessmentReopened,
+            _ => null,
+        };
+        if (kind is null)
+        {
+            return;
+        }
+        object? data = null;
+        if (kind is ChangeKinds.AssessmentReturned or ChangeKinds.AssessmentReopened)
+        {
+            data = await db.AreaResults.AsNoTracking().Where(r => r.AssessmentId == assessment.Id)
+                .Select(r => new Withdrawn(r.UnitId, r.AreaCode, Assessments.Months.Format(r.Month), r.FrameworkIdentifier, r.Mean, r.Percentage,
+                    r.AgreedRating, r.ApplicableStandards))
+                .SingleOrDefaultAsync(ct);
+        }
+        await ChangeFeed.RecordAsync(db, kind, "assessment", assessment.Id, assessment.Revision, assessment.UnitId, assessment.NetworkId, now,
+            data is null ? null : new { withdrawn = data }, ct);
+    }
+
+    /// <summary>The figures a return or reopening takes out of every benchmark until the assessment is submitted again.</summary>
+    public sealed record Withdrawn(Guid UnitId, string AreaCode, string Month, string FrameworkVersion, decimal? Mean, decimal? Percentage,
+        int? AgreedRating, int ApplicableStandards);
+}
