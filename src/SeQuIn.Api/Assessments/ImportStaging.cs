@@ -83,9 +83,9 @@ internal sealed class ImportStaging : IAsyncDisposable
         var copy = _copy!;
         await copy.StartRowAsync(ct);
         await copy.WriteAsync(index, NpgsqlDbType.Integer, ct);
-        await copy.WriteAsync(row.UnitCode, NpgsqlDbType.Text, ct);
-        await copy.WriteAsync(row.AreaCode, NpgsqlDbType.Text, ct);
-        await copy.WriteAsync(row.Month, NpgsqlDbType.Text, ct);
+        await copy.WriteAsync(Storable(row.UnitCode), NpgsqlDbType.Text, ct);
+        await copy.WriteAsync(Storable(row.AreaCode), NpgsqlDbType.Text, ct);
+        await copy.WriteAsync(Storable(row.Month), NpgsqlDbType.Text, ct);
         await copy.WriteAsync(true, NpgsqlDbType.Boolean, ct);
         for (var column = 0; column < 10; column++)
         {
@@ -93,6 +93,12 @@ internal sealed class ImportStaging : IAsyncDisposable
         }
         Rows++;
     }
+
+    /// <summary>
+    /// A bad row's codes only group it with its assessment; PostgreSQL cannot hold U+0000 in text, so a NUL (the
+    /// row's problem, already named) becomes U+FFFD here rather than failing the COPY.
+    /// </summary>
+    private static string Storable(string code) => code.Replace('\0', '\uFFFD');
 
     private static async ValueTask WriteNullableAsync(NpgsqlBinaryImporter copy, int? value, CancellationToken ct)
     {
@@ -235,8 +241,8 @@ internal sealed class ImportStaging : IAsyncDisposable
                 new NpgsqlBatchCommand("SELECT refresh_benchmark_summaries_of(array_agg(id)) FROM import_assessments"),
                 // One change-feed entry per assessment the import creates, in the import's transaction (ADR 0027).
                 new NpgsqlBatchCommand("""
-                    INSERT INTO change_events (occurred_at, kind, resource_type, resource_id, revision, unit_id, network_id, collaborative_id)
-                    SELECT $1, 'assessment.imported', 'assessment', i.id, 1, i.unit_id, u.network_id, u.collaborative_id
+                    INSERT INTO change_events (occurred_at, kind, resource_type, resource_id, revision, unit_id, network_id, collaborative_id, link)
+                    SELECT $1, 'assessment.imported', 'assessment', i.id, 1, i.unit_id, u.network_id, u.collaborative_id, '/api/v1/assessments/' || i.id
                     FROM import_assessments i JOIN units u ON u.id = i.unit_id
                     ORDER BY i.first_index
                     """) { Parameters = { new NpgsqlParameter<DateTimeOffset> { TypedValue = now } } },

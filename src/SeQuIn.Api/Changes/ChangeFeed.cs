@@ -12,6 +12,12 @@ public static class ChangeKinds
     public const string AssessmentReturned = "assessment.returned";
     public const string AssessmentReopened = "assessment.reopened";
     public const string AssessmentImported = "assessment.imported";
+    public const string UnitCreated = "unit.created";
+    public const string UnitChanged = "unit.changed";
+    public const string UnitDeactivated = "unit.deactivated";
+    public const string UnitReactivated = "unit.reactivated";
+    public const string NetworkChanged = "network.changed";
+    public const string FrameworkVersionActivated = "framework-version.activated";
 }
 
 /// <summary>
@@ -23,15 +29,16 @@ public static class ChangeKinds
 public static class ChangeFeed
 {
     /// <summary>Writes one entry in the caller's open transaction. <paramref name="data"/> is what the entry says beyond its resource.</summary>
-    public static Task RecordAsync(SeQuInDbContext db, string kind, string resourceType, Guid resourceId, int revision, Guid? unitId,
-        Guid? networkId, DateTimeOffset occurredAt, object? data, CancellationToken ct)
+    public static Task RecordAsync(SeQuInDbContext db, string kind, string resourceType, Guid resourceId, int? revision, Guid? unitId,
+        Guid? networkId, DateTimeOffset occurredAt, object? data, CancellationToken ct, string? link = null)
     {
         var json = data is null ? null : JsonSerializer.Serialize(data, data.GetType(), Common.Json.Options);
+        link ??= $"/api/v1/{resourceType}s/{resourceId}";
         return db.Database.ExecuteSqlInterpolatedAsync(
             $"""
-            INSERT INTO change_events (occurred_at, kind, resource_type, resource_id, revision, unit_id, network_id, collaborative_id, data)
+            INSERT INTO change_events (occurred_at, kind, resource_type, resource_id, revision, unit_id, network_id, collaborative_id, data, link)
             VALUES ({occurredAt}, {kind}, {resourceType}, {resourceId}, {revision}, {unitId}, {networkId},
-                    (SELECT collaborative_id FROM units WHERE id = {unitId}), {json}::jsonb)
+                    (SELECT collaborative_id FROM units WHERE id = {unitId}), {json}::jsonb, {link})
             """, ct);
     }
 }

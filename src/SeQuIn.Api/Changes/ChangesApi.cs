@@ -12,13 +12,16 @@ namespace SeQuIn.Api.Changes;
 
 /// <summary>One change an integrator's copy needs.</summary>
 /// <param name="Position">Where the entry stands in the feed; entries are read in this order.</param>
-/// <param name="Kind">What happened: assessment.submitted, assessment.resubmitted, assessment.returned, assessment.reopened, assessment.imported.</param>
-/// <param name="ResourceType">What it happened to, e.g. assessment.</param>
-/// <param name="Revision">The resource's revision after the change (its ETag is derived from it).</param>
+/// <param name="Kind">What happened: assessment.submitted, assessment.resubmitted, assessment.returned, assessment.reopened,
+/// assessment.imported, unit.created, unit.changed, unit.deactivated, unit.reactivated, network.changed (publishing settings
+/// included), framework-version.activated.</param>
+/// <param name="ResourceType">What it happened to: assessment, unit, network or framework-version.</param>
+/// <param name="Revision">The resource's revision after the change (its ETag is derived from it); null for a framework version,
+/// whose ETag is read with it.</param>
 /// <param name="Link">Where to read the resource now.</param>
 /// <param name="Data">What the entry says beyond its resource. A return or reopening is a tombstone: it names the figures
 /// withdrawn from the benchmarks (unit, area, month, framework version, mean, percentage, agreed rating).</param>
-public sealed record ChangeEntry(string Position, DateTimeOffset OccurredAt, string Kind, string ResourceType, Guid ResourceId, int Revision,
+public sealed record ChangeEntry(string Position, DateTimeOffset OccurredAt, string Kind, string ResourceType, Guid ResourceId, int? Revision,
     Guid? UnitId, Guid? NetworkId, string Link, JsonElement? Data);
 
 /// <summary>A page of the change feed.</summary>
@@ -53,8 +56,9 @@ public static class ChangesApi
             .WithRoles(AllowedRoles.Everyone)
             .WithSummary("Follow every change an integrator's copy needs, in order, with no gaps")
             .WithDescription(
-                "The change feed: one entry per change (an assessment submitted, resubmitted, returned, reopened or imported), scoped " +
-                "like every read (the changes of units whose results the caller sees). Follow 'next' for ever: an entry is shown only " +
+                "The change feed: one entry per change (an assessment submitted, resubmitted, returned, reopened or imported; a unit " +
+                "created, changed, deactivated or reactivated; a network's settings changed; a framework version activated), scoped like " +
+                "every read (the changes of networks and units whose results the caller sees; framework versions for everyone). Follow 'next' for ever: an entry is shown only " +
                 "once every change that began before it has committed or failed, so a reader that follows the cursor never misses " +
                 "an entry, whatever commits concurrently. A return or reopening is a tombstone naming the figures withdrawn.");
         return routes;
@@ -75,11 +79,11 @@ public static class ChangesApi
             // transaction_id < pg_snapshot_xmin: only transactions that finished before every one still running began.
             // An entry committed later has a transaction id at or above that bound, so it sorts after every entry shown.
             await using var command = new NpgsqlCommand("""
-                SELECT position, transaction_id::text, occurred_at, kind, resource_type, resource_id, revision, unit_id, network_id, data::text
+                SELECT position, transaction_id::text, occurred_at, kind, resource_type, resource_id, revision, unit_id, network_id, data::text, link
                 FROM change_events
                 WHERE (transaction_id, position) > ($1::text::xid8, $2)
                   AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
-                  AND ($3 OR network_id = ANY($4) OR collaborative_id = ANY($5))
+                  AND ($3 OR network_id = ANY($4) OR collaborative_id = ANY($5) OR (network_id IS NULL AND unit_id IS NULL))
                 ORDER BY transaction_id, position
                 LIMIT $6
                 """, connection);
@@ -106,8 +110,8 @@ public static class ChangesApi
                     var resourceType = reader.GetString(4);
                     var resourceId = reader.GetGuid(5);
                     items.Add(new ChangeEntry(Encode(position), reader.GetFieldValue<DateTimeOffset>(2), reader.GetString(3), resourceType, resourceId,
-                        reader.GetInt32(6), reader.IsDBNull(7) ? null : reader.GetGuid(7), reader.IsDBNull(8) ? null : reader.GetGuid(8),
-                        $"/api/v1/{resourceType}s/{resourceId}", reader.IsDBNull(9) ? null : JsonDocument.Parse(reader.GetString(9)).RootElement.Clone()));
+                        reader.IsDBNull(6) ? null : reader.GetInt32(6), reader.IsDBNull(7) ? null : reader.GetGuid(7), reader.IsDBNull(8) ? null : reader.GetGuid(8),
+                        reader.GetString(10), reader.IsDBNull(9) ? null : JsonDocument.Parse(reader.GetString(9)).RootElement.Clone()));
                 }
             }
             return TypedResults.Ok(new ChangePage(items, Encode(last), hasMore, limit));

@@ -1,3 +1,4 @@
+using SeQuIn.Api.Changes;
 using System.Linq.Expressions;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
@@ -317,6 +318,8 @@ public static class FrameworkApi
         version.UpdatedAt = now;
         services.Audit.Record("framework.activated", EntityType, identifier, null, new { activated = identifier, retired });
         await services.Db.SaveChangesAsync(ct);
+        await ChangeFeed.RecordAsync(services.Db, ChangeKinds.FrameworkVersionActivated, "framework-version", version.Id, null, null, null, now,
+            new { identifier, retired }, ct, link: $"/api/v1/frameworks/{Uri.EscapeDataString(identifier)}");
         await transaction.CommitAsync(ct);
         return TypedResults.Ok(await Summaries(services.Db.FrameworkVersions.AsNoTracking().Where(v => v.Id == version.Id)).SingleAsync(ct));
     }

@@ -1,3 +1,4 @@
+using SeQuIn.Api.Changes;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
@@ -173,10 +174,15 @@ public static class OrganisationsApi
         network.UpdatedAt = services.Clock.Now();
         network.Revision++;
         services.Audit.Record("network.updated", "network", network.Id, network.Id, AuditChanges.Between(before, ToResponse(network)));
+        await using var transaction = await services.Db.Database.BeginOrJoinTransactionAsync(ct);
         if (!await services.Db.TrySaveRevisionAsync(ct))
         {
             return Preconditions.Stale("network");
         }
+        // Publishing settings decide what integrators may show: the feed says when they change, in the same transaction.
+        await ChangeFeed.RecordAsync(services.Db, ChangeKinds.NetworkChanged, "network", network.Id, network.Revision, null, network.Id,
+            network.UpdatedAt, new { network.PublishSummaries, network.AllowRanks, network.Active }, ct);
+        await transaction.CommitAsync(ct);
         services.Http.Response.SetETag(ETag(network.Revision));
         return TypedResults.Ok(ToResponse(network));
     }

@@ -1,3 +1,4 @@
+using SeQuIn.Api.Changes;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
@@ -117,6 +118,7 @@ public static class UnitsApi
         var created = ToResponse(saved);
         services.Audit.Record("unit.created", "unit", unit.Id, unit.NetworkId, created);
         await services.Db.SaveChangesAsync(ct);
+        await ChangeFeed.RecordAsync(services.Db, ChangeKinds.UnitCreated, "unit", unit.Id, saved.Revision, unit.Id, unit.NetworkId, now, null, ct);
         await transaction.CommitAsync(ct);
         services.Http.Response.SetETag(ETag(saved));
         return TypedResults.Created($"/api/v1/units/{unit.Id}", created);
@@ -160,6 +162,7 @@ public static class UnitsApi
         var after = ToResponse(saved);
         services.Audit.Record("unit.updated", "unit", unit.Id, unit.NetworkId, AuditChanges.Between(before, after));
         await services.Db.SaveChangesAsync(ct);
+        await ChangeFeed.RecordAsync(services.Db, ChangeKinds.UnitChanged, "unit", unit.Id, saved.Revision, unit.Id, unit.NetworkId, unit.UpdatedAt, null, ct);
         await transaction.CommitAsync(ct);
         services.Http.Response.SetETag(ETag(saved));
         return TypedResults.Ok(after);
@@ -192,10 +195,15 @@ public static class UnitsApi
         unit.UpdatedAt = clock.Now();
         unit.Revision++;
         audit.Record(active ? "unit.reactivated" : "unit.deactivated", "unit", unit.Id, unit.NetworkId, new { active });
+        // The change and its feed entry commit together (ADR 0027).
+        await using var transaction = await db.Database.BeginOrJoinTransactionAsync(ct);
         if (!await db.TrySaveRevisionAsync(ct))
         {
             return Preconditions.Stale("unit");
         }
+        await ChangeFeed.RecordAsync(db, active ? ChangeKinds.UnitReactivated : ChangeKinds.UnitDeactivated, "unit", unit.Id, unit.Revision, unit.Id,
+            unit.NetworkId, unit.UpdatedAt, null, ct);
+        await transaction.CommitAsync(ct);
         var saved = await Units(db).SingleAsync(u => u.Id == unitId, ct);
         http.Response.SetETag(ETag(saved));
         return TypedResults.Ok(ToResponse(saved));

@@ -82,6 +82,18 @@ public sealed class ImportLimitsTests(SeQuInApiFixture fixture) : ApiTest(fixtur
     }
 
     [Fact]
+    public async Task A_nul_character_in_a_code_is_named_not_a_500()
+    {
+        var world = await AssessmentWorld.CreateAsync(Fixture.App, Client);
+        var csv = $"unitCode,areaCode,month,standardCode,value\n{world.Unit.Code}\0,INV,2025-01,INV-01,2\n";
+
+        var response = await world.Admin.PostAsync(Import, new StringContent(csv, Encoding.UTF8, "text/csv"));
+
+        var errors = (await ReadProblemAsync(response, HttpStatusCode.UnprocessableEntity))["errors"]!.AsObject();
+        Assert.Equal(["rows[0].unitCode"], errors.Select(e => e.Key));
+    }
+
+    [Fact]
     public async Task A_row_longer_than_any_real_row_is_refused_without_being_held_whole()
     {
         var world = await AssessmentWorld.CreateAsync(Fixture.App, Client);

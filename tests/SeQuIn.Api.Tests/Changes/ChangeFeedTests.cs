@@ -4,6 +4,7 @@ using System.Text;
 using Npgsql;
 using SeQuIn.Api.Assessments;
 using SeQuIn.Api.Changes;
+using SeQuIn.Api.Organisations;
 using SeQuIn.Api.Tests.Assessments;
 using SeQuIn.Api.Tests.Infrastructure;
 
@@ -43,10 +44,10 @@ public sealed class ChangeFeedTests(SeQuInApiFixture fixture) : ApiTest(fixture)
         }
         var report = await ReadAsync<ImportReport>(await world.Admin.PostAsync("/api/v1/assessments/import", new StringContent(csv.ToString(), Encoding.UTF8, "text/csv")));
 
-        var entries = await FollowAsync(world.Analyst, e => e.UnitId == world.Unit.Id, count: 3);
+        var entries = await FollowAsync(world.Analyst, e => e.UnitId == world.Unit.Id && e.Kind == ChangeKinds.AssessmentImported, count: 3);
 
         Assert.Equal(report.AssessmentIds, entries.Select(e => e.ResourceId));
-        Assert.All(entries, e => Assert.Equal(ChangeKinds.AssessmentImported, e.Kind));
+        Assert.All(entries, e => Assert.Equal($"/api/v1/assessments/{e.ResourceId}", e.Link));
     }
 
     [Fact]
@@ -63,7 +64,7 @@ public sealed class ChangeFeedTests(SeQuInApiFixture fixture) : ApiTest(fixture)
         var transaction = await slow.BeginTransactionAsync();
         var slowId = Guid.NewGuid();
         await using (var insert = new NpgsqlCommand(
-            "INSERT INTO change_events (occurred_at, kind, resource_type, resource_id, revision, unit_id, network_id) VALUES (now(), 'assessment.submitted', 'assessment', $1, 1, $2, $3)",
+            "INSERT INTO change_events (occurred_at, kind, resource_type, resource_id, revision, unit_id, network_id, link) VALUES (now(), 'assessment.submitted', 'assessment', $1, 1, $2, $3, '/api/v1/assessments/' || $1)",
             slow, transaction) { Parameters = { new NpgsqlParameter<Guid> { TypedValue = slowId }, new NpgsqlParameter<Guid> { TypedValue = world.OtherUnit.Id },
                 new NpgsqlParameter<Guid> { TypedValue = world.Network.Id } } })
         {
@@ -92,6 +93,27 @@ public sealed class ChangeFeedTests(SeQuInApiFixture fixture) : ApiTest(fixture)
 
         Assert.Equal([mine.Id], seen.Select(e => e.ResourceId));
         Assert.DoesNotContain(seen, e => e.NetworkId == elsewhere.Network.Id);
+    }
+
+    [Fact]
+    public async Task A_unit_created_deactivated_and_a_network_publishing_its_summaries_appear_for_the_networks_readers()
+    {
+        var world = await AssessmentWorld.CreateAsync(Fixture.App, Client);
+        var start = await EndOfFeedAsync(world.Analyst);
+        var unit = await ReadAsync<UnitResponse>(await Client.PostAsJsonAsync("/api/v1/units",
+            new CreateUnitRequest($"U-{Guid.NewGuid().ToString("N")[..8].ToUpperInvariant()}", "New ward", SecurityLevel.Low,
+                world.Unit.Provider.Id, world.Network.Id), JsonOptions));
+        var deactivated = await Client.ChangeCurrentAsync(HttpMethod.Post, $"/api/v1/units/{unit.Id}/deactivate", null, $"/api/v1/units/{unit.Id}");
+        await ReadAsync<NetworkResponse>(await Client.ChangeCurrentAsync(HttpMethod.Put, $"/api/v1/networks/{world.Network.Id}",
+            new UpdateNetworkRequest(world.Network.Name, true, world.Network.Region, world.Network.AllowRanks, PublishSummaries: true)));
+
+        var entries = await FollowAsync(world.Analyst, e => e.ResourceId == unit.Id || e.ResourceId == world.Network.Id, count: 3, from: start);
+
+        Assert.Equal([ChangeKinds.UnitCreated, ChangeKinds.UnitDeactivated, ChangeKinds.NetworkChanged], entries.Select(e => e.Kind));
+        deactivated.EnsureSuccessStatusCode();
+        Assert.True(entries[1].Revision > entries[0].Revision);
+        Assert.Equal($"/api/v1/networks/{world.Network.Id}", entries[2].Link);
+        Assert.True(entries[2].Data!.Value.GetProperty("publishSummaries").GetBoolean());
     }
 
     [Theory]
