@@ -111,7 +111,7 @@ public static class ChangesApi
                     var resourceId = reader.GetGuid(5);
                     items.Add(new ChangeEntry(Encode(position), reader.GetFieldValue<DateTimeOffset>(2), reader.GetString(3), resourceType, resourceId,
                         reader.IsDBNull(6) ? null : reader.GetInt32(6), reader.IsDBNull(7) ? null : reader.GetGuid(7), reader.IsDBNull(8) ? null : reader.GetGuid(8),
-                        reader.GetString(10), reader.IsDBNull(9) ? null : JsonDocument.Parse(reader.GetString(9)).RootElement.Clone()));
+                        reader.GetString(10), reader.IsDBNull(9) ? null : JsonSerializer.Deserialize<JsonElement>(reader.GetString(9))));
                 }
             }
             return TypedResults.Ok(new ChangePage(items, Encode(last), hasMore, limit));

@@ -158,7 +158,14 @@ public static class Idempotency
     /// </summary>
     private sealed class StreamedBody(Stream inner, IncrementalHash hash) : Stream
     {
-        public void Unwrap(HttpRequest request) => request.Body = inner;
+        public void Unwrap(HttpRequest request)
+        {
+            request.Body = inner;
+            if (_hash is null)
+            {
+                hash.Dispose(); // a request that failed before its body was hashed to the end
+            }
+        }
 
         /// <summary>Stands in for the hash in a claim until the body has been read; no SHA-256 in hex looks like it.</summary>
         public const string Pending = "pending";
