@@ -287,6 +287,11 @@ public sealed class WebhookDispatcher(IServiceScopeFactory scopes, IHttpClientFa
         }
         catch (HttpRequestException fault)
         {
+            error = fault.InnerException is { } inner ? $"{fault.Message} {inner.Message}" : fault.Message;
+        }
+        catch (Exception fault) when (fault is InvalidOperationException or UriFormatException or IOException)
+        {
+            // Whatever else stops this one send is a failed attempt of this delivery, not a fault of the dispatcher.
             error = fault.Message;
         }
         var latency = (int)Math.Min(int.MaxValue, stopwatch.ElapsedMilliseconds);
