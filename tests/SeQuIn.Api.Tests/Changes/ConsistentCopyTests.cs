@@ -25,7 +25,7 @@ public sealed class ConsistentCopyTests(SeQuInApiFixture fixture, ITestOutputHel
 {
     private const int Writers = 4;
     private const int AssessmentsPerWriter = 3;
-    private static readonly TimeSpan WritingTime = TimeSpan.FromSeconds(8);
+    private static readonly TimeSpan WritingTime = TimeSpan.FromSeconds(6);
 
     /// <summary>One integrator's copy: assessment → standard → (value, not applicable).</summary>
     private sealed class Copy
@@ -50,7 +50,7 @@ public sealed class ConsistentCopyTests(SeQuInApiFixture fixture, ITestOutputHel
     [Fact]
     public async Task Writers_submitting_returning_reopening_and_resubmitting_leave_a_feed_follower_and_a_bulk_copy_kept_by_changedAfter_equal_to_the_database()
     {
-        var world = await NetworkWorld.CreateAsync(Fixture.App, Client, Writers);
+        var world = await NetworkWorld.CreateAsync(Fixture.App, Client, Writers + 1);
         var writers = new List<Writer>();
         for (var w = 0; w < Writers; w++)
         {
@@ -62,11 +62,16 @@ public sealed class ConsistentCopyTests(SeQuInApiFixture fixture, ITestOutputHel
             }
             writers.Add(new Writer(driver, world.Lead, world.Admin, drafts, new Random(w)));
         }
+        // A history import is the long transaction of a network: it takes its transaction id when it begins and commits
+        // while submissions that began later have committed and been read.
+        var importer = new Importer(world.Admin, world.Units[Writers].Code);
         var follower = new FeedFollower(world.FollowerAnalyst, world.Units.ToDictionary(u => u.Id, u => u.Code), await EndOfFeedAsync(world.FollowerAnalyst));
         var copier = new BulkCopier(world.CopierAnalyst);
 
-        using var stop = new CancellationTokenSource(WritingTime);
-        var writing = writers.Select(w => Task.Run(() => w.RunAsync(stop.Token))).ToList();
+        // The writers stop after WritingTime, once both integrators have done a few rounds against them (a slow machine
+        // does fewer in the same time), and in any case after three times as long.
+        using var stop = new CancellationTokenSource(3 * WritingTime);
+        var writing = writers.Select(w => Task.Run(() => w.RunAsync(stop.Token))).Append(Task.Run(() => importer.RunAsync(stop.Token))).ToList();
         var following = Task.Run(async () =>
         {
             while (!stop.IsCancellationRequested)
@@ -84,6 +89,12 @@ public sealed class ConsistentCopyTests(SeQuInApiFixture fixture, ITestOutputHel
                 await Task.Delay(20);
             }
         });
+        var started = DateTime.UtcNow;
+        while (!stop.IsCancellationRequested && (DateTime.UtcNow - started < WritingTime || copier.Rounds < 3 || follower.Rounds < 3 || importer.Imports < 2))
+        {
+            await Task.Delay(100);
+        }
+        await stop.CancelAsync();
         await Task.WhenAll(writing);
         await Task.WhenAll(following, copying);
 
@@ -100,10 +111,11 @@ public sealed class ConsistentCopyTests(SeQuInApiFixture fixture, ITestOutputHel
         await copier.RoundAsync(csv: false);
 
         var database = await DatabaseRowsAsync(world.Network.Id);
-        output.WriteLine($"{writers.Sum(w => w.Submissions)} submissions, {writers.Sum(w => w.Withdrawals)} returns and reopenings; the copier did " +
+        output.WriteLine($"{writers.Sum(w => w.Submissions)} submissions, {writers.Sum(w => w.Withdrawals)} returns and reopenings, {importer.Imports} imports; the copier did " +
             $"{copier.Rounds} rounds and applied {copier.Tombstones} tombstones; the follower read {follower.Rounds} times; {database.Count} rows at the end.");
         Assert.True(writers.Sum(w => w.Submissions) >= 2 * Writers, $"Only {writers.Sum(w => w.Submissions)} submissions were made.");
         Assert.True(writers.Sum(w => w.Withdrawals) >= Writers, $"Only {writers.Sum(w => w.Withdrawals)} returns and reopenings were made.");
+        Assert.True(importer.Imports >= 2, $"Only {importer.Imports} imports were made.");
         Assert.True(copier.Rounds >= 3 && copier.Tombstones > 0, $"The copier did {copier.Rounds} rounds and applied {copier.Tombstones} tombstones.");
         Assert.NotEmpty(database);
         Assert.Equal(database, follower.Copy.Rows());
@@ -146,6 +158,34 @@ public sealed class ConsistentCopyTests(SeQuInApiFixture fixture, ITestOutputHel
         }
     }
 
+    /// <summary>Imports half a year of a unit's history at a time (months it has not imported before), up to 40 times.</summary>
+    private sealed class Importer(HttpClient admin, string unitCode)
+    {
+        private int _month;
+
+        public int Imports { get; private set; }
+
+        public async Task RunAsync(CancellationToken stop)
+        {
+            var random = new Random(99);
+            while (!stop.IsCancellationRequested && Imports < 40)
+            {
+                var csv = new System.Text.StringBuilder("unitCode,areaCode,month,standardCode,value,agreedRating\n");
+                for (var m = 0; m < 6; m++, _month++)
+                {
+                    var month = Months.Format(new DateOnly(2000, 1, 1).AddMonths(_month));
+                    for (var s = 1; s <= 10; s++)
+                    {
+                        csv.Append(CultureInfo.InvariantCulture, $"{unitCode},INV,{month},INV-{s:00},{random.Next(5)},2\n");
+                    }
+                }
+                await AssessmentDriver.ReadAsync<ImportReport>(await admin.PostAsync("/api/v1/assessments/import",
+                    new StringContent(csv.ToString(), System.Text.Encoding.UTF8, "text/csv"), CancellationToken.None));
+                Imports++;
+            }
+        }
+    }
+
     /// <summary>Reader A: follows the feed and, for every assessment an entry names, reads that assessment's submitted ratings again.</summary>
     private sealed class FeedFollower(HttpClient analyst, Dictionary<Guid, string> unitCodes, string? start)
     {
@@ -169,12 +209,15 @@ public sealed class ConsistentCopyTests(SeQuInApiFixture fixture, ITestOutputHel
                 _after = page.Next;
             }
             while (page.HasMore);
-            foreach (var (id, entry) in named)
+            // The assessments as they are now, read as an analyst would ask: one pull per unit named.
+            foreach (var unit in named.Values.GroupBy(e => e.UnitId!.Value))
             {
-                // The assessment as it is now, scoped as an analyst would ask: its unit and area.
-                var (rows, _) = await ExportAsync(analyst, $"unitCode={unitCodes[entry.UnitId!.Value]}&areaCode=INV", limit: 1000);
-                Copy.Assessments.Remove(id);
-                Copy.Replace(rows.Where(r => r.AssessmentId == id));
+                var (rows, _) = await ExportAsync(analyst, $"unitCode={unitCodes[unit.Key]}&areaCode=INV", limit: 1000);
+                foreach (var entry in unit)
+                {
+                    Copy.Assessments.Remove(entry.ResourceId);
+                    Copy.Replace(rows.Where(r => r.AssessmentId == entry.ResourceId));
+                }
             }
             Rounds++;
         }
