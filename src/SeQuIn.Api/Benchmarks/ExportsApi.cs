@@ -164,8 +164,11 @@ public static class ExportsApi
     /// </summary>
     private static ulong Position(HttpContext http, ExportQuery query, ulong xmin, ulong? carried)
     {
+        // A feed position inside a transaction's entries (position > 0) says that transaction has finished: a server
+        // whose xmin is not past it has not replayed it. An export's position (bound, 0) needs the bound itself.
         Changes.ChangesApi.TryDecode(query.changedAfter, out var changedAfter);
-        if (ReplicaReads.AnsweredByReplica(http) && (xmin < (carried ?? 0) || xmin < changedAfter.Transaction))
+        var reached = changedAfter.Position > 0 ? changedAfter.Transaction + 1 : changedAfter.Transaction;
+        if (ReplicaReads.AnsweredByReplica(http) && (xmin < (carried ?? 0) || xmin < reached))
         {
             throw new ReplicaBehindException();
         }
