@@ -13,6 +13,7 @@ using SeQuIn.Api.Health;
 using SeQuIn.Api.Observability;
 using SeQuIn.Api.Organisations;
 using SeQuIn.Api.Replica;
+using SeQuIn.Api.Webhooks;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -40,6 +41,7 @@ builder.Services.AddSeQuInReadReplica(builder.Configuration);
 builder.Services.AddShutdownDrain(builder.Configuration);
 builder.Services.AddSeQuInTelemetry(builder.Configuration);
 builder.Services.AddSeQuInCompression();
+builder.Services.AddSeQuInWebhooks(builder.Configuration);
 
 var app = builder.Build();
 
@@ -85,6 +87,7 @@ api.MapExportsApi();
 api.MapAccessApi();
 api.MapAuditApi();
 api.MapChangesApi();
+api.MapWebhooksApi();
 
 if (await Commands.TryRunAsync(app, args))
 {

@@ -18,6 +18,13 @@ public static class ChangeKinds
     public const string UnitReactivated = "unit.reactivated";
     public const string NetworkChanged = "network.changed";
     public const string FrameworkVersionActivated = "framework-version.activated";
+
+    /// <summary>Every kind, in the order the contract lists them.</summary>
+    public static readonly IReadOnlyList<string> All =
+    [
+        AssessmentSubmitted, AssessmentResubmitted, AssessmentReturned, AssessmentReopened, AssessmentImported,
+        UnitCreated, UnitChanged, UnitDeactivated, UnitReactivated, NetworkChanged, FrameworkVersionActivated,
+    ];
 }
 
 /// <summary>

@@ -36,6 +36,7 @@ public static class OpenApiSetup
         ("Memberships", "What subjects of configured identity providers may do. Roles in tokens are never trusted on their own."),
         ("Audit", "The append-only audit trail of every change: who, what, when and why."),
         ("Changes", "The change feed: every change an integrator's copy needs, in commit order, with no gaps (ADR 0027)."),
+        ("Webhooks", "The change feed pushed: subscriptions of https endpoints to a network's or collaborative's changes, signed to the Standard Webhooks specification, with a delivery log (ADR 0028)."),
         ("Health", "Liveness and readiness probes."),
     ];
 
@@ -95,6 +96,7 @@ public static class OpenApiSetup
             options.OperationFilter<CompressionFilter>();
             options.OperationFilter<Benchmarks.ExportPositionContract>();
             options.OperationFilter<CsvContract.Filter>();
+            options.OperationFilter<Webhooks.WebhookContract>();
             // Last, so that it reaches every answer the filters above added (and their header dictionaries, which some replace).
             options.OperationFilter<TraceResponseFilter>();
             options.OperationFilter<Deprecation.OperationFilter>();

@@ -11,6 +11,7 @@ using SeQuIn.Api.Framework;
 using SeQuIn.Api.Organisations;
 using SeQuIn.Api.Tests.Framework;
 using SeQuIn.Api.Tests.Infrastructure;
+using SeQuIn.Api.Webhooks;
 
 namespace SeQuIn.Api.Tests.Access;
 
@@ -159,6 +160,44 @@ public sealed class AuthorizationMatrixTests(SeQuInApiFixture fixture) : IAsyncL
         yield return ("GET /api/v1/audit-events", AnyAdmin, () => Get("/api/v1/audit-events"));
         // Everyone signed in may follow the feed; what each sees in it is scoped (ChangeFeedTests).
         yield return ("GET /api/v1/changes", SignedIn, () => Get("/api/v1/changes?limit=1"));
+
+        // Webhooks: a network's subscriptions are its administrators' (one they do not manage does not exist for them);
+        // a collaborative's, of administrators of every network its units are in. Nobody is listening on port 9.
+        const string hook = "http://127.0.0.1:9/hooks";
+        async Task<Guid> SubscriptionOfA() =>
+            (await w.PostAsync<CreatedSubscription>("/api/v1/webhooks/subscriptions", new CreateSubscriptionRequest(hook, [], a.Id, null, null))).Subscription.Id;
+        async Task<(Guid Subscription, Guid Delivery)> DeliveryOfA()
+        {
+            var subscription = await SubscriptionOfA();
+            var delivery = await w.PostAsync<DeliveryResponse>($"/api/v1/webhooks/subscriptions/{subscription}/test", new { });
+            return (subscription, delivery.Id);
+        }
+        yield return ("GET /api/v1/webhooks/subscriptions", AnyAdmin, () => Get("/api/v1/webhooks/subscriptions"));
+        yield return ("POST /api/v1/webhooks/subscriptions", AdminOfA, () => Send(HttpMethod.Post, "/api/v1/webhooks/subscriptions",
+            new CreateSubscriptionRequest(hook, [], a.Id, null, "Matrix")));
+        yield return ("POST /api/v1/webhooks/subscriptions", AdminOfA, () => Send(HttpMethod.Post, "/api/v1/webhooks/subscriptions",
+            new CreateSubscriptionRequest(hook, [], null, w.CollaborativeA.Id, "Matrix")));
+        yield return ("GET /api/v1/webhooks/subscriptions/{subscriptionId}", AdminOfAOnly, async () => await Get($"/api/v1/webhooks/subscriptions/{await SubscriptionOfA()}"));
+        yield return ("PUT /api/v1/webhooks/subscriptions/{subscriptionId}", AdminOfAOnly, async () => await Send(HttpMethod.Put,
+            $"/api/v1/webhooks/subscriptions/{await SubscriptionOfA()}", new UpdateSubscriptionRequest(hook, [], null, false)));
+        yield return ("DELETE /api/v1/webhooks/subscriptions/{subscriptionId}", AdminOfAOnly, async () =>
+            await Send(HttpMethod.Delete, $"/api/v1/webhooks/subscriptions/{await SubscriptionOfA()}"));
+        yield return ("POST /api/v1/webhooks/subscriptions/{subscriptionId}/rotate-secret", AdminOfAOnly, async () =>
+            await Send(HttpMethod.Post, $"/api/v1/webhooks/subscriptions/{await SubscriptionOfA()}/rotate-secret", new RotateSecretRequest(null)));
+        yield return ("POST /api/v1/webhooks/subscriptions/{subscriptionId}/test", AdminOfAOnly, async () =>
+            await Send(HttpMethod.Post, $"/api/v1/webhooks/subscriptions/{await SubscriptionOfA()}/test"));
+        yield return ("GET /api/v1/webhooks/subscriptions/{subscriptionId}/deliveries", AdminOfAOnly, async () =>
+            await Get($"/api/v1/webhooks/subscriptions/{await SubscriptionOfA()}/deliveries"));
+        yield return ("GET /api/v1/webhooks/subscriptions/{subscriptionId}/deliveries/{deliveryId}", AdminOfAOnly, async () =>
+        {
+            var (subscription, delivery) = await DeliveryOfA();
+            return await Get($"/api/v1/webhooks/subscriptions/{subscription}/deliveries/{delivery}");
+        });
+        yield return ("POST /api/v1/webhooks/subscriptions/{subscriptionId}/deliveries/{deliveryId}/redeliver", AdminOfAOnly, async () =>
+        {
+            var (subscription, delivery) = await DeliveryOfA();
+            return await Send(HttpMethod.Post, $"/api/v1/webhooks/subscriptions/{subscription}/deliveries/{delivery}/redeliver");
+        });
 
         var driver = new AssessmentDriver(w.ClientFor("member-a"), unit.Id);
         async Task<AssessmentDetail> DraftOfA() => await driver.CreateAsync();

@@ -169,6 +169,9 @@ public sealed class NoInputGetsA500Tests(SeQuInApiFixture fixture) : ApiTest(fix
     {
         var world = await AssessmentWorld.CreateAsync(Fixture.App, Client);
         var (submitted, _) = await world.Member.CreateSubmittedAsync();
+        var subscription = await ReadAsync<Api.Webhooks.CreatedSubscription>(await PostAsync("/api/v1/webhooks/subscriptions",
+            new Api.Webhooks.CreateSubscriptionRequest("http://127.0.0.1:9/hooks", [], world.Network.Id, null, null)));
+        var delivery = await ReadAsync<Api.Webhooks.DeliveryResponse>(await Client.PostAsync($"/api/v1/webhooks/subscriptions/{subscription.Subscription.Id}/test", null));
         var document = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(Repository.Root, "openapi", "sequin.v1.json")))!;
         var plausible = new Dictionary<string, string>
         {
@@ -181,6 +184,7 @@ public sealed class NoInputGetsA500Tests(SeQuInApiFixture fixture) : ApiTest(fix
             ["dryRun"] = "true", ["updatedSince"] = "2020-01-01T00:00:00Z", ["entityType"] = "assessment", ["entityId"] = submitted.Id.ToString(),
             ["actor"] = "x", ["action"] = "assessment.submitted", ["identifier"] = "active", ["evidenceId"] = Guid.NewGuid().ToString(),
             ["keyId"] = Guid.NewGuid().ToString(), ["membershipId"] = Guid.NewGuid().ToString(),
+            ["subscriptionId"] = subscription.Subscription.Id.ToString(), ["deliveryId"] = delivery.Id.ToString(), ["state"] = "pending",
         };
         var sent = 0;
         foreach (var (path, item) in document["paths"]!.AsObject())

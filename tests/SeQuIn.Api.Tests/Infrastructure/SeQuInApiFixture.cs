@@ -133,6 +133,12 @@ public sealed class SeQuInApp(string connectionString, IReadOnlyDictionary<strin
         builder.UseSetting("SeQuIn:RateLimits:AnonymousPerMinute", "1000000");
         // Every test request comes from the same (absent) address, and many fail to sign in on purpose.
         builder.UseSetting("SeQuIn:RateLimits:FailedSignInsPerMinute", "1000000");
+        // Webhook receivers of the tests listen on loopback over plain HTTP, and a test waits seconds, not days.
+        builder.UseSetting("SeQuIn:Webhooks:AllowHttp", "true");
+        builder.UseSetting("SeQuIn:Webhooks:AllowedPrivateNetworks:0", "127.0.0.0/8");
+        builder.UseSetting("SeQuIn:Webhooks:PollInterval", "00:00:00.200");
+        builder.UseSetting("SeQuIn:Webhooks:FirstBackoff", "00:00:00.200");
+        builder.UseSetting("SeQuIn:Webhooks:MaxBackoff", "00:00:01");
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             builder.UseSetting(key, value);
