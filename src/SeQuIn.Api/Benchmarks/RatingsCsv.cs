@@ -27,7 +27,7 @@ internal static class RatingsCsv
     public static readonly string[] HeaderColumns = System.Text.Encoding.UTF8.GetString(Header).TrimEnd('\n').Split(',');
 
     public static ReadOnlySpan<byte> Header =>
-        "network,collaborative,provider,sector,unit,securityLevel,month,frameworkVersion,area,standard,value,notApplicable,submittedAt\n"u8;
+        "network,collaborative,provider,sector,unit,securityLevel,month,frameworkVersion,area,standard,value,notApplicable,submittedAt,assessmentId\n"u8;
 
     /// <summary>
     /// Each flush hands the response to Kestrel's sending loop on the thread pool: a worker wake-up, whose spinning
@@ -38,9 +38,9 @@ internal static class RatingsCsv
 
     /// <summary>
     /// Writes the header and every rating in scope that passes the filters to <paramref name="output"/>, on an open
-    /// connection (the endpoint opens it through EF, so that the pooled context closes it). The lookups
-    /// and the COPY run in one REPEATABLE READ transaction, so that the codes are those of the snapshot the ratings
-    /// are read in, as when the codes were joined in.
+    /// connection (the endpoint opens it through EF, so that the pooled context closes it). The position, the lookups
+    /// and the COPY run in one REPEATABLE READ READ ONLY transaction, so that the codes are those of the snapshot the
+    /// ratings are read in, as when the codes were joined in, and the position stated is that snapshot's.
     /// </summary>
     /// <remarks>
     /// Npgsql's asynchronous read of a raw COPY allocates about 50 bytes per call, and PostgreSQL sends a message per
@@ -52,12 +52,15 @@ internal static class RatingsCsv
     /// </remarks>
     /// <returns>The rows written (fewer than were in scope when the client went away).</returns>
     /// <exception cref="ClientStalledException">A write waited longer than <paramref name="writeTimeout"/> for the client.</exception>
-    public static async Task<long> WriteAsync(NpgsqlConnection connection, RatingScope scope, ExportQuery query, PipeWriter output,
-        TimeSpan writeTimeout, CancellationToken ct)
+    public static async Task<long> WriteAsync(NpgsqlConnection connection, RatingScope scope, ExportQuery query, Func<ulong, ExportWindow> atPosition,
+        PipeWriter output, TimeSpan writeTimeout, CancellationToken ct)
     {
         await using var transaction = await connection.BeginTransactionAsync(System.Data.IsolationLevel.RepeatableRead, ct);
+        // The snapshot's xmin is the answer's change-feed position: the caller states it (a header, before any byte of
+        // the body) and says which transactions' rows to send.
+        var window = atPosition(await ExportPosition.ReadAsync(connection, transaction, ct));
         var lookups = await ExportLookups.LoadAsync(connection, transaction, ct);
-        var copy = await connection.BeginRawBinaryCopyAsync(RatingsCopySql.Build(scope, query, lookups), ct);
+        var copy = await connection.BeginRawBinaryCopyAsync(RatingsCopySql.Build(scope, query, window, lookups), ct);
         var rows = new RatingsCsvRows(lookups, output);
         await Task.Factory.StartNew(() => Convert(copy, rows, output, writeTimeout, ct),
             CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default);

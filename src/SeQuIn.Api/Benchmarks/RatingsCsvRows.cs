@@ -97,9 +97,9 @@ internal sealed class RatingsCsvRows(ExportLookups lookups, PipeWriter output)
 
     private int WriteRow(ReadOnlySpan<byte> data, Span<CopyField> fields, byte[] lead, Span<byte> destination)
     {
-        if (fields[5].Length != 4 || fields[9].Length is not (4 or -1) || fields[10].Length != 1 || fields[11].Length != 8)
+        if (fields[5].Length != 4 || fields[9].Length is not (4 or -1) || fields[10].Length != 1 || fields[11].Length != 8 || fields[12].Length != 16)
         {
-            throw new InvalidOperationException("The COPY sent a month, value, not-applicable flag or submission time of an unexpected size.");
+            throw new InvalidOperationException("The COPY sent a month, value, not-applicable flag, submission time or assessment id of an unexpected size.");
         }
         lead.CopyTo(destination);
         var n = lead.Length;
@@ -134,6 +134,11 @@ internal sealed class RatingsCsvRows(ExportLookups lookups, PipeWriter output)
         }
         _submitted.AsSpan(0, _submittedLength).CopyTo(destination[n..]);
         n += _submittedLength;
+        destination[n++] = (byte)',';
+
+        // The assessment id as the JSON export writes it: 36 characters, lower case, with hyphens.
+        new Guid(data.Slice(fields[12].Start, 16), bigEndian: true).TryFormat(destination[n..], out var id);
+        n += id;
         destination[n++] = (byte)'\n';
         return n;
     }

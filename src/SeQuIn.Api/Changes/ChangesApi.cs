@@ -12,15 +12,11 @@ namespace SeQuIn.Api.Changes;
 
 /// <summary>One change an integrator's copy needs.</summary>
 /// <param name="Position">Where the entry stands in the feed; entries are read in this order.</param>
-/// <param name="Kind">What happened: assessment.submitted, assessment.resubmitted, assessment.returned, assessment.reopened,
-/// assessment.imported, unit.created, unit.changed, unit.deactivated, unit.reactivated, network.changed (publishing settings
-/// included), framework-version.activated.</param>
+/// <param name="Kind">What happened: assessment.submitted, assessment.resubmitted, assessment.returned, assessment.reopened, assessment.imported, unit.created, unit.changed, unit.deactivated, unit.reactivated, network.changed (publishing settings included), framework-version.activated.</param>
 /// <param name="ResourceType">What it happened to: assessment, unit, network or framework-version.</param>
-/// <param name="Revision">The resource's revision after the change (its ETag is derived from it); null for a framework version,
-/// whose ETag is read with it.</param>
+/// <param name="Revision">The resource's revision after the change (its ETag is derived from it); null for a framework version, whose ETag is read with it.</param>
 /// <param name="Link">Where to read the resource now.</param>
-/// <param name="Data">What the entry says beyond its resource. A return or reopening is a tombstone: it names the figures
-/// withdrawn from the benchmarks (unit, area, month, framework version, mean, percentage, agreed rating).</param>
+/// <param name="Data">What the entry says beyond its resource. A return or reopening is a tombstone: it names the figures withdrawn from the benchmarks (unit, area, month, framework version, mean, percentage, agreed rating).</param>
 public sealed record ChangeEntry(string Position, DateTimeOffset OccurredAt, string Kind, string ResourceType, Guid ResourceId, int? Revision,
     Guid? UnitId, Guid? NetworkId, string Link, JsonElement? Data);
 
@@ -31,9 +27,10 @@ public sealed record ChangeEntry(string Position, DateTimeOffset OccurredAt, str
 /// <param name="Limit">The page size that was applied.</param>
 public sealed record ChangePage(IReadOnlyList<ChangeEntry> Items, string Next, bool HasMore, int Limit);
 
-/// <param name="after">The <c>next</c> of the previous page; from the beginning of the feed when left out.</param>
+/// <param name="after">The <c>next</c> of the previous page, or the position an export stated in SeQuIn-Changes-Position; from the beginning of the feed when left out.</param>
 /// <param name="limit">Page size, 1 to 1000 (default 100).</param>
-public sealed record ChangeQuery(string? after, int? limit);
+/// <param name="until">Read no further than this position (a <c>next</c>, or an export's SeQuIn-Changes-Position): entries after <c>after</c> and not after <c>until</c>, to replay exactly the changes between two exports. Without it, to the end of the feed.</param>
+public sealed record ChangeQuery(string? after, int? limit, string? until);
 
 public sealed class ChangeQueryValidator : AbstractValidator<ChangeQuery>
 {
@@ -41,11 +38,15 @@ public sealed class ChangeQueryValidator : AbstractValidator<ChangeQuery>
     {
         RuleFor(q => q.limit).InclusiveBetween(1, Paging.MaxLimit);
         RuleFor(q => q.after).Must(a => ChangesApi.TryDecode(a, out _)).WithMessage("'after' is not a position this service issued.");
+        RuleFor(q => q.until).Must(u => ChangesApi.TryDecode(u, out _)).WithMessage("'until' is not a position this service issued.");
     }
 }
 
 public static class ChangesApi
 {
+    /// <summary>The response header in which an export states the feed position it is consistent with (ADR 0027).</summary>
+    public const string PositionHeader = "SeQuIn-Changes-Position";
+
     public static IEndpointRouteBuilder MapChangesApi(this IEndpointRouteBuilder routes)
     {
         routes.MapGet("/api/v1/changes", ListChanges)
@@ -60,7 +61,8 @@ public static class ChangesApi
                 "created, changed, deactivated or reactivated; a network's settings changed; a framework version activated), scoped like " +
                 "every read (the changes of networks and units whose results the caller sees; framework versions for everyone). Follow 'next' for ever: an entry is shown only " +
                 "once every change that began before it has committed or failed, so a reader that follows the cursor never misses " +
-                "an entry, whatever commits concurrently. A return or reopening is a tombstone naming the figures withdrawn.");
+                "an entry, whatever commits concurrently. A return or reopening is a tombstone naming the figures withdrawn. 'until' " +
+                "stops at a position, such as the SeQuIn-Changes-Position of an export, so that a bulk copy can be brought exactly to it.");
         return routes;
     }
 
@@ -68,6 +70,8 @@ public static class ChangesApi
         SeQuInDbContext db, CancellationToken ct)
     {
         TryDecode(query.after, out var after);
+        // Without until, to the end: a position no entry can pass.
+        (ulong Transaction, long Position) until = query.until is not null && TryDecode(query.until, out var u) ? u : (ulong.MaxValue, long.MaxValue);
         var limit = query.limit ?? Paging.DefaultLimit;
         var scope = caller.Scope;
         var networks = scope.ResultNetworks;
@@ -83,6 +87,7 @@ public static class ChangesApi
                 FROM change_events
                 WHERE (transaction_id, position) > ($1::text::xid8, $2)
                   AND transaction_id < pg_snapshot_xmin(pg_current_snapshot())
+                  AND (transaction_id, position) <= ($7::text::xid8, $8)
                   AND ($3 OR network_id = ANY($4) OR collaborative_id = ANY($5) OR (network_id IS NULL AND unit_id IS NULL))
                 ORDER BY transaction_id, position
                 LIMIT $6
@@ -93,6 +98,8 @@ public static class ChangesApi
             command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = networks.Ids });
             command.Parameters.Add(new NpgsqlParameter<Guid[]> { TypedValue = collaboratives.Ids });
             command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = limit + 1 });
+            command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = until.Transaction.ToString(CultureInfo.InvariantCulture) });
+            command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = until.Position });
             var items = new List<ChangeEntry>();
             var last = after;
             var hasMore = false;

@@ -50,7 +50,7 @@ public static class Hardening
             .WithOrigins(origins)
             .WithMethods("GET", "POST", "PUT", "PATCH", "DELETE")
             .WithHeaders("Authorization", "Content-Type", "If-Match", "If-None-Match", "Idempotency-Key")
-            .WithExposedHeaders("ETag", "Location", "Retry-After", "Idempotent-Replayed", Observability.TraceResponse.Header)
+            .WithExposedHeaders("ETag", "Location", "Retry-After", "Idempotent-Replayed", Observability.TraceResponse.Header, Changes.ChangesApi.PositionHeader)
             .SetPreflightMaxAge(TimeSpan.FromHours(1))));
         return services;
     }

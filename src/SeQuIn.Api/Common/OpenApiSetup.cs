@@ -94,6 +94,7 @@ public static class OpenApiSetup
             options.OperationFilter<BinaryContentFilter>();
             options.OperationFilter<CsvAlternativeFilter>();
             options.OperationFilter<CompressionFilter>();
+            options.OperationFilter<Benchmarks.ExportPositionContract>();
             options.OperationFilter<CsvContract.Filter>();
             options.OperationFilter<Webhooks.WebhookContract>();
             // Last, so that it reaches every answer the filters above added (and their header dictionaries, which some replace).

@@ -113,6 +113,16 @@ public static class ReplicaReads
         {
             return await next(context);
         }
+        // The handler found the replica behind a position the answer must include (an export's change-feed bound):
+        // not a fault of the replica, only lag, so it stays in use for other reads.
+        catch (ReplicaBehindException) when (!http.Response.HasStarted)
+        {
+            foreach (var (index, primary) in primaries)
+            {
+                context.Arguments[index] = primary;
+            }
+            return await FromPrimaryAsync(context, next);
+        }
         // The replica went away (or cancelled the query for replay) since the last probe: a read is safe to repeat,
         // so the primary answers it, as long as nothing has been sent yet.
         catch (Exception exception) when (FromDatabase(exception) && !http.Response.HasStarted)
@@ -125,6 +135,9 @@ public static class ReplicaReads
             return await FromPrimaryAsync(context, next);
         }
     }
+
+    /// <summary>Whether this request is being answered by the replica (its handler may then refuse with <see cref="ReplicaBehindException"/>).</summary>
+    public static bool AnsweredByReplica(HttpContext http) => http.Response.Headers[ReadSourceHeader] == "replica";
 
     private static ValueTask<object?> FromPrimaryAsync(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
@@ -161,3 +174,9 @@ public static class ReplicaReads
 
     private static ulong? Later(ulong? a, ulong? b) => a is { } x && b is { } y ? Math.Max(x, y) : a ?? b;
 }
+
+/// <summary>
+/// Thrown by a handler answering from the replica when the replica has not yet replayed what the answer must hold
+/// (<see cref="ReplicaReads.AnsweredByReplica"/>): the primary answers the request instead.
+/// </summary>
+public sealed class ReplicaBehindException() : Exception("The replica has not replayed far enough for this read.");

@@ -213,7 +213,7 @@ public sealed class BenchmarkTests(SeQuInApiFixture fixture) : ApiTest(fixture)
 
         var csv = await analyst.GetStringAsync("/api/v1/exports/ratings.csv?from=2026-02&to=2026-02");
         var lines = csv.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.StartsWith("network,collaborative,provider,sector,unit,securityLevel,month,frameworkVersion,area,standard,value,notApplicable,submittedAt", lines[0]);
+        Assert.Equal("network,collaborative,provider,sector,unit,securityLevel,month,frameworkVersion,area,standard,value,notApplicable,submittedAt,assessmentId", lines[0]);
         Assert.Equal(41, lines.Length);
     }
 

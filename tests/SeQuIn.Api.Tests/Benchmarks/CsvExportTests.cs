@@ -17,7 +17,7 @@ namespace SeQuIn.Api.Tests.Benchmarks;
 /// </summary>
 public sealed class CsvExportTests(SeQuInApiFixture fixture) : ApiTest(fixture)
 {
-    private const string Header = "network,collaborative,provider,sector,unit,securityLevel,month,frameworkVersion,area,standard,value,notApplicable,submittedAt";
+    private const string Header = "network,collaborative,provider,sector,unit,securityLevel,month,frameworkVersion,area,standard,value,notApplicable,submittedAt,assessmentId";
 
     private sealed record World(NetworkResponse Network, CollaborativeResponse Collaborative, ProviderResponse Provider, UnitResponse[] Units,
         HttpClient Admin, HttpClient Analyst, HttpClient CollaborativeAnalyst);
@@ -86,7 +86,9 @@ public sealed class CsvExportTests(SeQuInApiFixture fixture) : ApiTest(fixture)
                 row["frameworkVersion"].ToString(), row["area"].ToString(), row["standard"].ToString(),
                 row["value"].ToString() is { Length: > 0 } v ? int.Parse(v, CultureInfo.InvariantCulture) : null,
                 bool.Parse(row["notApplicable"].ToString()),
-                DateTimeOffset.ParseExact(row["submittedAt"].ToString(), UtcTimestamp.Format, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal)));
+                DateTimeOffset.ParseExact(row["submittedAt"].ToString(), UtcTimestamp.Format, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal),
+                Guid.ParseExact(row["assessmentId"].ToString(), "D")));
+            Assert.Equal(rows[^1].AssessmentId.ToString("D"), row["assessmentId"].ToString());
             // The one form of time: UTC, milliseconds, Z.
             Assert.Equal(UtcTimestamp.ToText(rows[^1].SubmittedAt), row["submittedAt"].ToString());
         }

@@ -52,6 +52,18 @@ public sealed class ReplicaTests(ReplicaTests.ReplicatedDatabase database) : ICl
 
             var page = await FromReplicaAsync(world.Analyst, $"/api/v1/exports/ratings?from={Month}&to={Month}&unitCode={world.Units[1].Code}");
             Assert.Empty(Parse(page)["items"]!.AsArray());
+
+            // The replica states its own position (a hot standby has snapshots too); a pull from a position it has not
+            // reached, the change feed's next after the change, is answered by the primary, with the change.
+            var replicaPosition = await EventuallyAsync(() => PositionAsync(world.Analyst, $"/api/v1/exports/ratings.csv?unitCode={world.Units[1].Code}"),
+                r => r.Source == "replica", "export position from the replica");
+            var next = await EventuallyAsync(async () => Parse(await world.Analyst.GetStringAsync("/api/v1/changes?limit=1000")),
+                feed => feed["items"]!.AsArray().Any(e => e!["unitId"]?.GetValue<Guid>() == world.Units[1].Id), "feed entry of the change");
+            var afterFeed = await PositionAsync(world.Analyst, $"/api/v1/exports/ratings?unitCode={world.Units[1].Code}&changedAfter={next["next"]}");
+            Assert.Equal("primary", afterFeed.Source);
+            Assert.True(Api.Changes.ChangesApi.TryDecode(replicaPosition.Position, out var atReplica));
+            Assert.True(Api.Changes.ChangesApi.TryDecode(afterFeed.Position, out var atPrimary));
+            Assert.True(atPrimary.Transaction > atReplica.Transaction);
         }
 
         var replayed = await EventuallyAsync(() => GetAsync(world.Analyst, BenchmarkUrl(world.Units[0])),
@@ -240,6 +252,15 @@ public sealed class ReplicaTests(ReplicaTests.ReplicatedDatabase database) : ICl
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"{url} answered {(int)response.StatusCode}: {body}");
         return (Source(response), body);
+    }
+
+    /// <summary>Which server answered an export, and the change-feed position it stated.</summary>
+    private static async Task<(string Source, string Position)> PositionAsync(HttpClient client, string url)
+    {
+        using var response = await client.GetAsync(url);
+        var body = await response.Content.ReadAsStringAsync();
+        Assert.True(response.StatusCode == HttpStatusCode.OK, $"{url} answered {(int)response.StatusCode}: {body}");
+        return (Source(response), response.Headers.GetValues(Api.Changes.ChangesApi.PositionHeader).Single());
     }
 
     /// <summary>Repeats <paramref name="attempt"/> until <paramref name="done"/>, failing with the last result after <see cref="Deadline"/>.</summary>

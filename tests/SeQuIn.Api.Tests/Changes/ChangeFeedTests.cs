@@ -121,9 +121,37 @@ public sealed class ChangeFeedTests(SeQuInApiFixture fixture) : ApiTest(fixture)
     [InlineData("after=AAAA", "after")]
     [InlineData("limit=0", "limit")]
     [InlineData("limit=1001", "limit")]
+    [InlineData("until=nonsense", "until")]
     public async Task A_bad_position_or_limit_is_refused_naming_it(string query, string field)
     {
         Assert.NotEmpty(await ReadFieldErrorAsync(await Client.GetAsync($"/api/v1/changes?{query}"), field));
+    }
+
+    [Fact]
+    public async Task Until_ends_the_feed_at_a_position_so_that_the_changes_between_two_exports_can_be_replayed()
+    {
+        var world = await AssessmentWorld.CreateAsync(Fixture.App, Client);
+        var start = await EndOfFeedAsync(world.Analyst);
+        var (first, _) = await world.Member.CreateSubmittedAsync();
+        await FollowAsync(world.Analyst, e => e.ResourceId == first.Id, count: 1, from: start);
+        var between = await PositionOfExportAsync(world.Analyst);
+        var (second, _) = await world.Member.CreateSubmittedAsync();
+        await FollowAsync(world.Analyst, e => e.ResourceId == second.Id, count: 1, from: start);
+
+        var upTo = await ReadAsync<ChangePage>(await world.Analyst.GetAsync($"/api/v1/changes?after={start}&until={between}"));
+        var fromThere = await ReadAsync<ChangePage>(await world.Analyst.GetAsync($"/api/v1/changes?after={between}"));
+
+        Assert.Equal([first.Id], upTo.Items.Where(e => e.ResourceType == "assessment").Select(e => e.ResourceId));
+        Assert.False(upTo.HasMore);
+        Assert.Equal([second.Id], fromThere.Items.Where(e => e.ResourceType == "assessment").Select(e => e.ResourceId));
+        Assert.Empty((await ReadAsync<ChangePage>(await world.Analyst.GetAsync($"/api/v1/changes?after={between}&until={between}"))).Items);
+    }
+
+    private async Task<string> PositionOfExportAsync(HttpClient reader)
+    {
+        using var response = await reader.GetAsync("/api/v1/exports/ratings?limit=1");
+        await ReadAsync<Api.Common.Page<Api.Benchmarks.RatingExportRow>>(response);
+        return response.Headers.GetValues(ChangesApi.PositionHeader).Single();
     }
 
     private static HttpRequestMessage Post(string url, object body, AssessmentDetail assessment) =>

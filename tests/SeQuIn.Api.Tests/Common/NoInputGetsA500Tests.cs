@@ -179,7 +179,7 @@ public sealed class NoInputGetsA500Tests(SeQuInApiFixture fixture) : ApiTest(fix
             ["collaborativeId"] = Guid.NewGuid().ToString(), ["assessmentId"] = submitted.Id.ToString(), ["areaCode"] = "INV",
             ["standardCode"] = "INV-01", ["unitCode"] = world.Unit.Code, ["code"] = world.Unit.Code, ["month"] = submitted.Month,
             ["from"] = "2020-01", ["to"] = submitted.Month, ["status"] = "submitted", ["frameworkVersion"] = "2021.1", ["limit"] = "2",
-            ["cursor"] = Paging.Encode("x"), ["after"] = Paging.Encode("12.34"), ["active"] = "true", ["securityLevel"] = "low", ["sector"] = "nhs", ["role"] = "analyst",
+            ["cursor"] = Paging.Encode("x"), ["after"] = Paging.Encode("12.34"), ["until"] = Paging.Encode("99999999.0"), ["changedAfter"] = Paging.Encode("12.0"), ["active"] = "true", ["securityLevel"] = "low", ["sector"] = "nhs", ["role"] = "analyst",
             ["subject"] = "s", ["group"] = "national", ["threshold"] = "2", ["minimumUnits"] = "1", ["against"] = "2021.1",
             ["dryRun"] = "true", ["updatedSince"] = "2020-01-01T00:00:00Z", ["entityType"] = "assessment", ["entityId"] = submitted.Id.ToString(),
             ["actor"] = "x", ["action"] = "assessment.submitted", ["identifier"] = "active", ["evidenceId"] = Guid.NewGuid().ToString(),

@@ -81,12 +81,21 @@ public sealed class MigrationAndReferenceDataTests(SeQuInApiFixture fixture) : A
             CREATE TEMP TABLE trigger_standard_results AS SELECT * FROM standard_results;
             SELECT refresh_benchmark_summaries(NULL);
             """);
+        // Rows rebuilt are rows written again: each carries the rebuild's transaction, not the trigger's (ADR 0027).
+        Assert.Equal(0, await db.Database.SqlQueryRaw<long>("""
+            SELECT count(*) AS "Value" FROM standard_results s WHERE s.transaction_id = ANY(SELECT transaction_id FROM trigger_standard_results)
+            """).SingleAsync());
+        await db.Database.ExecuteSqlRawAsync("""
+            CREATE TEMP TABLE rebuilt_standard_results AS SELECT * FROM standard_results;
+            ALTER TABLE trigger_standard_results DROP COLUMN transaction_id;
+            ALTER TABLE rebuilt_standard_results DROP COLUMN transaction_id;
+            """);
 
         var differences = await db.Database.SqlQueryRaw<long>("""
             SELECT (SELECT count(*) FROM (SELECT * FROM trigger_area_results EXCEPT ALL SELECT * FROM area_results) d)
                  + (SELECT count(*) FROM (SELECT * FROM area_results EXCEPT ALL SELECT * FROM trigger_area_results) d)
-                 + (SELECT count(*) FROM (SELECT * FROM trigger_standard_results EXCEPT ALL SELECT * FROM standard_results) d)
-                 + (SELECT count(*) FROM (SELECT * FROM standard_results EXCEPT ALL SELECT * FROM trigger_standard_results) d) AS "Value"
+                 + (SELECT count(*) FROM (SELECT * FROM trigger_standard_results EXCEPT ALL SELECT * FROM rebuilt_standard_results) d)
+                 + (SELECT count(*) FROM (SELECT * FROM rebuilt_standard_results EXCEPT ALL SELECT * FROM trigger_standard_results) d) AS "Value"
             """).SingleAsync();
         Assert.Equal(0, differences);
         var submitted = await db.Assessments.CountAsync(a => a.Status == AssessmentStatus.Submitted);
