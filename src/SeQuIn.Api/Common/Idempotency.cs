@@ -19,7 +19,6 @@ public sealed record IdempotencyMetadata;
 public static class Idempotency
 {
     public const string Header = "Idempotency-Key";
-    private static readonly TimeSpan Abandoned = TimeSpan.FromMinutes(1);
     private static readonly TimeSpan Kept = TimeSpan.FromDays(1);
 
     public static RouteHandlerBuilder WithIdempotency(this RouteHandlerBuilder builder)
@@ -45,44 +44,33 @@ public static class Idempotency
             var clock = http.RequestServices.GetRequiredService<TimeProvider>();
             var actor = Caller.From(http.User).Actor;
             // A body the handler reads itself (a CSV import, a file) is hashed as the handler reads it, never buffered:
-            // its hash is known only once it has been read to the end, so the claim holds a placeholder until then.
+            // its hash is known only once it has been read to the end.
             var streamed = StreamedBody.Wrap(http.Request, context.Arguments);
             try
             {
-                var hash = streamed is null ? HashOf(http.Request, context.Arguments) : StreamedBody.Pending;
+                var hash = streamed is null ? HashOf(http.Request, context.Arguments) : null;
                 var now = clock.Now();
 
                 // Claim, change and kept answer in one transaction (ADR 0013): a request cut off by a database fault
-                // leaves neither its change nor its claim behind, so a retry with the key applies it exactly once; and
-                // one whose commit went through is replayed. A repeat sent while the first runs waits on the claim's
-                // row, then replays the first answer.
+                // leaves neither its change nor its record behind, so a retry with the key applies it exactly once; and
+                // one whose commit went through is replayed. A repeat sent while the first runs waits on the claim,
+                // then replays the first answer. The claim is a transaction-scoped advisory lock, not a row: it writes
+                // nothing, so the transaction takes its id only when the handler changes something — after it has read
+                // what it changes — and the change feed's (transaction, position) order follows each resource's
+                // commits (ADR 0027). The record is written with the answer, at the end.
                 await using var transaction = await db.Database.BeginTransactionAsync(http.RequestAborted);
-                // Expired records go with any new claim; rows another claim is deleting right now are left to it.
-                await db.Database.ExecuteSqlInterpolatedAsync(
-                    $"""
-                    DELETE FROM idempotency_records WHERE (actor, key) IN (
-                        SELECT actor, key FROM idempotency_records WHERE created_at < {now - Kept} FOR UPDATE SKIP LOCKED)
-                    """, http.RequestAborted);
-                await db.IdempotencyRecords.Where(r => r.Actor == actor && r.Key == key && !r.Completed && r.CreatedAt < now - Abandoned)
-                    .ExecuteDeleteAsync(http.RequestAborted);
-                var claimed = await db.Database.ExecuteSqlInterpolatedAsync(
-                    $"""
-                    INSERT INTO idempotency_records (key, actor, request_hash, completed, status_code, created_at)
-                    VALUES ({key}, {actor}, {hash}, false, 0, {now}) ON CONFLICT DO NOTHING
-                    """, http.RequestAborted);
-                if (claimed == 0)
+                await db.Database.ExecuteSqlInterpolatedAsync($"SELECT pg_advisory_xact_lock({LockKey(actor, key)})", http.RequestAborted);
+                var first = await db.IdempotencyRecords.AsNoTracking()
+                    .SingleOrDefaultAsync(r => r.Actor == actor && r.Key == key && r.CreatedAt >= now - Kept, http.RequestAborted);
+                if (first is not null)
                 {
-                    var first = await db.IdempotencyRecords.AsNoTracking().SingleAsync(r => r.Actor == actor && r.Key == key, http.RequestAborted);
                     if (!first.Completed)
                     {
-                        // Only a claim whose request runs outside the claim's transaction can be seen incomplete: say when to ask again.
+                        // Written by an earlier version of the service, whose claims were rows: say when to ask again.
                         http.Response.Headers.RetryAfter = "1";
                         return ApiProblems.Conflict($"The first request with this {Header} is still being processed; retry in a moment.");
                     }
-                    if (streamed is not null)
-                    {
-                        hash = await streamed.HashToEndAsync(http.RequestAborted);
-                    }
+                    hash ??= await streamed!.HashToEndAsync(http.RequestAborted);
                     if (first.RequestHash != hash)
                     {
                         return ApiProblems.Unprocessable(Header, $"This {Header} was used for a different request; use a new key for a new request.");
@@ -100,14 +88,22 @@ public static class Idempotency
                 var body = inner is IValueHttpResult { Value: { } value } ? JsonSerializer.Serialize(value, value.GetType(), written) : null;
                 var location = inner?.GetType().GetProperty("Location")?.GetValue(inner) as string;
                 var etag = http.Response.Headers.ETag.ToString() is { Length: > 0 } set ? set : null;
-                if (streamed is not null)
-                {
-                    // What the handler left unread counts too: two bodies that differ only past where a refusal stopped reading are different requests.
-                    hash = await streamed.HashToEndAsync(http.RequestAborted);
-                }
-                await db.IdempotencyRecords.Where(r => r.Actor == actor && r.Key == key)
-                    .ExecuteUpdateAsync(s => s.SetProperty(r => r.Completed, true).SetProperty(r => r.RequestHash, hash).SetProperty(r => r.StatusCode, status)
-                        .SetProperty(r => r.Body, body).SetProperty(r => r.Location, location).SetProperty(r => r.ETag, etag), CancellationToken.None);
+                // What the handler left unread counts too: two bodies that differ only past where a refusal stopped reading are different requests.
+                hash ??= await streamed!.HashToEndAsync(http.RequestAborted);
+                // Expired records go with any new one (rows another request is deleting right now are left to it); an
+                // expired record of this very key is replaced.
+                await db.Database.ExecuteSqlInterpolatedAsync(
+                    $"""
+                    DELETE FROM idempotency_records WHERE (actor, key) IN (
+                        SELECT actor, key FROM idempotency_records WHERE created_at < {now - Kept} FOR UPDATE SKIP LOCKED)
+                    """, CancellationToken.None);
+                await db.Database.ExecuteSqlInterpolatedAsync(
+                    $"""
+                    INSERT INTO idempotency_records (key, actor, request_hash, completed, status_code, body, location, etag, created_at)
+                    VALUES ({key}, {actor}, {hash}, true, {status}, {body}, {location}, {etag}, {now})
+                    ON CONFLICT (actor, key) DO UPDATE SET request_hash = excluded.request_hash, completed = true, status_code = excluded.status_code,
+                        body = excluded.body, location = excluded.location, etag = excluded.etag, created_at = excluded.created_at
+                    """, CancellationToken.None);
                 await transaction.CommitAsync(CancellationToken.None);
                 return result;
             }
@@ -119,6 +115,10 @@ public static class Idempotency
         });
         return builder;
     }
+
+    /// <summary>The advisory lock of one caller's key: 64 bits of a hash (two keys that share it only wait for each other).</summary>
+    private static long LockKey(string actor, string key) =>
+        BitConverter.ToInt64(SHA256.HashData(Encoding.UTF8.GetBytes("idempotency\n" + actor + "\n" + key)), 0);
 
     /// <summary>
     /// What makes two requests "the same": method, path with its route values, query string (a dry run is not the
@@ -166,9 +166,6 @@ public static class Idempotency
                 hash.Dispose(); // a request that failed before its body was hashed to the end
             }
         }
-
-        /// <summary>Stands in for the hash in a claim until the body has been read; no SHA-256 in hex looks like it.</summary>
-        public const string Pending = "pending";
 
         private string? _hash;
 
