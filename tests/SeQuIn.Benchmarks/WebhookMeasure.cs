@@ -302,7 +302,8 @@ public static class WebhookMeasure
         {
             if (receiver.TryArrival(draft.Id, out var arrived))
             {
-                latencies.Add(Stopwatch.GetElapsedTime(answered[draft.Id], arrived).TotalMilliseconds * (arrived >= answered[draft.Id] ? 1 : -1));
+                // Negative when the event arrived before the client had read the answer (the commit is earlier than both).
+                latencies.Add(Stopwatch.GetElapsedTime(answered[draft.Id], arrived).TotalMilliseconds);
             }
         }
         var stats = Stats.Of(latencies);
