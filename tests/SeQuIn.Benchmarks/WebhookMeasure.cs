@@ -60,7 +60,12 @@ public static class WebhookMeasure
 
     public sealed record OutboxCost(int Submissions, Stats SubmitHttp, Statement? OutboxInsert, double StatementsPerSubmissionMs,
         double OtherStatementsPerSubmissionMs, double OutboxShareOfHttpMeanPercent, double OutboxShareOfStatementsPercent, long ChangeEventsBefore,
-        long ChangeEventsBytes, List<Statement> Statements, PhaseCpu Cpu);
+        long ChangeEventsBytes, List<Statement> Statements, PhaseCpu Cpu, List<FunctionTime> Functions, double TriggerPerSubmissionMs,
+        double OutboxShareOfDatabasePercent);
+
+    /// <summary>A PL/pgSQL function's calls and time over a phase (pg_stat_user_functions, track_functions = pl): the deferred
+    /// summary trigger runs at COMMIT, after the COMMIT statement's own timing in pg_stat_statements ends.</summary>
+    public sealed record FunctionTime(string Function, long Calls, double TotalMs, double SelfMs);
 
     public sealed record LatencyRun(string Label, int PollIntervalMs, int Instances, double RatePerSecond, int Submitted, int Delivered, Stats SubmitHttp,
         Stats CommitToDelivery, long Repeats, List<Statement> Statements, PhaseCpu Cpu);
@@ -170,6 +175,8 @@ public static class WebhookMeasure
                 await SubmitAsync(memberClients[draft.Network], draft);
             }
             await ExecuteAsync(db, "SELECT pg_stat_statements_reset()");
+            await Task.Delay(1500); // backends flush function statistics at most once a second
+            var functionsBefore = await FunctionsAsync(db);
             var cpu = CpuWindow.Start(services);
             var submitMs = new List<double>();
             foreach (var draft in Take(submissions))
@@ -180,6 +187,13 @@ public static class WebhookMeasure
             }
             var outboxCpu = cpu.Stop();
             var statements = await StatementsAsync(db);
+            await Task.Delay(1500);
+            var functionsAfter = await FunctionsAsync(db);
+            var functions = functionsAfter.Select(f => functionsBefore.FirstOrDefault(b => b.Function == f.Function) is { } b
+                    ? new FunctionTime(f.Function, f.Calls - b.Calls, f.TotalMs - b.TotalMs, f.SelfMs - b.SelfMs) : f)
+                .Where(f => f.Calls > 0).OrderByDescending(f => f.TotalMs).ToList();
+            // The summary trigger functions (they call the refresh): their total time, without the nested calls counted twice.
+            var triggerPerSubmission = functions.Sum(f => f.SelfMs) / submissions;
             var submissionStatements = statements.Where(s => !s.Query.Contains("webhook_", StringComparison.Ordinal)).ToList();
             var insert = submissionStatements.FirstOrDefault(s => s.Query.TrimStart().StartsWith("INSERT INTO change_events", StringComparison.Ordinal));
             var perSubmission = submissionStatements.Sum(s => s.TotalMs) / submissions;
@@ -187,10 +201,12 @@ public static class WebhookMeasure
             var submitStats = Stats.Of(submitMs);
             var outbox = new OutboxCost(submissions, submitStats, insert, perSubmission, others,
                 insert is null ? double.NaN : insert.MeanMs / submitStats.MeanMs * 100, insert is null ? double.NaN : insert.TotalMs / submissions / perSubmission * 100,
-                changeEvents, changeEventsBytes, statements.Take(25).ToList(), outboxCpu);
+                changeEvents, changeEventsBytes, statements.Take(25).ToList(), outboxCpu, functions, triggerPerSubmission,
+                insert is null ? double.NaN : insert.TotalMs / submissions / (perSubmission + triggerPerSubmission) * 100);
             Progress.Say($"  submit HTTP median {submitStats.MedianMs:F2} ms, p95 {submitStats.P95Ms:F2} ms, mean {submitStats.MeanMs:F2} ms; " +
                          $"INSERT INTO change_events mean {insert?.MeanMs:F3} ms over {insert?.Calls} calls = {outbox.OutboxShareOfHttpMeanPercent:F1} % of a submission's mean latency, " +
-                         $"{outbox.OutboxShareOfStatementsPercent:F1} % of its {perSubmission:F2} ms of statements");
+                         $"{outbox.OutboxShareOfStatementsPercent:F1} % of its {perSubmission:F2} ms of statements, " +
+                         $"{outbox.OutboxShareOfDatabasePercent:F1} % with the {triggerPerSubmission:F2} ms of PL/pgSQL functions (the deferred summary trigger) at commit");
 
             // ---- 2. Subscriptions: one per network, to the receiver ---------------------------------------------
             for (var n = 0; n < Dataset.Networks; n++)
@@ -517,6 +533,20 @@ public static class WebhookMeasure
         while (await reader.ReadAsync())
         {
             list.Add(new Statement(reader.GetString(0).Trim(), reader.GetInt64(1), reader.GetDouble(2), reader.GetDouble(3), reader.GetInt64(4)));
+        }
+        return list;
+    }
+
+    /// <summary>Every PL/pgSQL function's calls and times so far in this database (pg_stat_user_functions; empty unless track_functions is on).</summary>
+    private static async Task<List<FunctionTime>> FunctionsAsync(NpgsqlConnection db)
+    {
+        await ExecuteAsync(db, "SELECT pg_stat_clear_snapshot()");
+        var list = new List<FunctionTime>();
+        await using var command = new NpgsqlCommand("SELECT schemaname || '.' || funcname, calls, total_time, self_time FROM pg_stat_user_functions", db);
+        await using var reader = await command.ExecuteReaderAsync();
+        while (await reader.ReadAsync())
+        {
+            list.Add(new FunctionTime(reader.GetString(0), reader.GetInt64(1), reader.GetDouble(2), reader.GetDouble(3)));
         }
         return list;
     }

@@ -40,7 +40,11 @@ public static class WebhookReport
         {
             Line($"| Outbox INSERT (`INSERT INTO change_events`), mean execution | {insert.MeanMs:F3} ms | {insert.Calls} calls (pg_stat_statements) |");
             Line($"| — share of a submission's mean HTTP latency | **{o.OutboxShareOfHttpMeanPercent:F1} %** | outbox INSERT mean {insert.MeanMs:F3} ms = {o.OutboxShareOfHttpMeanPercent:F1} % of a submission |");
-            Line($"| — share of the submission's statements | {o.OutboxShareOfStatementsPercent:F1} % | of {o.StatementsPerSubmissionMs:F2} ms of SQL per submission; the others {o.OtherStatementsPerSubmissionMs:F2} ms |");
+            Line($"| — share of the submission's statements | {o.OutboxShareOfStatementsPercent:F1} % | of {o.StatementsPerSubmissionMs:F2} ms of statements per submission; the others {o.OtherStatementsPerSubmissionMs:F2} ms |");
+            if (o.Functions is { Count: > 0 })
+            {
+                Line($"| — share of the submission's database time | {o.OutboxShareOfDatabasePercent:F1} % | statements + {o.TriggerPerSubmissionMs:F2} ms of PL/pgSQL at commit (the deferred summary trigger; pg_stat_user_functions) |");
+            }
         }
         foreach (var l in r.Latency)
         {
@@ -68,8 +72,9 @@ public static class WebhookReport
                       "made through the API before anything is timed, spread over every unit of every network. 20 warm-up submissions, then " +
                       "`pg_stat_statements_reset()` and N sequential `POST …/submit` (If-Match) as unit members, each timed at the client until the " +
                       "answer is read. The service's statements over exactly those N (role `sequin_app`; execution time, not planning; the " +
-                      "dispatcher's idle look for a subscription left out) give the INSERT INTO change_events against the rest — COMMIT included, " +
-                      "which runs the deferred summary trigger. No subscription exists yet, so the figure is the write path alone.");
+                      "dispatcher's idle look for a subscription left out) give the INSERT INTO change_events against the rest. The deferred " +
+                      "summary trigger runs at COMMIT after the COMMIT statement's own timing ends, so it is taken from pg_stat_user_functions " +
+                      "(`track_functions = pl`) over the same submissions. No subscription exists yet, so the figure is the write path alone.");
         md.AppendLine("- **Commit → delivery.** One subscription per network (every kind) to `http://127.0.0.1:<port>/hook/<n>` on a Kestrel " +
                       "receiver inside the harness (`SeQuIn__Webhooks__AllowHttp=true`, `AllowedPrivateNetworks__0=127.0.0.0/8`). Submissions " +
                       "at a steady rate (open loop, at most 8 in flight) round-robin over the networks' units. **Commit time is when the submit's " +
@@ -129,6 +134,18 @@ public static class WebhookReport
             }
         }
         Statements($"Outbox cost: {o.Submissions} submissions", o.Statements, o.Submissions, "ms per submission");
+        if (o.Functions is { Count: > 0 })
+        {
+            md.AppendLine();
+            md.AppendLine("PL/pgSQL functions over the same submissions (pg_stat_user_functions; the deferred summary trigger runs at COMMIT, outside the COMMIT statement's timing above):");
+            md.AppendLine();
+            md.AppendLine("| Function | Calls | Total ms | Self ms | Self ms per submission |");
+            md.AppendLine("|---|---:|---:|---:|---:|");
+            foreach (var f in o.Functions)
+            {
+                Line($"| `{f.Function}` | {f.Calls:N0} | {f.TotalMs:F1} | {f.SelfMs:F1} | {f.SelfMs / o.Submissions:F3} |");
+            }
+        }
         foreach (var l in r.Latency)
         {
             Statements($"Latency, {l.Label}", l.Statements, l.Delivered, "ms per event");

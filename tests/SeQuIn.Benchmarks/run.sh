@@ -147,6 +147,8 @@ EOF
 PRELOAD=()
 [[ "$MODE" == webhooks ]] && PRELOAD+=(pg_stat_statements)   # the outbox INSERT's own time, and the dispatcher's statements
 [[ "${SEQUIN_BENCH_EXPLAIN:-}" == 1 ]] && PRELOAD+=(auto_explain)
+# The deferred summary trigger runs at COMMIT, outside any statement's time in pg_stat_statements: pg_stat_user_functions has it.
+[[ "$MODE" == webhooks ]] && printf "track_functions = pl\n" >>"$PGDATA/postgresql.conf"
 if (( ${#PRELOAD[@]} )); then
     printf "shared_preload_libraries = '%s'\n" "$(IFS=,; echo "${PRELOAD[*]}")" >>"$PGDATA/postgresql.conf"
 fi
