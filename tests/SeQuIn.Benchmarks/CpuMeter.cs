@@ -159,7 +159,7 @@ public static class MachineCheck
             .Select(p => $"{p.Name} ({p.Pid}) {p.Cores:F2}").ToList());
     }
 
-    private static Dictionary<int, (string Name, double Cpu)> Snapshot()
+    internal static Dictionary<int, (string Name, double Cpu)> Snapshot()
     {
         var result = new Dictionary<int, (string, double)>();
         foreach (var directory in Directory.EnumerateDirectories("/proc"))
@@ -189,7 +189,7 @@ public static class MachineCheck
         return result;
     }
 
-    private static (long Busy, long Total) Ticks()
+    internal static (long Busy, long Total) Ticks()
     {
         var fields = File.ReadLines("/proc/stat").First().Split(' ', StringSplitOptions.RemoveEmptyEntries).Skip(1)
             .Select(f => long.Parse(f, CultureInfo.InvariantCulture)).ToArray();

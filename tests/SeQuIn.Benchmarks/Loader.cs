@@ -74,6 +74,10 @@ public sealed record LoadFigures
     public double ProbeTriggerOnSeconds { get; init; }
     public double VacuumAnalyzeSeconds { get; init; }
     public Dictionary<string, long> TableBytes { get; init; } = [];
+    /// <summary>Change-feed entries written for the loaded assessments (one each, as a submission writes; ADR 0027).</summary>
+    public long ChangeEvents { get; init; }
+    /// <summary>Their COPY into change_events, with its keys and indexes in place, BEGIN to COMMIT (not part of the bulk load's figure).</summary>
+    public double ChangeEventsSeconds { get; init; }
 }
 
 /// <param name="Bytes">The table's rows in binary COPY format.</param>
@@ -344,6 +348,49 @@ public static class Loader
         Progress.Say($"ANALYZE area_results, standard_results: {analyzeSummariesSeconds:F2} s");
         Progress.Say($"Until queryable (bulk load + ANALYZE + summary rebuild + ANALYZE): {queryableSeconds:F1} s = {batch.Ratings.Count / queryableSeconds:N0} ratings/s");
 
+        // The change feed's outbox at national size: one entry per loaded assessment, as its submission would have
+        // written (ADR 0027), so that the outbox INSERT and the feed and dispatcher reads run against a full table and
+        // full indexes. One transaction, binary COPY into change_events with its key and index in place; every entry
+        // takes this transaction's id (as an import's entries do). After the bulk load and outside its figure.
+        var collaborativeOf = units.ToDictionary(u => u.Id, u => u.CollaborativeId);
+        clock.Restart();
+        await using (var transaction = await connection.BeginTransactionAsync())
+        {
+            await using (var copy = await connection.BeginBinaryImportAsync(
+                "COPY change_events (occurred_at, kind, resource_type, resource_id, revision, unit_id, network_id, collaborative_id, link) FROM STDIN (FORMAT BINARY)"))
+            {
+                foreach (var a in batch.Assessments.OrderBy(a => a.SubmittedAt))
+                {
+                    await copy.StartRowAsync();
+                    await copy.WriteAsync(a.SubmittedAt ?? now, NpgsqlTypes.NpgsqlDbType.TimestampTz);
+                    await copy.WriteAsync("assessment.submitted", NpgsqlTypes.NpgsqlDbType.Varchar);
+                    await copy.WriteAsync("assessment", NpgsqlTypes.NpgsqlDbType.Varchar);
+                    await copy.WriteAsync(a.Id, NpgsqlTypes.NpgsqlDbType.Uuid);
+                    await copy.WriteAsync(a.Revision, NpgsqlTypes.NpgsqlDbType.Integer);
+                    await copy.WriteAsync(a.UnitId, NpgsqlTypes.NpgsqlDbType.Uuid);
+                    await copy.WriteAsync(a.NetworkId, NpgsqlTypes.NpgsqlDbType.Uuid);
+                    if (collaborativeOf[a.UnitId] is { } collaborative)
+                    {
+                        await copy.WriteAsync(collaborative, NpgsqlTypes.NpgsqlDbType.Uuid);
+                    }
+                    else
+                    {
+                        await copy.WriteNullAsync();
+                    }
+                    await copy.WriteAsync($"/api/v1/assessments/{a.Id}", NpgsqlTypes.NpgsqlDbType.Varchar);
+                }
+                await copy.CompleteAsync();
+            }
+            await transaction.CommitAsync();
+        }
+        var changeEventsSeconds = clock.Elapsed.TotalSeconds;
+        var changeEvents = await ScalarAsync<long>(connection, "SELECT count(*) FROM change_events WHERE kind = 'assessment.submitted'");
+        if (changeEvents != batch.Assessments.Count)
+        {
+            throw new InvalidOperationException($"change_events has {changeEvents:N0} submissions after the load, not {batch.Assessments.Count:N0}.");
+        }
+        Progress.Say($"Change feed: {changeEvents:N0} entries (one per loaded assessment) COPYed into change_events in {changeEventsSeconds:F2} s");
+
         // Probe: one month before the history for every unit, trigger off then on (deleted after each).
         var probeMonth = first.AddMonths(-1);
         var probeSeconds = new double[2];
@@ -386,7 +433,7 @@ public static class Loader
         var sizes = new Dictionary<string, long>(StringComparer.Ordinal);
         await using (var command = new NpgsqlCommand("""
             SELECT c.relname, pg_total_relation_size(c.oid) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
-            WHERE n.nspname = 'public' AND c.relkind = 'r' AND c.relname IN ('assessments', 'participants', 'ratings', 'area_results', 'standard_results')
+            WHERE n.nspname = 'public' AND c.relkind = 'r' AND c.relname IN ('assessments', 'participants', 'ratings', 'area_results', 'standard_results', 'change_events')
             ORDER BY 1
             """, connection))
         await using (var reader = await command.ExecuteReaderAsync())
@@ -446,6 +493,8 @@ public static class Loader
             ProbeTriggerOnSeconds = probeSeconds[1],
             VacuumAnalyzeSeconds = vacuumSeconds,
             TableBytes = sizes,
+            ChangeEvents = changeEvents,
+            ChangeEventsSeconds = changeEventsSeconds,
         };
     }
 

@@ -14,6 +14,9 @@ using SeQuIn.Benchmarks;
 //   soak    --connection CS --url URL --key KEY --pid PID --results DIR [--seconds 600] [--runs steady,restart] [--share 0.7]
 //           [--capacity-seconds 12] [--pg-ctl PATH --pgdata DIR --pg-log FILE --pg-work DIR] [--outage-seconds 0] [--commit TEXT]   (see Soak.cs)
 //   import  --connection CS --url URL --key KEY --pid PID --results DIR [--runs 3] [--commit TEXT]   (see ImportMeasure.cs)
+//   webhooks --connection CS --api-dir DIR --service-connection CS --key KEY --results DIR [--pid-file FILE] [--work DIR]
+//           [--submissions 200] [--events 600] [--rate 10] [--burst-months 30] [--commit TEXT] [--note TEXT]   (see WebhookMeasure.cs)
+//   webhooks-report --results DIR   (renders DIR/webhooks.md again from DIR/webhooks.json)
 //   soak-report --results DIR    (renders DIR/soak.md again from DIR/soak.json)
 var command = args.FirstOrDefault();
 var options = Arguments.Parse(args.Skip(1));
@@ -89,6 +92,21 @@ switch (command)
         Console.WriteLine(await File.ReadAllTextAsync(Path.Combine(options.Required("results"), "import.md")));
         return 0;
     }
+    case "webhooks":
+    {
+        var webhooks = await WebhookMeasure.RunAsync(options);
+        await WebhookReport.WriteAsync(options.Required("results"), webhooks);
+        Console.WriteLine(await File.ReadAllTextAsync(Path.Combine(options.Required("results"), "webhooks.md")));
+        return 0;
+    }
+    case "webhooks-report":
+    {
+        var directory = options.Required("results");
+        var webhooks = JsonSerializer.Deserialize<WebhookMeasure.Results>(await File.ReadAllTextAsync(Path.Combine(directory, "webhooks.json")), Report.JsonOptions)
+            ?? throw new InvalidOperationException("webhooks.json is empty.");
+        await WebhookReport.WriteAsync(directory, webhooks);
+        return 0;
+    }
     case "soak-report":
     {
         var directory = options.Required("results");
@@ -103,6 +121,6 @@ switch (command)
         return soak.Runs.All(r => r.Check.Passed) ? 0 : 1;
     }
     default:
-        Console.Error.WriteLine("Usage: SeQuIn.Benchmarks load|measure|report|screen|scale-load|scale-measure|scale-report|soak|soak-report [--option value ...] (see README.md)");
+        Console.Error.WriteLine("Usage: SeQuIn.Benchmarks load|measure|report|screen|scale-load|scale-measure|scale-report|soak|soak-report|import|webhooks|webhooks-report [--option value ...] (see README.md)");
         return 2;
 }

@@ -22,12 +22,21 @@
 #   SEQUIN_SOAK_OUTAGE_SECONDS 0 (default): pg_ctl restart -m fast; n: stop -m fast, n seconds down, start
 #   SEQUIN_SOAK_CAPACITY_SECONDS length of each step of the closed-loop capacity ramp (default 12)
 #   SEQUIN_SOAK_SHARE         share of the measured capacity the soak offers (default 0.7)
+#
+# `run.sh webhooks` measures webhook delivery (issue #12) on the same cluster and national load: the outbox's cost on a
+# submission, commit-to-delivery latency (poll 250 ms and 50 ms) and delivery throughput (one and two instances) to a
+# receiver on loopback: results/webhooks.md; see WebhookMeasure.cs. The harness starts the service processes itself.
+#   SEQUIN_WEBHOOK_SUBMISSIONS sequential submissions for the outbox's cost (default 200)
+#   SEQUIN_WEBHOOK_EVENTS     events per latency run (default 600)
+#   SEQUIN_WEBHOOK_RATE       submissions per second in the latency runs (default 10)
+#   SEQUIN_WEBHOOK_BURST_MONTHS months × 15 units × 12 areas imported per burst (default 30: 5,400 events)
+#   SEQUIN_BENCH_NOTE         a sentence for the report (e.g. what else was running)
 set -euo pipefail
 MODE="${1:-measure}"
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # `run.sh scale`: how cost grows with the data (1×, 4×, 16×), optionally with a streaming replica; see scale.sh.
 [[ "$MODE" == scale ]] && exec "$HERE/scale.sh"
-[[ "$MODE" == measure || "$MODE" == soak || "$MODE" == import ]] || { echo "usage: run.sh [measure|soak|scale|import]" >&2; exit 2; }
+[[ "$MODE" == measure || "$MODE" == soak || "$MODE" == import || "$MODE" == webhooks ]] || { echo "usage: run.sh [measure|soak|scale|import|webhooks]" >&2; exit 2; }
 ROOT="$(cd "$HERE/../.." && pwd)"
 PGBIN="${PGBIN:-/usr/lib/postgresql/15/bin}"
 RESULTS="$HERE/results"
@@ -80,6 +89,13 @@ cleanup() {
         kill "$SERVICE_PID" 2>/dev/null || true
         wait "$SERVICE_PID" 2>/dev/null || true
     fi
+    # Service processes the webhooks harness started, should it have died before stopping them.
+    if [[ -f "$WORK/services.pids" ]]; then
+        while read -r pid; do
+            [[ -n "$pid" ]] && kill "$pid" 2>/dev/null || true
+        done <"$WORK/services.pids"
+        sleep 1
+    fi
     if [[ -n "$PG_STARTED" ]]; then
         (cd "$WORK" && runuser -u postgres -- "$PGBIN/pg_ctl" -D "$PGDATA" -m fast -w stop >/dev/null 2>&1) || true
     fi
@@ -128,8 +144,16 @@ log_filename = 'postgresql.log'
 log_rotation_age = 0
 log_rotation_size = 0
 EOF
+PRELOAD=()
+[[ "$MODE" == webhooks ]] && PRELOAD+=(pg_stat_statements)   # the outbox INSERT's own time, and the dispatcher's statements
+[[ "${SEQUIN_BENCH_EXPLAIN:-}" == 1 ]] && PRELOAD+=(auto_explain)
+# The deferred summary trigger runs at COMMIT, outside any statement's time in pg_stat_statements: pg_stat_user_functions has it.
+[[ "$MODE" == webhooks ]] && printf "track_functions = pl\n" >>"$PGDATA/postgresql.conf"
+if (( ${#PRELOAD[@]} )); then
+    printf "shared_preload_libraries = '%s'\n" "$(IFS=,; echo "${PRELOAD[*]}")" >>"$PGDATA/postgresql.conf"
+fi
 if [[ "${SEQUIN_BENCH_EXPLAIN:-}" == 1 ]]; then
-    printf "shared_preload_libraries = 'auto_explain'\nauto_explain.log_min_duration = 150\nauto_explain.log_analyze = on\nauto_explain.log_nested_statements = on\nauto_explain.log_triggers = on\n" >>"$PGDATA/postgresql.conf"
+    printf "auto_explain.log_min_duration = 150\nauto_explain.log_analyze = on\nauto_explain.log_nested_statements = on\nauto_explain.log_triggers = on\n" >>"$PGDATA/postgresql.conf"
 fi
 (cd "$WORK" && runuser -u postgres -- "$PGBIN/pg_ctl" -D "$PGDATA" -l "$WORK/pg/pg_ctl.log" -w -t 60 start >/dev/null) \
     || { cat "$WORK/pg/pg_ctl.log"; die "PostgreSQL did not start"; }
@@ -164,6 +188,21 @@ say "Creating the first national network-admin key"
 KEY="$(api bootstrap-admin --name "performance harness" | tail -n 1)"
 [[ "$KEY" == sqn_k_* ]] || die "bootstrap-admin printed no key."
 
+COMMIT="$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+if [[ -n "$(git -C "$ROOT" status --porcelain -- src 2>/dev/null)" ]]; then
+    COMMIT="$COMMIT + uncommitted changes in src/"
+fi
+if [[ "$MODE" == webhooks ]]; then
+    mkdir -p "$RESULTS"
+    say "Webhooks: outbox cost, commit-to-delivery latency, delivery throughput (the harness starts the service itself)"
+    dotnet "$HARNESS_DLL" webhooks --connection "$HARNESS_CS" --api-dir "$API_BIN" --service-connection "$SERVICE_CS" --key "$KEY" \
+        --results "$RESULTS" --commit "$COMMIT" --pid-file "$WORK/services.pids" --work "$WORK" \
+        --submissions "${SEQUIN_WEBHOOK_SUBMISSIONS:-200}" --events "${SEQUIN_WEBHOOK_EVENTS:-600}" --rate "${SEQUIN_WEBHOOK_RATE:-10}" \
+        --burst-months "${SEQUIN_WEBHOOK_BURST_MONTHS:-30}" --note "${SEQUIN_BENCH_NOTE:-}"
+    say "Done in $(( $(date +%s) - STARTED_AT )) s: $RESULTS/webhooks.md and webhooks.json"
+    exit 0
+fi
+
 # ---- The service -------------------------------------------------------------------------------------------
 APIPORT="$(free_port)"
 say "Starting the service on http://127.0.0.1:$APIPORT"
@@ -173,10 +212,6 @@ say "Starting the service on http://127.0.0.1:$APIPORT"
 SERVICE_PID=$!
 
 # ---- Measure -----------------------------------------------------------------------------------------------
-COMMIT="$(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null || echo unknown)"
-if [[ -n "$(git -C "$ROOT" status --porcelain -- src 2>/dev/null)" ]]; then
-    COMMIT="$COMMIT + uncommitted changes in src/"
-fi
 mkdir -p "$RESULTS"
 if [[ "$MODE" == import ]]; then
     say "History import against COPY (service pid $SERVICE_PID)"

@@ -115,7 +115,9 @@ public sealed class WebhookDeliveryConfiguration : IEntityTypeConfiguration<Webh
         builder.HasOne<WebhookSubscription>().WithMany().HasForeignKey(d => d.SubscriptionId).OnDelete(DeleteBehavior.Cascade);
         builder.HasMany(d => d.Attempts).WithOne().HasForeignKey(a => a.DeliveryId).OnDelete(DeleteBehavior.Cascade);
         // The dispatcher's two questions: what is due, and is an earlier event of the same resource still pending.
-        builder.HasIndex(d => d.NextAttemptAt).HasFilter("state = 'pending'").HasDatabaseName("ix_webhook_deliveries_due");
+        // The claim's whole ORDER BY (next_attempt_at, feed_position): walked in order, it stops at the first rows that are
+        // due, where on next_attempt_at alone the planner could read and sort every pending delivery on each claim.
+        builder.HasIndex(d => new { d.NextAttemptAt, d.FeedPosition }).HasFilter("state = 'pending'").HasDatabaseName("ix_webhook_deliveries_due");
         builder.HasIndex(d => new { d.SubscriptionId, d.ResourceId, d.FeedPosition }).HasFilter("state = 'pending'")
             .HasDatabaseName("ix_webhook_deliveries_pending_per_resource");
         // The deliveries log: newest first per subscription.

@@ -1432,7 +1432,7 @@ namespace SeQuIn.Api.Data.Migrations
                     b.HasKey("Id")
                         .HasName("pk_webhook_deliveries");
 
-                    b.HasIndex("NextAttemptAt")
+                    b.HasIndex("NextAttemptAt", "FeedPosition")
                         .HasDatabaseName("ix_webhook_deliveries_due")
                         .HasFilter("state = 'pending'");
 
