@@ -208,6 +208,30 @@ public sealed class WebhookDeliveryTests(SeQuInApiFixture fixture) : ApiTest(fix
         Assert.Equal([world.Unit.Id], receiver.Taken.Select(e => e.ResourceId));
     }
 
+    [Fact]
+    public async Task An_idle_dispatcher_neither_locks_nor_rewrites_a_subscription_round_after_round()
+    {
+        await using var app = await Fixture.CreateIsolatedAppAsync();
+        var world = await AssessmentWorld.CreateAsync(app, app.CreateClient(Fixture.NationalAdminToken));
+        var created = await SubscribeAsync(world.Admin, "http://127.0.0.1:9/hooks", world.Network.Id, ChangeKinds.UnitChanged);
+        await using var owner = new Npgsql.NpgsqlConnection(app.OwnerConnectionString);
+        await owner.OpenAsync();
+        async Task<string> VersionAsync()
+        {
+            await using var command = new Npgsql.NpgsqlCommand("SELECT xmin::text || '/' || xmax::text FROM webhook_subscriptions WHERE id = $1", owner)
+            {
+                Parameters = { new Npgsql.NpgsqlParameter<Guid> { TypedValue = created.Subscription.Id } },
+            };
+            return (string)(await command.ExecuteScalarAsync())!;
+        }
+        await Task.Delay(600);
+        var before = await VersionAsync();
+
+        await Task.Delay(1500); // seven polls with nothing new in the feed
+
+        Assert.Equal(before, await VersionAsync());
+    }
+
     internal static async Task<CreatedSubscription> SubscribeAsync(HttpClient admin, string url, Guid networkId, params string[] kinds)
     {
         var response = await admin.PostAsJsonAsync("/api/v1/webhooks/subscriptions",
