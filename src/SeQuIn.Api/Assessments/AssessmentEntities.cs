@@ -15,6 +15,18 @@ public enum ParticipantRole
     Advocate,
 }
 
+/// <summary>
+/// What the service-user participant said, in their own right, about a submitted assessment: a submission counts as
+/// co-produced only once a service-user participant has confirmed it (issue #13, ADR 0031).
+/// </summary>
+public enum ServiceUserConfirmation
+{
+    /// <summary>The service-user participant agrees that the submission is the rating they arrived at together.</summary>
+    Agreed,
+    /// <summary>The service-user participant took part but records that they disagree, with a short reason.</summary>
+    Disagreed,
+}
+
 public enum EvidenceKind
 {
     Document,
@@ -54,6 +66,11 @@ public sealed class Assessment
     public int? AgreedRating { get; set; }
     public string? AgreedRatingNote { get; set; }
     public bool Imported { get; set; }
+    /// <summary>The service-user participant's own confirmation of the submission; null until they give it. Cleared when the submission is returned or reopened.</summary>
+    public ServiceUserConfirmation? Confirmation { get; set; }
+    /// <summary>Why the service-user participant disagrees (screened, short); null when they agree.</summary>
+    public string? ConfirmationReason { get; set; }
+    public DateTimeOffset? ConfirmedAt { get; set; }
     public DateTimeOffset CreatedAt { get; set; }
     public required string CreatedBy { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }

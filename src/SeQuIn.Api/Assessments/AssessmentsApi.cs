@@ -412,13 +412,19 @@ public static class AssessmentsApi
             return ChangeProblem.From(ApiProblems.Conflict("Only a submitted assessment can be returned or reopened; this one is a draft."));
         }
         assessment.Status = AssessmentStatus.Draft;
+        // What the service user confirmed was this submission; a returned or reopened one must be confirmed afresh.
+        var hadConfirmation = assessment.Confirmation is not null;
+        assessment.Confirmation = null;
+        assessment.ConfirmationReason = null;
+        assessment.ConfirmedAt = null;
         var comment = new Comment
         {
             AssessmentId = assessment.Id, Kind = kind, Text = request.Text, Author = services.Caller.Actor, CreatedAt = services.Clock.Now(),
         };
         assessment.Comments.Add(comment);
         services.Db.Comments.Add(comment);
-        return await SaveAsync(assessment, action, new { status = AssessmentStatus.Draft, commentId = comment.Id }, request.Text, services, ct);
+        return await SaveAsync(assessment, action, new { status = AssessmentStatus.Draft, commentId = comment.Id, confirmationCleared = hadConfirmation },
+            request.Text, services, ct);
     }
 
     private static async Task<(Assessment? Assessment, ChangeProblem? Problem)> LoadForChangeAsync(Guid assessmentId, AssessmentServices services,

@@ -1,3 +1,4 @@
+using SeQuIn.Api.Assessments;
 using SeQuIn.Api.Organisations;
 
 namespace SeQuIn.Api.Benchmarks;
@@ -24,6 +25,8 @@ public sealed class AreaResultRow
     public int ApplicableStandards { get; set; }
     public int? AgreedRating { get; set; }
     public bool CoProduced { get; set; }
+    /// <summary>The service-user participant's own confirmation of the submission (null: not confirmed).</summary>
+    public ServiceUserConfirmation? Confirmation { get; set; }
     /// <summary>Submitted by the 10th of the following month; null for imported history.</summary>
     public bool? OnTime { get; set; }
     public DateTimeOffset SubmittedAt { get; set; }

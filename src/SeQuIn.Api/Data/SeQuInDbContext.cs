@@ -49,6 +49,7 @@ public sealed class SeQuInDbContext(DbContextOptions<SeQuInDbContext> options) :
         configurationBuilder.Properties<ScopeKind>().HaveConversion<string>().HaveMaxLength(20);
         configurationBuilder.Properties<AssessmentStatus>().HaveConversion<string>().HaveMaxLength(20);
         configurationBuilder.Properties<ParticipantRole>().HaveConversion<string>().HaveMaxLength(30);
+        configurationBuilder.Properties<ServiceUserConfirmation>().HaveConversion<string>().HaveMaxLength(20);
         configurationBuilder.Properties<EvidenceKind>().HaveConversion<string>().HaveMaxLength(20);
         configurationBuilder.Properties<CommentKind>().HaveConversion<string>().HaveMaxLength(20);
     }

@@ -16,6 +16,7 @@ public sealed class AssessmentConfiguration : IEntityTypeConfiguration<Assessmen
         builder.Property(a => a.CreatedBy).HasMaxLength(300);
         builder.Property(a => a.SubmittedBy).HasMaxLength(300);
         builder.Property(a => a.SortKey).HasMaxLength(60);
+        builder.Property(a => a.ConfirmationReason).HasMaxLength(500);
         builder.Property(a => a.Revision).IsConcurrencyToken();
         // One assessment per unit, area and month, whichever framework version it was made against.
         builder.HasIndex(a => new { a.UnitId, a.AreaCode, a.Month }).IsUnique();
