@@ -8,6 +8,7 @@ using SeQuIn.Api.Audit;
 using SeQuIn.Api.Benchmarks;
 using SeQuIn.Api.Common;
 using SeQuIn.Api.Data;
+using SeQuIn.Api.Families;
 using SeQuIn.Api.Framework;
 using SeQuIn.Api.Health;
 using SeQuIn.Api.Observability;
@@ -22,6 +23,7 @@ builder.Services.AddSingleton(TimeProvider.System);
 builder.Services.AddSingleton<FrameworkShapes>();
 builder.Services.AddSingleton<ReadinessCheck>();
 builder.Services.AddSingleton<ExportLimits>();
+builder.Services.AddSingleton<FamilyLimits>();
 
 builder.Services.ConfigureHttpJsonOptions(options => Json.Configure(options.SerializerOptions));
 builder.Services.AddValidatorsFromAssemblyContaining<Program>(ServiceLifetime.Singleton);
@@ -88,6 +90,8 @@ api.MapAccessApi();
 api.MapAuditApi();
 api.MapChangesApi();
 api.MapWebhooksApi();
+api.MapFamiliesApi();
+api.MapPublicPagesApi();
 
 if (await Commands.TryRunAsync(app, args))
 {

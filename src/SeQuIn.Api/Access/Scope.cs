@@ -104,6 +104,20 @@ public sealed class Scope
     /// <summary>Those who see all of an assessment (the unit and its reviewers) may comment; analysts never write.</summary>
     public bool CommentsOn(UnitPlace unit) => SeesDraftsOf(unit);
 
+    // ---- Families and carers (ADR 0029) ----------------------------------------------------------------------------
+
+    /// <summary>Issuing or rotating a unit's share code: an administrator or involvement lead of its network.</summary>
+    public bool IssuesShareCodesOf(UnitPlace unit) => AdministersNetwork(unit.NetworkId) || LedNetworks.Contains(unit.NetworkId);
+
+    /// <summary>Approving or rejecting what families said, before anyone else sees it: an involvement lead of the unit's network.</summary>
+    public bool ModeratesFamilyResponsesOf(UnitPlace unit) => LedNetworks.Contains(unit.NetworkId);
+
+    /// <summary>The moderation queue, comments still pending included: the network's leads, and its administrators (read only).</summary>
+    public bool SeesFamilyResponsesOf(UnitPlace unit) => ModeratesFamilyResponsesOf(unit) || AdministersNetwork(unit.NetworkId);
+
+    /// <summary>How often families concur with a unit's ratings, approved comments included: the unit's members, its network's leads and administrators.</summary>
+    public bool SeesFamilyConcurrenceOf(UnitPlace unit) => SeesDraftsOf(unit);
+
     // ---- What every network shares ------------------------------------------------------------------------------
 
     /// <summary>Draft framework versions are read by network administrators of any scope.</summary>

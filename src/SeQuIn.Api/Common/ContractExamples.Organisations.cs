@@ -9,10 +9,10 @@ internal sealed partial class ContractExamples
     private static readonly OrganisationRef Collaborative = new(CollaborativeId, "PC-RIDINGS", "Ridings Secure Care Provider Collaborative");
 
     private static readonly UnitResponse Unit = new(UnitId, UnitCode, "Ridgeview Medium Secure Unit", SecurityLevel.Medium,
-        Provider, ProviderSector.Nhs, Network, Collaborative, true, Created, Created);
+        Provider, ProviderSector.Nhs, Network, Collaborative, true, Created, Created, PublishToFamilies: true);
 
     private static readonly NetworkResponse NetworkAnswer = new(NetworkId, NetworkCode, NetworkName, "Yorkshire and the Humber", false, true, true,
-        new DateTimeOffset(2026, 1, 12, 9, 30, 0, TimeSpan.Zero), Created);
+        new DateTimeOffset(2026, 1, 12, 9, 30, 0, TimeSpan.Zero), Created, PublishToFamilies: true);
 
     private static readonly CollaborativeResponse CollaborativeAnswer = new(CollaborativeId, Collaborative.Code, Collaborative.Name, true,
         new DateTimeOffset(2026, 1, 12, 9, 41, 0, TimeSpan.Zero), new DateTimeOffset(2026, 1, 12, 9, 41, 0, TimeSpan.Zero));
@@ -25,7 +25,7 @@ internal sealed partial class ContractExamples
     private static IEnumerable<(Type Type, object Example)> Organisations() =>
     [
         (typeof(CreateNetworkRequest), new CreateNetworkRequest(NetworkCode, NetworkName, "Yorkshire and the Humber", AllowRanks: false, PublishSummaries: true)),
-        (typeof(UpdateNetworkRequest), new UpdateNetworkRequest(NetworkName, true, "Yorkshire and the Humber", false, true)),
+        (typeof(UpdateNetworkRequest), new UpdateNetworkRequest(NetworkName, true, "Yorkshire and the Humber", false, true, PublishToFamilies: true)),
         (typeof(NetworkResponse), NetworkAnswer),
         (typeof(Page<NetworkResponse>), new Page<NetworkResponse>([NetworkAnswer], null, 100)),
 
@@ -44,7 +44,7 @@ internal sealed partial class ContractExamples
             }], NextCursor, 2)),
 
         (typeof(CreateUnitRequest), new CreateUnitRequest(UnitCode, Unit.Name, SecurityLevel.Medium, ProviderId, NetworkId, CollaborativeId)),
-        (typeof(UpdateUnitRequest), new UpdateUnitRequest(Unit.Name, SecurityLevel.Medium, ProviderId, NetworkId, true, CollaborativeId)),
+        (typeof(UpdateUnitRequest), new UpdateUnitRequest(Unit.Name, SecurityLevel.Medium, ProviderId, NetworkId, true, CollaborativeId, PublishToFamilies: true)),
         (typeof(UnitResponse), Unit),
         (typeof(Page<UnitResponse>), new Page<UnitResponse>([Unit], NextCursor, 100)),
     ];

@@ -37,6 +37,7 @@ public static class OpenApiSetup
         ("Audit", "The append-only audit trail of every change: who, what, when and why."),
         ("Changes", "The change feed: every change an integrator's copy needs, in commit order, with no gaps (ADR 0027)."),
         ("Webhooks", "The change feed pushed: subscriptions of https endpoints to a network's or collaborative's changes, signed to the Standard Webhooks specification, with a delivery log (ADR 0028)."),
+        ("Families", "Families and carers say whether they recognise a unit's published ratings, through its share code and without an account; involvement leads moderate, units and networks see how often families concur (ADR 0029)."),
         ("Health", "Liveness and readiness probes."),
     ];
 

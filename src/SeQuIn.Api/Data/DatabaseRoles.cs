@@ -57,6 +57,9 @@ public static class DatabaseRoles
         (typeof(Membership), "SELECT, INSERT, UPDATE"),
         (typeof(Assessment), "SELECT, INSERT, UPDATE"),
         (typeof(Rating), "SELECT, INSERT, UPDATE"),
+        // What families said is moderated, never deleted; a share code is replaced in place.
+        (typeof(Families.FamilyResponse), "SELECT, INSERT, UPDATE"),
+        (typeof(Families.FamilyShareCode), "SELECT, INSERT, UPDATE"),
     ];
 
     /// <summary>

@@ -34,6 +34,8 @@ public sealed class SeQuInDbContext(DbContextOptions<SeQuInDbContext> options) :
     public DbSet<StandardResultRow> StandardResults => Set<StandardResultRow>();
     public DbSet<Webhooks.WebhookSubscription> WebhookSubscriptions => Set<Webhooks.WebhookSubscription>();
     public DbSet<Webhooks.WebhookDelivery> WebhookDeliveries => Set<Webhooks.WebhookDelivery>();
+    public DbSet<Families.FamilyShareCode> FamilyShareCodes => Set<Families.FamilyShareCode>();
+    public DbSet<Families.FamilyResponse> FamilyResponses => Set<Families.FamilyResponse>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(SeQuInDbContext).Assembly);
@@ -52,6 +54,8 @@ public sealed class SeQuInDbContext(DbContextOptions<SeQuInDbContext> options) :
         configurationBuilder.Properties<ServiceUserConfirmation>().HaveConversion<string>().HaveMaxLength(20);
         configurationBuilder.Properties<EvidenceKind>().HaveConversion<string>().HaveMaxLength(20);
         configurationBuilder.Properties<CommentKind>().HaveConversion<string>().HaveMaxLength(20);
+        configurationBuilder.Properties<Families.FamilyVerdict>().HaveConversion<string>().HaveMaxLength(20);
+        configurationBuilder.Properties<Families.FamilyResponseStatus>().HaveConversion<string>().HaveMaxLength(20);
     }
 
     public static void Configure(DbContextOptionsBuilder options, string connectionString) =>

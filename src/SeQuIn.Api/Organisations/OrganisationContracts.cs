@@ -16,10 +16,13 @@ public sealed record CreateNetworkRequest(string Code, string Name, string? Regi
 /// </summary>
 /// <param name="AllowRanks">Whether benchmarks show units' ranks.</param>
 /// <param name="PublishSummaries">Whether anyone may read the network's area summaries without signing in.</param>
-public sealed record UpdateNetworkRequest(string Name, bool Active, string? Region, bool AllowRanks, bool PublishSummaries);
+/// <param name="PublishToFamilies">Whether the network's units may publish a page to families and carers (each unit chooses too).
+/// Optional, for clients written before it existed: left out or null keeps the current setting.</param>
+public sealed record UpdateNetworkRequest(string Name, bool Active, string? Region, bool AllowRanks, bool PublishSummaries, bool? PublishToFamilies = null);
 
+/// <param name="PublishToFamilies">Whether the network's units may publish a page to families and carers (off by default).</param>
 public sealed record NetworkResponse(Guid Id, string Code, string Name, string? Region, bool AllowRanks, bool PublishSummaries, bool Active,
-    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, bool PublishToFamilies = false);
 
 /// <param name="code">Only the network with this code.</param>
 /// <param name="active">Only active (true) or inactive (false) networks.</param>
@@ -99,15 +102,18 @@ public sealed record CreateUnitRequest(string Code, string Name, SecurityLevel S
 /// take the unit out of its collaborative).
 /// </summary>
 /// <param name="SecurityLevel">The unit's level of security: high, medium or low.</param>
+/// <param name="PublishToFamilies">Whether the unit publishes its page to families and carers (shown only while its network does
+/// too). Optional, for clients written before it existed: left out or null keeps the current setting.</param>
 public sealed record UpdateUnitRequest(string Name, SecurityLevel SecurityLevel, Guid ProviderId, Guid NetworkId, bool Active,
-    Guid? CollaborativeId);
+    Guid? CollaborativeId, bool? PublishToFamilies = null);
 
 /// <summary>A secure unit with the names of the bodies it belongs to.</summary>
 /// <param name="SecurityLevel">The unit's level of security: high, medium or low.</param>
 /// <param name="Sector">The sector of the unit's provider.</param>
+/// <param name="PublishToFamilies">Whether the unit publishes its page to families and carers (off by default; shown only while its network does too).</param>
 public sealed record UnitResponse(Guid Id, string Code, string Name, SecurityLevel SecurityLevel,
     OrganisationRef Provider, ProviderSector Sector, OrganisationRef Network, OrganisationRef? Collaborative, bool Active,
-    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt);
+    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, bool PublishToFamilies = false);
 
 /// <summary>A reference to a network, provider or collaborative.</summary>
 public sealed record OrganisationRef(Guid Id, string Code, string Name);

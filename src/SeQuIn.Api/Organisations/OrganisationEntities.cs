@@ -24,6 +24,8 @@ public sealed class Network
     public bool AllowRanks { get; set; }
     /// <summary>Whether anyone, without signing in, may read the network's area summaries (no unit is named).</summary>
     public bool PublishSummaries { get; set; }
+    /// <summary>Whether units of this network may publish a page families and carers read and respond to (each unit chooses too; ADR 0029).</summary>
+    public bool PublishToFamilies { get; set; }
     public bool Active { get; set; } = true;
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }
@@ -71,6 +73,8 @@ public sealed class Unit
     public Network? Network { get; set; }
     public Guid? CollaborativeId { get; set; }
     public Collaborative? Collaborative { get; set; }
+    /// <summary>Whether the unit publishes its page to families and carers; shown only while its network publishes too (ADR 0029).</summary>
+    public bool PublishToFamilies { get; set; }
     public bool Active { get; set; } = true;
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }

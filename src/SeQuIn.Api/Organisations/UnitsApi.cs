@@ -152,6 +152,7 @@ public static class UnitsApi
         unit.NetworkId = request.NetworkId;
         unit.CollaborativeId = request.CollaborativeId;
         unit.Active = request.Active;
+        unit.PublishToFamilies = request.PublishToFamilies ?? unit.PublishToFamilies;
         unit.UpdatedAt = services.Clock.Now();
         unit.Revision++;
         if (!await services.Db.TrySaveRevisionAsync(ct))
@@ -247,5 +248,5 @@ public static class UnitsApi
         new OrganisationRef(u.Provider!.Id, u.Provider.Code, u.Provider.Name), u.Provider.Sector,
         new OrganisationRef(u.Network!.Id, u.Network.Code, u.Network.Name),
         u.Collaborative is null ? null : new OrganisationRef(u.Collaborative.Id, u.Collaborative.Code, u.Collaborative.Name),
-        u.Active, u.CreatedAt, u.UpdatedAt);
+        u.Active, u.CreatedAt, u.UpdatedAt, u.PublishToFamilies);
 }

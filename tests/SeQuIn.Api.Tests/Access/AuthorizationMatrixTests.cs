@@ -40,6 +40,7 @@ public sealed class AuthorizationMatrixTests(SeQuInApiFixture fixture) : IAsyncL
     private const string CommentsOnA /*  */ = "A A H A H A F F U U U";
 
     private AccessWorld _world = null!;
+    private (string Code, string Month)? _published;
     private SeQuInApp _app = null!;
 
     public async Task InitializeAsync()
@@ -288,6 +289,56 @@ public sealed class AuthorizationMatrixTests(SeQuInApiFixture fixture) : IAsyncL
         }
         yield return ("GET /api/v1/networks/{networkId}/public-summary", Open, async () => await Get(await WithResults($"/api/v1/networks/{a.Id}/public-summary")));
         yield return ("GET /api/v1/networks/{networkId}/public-summary", "H H H H H H H H H U U", () => Get($"/api/v1/networks/{w.NetworkB.Id}/public-summary"));
+
+        // Families: unit A published by its network's administrator, a share code issued by its lead, a submitted month.
+        async Task<(string Code, string Month)> PublishedA()
+        {
+            if (_published is { } done)
+            {
+                return done;
+            }
+            var admin = w.ClientFor("admin-a");
+            foreach (var (url, body) in new (string, object)[]
+                     {
+                         ($"/api/v1/networks/{a.Id}", new UpdateNetworkRequest("Network A", true, null, false, true, PublishToFamilies: true)),
+                         ($"/api/v1/units/{unit.Id}", new UpdateUnitRequest("Unit A", SecurityLevel.Low, w.Provider.Id, a.Id, true, w.CollaborativeA.Id, true)),
+                     })
+            {
+                var read = await admin.GetAsync(url);
+                using var put = new HttpRequestMessage(HttpMethod.Put, url) { Content = JsonContent.Create(body, body.GetType(), options: Json.Options) };
+                put.Headers.IfMatch.Add(read.Headers.ETag!);
+                (await admin.SendAsync(put)).EnsureSuccessStatusCode();
+            }
+            var code = (await (await w.ClientFor("lead-a").PostAsync($"/api/v1/units/{unit.Id}/share-code", null))
+                .Content.ReadFromJsonAsync<SeQuIn.Api.Families.ShareCodeResponse>(Json.Options))!.ShareCode;
+            _published = (code, (await SubmittedOfA()).Month);
+            return _published.Value;
+        }
+        async Task<SeQuIn.Api.Families.FamilyResponseRequest> ResponseToA()
+        {
+            var (code, month) = await PublishedA();
+            return new SeQuIn.Api.Families.FamilyResponseRequest(code, month, "INV", SeQuIn.Api.Families.FamilyVerdict.Concur);
+        }
+        async Task<HttpRequestMessage> Moderation()
+        {
+            (await w.ClientFor(AccessWorld.Anonymous).PostAsJsonAsync("/api/v1/public/family-responses", await ResponseToA(), Json.Options)).EnsureSuccessStatusCode();
+            var pending = (await (await w.ClientFor("lead-a").GetAsync($"/api/v1/units/{unit.Id}/family-responses?status=pending&limit=1"))
+                .Content.ReadFromJsonAsync<Page<SeQuIn.Api.Families.FamilyResponseView>>(Json.Options))!.Items.Single();
+            var message = await Send(HttpMethod.Post, $"/api/v1/units/{unit.Id}/family-responses/{pending.Id}/moderation",
+                new SeQuIn.Api.Families.ModerationRequest(SeQuIn.Api.Families.ModerationDecision.Approve));
+            message.Headers.IfMatch.Add(new System.Net.Http.Headers.EntityTagHeaderValue($"\"{pending.Revision}\""));
+            return message;
+        }
+        const string FamilyStaffOfA = "A A H F H A F H U U U";
+        yield return ("POST /api/v1/units/{unitId}/share-code", FamilyStaffOfA, () => Send(HttpMethod.Post, $"/api/v1/units/{unit.Id}/share-code"));
+        yield return ("GET /api/v1/units/{unitId}/family-responses", FamilyStaffOfA, () => Get($"/api/v1/units/{unit.Id}/family-responses"));
+        yield return ("POST /api/v1/units/{unitId}/family-responses/{responseId}/moderation", LeadOfA, Moderation);
+        yield return ("GET /api/v1/units/{unitId}/family-concurrence", "A A H A H A F H U U U", () => Get($"/api/v1/units/{unit.Id}/family-concurrence"));
+        yield return ("GET /api/v1/networks/{networkId}/insight/family-concurrence", SubmittedOfANetwork, () => Get($"/api/v1/networks/{a.Id}/insight/family-concurrence"));
+        // Anyone with a unit's share code, without a key; credentials that fail are refused wherever they are sent.
+        yield return ("POST /api/v1/public/unit-pages", Open, async () => await Send(HttpMethod.Post, "/api/v1/public/unit-pages",
+            new SeQuIn.Api.Families.UnitPageRequest((await PublishedA()).Code)));
+        yield return ("POST /api/v1/public/family-responses", Open, async () => await Send(HttpMethod.Post, "/api/v1/public/family-responses", await ResponseToA()));
         yield return ("GET /api/v1/exports/ratings", SignedIn, () => Get("/api/v1/exports/ratings"));
         yield return ("GET /api/v1/exports/ratings.csv", SignedIn, () => Get("/api/v1/exports/ratings.csv"));
     }

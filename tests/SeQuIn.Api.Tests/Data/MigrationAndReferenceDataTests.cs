@@ -44,6 +44,13 @@ public sealed class MigrationAndReferenceDataTests(SeQuInApiFixture fixture) : A
         Assert.InRange(assessments, 15 * 12 * 22, 15 * 12 * 24);
         Assert.Equal(assessments, await db.AreaResults.CountAsync());
         Assert.True(await db.Evidence.AnyAsync(e => e.Shared));
+        // Families: YH-M01 is published with its documented share code, with responses in every state (loaded once).
+        var published = await db.Units.AsNoTracking().Include(u => u.Network).SingleAsync(u => u.Code == Api.Data.DemoFamilies.UnitCode);
+        Assert.True(published.PublishToFamilies && published.Network!.PublishToFamilies);
+        Assert.Equal(Api.Families.ShareCodes.Hash(Api.Families.ShareCodes.Normalise(Api.Data.DemoFamilies.ShareCode)!),
+            (await db.FamilyShareCodes.SingleAsync()).CodeHash);
+        Assert.Equal(3, await db.FamilyResponses.Select(r => r.Status).Distinct().CountAsync());
+        Assert.InRange(await db.FamilyResponses.CountAsync(), 20, 60);
     }
 
     [Fact]

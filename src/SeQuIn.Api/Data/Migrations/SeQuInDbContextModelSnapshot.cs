@@ -874,6 +874,122 @@ namespace SeQuIn.Api.Data.Migrations
                     b.ToTable("standard_results", (string)null);
                 });
 
+            modelBuilder.Entity("SeQuIn.Api.Families.FamilyResponse", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("AreaCode")
+                        .IsRequired()
+                        .HasMaxLength(6)
+                        .HasColumnType("character varying(6)")
+                        .HasColumnName("area_code");
+
+                    b.Property<string>("Comment")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("comment");
+
+                    b.Property<string>("ModerationNote")
+                        .HasMaxLength(500)
+                        .HasColumnType("character varying(500)")
+                        .HasColumnName("moderation_note");
+
+                    b.Property<DateOnly>("Month")
+                        .HasColumnType("date")
+                        .HasColumnName("month");
+
+                    b.Property<Guid>("NetworkId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("network_id");
+
+                    b.Property<DateOnly>("ReceivedIn")
+                        .HasColumnType("date")
+                        .HasColumnName("received_in");
+
+                    b.Property<string>("RetryKeyHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("retry_key_hash");
+
+                    b.Property<int>("Revision")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer")
+                        .HasColumnName("revision");
+
+                    b.Property<string>("SortKey")
+                        .IsRequired()
+                        .HasMaxLength(60)
+                        .HasColumnType("character varying(60)")
+                        .HasColumnName("sort_key");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("status");
+
+                    b.Property<Guid>("UnitId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("unit_id");
+
+                    b.Property<string>("Verdict")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("verdict");
+
+                    b.HasKey("Id")
+                        .HasName("pk_family_responses");
+
+                    b.HasIndex("NetworkId", "Month")
+                        .HasDatabaseName("ix_family_responses_network_id_month");
+
+                    b.HasIndex("UnitId", "RetryKeyHash")
+                        .IsUnique()
+                        .HasDatabaseName("ix_family_responses_unit_id_retry_key_hash")
+                        .HasFilter("retry_key_hash IS NOT NULL");
+
+                    b.HasIndex("UnitId", "SortKey")
+                        .HasDatabaseName("ix_family_responses_unit_id_sort_key");
+
+                    b.ToTable("family_responses", (string)null);
+                });
+
+            modelBuilder.Entity("SeQuIn.Api.Families.FamilyShareCode", b =>
+                {
+                    b.Property<Guid>("UnitId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("unit_id");
+
+                    b.Property<string>("CodeHash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("code_hash");
+
+                    b.Property<string>("Hint")
+                        .IsRequired()
+                        .HasMaxLength(2)
+                        .HasColumnType("character varying(2)")
+                        .HasColumnName("hint");
+
+                    b.Property<DateTimeOffset>("IssuedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("issued_at");
+
+                    b.HasKey("UnitId")
+                        .HasName("pk_family_share_codes");
+
+                    b.HasIndex("CodeHash")
+                        .IsUnique()
+                        .HasDatabaseName("ix_family_share_codes_code_hash");
+
+                    b.ToTable("family_share_codes", (string)null);
+                });
+
             modelBuilder.Entity("SeQuIn.Api.Framework.Area", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1175,6 +1291,10 @@ namespace SeQuIn.Api.Data.Migrations
                         .HasColumnType("boolean")
                         .HasColumnName("publish_summaries");
 
+                    b.Property<bool>("PublishToFamilies")
+                        .HasColumnType("boolean")
+                        .HasColumnName("publish_to_families");
+
                     b.Property<string>("Region")
                         .HasMaxLength(100)
                         .HasColumnType("character varying(100)")
@@ -1289,6 +1409,10 @@ namespace SeQuIn.Api.Data.Migrations
                     b.Property<Guid>("ProviderId")
                         .HasColumnType("uuid")
                         .HasColumnName("provider_id");
+
+                    b.Property<bool>("PublishToFamilies")
+                        .HasColumnType("boolean")
+                        .HasColumnName("publish_to_families");
 
                     b.Property<int>("Revision")
                         .IsConcurrencyToken()
@@ -1672,6 +1796,33 @@ namespace SeQuIn.Api.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_standard_results_assessments_assessment_id");
+                });
+
+            modelBuilder.Entity("SeQuIn.Api.Families.FamilyResponse", b =>
+                {
+                    b.HasOne("SeQuIn.Api.Organisations.Network", null)
+                        .WithMany()
+                        .HasForeignKey("NetworkId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_family_responses_networks_network_id");
+
+                    b.HasOne("SeQuIn.Api.Organisations.Unit", null)
+                        .WithMany()
+                        .HasForeignKey("UnitId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_family_responses_units_unit_id");
+                });
+
+            modelBuilder.Entity("SeQuIn.Api.Families.FamilyShareCode", b =>
+                {
+                    b.HasOne("SeQuIn.Api.Organisations.Unit", null)
+                        .WithOne()
+                        .HasForeignKey("SeQuIn.Api.Families.FamilyShareCode", "UnitId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_family_share_codes_units_unit_id");
                 });
 
             modelBuilder.Entity("SeQuIn.Api.Framework.Area", b =>
