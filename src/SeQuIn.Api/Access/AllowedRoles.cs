@@ -17,6 +17,9 @@ public static class AllowedRoles
 {
     public static readonly Role[] Everyone = Enum.GetValues<Role>();
 
+    /// <summary>The roles that read data about single units (policy <see cref="Policies.UnitLevelReader"/>): all but commissioner.</summary>
+    public static readonly Role[] UnitLevelReaders = Everyone.Where(r => r != Role.Commissioner).ToArray();
+
     public static TBuilder WithRoles<TBuilder>(this TBuilder builder, params Role[] roles) where TBuilder : IEndpointConventionBuilder =>
         builder.WithMetadata(new AllowedRolesMetadata(roles, Anonymous: false));
 

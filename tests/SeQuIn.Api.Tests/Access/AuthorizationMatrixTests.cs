@@ -18,26 +18,29 @@ namespace SeQuIn.Api.Tests.Access;
 /// <summary>
 /// Every mapped endpoint against every persona. An endpoint without a row fails the test, so every new endpoint
 /// must say here who may call it. Expectations, one letter per persona in <see cref="AccessWorld.Personas"/> order:
-/// A allowed (anything but 401, 403 or 404), F 403, H 404 (the caller may not know it exists), U 401.
+/// A allowed (anything but 401, 403 or 404), F 403, H 404 (the caller may not know it exists), U 401. Commissioners
+/// (of network A, of collaborative A) are refused every endpoint about single units with 403, whatever their scope.
 /// </summary>
 [Collection(ApiCollection.Name)]
 public sealed class AuthorizationMatrixTests(SeQuInApiFixture fixture) : IAsyncLifetime
 {
-    //                                      national  admin-a  admin-b  member-a  member-b  lead-a  analyst-a  analyst-other  anonymous  expired  revoked
-    private const string Open /*         */ = "A A A A A A A A A U U";
-    private const string SignedIn /*     */ = "A A A A A A A A U U U";
-    private const string AnyAdmin /*     */ = "A A A F F F F F U U U";
-    private const string AdminOfA /*     */ = "A A F F F F F F U U U";
-    private const string NationalOnly /* */ = "A F F F F F F F U U U";
-    private const string AdminOfAOnly /* */ = "A A H F F F F F U U U";
-    private const string DraftsHidden /* */ = "A A A H H H H H H U U";
-    private const string DraftsOfA /*    */ = "A A H A H A H H U U U";
-    private const string SubmittedOfANetwork = "A A H A H A A H U U U";
-    private const string MemberOfA /*    */ = "F F F A F F F F U U U";
-    private const string EditsOfA /*     */ = "F F F A H F F F U U U";
-    private const string LeadOfA /*      */ = "F F F F F A F F U U U";
-    private const string ReopensOfA /*   */ = "A A H F F F F F U U U";
-    private const string CommentsOnA /*  */ = "A A H A H A F F U U U";
+    //                                      national  admin-a  admin-b  member-a  member-b  lead-a  analyst-a  analyst-other  anonymous  expired  revoked  commissioner-a  commissioner-collaborative-a
+    private const string Open /*         */ = "A A A A A A A A A U U A A";
+    private const string SignedIn /*     */ = "A A A A A A A A U U U A A";
+    // Data about single units (results, drafts, evidence, the change feed): every role but commissioner (403).
+    private const string UnitLevel /*    */ = "A A A A A A A A U U U F F";
+    private const string AnyAdmin /*     */ = "A A A F F F F F U U U F F";
+    private const string AdminOfA /*     */ = "A A F F F F F F U U U F F";
+    private const string NationalOnly /* */ = "A F F F F F F F U U U F F";
+    private const string AdminOfAOnly /* */ = "A A H F F F F F U U U F F";
+    private const string DraftsHidden /* */ = "A A A H H H H H H U U H H";
+    private const string DraftsOfA /*    */ = "A A H A H A H H U U U F F";
+    private const string SubmittedOfANetwork = "A A H A H A A H U U U F F";
+    private const string MemberOfA /*    */ = "F F F A F F F F U U U F F";
+    private const string EditsOfA /*     */ = "F F F A H F F F U U U F F";
+    private const string LeadOfA /*      */ = "F F F F F A F F U U U F F";
+    private const string ReopensOfA /*   */ = "A A H F F F F F U U U F F";
+    private const string CommentsOnA /*  */ = "A A H A H A F F U U U F F";
 
     private AccessWorld _world = null!;
     private SeQuInApp _app = null!;
@@ -158,8 +161,8 @@ public sealed class AuthorizationMatrixTests(SeQuInApiFixture fixture) : IAsyncL
             await Send(HttpMethod.Post, $"/api/v1/memberships/{await MembershipOfA()}/revoke", new RevokeRequest("Matrix")));
 
         yield return ("GET /api/v1/audit-events", AnyAdmin, () => Get("/api/v1/audit-events"));
-        // Everyone signed in may follow the feed; what each sees in it is scoped (ChangeFeedTests).
-        yield return ("GET /api/v1/changes", SignedIn, () => Get("/api/v1/changes?limit=1"));
+        // Everyone signed in but commissioners may follow the feed (its entries are per unit); what each sees in it is scoped (ChangeFeedTests).
+        yield return ("GET /api/v1/changes", UnitLevel, () => Get("/api/v1/changes?limit=1"));
 
         // Webhooks: a network's subscriptions are its administrators' (one they do not manage does not exist for them);
         // a collaborative's, of administrators of every network its units are in. Nobody is listening on port 9.
@@ -208,7 +211,7 @@ public sealed class AuthorizationMatrixTests(SeQuInApiFixture fixture) : IAsyncL
             message.Headers.IfMatch.Add(new System.Net.Http.Headers.EntityTagHeaderValue(AssessmentDriver.ETagOf(assessment)));
             return Task.FromResult(message);
         }
-        yield return ("GET /api/v1/assessments", SignedIn, () => Get("/api/v1/assessments"));
+        yield return ("GET /api/v1/assessments", UnitLevel, () => Get("/api/v1/assessments"));
         yield return ("GET /api/v1/assessments/{assessmentId}", DraftsOfA, async () => await Get($"/api/v1/assessments/{(await DraftOfA()).Id}"));
         yield return ("GET /api/v1/assessments/{assessmentId}", SubmittedOfANetwork, async () => await Get($"/api/v1/assessments/{(await SubmittedOfA()).Id}"));
         yield return ("GET /api/v1/assessments/{assessmentId}/history", DraftsOfA, async () => await Get($"/api/v1/assessments/{(await DraftOfA()).Id}/history"));
@@ -270,7 +273,7 @@ public sealed class AuthorizationMatrixTests(SeQuInApiFixture fixture) : IAsyncL
             await Send(HttpMethod.Post, $"/api/v1/assessments/{(await SubmittedOfA()).Id}/comments", new CommentRequest("Good practice.")));
         yield return ("POST /api/v1/assessments/import", AnyAdmin, () => Send(HttpMethod.Post, "/api/v1/assessments/import?dryRun=true",
             new ImportDocument([new ImportRow(unit.Code, "INV", AssessmentDriver.FreshMonth(), "INV-01", 3)])));
-        yield return ("GET /api/v1/evidence-library", SignedIn, () => Get("/api/v1/evidence-library"));
+        yield return ("GET /api/v1/evidence-library", UnitLevel, () => Get("/api/v1/evidence-library"));
 
         async Task<string> WithResults(string url)
         {
@@ -287,9 +290,9 @@ public sealed class AuthorizationMatrixTests(SeQuInApiFixture fixture) : IAsyncL
             yield return ($"GET /api/v1/networks/{{networkId}}/insight/{route}", SubmittedOfANetwork, () => Get($"/api/v1/networks/{a.Id}/insight/{insight}"));
         }
         yield return ("GET /api/v1/networks/{networkId}/public-summary", Open, async () => await Get(await WithResults($"/api/v1/networks/{a.Id}/public-summary")));
-        yield return ("GET /api/v1/networks/{networkId}/public-summary", "H H H H H H H H H U U", () => Get($"/api/v1/networks/{w.NetworkB.Id}/public-summary"));
-        yield return ("GET /api/v1/exports/ratings", SignedIn, () => Get("/api/v1/exports/ratings"));
-        yield return ("GET /api/v1/exports/ratings.csv", SignedIn, () => Get("/api/v1/exports/ratings.csv"));
+        yield return ("GET /api/v1/networks/{networkId}/public-summary", "H H H H H H H H H U U H H", () => Get($"/api/v1/networks/{w.NetworkB.Id}/public-summary"));
+        yield return ("GET /api/v1/exports/ratings", UnitLevel, () => Get("/api/v1/exports/ratings"));
+        yield return ("GET /api/v1/exports/ratings.csv", UnitLevel, () => Get("/api/v1/exports/ratings.csv"));
     }
 
     [Fact]
