@@ -36,6 +36,8 @@ public static class Policies
     public const string Reviewer = "reviewer";
     /// <summary>Callers with a role that reads data about single units: every role but commissioner (Scope.ReadsUnitLevelData).</summary>
     public const string UnitLevelReader = "unit-level-reader";
+    /// <summary>Callers with a role offered commissioning roll-ups: every role but unit-member (Scope.RollUpNetworks).</summary>
+    public const string RollUpReader = "roll-up-reader";
 }
 
 public static class AccessSetup
@@ -67,6 +69,7 @@ public static class AccessSetup
             .AddPolicy(Policies.InvolvementLead, policy => policy.RequireAssertion(c => Caller.From(c.User).Has(Role.InvolvementLead)))
             .AddPolicy(Policies.UnitMember, policy => policy.RequireAssertion(c => Caller.From(c.User).Has(Role.UnitMember)))
             .AddPolicy(Policies.UnitLevelReader, policy => policy.RequireAssertion(c => Caller.From(c.User).Scope.ReadsUnitLevelData))
+            .AddPolicy(Policies.RollUpReader, policy => policy.RequireAssertion(c => Caller.From(c.User).Grants.Any(g => g.Role != Role.UnitMember)))
             .AddPolicy(Policies.Reviewer, policy => policy.RequireAssertion(c =>
                 Caller.From(c.User) is var caller && (caller.Has(Role.UnitMember) || caller.Has(Role.InvolvementLead) || caller.Has(Role.NetworkAdmin))));
         return services;

@@ -291,6 +291,19 @@ public sealed class AuthorizationMatrixTests(SeQuInApiFixture fixture) : IAsyncL
         }
         yield return ("GET /api/v1/networks/{networkId}/public-summary", Open, async () => await Get(await WithResults($"/api/v1/networks/{a.Id}/public-summary")));
         yield return ("GET /api/v1/networks/{networkId}/public-summary", "H H H H H H H H H U U H H", () => Get($"/api/v1/networks/{w.NetworkB.Id}/public-summary"));
+        // Roll-ups: a network's and a collaborative's readers, commissioners included; unit members are not offered them (403).
+        yield return ("GET /api/v1/commissioning/networks/{networkId}/summary", "A A H F F A A H U U U A H", () => Get($"/api/v1/commissioning/networks/{a.Id}/summary"));
+        yield return ("GET /api/v1/commissioning/collaboratives/{collaborativeId}/summary", "A A H F F A A H U U U A A", () =>
+            Get($"/api/v1/commissioning/collaboratives/{w.CollaborativeA.Id}/summary"));
+        // The world's provider has a unit in each network: every roll-up reader reaches one of them.
+        yield return ("GET /api/v1/commissioning/providers/{providerId}/summary", "A A A F F A A A U U U A A", () =>
+            Get($"/api/v1/commissioning/providers/{w.Provider.Id}/summary"));
+        yield return ("GET /api/v1/commissioning/providers/{providerId}/summary", "A H A F F H H H U U U H H", async () =>
+        {
+            var provider = await w.PostAsync<ProviderResponse>("/api/v1/providers", new CreateProviderRequest(AccessWorld.Code("P"), "Only in B", ProviderSector.Nhs));
+            await w.PostAsync<UnitResponse>("/api/v1/units", new CreateUnitRequest(AccessWorld.Code("U"), "Only in B", SecurityLevel.Low, provider.Id, w.NetworkB.Id));
+            return await Get($"/api/v1/commissioning/providers/{provider.Id}/summary");
+        });
         yield return ("GET /api/v1/exports/ratings", UnitLevel, () => Get("/api/v1/exports/ratings"));
         yield return ("GET /api/v1/exports/ratings.csv", UnitLevel, () => Get("/api/v1/exports/ratings.csv"));
     }
