@@ -44,13 +44,14 @@ public sealed class AccessCommands(SeQuInDbContext db, AuditTrail audit, TimePro
             old.RevokedReason = "Replaced by a new run of the demo.";
             audit.Record("key.revoked", "api-key", old.Id, old.ScopeNetworkId, new { old.KeyId }, old.RevokedReason);
         }
-        var grants = new (Grant Grant, string Scope)[]
-        {
+        (Grant Grant, string Scope)[] grants =
+        [
             (new Grant(Role.NetworkAdmin, ScopeKind.Network, network.Id, null, []), $"network {network.Code}"),
             (new Grant(Role.InvolvementLead, ScopeKind.Network, network.Id, null, []), $"network {network.Code}"),
             (new Grant(Role.UnitMember, ScopeKind.Units, network.Id, null, [unit.Id]), $"unit {unit.Code}"),
             (new Grant(Role.Analyst, ScopeKind.Network, network.Id, null, []), $"network {network.Code}"),
-        };
+            .. await DemoCommissionerAsync(unit, ct),
+        ];
         var issued = new List<(string, string, string)>();
         foreach (var (grant, scope) in grants)
         {
@@ -64,4 +65,10 @@ public sealed class AccessCommands(SeQuInDbContext db, AuditTrail audit, TimePro
         await transaction.CommitAsync(ct);
         return issued;
     }
+
+    /// <summary>A commissioner of the demo unit's provider collaborative (ADR 0033), when it has one.</summary>
+    private async Task<(Grant Grant, string Scope)[]> DemoCommissionerAsync(Organisations.Unit unit, CancellationToken ct) =>
+        await db.Collaboratives.Where(c => c.Id == unit.CollaborativeId).Select(c => new { c.Id, c.Code }).SingleOrDefaultAsync(ct) is { } collaborative
+            ? [(new Grant(Role.Commissioner, ScopeKind.Collaborative, null, collaborative.Id, []), $"collaborative {collaborative.Code}")]
+            : [];
 }

@@ -10,6 +10,12 @@ public enum Role
     UnitMember,
     /// <summary>Reads submitted data and exports within its scope; never writes.</summary>
     Analyst,
+    /// <summary>
+    /// Commissions care from a network's or a provider collaborative's units: reads roll-ups of them (provider,
+    /// collaborative and network summaries by area and month) and the directory, never a single unit's results,
+    /// drafts or evidence; never writes.
+    /// </summary>
+    Commissioner,
 }
 
 public enum ScopeKind

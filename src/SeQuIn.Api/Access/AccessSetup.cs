@@ -34,6 +34,10 @@ public static class Policies
     public const string UnitMember = "unit-member";
     /// <summary>Those who take part in making or reviewing assessments: unit members, leads and administrators.</summary>
     public const string Reviewer = "reviewer";
+    /// <summary>Callers with a role that reads data about single units: every role but commissioner (Scope.ReadsUnitLevelData).</summary>
+    public const string UnitLevelReader = "unit-level-reader";
+    /// <summary>Callers with a role offered commissioning roll-ups: every role but unit-member (Scope.RollUpNetworks).</summary>
+    public const string RollUpReader = "roll-up-reader";
 }
 
 public static class AccessSetup
@@ -64,6 +68,8 @@ public static class AccessSetup
             .AddPolicy(Policies.NationalAdmin, policy => policy.RequireAssertion(c => Caller.From(c.User).Scope.IsNationalAdmin))
             .AddPolicy(Policies.InvolvementLead, policy => policy.RequireAssertion(c => Caller.From(c.User).Has(Role.InvolvementLead)))
             .AddPolicy(Policies.UnitMember, policy => policy.RequireAssertion(c => Caller.From(c.User).Has(Role.UnitMember)))
+            .AddPolicy(Policies.UnitLevelReader, policy => policy.RequireAssertion(c => Caller.From(c.User).Scope.ReadsUnitLevelData))
+            .AddPolicy(Policies.RollUpReader, policy => policy.RequireAssertion(c => Caller.From(c.User).Grants.Any(g => g.Role != Role.UnitMember)))
             .AddPolicy(Policies.Reviewer, policy => policy.RequireAssertion(c =>
                 Caller.From(c.User) is var caller && (caller.Has(Role.UnitMember) || caller.Has(Role.InvolvementLead) || caller.Has(Role.NetworkAdmin))));
         return services;

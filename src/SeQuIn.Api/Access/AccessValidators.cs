@@ -30,12 +30,13 @@ public sealed class ScopeInputValidator : AbstractValidator<ScopeInput>
         (Role.InvolvementLead, ScopeKind.Network) => true,
         (Role.UnitMember, ScopeKind.Units) => true,
         (Role.Analyst, ScopeKind.Network or ScopeKind.Collaborative) => true,
+        (Role.Commissioner, ScopeKind.Network or ScopeKind.Collaborative) => true,
         _ => false,
     };
 
     public const string FitMessage =
         "This scope does not fit the role: network-admin takes national or network; involvement-lead network; " +
-        "unit-member units; analyst network or collaborative.";
+        "unit-member units; analyst and commissioner network or collaborative.";
 }
 
 public sealed class CreateApiKeyRequestValidator : AbstractValidator<CreateApiKeyRequest>

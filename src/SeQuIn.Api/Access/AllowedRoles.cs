@@ -17,6 +17,12 @@ public static class AllowedRoles
 {
     public static readonly Role[] Everyone = Enum.GetValues<Role>();
 
+    /// <summary>The roles that read data about single units (policy <see cref="Policies.UnitLevelReader"/>): all but commissioner.</summary>
+    public static readonly Role[] UnitLevelReaders = Everyone.Where(r => r != Role.Commissioner).ToArray();
+
+    /// <summary>The roles offered commissioning roll-ups (policy <see cref="Policies.RollUpReader"/>): all but unit-member.</summary>
+    public static readonly Role[] RollUpReaders = Everyone.Where(r => r != Role.UnitMember).ToArray();
+
     public static TBuilder WithRoles<TBuilder>(this TBuilder builder, params Role[] roles) where TBuilder : IEndpointConventionBuilder =>
         builder.WithMetadata(new AllowedRolesMetadata(roles, Anonymous: false));
 

@@ -28,6 +28,11 @@ public sealed record IdSet(bool All, Guid[] Ids)
 /// <item>Network administrators and involvement leads review their network: they see its drafts and its unshared evidence.</item>
 /// <item>Unit members make their own units' assessments, and read the submitted results of their units' network.</item>
 /// <item>Analysts read submitted results of their network, or of their collaborative's units, and never write.</item>
+/// <item>Commissioners read roll-ups of their network's or collaborative's units (provider, collaborative and network
+/// summaries by area and month, every figure over at least the minimum group of units) and the directory, and never
+/// write. They never see a single unit's results: no drafts, assessments, evidence, comments, unit benchmarks,
+/// insight (its tables are per unit), exports of raw ratings or the change feed (its entries are per unit), and no
+/// keys, memberships, webhooks or audit trail. A commissioner grant adds nothing to <see cref="ResultNetworks"/>.</item>
 /// </list>
 /// </summary>
 public sealed class Scope
@@ -40,10 +45,15 @@ public sealed class Scope
         ReviewedNetworks = IsNationalAdmin ? IdSet.Everything : NetworksOf(grants.Where(g => g.Role is Role.NetworkAdmin or Role.InvolvementLead));
         LedNetworks = NetworksOf(grants.Where(g => g.Role == Role.InvolvementLead));
         MemberUnits = IdSet.Of(grants.Where(g => g.Role == Role.UnitMember).SelectMany(g => g.UnitIds));
-        ResultNetworks = IsNationalAdmin ? IdSet.Everything : NetworksOf(grants);
+        ResultNetworks = IsNationalAdmin ? IdSet.Everything : NetworksOf(grants.Where(g => g.Role != Role.Commissioner));
         ResultCollaboratives = IsNationalAdmin
             ? IdSet.Everything
             : IdSet.Of(grants.Where(g => g.Role == Role.Analyst && g.CollaborativeId is not null).Select(g => g.CollaborativeId!.Value));
+        ReadsUnitLevelData = grants.Any(g => g.Role != Role.Commissioner);
+        RollUpNetworks = IsNationalAdmin ? IdSet.Everything : NetworksOf(grants.Where(g => g.Role != Role.UnitMember));
+        RollUpCollaboratives = IsNationalAdmin
+            ? IdSet.Everything
+            : IdSet.Of(grants.Where(g => g.Role is Role.Analyst or Role.Commissioner && g.CollaborativeId is not null).Select(g => g.CollaborativeId!.Value));
     }
 
     /// <summary>A network-admin with a national scope.</summary>
@@ -70,6 +80,21 @@ public sealed class Scope
     /// <summary>Provider collaboratives whose units' submitted results the caller reads (collaborative analysts).</summary>
     public IdSet ResultCollaboratives { get; }
 
+    /// <summary>
+    /// Whether any grant reads data about single units (results, drafts, the change feed): every role but commissioner.
+    /// Endpoints that answer about single units require it, so a commissioner gets 403 there, whatever its scope.
+    /// </summary>
+    public bool ReadsUnitLevelData { get; }
+
+    /// <summary>
+    /// Networks whose roll-ups (commissioning summaries) the caller reads: its commissioners, administrators, leads and
+    /// analysts. Unit members are not offered them: they compare their units through benchmarks.
+    /// </summary>
+    public IdSet RollUpNetworks { get; }
+
+    /// <summary>Provider collaboratives whose roll-ups the caller reads: its commissioners and analysts.</summary>
+    public IdSet RollUpCollaboratives { get; }
+
     // ---- Networks and units ---------------------------------------------------------------------------------------
 
     public bool AdministersNetwork(Guid networkId) => AdministeredNetworks.Contains(networkId);
@@ -89,6 +114,24 @@ public sealed class Scope
 
     /// <summary>Anything of the unit at all: its drafts or its submitted results.</summary>
     public bool SeesUnit(UnitPlace unit) => SeesDraftsOf(unit) || SeesSubmittedResultsOf(unit);
+
+    // ---- Roll-ups (commissioning) ----------------------------------------------------------------------------------
+
+    /// <summary>A network's roll-up: whoever reads roll-ups of the network.</summary>
+    public bool SeesRollUpsOfNetwork(Guid networkId) => RollUpNetworks.Contains(networkId);
+
+    /// <summary>
+    /// A collaborative's roll-up: its commissioners and analysts, and those who read roll-ups of every network its
+    /// units are in (at least one: a collaborative without units is seen by its own readers only).
+    /// </summary>
+    public bool SeesRollUpsOfCollaborative(Guid collaborativeId, IReadOnlyCollection<Guid> networksOfItsUnits) =>
+        RollUpCollaboratives.Contains(collaborativeId) || RollUpNetworks.ContainsAll(networksOfItsUnits);
+
+    /// <summary>
+    /// Whether a unit's submissions count in the caller's roll-ups. A provider's summary is over its units in the
+    /// caller's reach only: a collaborative's commissioner does not learn about the provider's units elsewhere.
+    /// </summary>
+    public bool RollsUp(UnitPlace unit) => RollUpNetworks.Contains(unit.NetworkId) || RollUpCollaboratives.Contains(unit.CollaborativeId);
 
     // ---- Assessments ----------------------------------------------------------------------------------------------
 

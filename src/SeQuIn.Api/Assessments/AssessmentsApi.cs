@@ -18,8 +18,8 @@ public static class AssessmentsApi
         var group = routes.MapGroup("/api/v1/assessments")
             .WithTags("Assessments")
             .WithValidation()
-            .RequireAuthorization(Policies.SignedIn)
-            .WithRoles(AllowedRoles.Everyone);
+            .RequireAuthorization(Policies.UnitLevelReader)
+            .WithRoles(AllowedRoles.UnitLevelReaders);
         group.MapGet("/", ListAssessments)
             .WithName(nameof(ListAssessments))
             .WithSummary("List the assessments you may see, filtered by unit, area, months, status or framework version")

@@ -46,8 +46,8 @@ public static class BenchmarksApi
         var group = routes.MapGroup("/api/v1/benchmarks/units/{unitId:guid}")
             .WithTags("Benchmarks")
             .WithValidation()
-            .RequireAuthorization(Policies.SignedIn)
-            .WithRoles(AllowedRoles.Everyone)
+            .RequireAuthorization(Policies.UnitLevelReader)
+            .WithRoles(AllowedRoles.UnitLevelReaders)
             .ReadsFromReplica()
             .Compressible();
         group.MapGet("/", GetUnitBenchmark)

@@ -284,6 +284,53 @@ public static class Disclosure
     }
 
     /// <summary>
+    /// <see cref="PublishableMeans"/> for groups given as sets of units rather than comparison groups (the commissioning
+    /// roll-ups: providers, collaboratives, networks and providers within them). Taken in the order given, a group is
+    /// publishable when it holds no hidden unit, or at least <paramref name="minimum"/> of them and, with the groups kept
+    /// before it, neither isolates fewer than that many hidden units by elimination nor differs by fewer from a kept group
+    /// nested in it or holding it. Hidden units in the same groups are one column.
+    /// </summary>
+    public static bool[] PublishableSets(IReadOnlyList<IReadOnlySet<Guid>> groups, IReadOnlySet<Guid> hidden, int minimum)
+    {
+        // A hidden unit's column is the list of groups it is in: units with the same list are one cell.
+        var cellOf = new Dictionary<string, int>();
+        var unitCell = new Dictionary<Guid, int>();
+        var cellSizes = new List<int>();
+        foreach (var unit in hidden)
+        {
+            var signature = string.Concat(groups.Select(g => g.Contains(unit) ? '1' : '0'));
+            if (!cellOf.TryGetValue(signature, out var cell))
+            {
+                cellOf[signature] = cell = cellSizes.Count;
+                cellSizes.Add(0);
+            }
+            cellSizes[cell]++;
+            unitCell[unit] = cell;
+        }
+        var echelon = new Echelon(cellSizes, minimum);
+        var kept = new List<HashSet<int>>();
+        var publishable = new bool[groups.Count];
+        for (var g = 0; g < groups.Count; g++)
+        {
+            var members = groups[g].Where(unitCell.ContainsKey).Select(u => unitCell[u]).ToHashSet();
+            var count = members.Sum(i => cellSizes[i]);
+            if (count == 0)
+            {
+                publishable[g] = true;
+                continue;
+            }
+            if (count < minimum || kept.Any(k => Nested(k, members) && Math.Abs(k.Sum(i => cellSizes[i]) - count) is > 0 and var d && d < minimum)
+                || !echelon.TryAdd(members))
+            {
+                continue;
+            }
+            kept.Add(members);
+            publishable[g] = true;
+        }
+        return publishable;
+    }
+
+    /// <summary>
     /// The published sums in reduced row echelon form, kept up to date one group at a time (each addition costs
     /// rows × cells, not a fresh elimination), refusing a group that would leave a row over fewer than the
     /// minimum of hidden units. A unit vector lies in the row space exactly when the reduced form has it as a row.

@@ -52,8 +52,8 @@ public static class InsightApi
         var group = routes.MapGroup("/api/v1/networks/{networkId:guid}/insight")
             .WithTags("Insight")
             .WithValidation()
-            .RequireAuthorization(Policies.SignedIn)
-            .WithRoles(AllowedRoles.Everyone)
+            .RequireAuthorization(Policies.UnitLevelReader)
+            .WithRoles(AllowedRoles.UnitLevelReaders)
             .ReadsFromReplica()
             .Compressible();
         group.MapGet("/gaps", GetGaps)

@@ -53,8 +53,8 @@ public static class ChangesApi
             .WithTags("Changes")
             .WithName(nameof(ListChanges))
             .WithValidation()
-            .RequireAuthorization(Policies.SignedIn)
-            .WithRoles(AllowedRoles.Everyone)
+            .RequireAuthorization(Policies.UnitLevelReader)
+            .WithRoles(AllowedRoles.UnitLevelReaders)
             .WithSummary("Follow every change an integrator's copy needs, in order, with no gaps")
             .WithDescription(
                 "The change feed: one entry per change (an assessment submitted, resubmitted, returned, reopened or imported; a unit " +

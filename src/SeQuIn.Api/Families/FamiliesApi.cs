@@ -16,7 +16,8 @@ public static class FamiliesApi
         var units = routes.MapGroup("/api/v1/units/{unitId:guid}")
             .WithTags("Families")
             .WithValidation()
-            .RequireAuthorization(Policies.SignedIn);
+            // Families' words about one unit: not for commissioners, who read roll-ups (ADR 0033).
+            .RequireAuthorization(Policies.UnitLevelReader);
         units.MapPost("/share-code", IssueShareCode)
             .WithName(nameof(IssueShareCode))
             .WithRoles(Role.NetworkAdmin, Role.InvolvementLead)
@@ -48,8 +49,8 @@ public static class FamiliesApi
         routes.MapGet("/api/v1/networks/{networkId:guid}/insight/family-concurrence", GetNetworkFamilyConcurrence)
             .WithTags("Families")
             .WithValidation()
-            .RequireAuthorization(Policies.SignedIn)
-            .WithRoles(AllowedRoles.Everyone)
+            .RequireAuthorization(Policies.UnitLevelReader)
+            .WithRoles(AllowedRoles.UnitLevelReaders)
             .WithName(nameof(GetNetworkFamilyConcurrence))
             .WithSummary("How often families concur across a network: by area and month, and per unit")
             .WithDescription("For whoever reads the network's results. Approved responses only (pending ones as awaitingModeration); " +

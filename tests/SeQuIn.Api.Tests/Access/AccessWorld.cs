@@ -15,7 +15,8 @@ public sealed class AccessWorld
 {
     public const string Anonymous = "anonymous";
     public static readonly string[] Personas =
-        ["national-admin", "admin-a", "admin-b", "member-a", "member-b", "lead-a", "analyst-a", "analyst-other-collaborative", Anonymous, "expired-key", "revoked-key"];
+        ["national-admin", "admin-a", "admin-b", "member-a", "member-b", "lead-a", "analyst-a", "analyst-other-collaborative", Anonymous, "expired-key", "revoked-key",
+         "commissioner-a", "commissioner-collaborative-a"];
 
     private readonly Dictionary<string, HttpClient> _clients = [];
 
@@ -73,6 +74,8 @@ public sealed class AccessWorld
             ["lead-a"] = await KeyAsync(Role.InvolvementLead, new ScopeInput(ScopeKind.Network, NetworkA.Id)),
             ["analyst-a"] = await KeyAsync(Role.Analyst, new ScopeInput(ScopeKind.Network, NetworkA.Id)),
             ["analyst-other-collaborative"] = await KeyAsync(Role.Analyst, new ScopeInput(ScopeKind.Collaborative, CollaborativeId: CollaborativeB.Id)),
+            ["commissioner-a"] = await KeyAsync(Role.Commissioner, new ScopeInput(ScopeKind.Network, NetworkA.Id)),
+            ["commissioner-collaborative-a"] = await KeyAsync(Role.Commissioner, new ScopeInput(ScopeKind.Collaborative, CollaborativeId: CollaborativeA.Id)),
             ["expired-key"] = await KeyAsync(Role.NetworkAdmin, new ScopeInput(ScopeKind.Network, NetworkA.Id)),
             ["revoked-key"] = await KeyAsync(Role.NetworkAdmin, new ScopeInput(ScopeKind.Network, NetworkA.Id)),
         };

@@ -18,26 +18,29 @@ namespace SeQuIn.Api.Tests.Access;
 /// <summary>
 /// Every mapped endpoint against every persona. An endpoint without a row fails the test, so every new endpoint
 /// must say here who may call it. Expectations, one letter per persona in <see cref="AccessWorld.Personas"/> order:
-/// A allowed (anything but 401, 403 or 404), F 403, H 404 (the caller may not know it exists), U 401.
+/// A allowed (anything but 401, 403 or 404), F 403, H 404 (the caller may not know it exists), U 401. Commissioners
+/// (of network A, of collaborative A) are refused every endpoint about single units with 403, whatever their scope.
 /// </summary>
 [Collection(ApiCollection.Name)]
 public sealed class AuthorizationMatrixTests(SeQuInApiFixture fixture) : IAsyncLifetime
 {
-    //                                      national  admin-a  admin-b  member-a  member-b  lead-a  analyst-a  analyst-other  anonymous  expired  revoked
-    private const string Open /*         */ = "A A A A A A A A A U U";
-    private const string SignedIn /*     */ = "A A A A A A A A U U U";
-    private const string AnyAdmin /*     */ = "A A A F F F F F U U U";
-    private const string AdminOfA /*     */ = "A A F F F F F F U U U";
-    private const string NationalOnly /* */ = "A F F F F F F F U U U";
-    private const string AdminOfAOnly /* */ = "A A H F F F F F U U U";
-    private const string DraftsHidden /* */ = "A A A H H H H H H U U";
-    private const string DraftsOfA /*    */ = "A A H A H A H H U U U";
-    private const string SubmittedOfANetwork = "A A H A H A A H U U U";
-    private const string MemberOfA /*    */ = "F F F A F F F F U U U";
-    private const string EditsOfA /*     */ = "F F F A H F F F U U U";
-    private const string LeadOfA /*      */ = "F F F F F A F F U U U";
-    private const string ReopensOfA /*   */ = "A A H F F F F F U U U";
-    private const string CommentsOnA /*  */ = "A A H A H A F F U U U";
+    //                                      national  admin-a  admin-b  member-a  member-b  lead-a  analyst-a  analyst-other  anonymous  expired  revoked  commissioner-a  commissioner-collaborative-a
+    private const string Open /*         */ = "A A A A A A A A A U U A A";
+    private const string SignedIn /*     */ = "A A A A A A A A U U U A A";
+    // Data about single units (results, drafts, evidence, the change feed): every role but commissioner (403).
+    private const string UnitLevel /*    */ = "A A A A A A A A U U U F F";
+    private const string AnyAdmin /*     */ = "A A A F F F F F U U U F F";
+    private const string AdminOfA /*     */ = "A A F F F F F F U U U F F";
+    private const string NationalOnly /* */ = "A F F F F F F F U U U F F";
+    private const string AdminOfAOnly /* */ = "A A H F F F F F U U U F F";
+    private const string DraftsHidden /* */ = "A A A H H H H H H U U H H";
+    private const string DraftsOfA /*    */ = "A A H A H A H H U U U F F";
+    private const string SubmittedOfANetwork = "A A H A H A A H U U U F F";
+    private const string MemberOfA /*    */ = "F F F A F F F F U U U F F";
+    private const string EditsOfA /*     */ = "F F F A H F F F U U U F F";
+    private const string LeadOfA /*      */ = "F F F F F A F F U U U F F";
+    private const string ReopensOfA /*   */ = "A A H F F F F F U U U F F";
+    private const string CommentsOnA /*  */ = "A A H A H A F F U U U F F";
 
     private AccessWorld _world = null!;
     private (string Code, string Month)? _published;
@@ -159,8 +162,8 @@ public sealed class AuthorizationMatrixTests(SeQuInApiFixture fixture) : IAsyncL
             await Send(HttpMethod.Post, $"/api/v1/memberships/{await MembershipOfA()}/revoke", new RevokeRequest("Matrix")));
 
         yield return ("GET /api/v1/audit-events", AnyAdmin, () => Get("/api/v1/audit-events"));
-        // Everyone signed in may follow the feed; what each sees in it is scoped (ChangeFeedTests).
-        yield return ("GET /api/v1/changes", SignedIn, () => Get("/api/v1/changes?limit=1"));
+        // Everyone signed in but commissioners may follow the feed (its entries are per unit); what each sees in it is scoped (ChangeFeedTests).
+        yield return ("GET /api/v1/changes", UnitLevel, () => Get("/api/v1/changes?limit=1"));
 
         // Webhooks: a network's subscriptions are its administrators' (one they do not manage does not exist for them);
         // a collaborative's, of administrators of every network its units are in. Nobody is listening on port 9.
@@ -209,7 +212,7 @@ public sealed class AuthorizationMatrixTests(SeQuInApiFixture fixture) : IAsyncL
             message.Headers.IfMatch.Add(new System.Net.Http.Headers.EntityTagHeaderValue(AssessmentDriver.ETagOf(assessment)));
             return Task.FromResult(message);
         }
-        yield return ("GET /api/v1/assessments", SignedIn, () => Get("/api/v1/assessments"));
+        yield return ("GET /api/v1/assessments", UnitLevel, () => Get("/api/v1/assessments"));
         yield return ("GET /api/v1/assessments/{assessmentId}", DraftsOfA, async () => await Get($"/api/v1/assessments/{(await DraftOfA()).Id}"));
         yield return ("GET /api/v1/assessments/{assessmentId}", SubmittedOfANetwork, async () => await Get($"/api/v1/assessments/{(await SubmittedOfA()).Id}"));
         yield return ("GET /api/v1/assessments/{assessmentId}/history", DraftsOfA, async () => await Get($"/api/v1/assessments/{(await DraftOfA()).Id}/history"));
@@ -271,7 +274,7 @@ public sealed class AuthorizationMatrixTests(SeQuInApiFixture fixture) : IAsyncL
             await Send(HttpMethod.Post, $"/api/v1/assessments/{(await SubmittedOfA()).Id}/comments", new CommentRequest("Good practice.")));
         yield return ("POST /api/v1/assessments/import", AnyAdmin, () => Send(HttpMethod.Post, "/api/v1/assessments/import?dryRun=true",
             new ImportDocument([new ImportRow(unit.Code, "INV", AssessmentDriver.FreshMonth(), "INV-01", 3)])));
-        yield return ("GET /api/v1/evidence-library", SignedIn, () => Get("/api/v1/evidence-library"));
+        yield return ("GET /api/v1/evidence-library", UnitLevel, () => Get("/api/v1/evidence-library"));
 
         async Task<string> WithResults(string url)
         {
@@ -288,7 +291,20 @@ public sealed class AuthorizationMatrixTests(SeQuInApiFixture fixture) : IAsyncL
             yield return ($"GET /api/v1/networks/{{networkId}}/insight/{route}", SubmittedOfANetwork, () => Get($"/api/v1/networks/{a.Id}/insight/{insight}"));
         }
         yield return ("GET /api/v1/networks/{networkId}/public-summary", Open, async () => await Get(await WithResults($"/api/v1/networks/{a.Id}/public-summary")));
-        yield return ("GET /api/v1/networks/{networkId}/public-summary", "H H H H H H H H H U U", () => Get($"/api/v1/networks/{w.NetworkB.Id}/public-summary"));
+        yield return ("GET /api/v1/networks/{networkId}/public-summary", "H H H H H H H H H U U H H", () => Get($"/api/v1/networks/{w.NetworkB.Id}/public-summary"));
+        // Roll-ups: a network's and a collaborative's readers, commissioners included; unit members are not offered them (403).
+        yield return ("GET /api/v1/commissioning/networks/{networkId}/summary", "A A H F F A A H U U U A H", () => Get($"/api/v1/commissioning/networks/{a.Id}/summary"));
+        yield return ("GET /api/v1/commissioning/collaboratives/{collaborativeId}/summary", "A A H F F A A H U U U A A", () =>
+            Get($"/api/v1/commissioning/collaboratives/{w.CollaborativeA.Id}/summary"));
+        // The world's provider has a unit in each network: every roll-up reader reaches one of them.
+        yield return ("GET /api/v1/commissioning/providers/{providerId}/summary", "A A A F F A A A U U U A A", () =>
+            Get($"/api/v1/commissioning/providers/{w.Provider.Id}/summary"));
+        yield return ("GET /api/v1/commissioning/providers/{providerId}/summary", "A H A F F H H H U U U H H", async () =>
+        {
+            var provider = await w.PostAsync<ProviderResponse>("/api/v1/providers", new CreateProviderRequest(AccessWorld.Code("P"), "Only in B", ProviderSector.Nhs));
+            await w.PostAsync<UnitResponse>("/api/v1/units", new CreateUnitRequest(AccessWorld.Code("U"), "Only in B", SecurityLevel.Low, provider.Id, w.NetworkB.Id));
+            return await Get($"/api/v1/commissioning/providers/{provider.Id}/summary");
+        });
 
         // Families: unit A published by its network's administrator, a share code issued by its lead, a submitted month.
         async Task<(string Code, string Month)> PublishedA()
@@ -329,18 +345,18 @@ public sealed class AuthorizationMatrixTests(SeQuInApiFixture fixture) : IAsyncL
             message.Headers.IfMatch.Add(new System.Net.Http.Headers.EntityTagHeaderValue($"\"{pending.Revision}\""));
             return message;
         }
-        const string FamilyStaffOfA = "A A H F H A F H U U U";
+        const string FamilyStaffOfA = "A A H F H A F H U U U F F";
         yield return ("POST /api/v1/units/{unitId}/share-code", FamilyStaffOfA, () => Send(HttpMethod.Post, $"/api/v1/units/{unit.Id}/share-code"));
         yield return ("GET /api/v1/units/{unitId}/family-responses", FamilyStaffOfA, () => Get($"/api/v1/units/{unit.Id}/family-responses"));
         yield return ("POST /api/v1/units/{unitId}/family-responses/{responseId}/moderation", LeadOfA, Moderation);
-        yield return ("GET /api/v1/units/{unitId}/family-concurrence", "A A H A H A F H U U U", () => Get($"/api/v1/units/{unit.Id}/family-concurrence"));
+        yield return ("GET /api/v1/units/{unitId}/family-concurrence", "A A H A H A F H U U U F F", () => Get($"/api/v1/units/{unit.Id}/family-concurrence"));
         yield return ("GET /api/v1/networks/{networkId}/insight/family-concurrence", SubmittedOfANetwork, () => Get($"/api/v1/networks/{a.Id}/insight/family-concurrence"));
         // Anyone with a unit's share code, without a key; credentials that fail are refused wherever they are sent.
         yield return ("POST /api/v1/public/unit-pages", Open, async () => await Send(HttpMethod.Post, "/api/v1/public/unit-pages",
             new SeQuIn.Api.Families.UnitPageRequest((await PublishedA()).Code)));
         yield return ("POST /api/v1/public/family-responses", Open, async () => await Send(HttpMethod.Post, "/api/v1/public/family-responses", await ResponseToA()));
-        yield return ("GET /api/v1/exports/ratings", SignedIn, () => Get("/api/v1/exports/ratings"));
-        yield return ("GET /api/v1/exports/ratings.csv", SignedIn, () => Get("/api/v1/exports/ratings.csv"));
+        yield return ("GET /api/v1/exports/ratings", UnitLevel, () => Get("/api/v1/exports/ratings"));
+        yield return ("GET /api/v1/exports/ratings.csv", UnitLevel, () => Get("/api/v1/exports/ratings.csv"));
     }
 
     [Fact]
