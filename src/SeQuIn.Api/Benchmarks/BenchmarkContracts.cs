@@ -15,11 +15,52 @@ public enum ComparisonGroup
     Collaborative,
     /// <summary>Every unit in every network.</summary>
     National,
+    /// <summary>The units of the same provider (as recorded at submission).</summary>
+    Provider,
+}
+
+/// <summary>Which figure stands for a unit's area: the computed mean of its standards, or the overall rating its participants agreed.</summary>
+public enum AreaFigure
+{
+    /// <summary>The mean of the area's applicable standard ratings (the default).</summary>
+    Mean,
+    /// <summary>The agreed overall area rating the staff and service-user participants arrived at together.</summary>
+    Agreed,
+}
+
+/// <summary>What the area-level figure endpoints share: which figure, and whether only confirmed submissions count.</summary>
+public interface IFigureQuery
+{
+    string? figure { get; }
+    bool? confirmedOnly { get; }
+}
+
+/// <summary>Only submissions the service user may have confirmed.</summary>
+public interface IConfirmedQuery
+{
+    bool? confirmedOnly { get; }
+}
+
+public static class FigureQueries
+{
+    public static AreaFigure Figure(this IFigureQuery query) => EnumQuery.Parse<AreaFigure>(query.figure) ?? AreaFigure.Mean;
 }
 
 /// <param name="month">The month, YYYY-MM; the latest month the unit submitted when omitted.</param>
 /// <param name="group">Who to compare with (default network).</param>
-public sealed record BenchmarkQuery(string? month, [property: EnumQuery(typeof(ComparisonGroup))] string? group)
+/// <param name="figure">The area figure: mean (default: the mean of the area's standard ratings) or agreed (the participants' agreed overall area rating).</param>
+/// <param name="confirmedOnly">Only submissions the service-user participant confirmed they agree with (default false).</param>
+public sealed record BenchmarkQuery(string? month, [property: EnumQuery(typeof(ComparisonGroup))] string? group,
+    [property: EnumQuery(typeof(AreaFigure))] string? figure, bool? confirmedOnly) : IFigureQuery
+{
+    public ComparisonGroup Group => EnumQuery.Parse<ComparisonGroup>(group) ?? ComparisonGroup.Network;
+}
+
+/// <param name="month">The month, YYYY-MM; the latest month the unit submitted when omitted.</param>
+/// <param name="group">Who to compare with (default network).</param>
+/// <param name="confirmedOnly">Only submissions the service-user participant confirmed they agree with (default false).</param>
+/// <remarks>No figure parameter: a standard has only its own ratings; the agreed rating is the area's.</remarks>
+public sealed record StandardsQuery(string? month, [property: EnumQuery(typeof(ComparisonGroup))] string? group, bool? confirmedOnly) : IConfirmedQuery
 {
     public ComparisonGroup Group => EnumQuery.Parse<ComparisonGroup>(group) ?? ComparisonGroup.Network;
 }
@@ -27,7 +68,10 @@ public sealed record BenchmarkQuery(string? month, [property: EnumQuery(typeof(C
 /// <param name="from">First month, YYYY-MM (default: 24 months before to).</param>
 /// <param name="to">Last month, YYYY-MM (default: the current month).</param>
 /// <param name="group">Whose median to show beside the unit (default network).</param>
-public sealed record TrendQuery(string? from, string? to, [property: EnumQuery(typeof(ComparisonGroup))] string? group)
+/// <param name="figure">The area figure: mean (default) or agreed (the participants' agreed overall area rating).</param>
+/// <param name="confirmedOnly">Only submissions the service-user participant confirmed they agree with (default false).</param>
+public sealed record TrendQuery(string? from, string? to, [property: EnumQuery(typeof(ComparisonGroup))] string? group,
+    [property: EnumQuery(typeof(AreaFigure))] string? figure, bool? confirmedOnly) : IFigureQuery
 {
     public ComparisonGroup Group => EnumQuery.Parse<ComparisonGroup>(group) ?? ComparisonGroup.Network;
 }
@@ -39,21 +83,26 @@ public sealed record GroupFigures(int Units, decimal? Minimum, decimal? LowerQua
     decimal? Mean, string? Suppressed);
 
 /// <summary>A unit's score for an area or standard beside its group's.</summary>
-/// <param name="Score">The unit's area mean (or standard rating); null when it has none that month.</param>
-/// <param name="Percentage">The area score as a percentage of the scale (areas only).</param>
+/// <param name="Score">The unit's area figure (its mean, or its agreed rating with figure=agreed) or standard rating; null when it has none that month.</param>
+/// <param name="Percentage">The area score as a percentage of the scale of the version it was rated against (areas only).</param>
 /// <param name="Change">Change in score since the previous month, when both months have one.</param>
 /// <param name="Percentile">The unit's percentile rank in its group (mid-rank), 0 to 100.</param>
 /// <param name="Rank">1 = highest; only where the network allows ranks.</param>
 public sealed record Benchmark(string Code, decimal? Score, decimal? Percentage, decimal? Change, decimal? Percentile, int? Rank, GroupFigures Group);
 
 /// <summary>A unit's month across every area.</summary>
-public sealed record UnitBenchmark(Guid UnitId, string UnitCode, string Month, ComparisonGroup Group, IReadOnlyList<Benchmark> Areas);
+/// <param name="Figure">Which area figure the scores and the group's figures are: mean or agreed.</param>
+/// <param name="ConfirmedOnly">Whether only submissions the service user confirmed were counted.</param>
+public sealed record UnitBenchmark(Guid UnitId, string UnitCode, string Month, ComparisonGroup Group, IReadOnlyList<Benchmark> Areas,
+    AreaFigure Figure = AreaFigure.Mean, bool ConfirmedOnly = false);
 
-/// <summary>A unit's month across the standards of one area.</summary>
-public sealed record AreaBenchmark(Guid UnitId, string UnitCode, string Month, string AreaCode, ComparisonGroup Group, IReadOnlyList<Benchmark> Standards);
+/// <summary>A unit's month across the standards of one area (standards have only their own ratings: no agreed figure).</summary>
+/// <param name="ConfirmedOnly">Whether only submissions the service user confirmed were counted.</param>
+public sealed record AreaBenchmark(Guid UnitId, string UnitCode, string Month, string AreaCode, ComparisonGroup Group, IReadOnlyList<Benchmark> Standards,
+    bool ConfirmedOnly = false);
 
 /// <summary>One month of a trend.</summary>
-/// <param name="Score">The unit's area mean; null for a month it did not submit.</param>
+/// <param name="Score">The unit's area figure (mean or agreed rating); null for a month it did not submit.</param>
 /// <param name="GroupMedian">The group's median that month; null when suppressed or no data.</param>
 /// <param name="Signals">Statistical process control signals on this point.</param>
 public sealed record TrendPoint(string Month, decimal? Score, decimal? GroupMedian, IReadOnlyList<SpcSignal> Signals);
@@ -63,5 +112,7 @@ public sealed record TrendPoint(string Month, decimal? Score, decimal? GroupMedi
 /// process limits = mean ± 2.66 × average moving range (clamped to the scale); signals: a point beyond a limit,
 /// a run of 7 or more on one side of the centre, 7 or more rising or falling.
 /// </summary>
+/// <param name="Figure">Which area figure the series is: mean or agreed.</param>
+/// <param name="ConfirmedOnly">Whether only submissions the service user confirmed were counted.</param>
 public sealed record Trend(Guid UnitId, string UnitCode, string AreaCode, ComparisonGroup Group, decimal? Centre, decimal? UpperProcessLimit,
-    decimal? LowerProcessLimit, IReadOnlyList<TrendPoint> Points);
+    decimal? LowerProcessLimit, IReadOnlyList<TrendPoint> Points, AreaFigure Figure = AreaFigure.Mean, bool ConfirmedOnly = false);

@@ -17,6 +17,16 @@ public sealed class BenchmarkQueryValidator : AbstractValidator<BenchmarkQuery>
     {
         RuleFor(q => q.month).IsMonth();
         RuleFor(q => q.group).IsEnumName<BenchmarkQuery, ComparisonGroup>();
+        RuleFor(q => q.figure).IsEnumName<BenchmarkQuery, AreaFigure>();
+    }
+}
+
+public sealed class StandardsQueryValidator : AbstractValidator<StandardsQuery>
+{
+    public StandardsQueryValidator()
+    {
+        RuleFor(q => q.month).IsMonth();
+        RuleFor(q => q.group).IsEnumName<StandardsQuery, ComparisonGroup>();
     }
 }
 
@@ -28,6 +38,7 @@ public sealed class TrendQueryValidator : AbstractValidator<TrendQuery>
         RuleFor(q => q.from).IsMonth();
         RuleFor(q => q.to).IsMonth();
         RuleFor(q => q.group).IsEnumName<TrendQuery, ComparisonGroup>();
+        RuleFor(q => q.figure).IsEnumName<TrendQuery, AreaFigure>();
         RuleFor(q => q).Must(q => q.from is null || !Months.TryParse(q.from, out var f) || (q.to is null ? Months.Current(clock) : Months.TryParse(q.to, out var t) ? t : f) is var to
                                   && f <= to && to.AddMonths(-240) < f)
             .WithMessage("'from' must not be after 'to' (default: the current month), and a trend covers at most 20 years.").OverridePropertyName("from");
@@ -78,7 +89,8 @@ public static class BenchmarksApi
         [AsParameters] BenchmarkServices services, SeQuInDbContext db, CancellationToken ct)
     {
         var viewer = Viewer.Of(services.Caller);
-        var read = await BenchmarkReads.AreasAsync(db, unitId, MonthOrNull(query.month), query.Group, ct);
+        var (figure, confirmedOnly) = (query.Figure(), query.confirmedOnly ?? false);
+        var read = await BenchmarkReads.AreasAsync(db, unitId, MonthOrNull(query.month), query.Group, ct, figure, confirmedOnly);
         if (Visible(read.Unit, services.Caller) is not { } unit)
         {
             return UnitNotFound(unitId);
@@ -89,26 +101,27 @@ public static class BenchmarksApi
         }
         if (query.Group != ComparisonGroup.National && HidesAny(read, viewer))
         {
-            read = await BenchmarkReads.AreasAsync(db, unitId, month, group: null, ct);
+            read = await BenchmarkReads.AreasAsync(db, unitId, month, group: null, ct, figure, confirmedOnly);
         }
         var order = unit.ActiveVersionId is { } version ? (await services.Frameworks.OfAsync(db, version, ct)).AreaCodes : [];
         var areaCodes = InOrder(order, read.Own.Select(o => o.Key).Concat(read.Peers.Keys));
         var context = new DisclosureContext(viewer, MinimumGroupSize(services.Configuration), read.PublishingNetworks,
-            Disclosure.IsClosed(month, DateOnly.FromDateTime(services.Clock.GetUtcNow().UtcDateTime)));
+            Disclosure.IsClosed(month, DateOnly.FromDateTime(services.Clock.GetUtcNow().UtcDateTime)), confirmedOnly);
         var areas = areaCodes.Select(code =>
         {
             var (now, before) = NowAndBefore(read.Own, code, month);
             return Compare(code, now?.Value, now?.Percentage, before?.Value, read.Peers.GetValueOrDefault(code) ?? [], query.Group, unit, context);
         }).ToList();
-        return Answer(request, new UnitBenchmark(unit.Id, unit.Code, Months.Format(month), query.Group, areas), BenchmarkCsv.Of);
+        return Answer(request, new UnitBenchmark(unit.Id, unit.Code, Months.Format(month), query.Group, areas, figure, confirmedOnly), BenchmarkCsv.Of);
     }
 
     public static async Task<Results<Ok<AreaBenchmark>, ContentHttpResult, NotFoundProblem>> GetAreaBenchmark(
-        HttpRequest request, Guid unitId, string areaCode, [AsParameters] BenchmarkQuery query,
+        HttpRequest request, Guid unitId, string areaCode, [AsParameters] StandardsQuery query,
         [AsParameters] BenchmarkServices services, SeQuInDbContext db, CancellationToken ct)
     {
         var viewer = Viewer.Of(services.Caller);
-        var read = await BenchmarkReads.StandardsAsync(db, unitId, MonthOrNull(query.month), areaCode, query.Group, ct);
+        var confirmedOnly = query.confirmedOnly ?? false;
+        var read = await BenchmarkReads.StandardsAsync(db, unitId, MonthOrNull(query.month), areaCode, query.Group, ct, confirmedOnly);
         if (Visible(read.Unit, services.Caller) is not { } unit)
         {
             return UnitNotFound(unitId);
@@ -119,7 +132,7 @@ public static class BenchmarksApi
         }
         if (query.Group != ComparisonGroup.National && HidesAny(read, viewer))
         {
-            read = await BenchmarkReads.StandardsAsync(db, unitId, month, areaCode, group: null, ct);
+            read = await BenchmarkReads.StandardsAsync(db, unitId, month, areaCode, group: null, ct, confirmedOnly);
         }
         var codes = read.Own.Select(o => o.Key).Concat(read.Peers.Keys).Distinct().Order(StringComparer.Ordinal).ToList();
         if (codes.Count == 0)
@@ -127,13 +140,13 @@ public static class BenchmarksApi
             return ApiProblems.NotFound($"No unit has submitted area {areaCode} for {Months.Format(month)}.");
         }
         var context = new DisclosureContext(viewer, MinimumGroupSize(services.Configuration), read.PublishingNetworks,
-            Disclosure.IsClosed(month, DateOnly.FromDateTime(services.Clock.GetUtcNow().UtcDateTime)));
+            Disclosure.IsClosed(month, DateOnly.FromDateTime(services.Clock.GetUtcNow().UtcDateTime)), confirmedOnly);
         var standards = codes.Select(code =>
         {
             var (now, before) = NowAndBefore(read.Own, code, month);
             return Compare(code, now?.Value, null, before?.Value, read.Peers.GetValueOrDefault(code) ?? [], query.Group, unit, context);
         }).ToList();
-        return Answer(request, new AreaBenchmark(unit.Id, unit.Code, Months.Format(month), areaCode, query.Group, standards), BenchmarkCsv.Of);
+        return Answer(request, new AreaBenchmark(unit.Id, unit.Code, Months.Format(month), areaCode, query.Group, standards, confirmedOnly), BenchmarkCsv.Of);
     }
 
     public static async Task<Results<Ok<Trend>, ContentHttpResult, NotFoundProblem>> GetTrend(
@@ -143,7 +156,8 @@ public static class BenchmarksApi
         var today = DateOnly.FromDateTime(services.Clock.GetUtcNow().UtcDateTime);
         var to = query.to is null ? Months.Current(services.Clock) : Months.Parse(query.to);
         var from = query.from is null ? to.AddMonths(-23) : Months.Parse(query.from);
-        var read = await BenchmarkReads.TrendAsync(db, unitId, from, to, areaCode, query.Group, ct);
+        var (figure, confirmedOnly) = (query.Figure(), query.confirmedOnly ?? false);
+        var read = await BenchmarkReads.TrendAsync(db, unitId, from, to, areaCode, query.Group, ct, figure, confirmedOnly);
         if (Visible(read.Unit, services.Caller) is not { } unit)
         {
             return UnitNotFound(unitId);
@@ -155,12 +169,13 @@ public static class BenchmarksApi
         var chart = ProcessControl.XmR(series, floor, ceiling);
         var viewer = Viewer.Of(services.Caller);
         var minimum = MinimumGroupSize(services.Configuration);
-        var medians = read.Peers.ToDictionary(g => g.Key, g => Disclosure.Median(g.Value, viewer, minimum, Disclosure.IsClosed(g.Key, today)));
+        var medians = read.Peers.ToDictionary(g => g.Key, g => Disclosure.Median(confirmedOnly ? g.Value.Where(c => c.Confirmed).ToList() : g.Value,
+            viewer, minimum, Disclosure.IsClosed(g.Key, today)));
         var points = months.Select((m, i) => new TrendPoint(Months.Format(m), own.TryGetValue(m, out var o) ? o.Value : null, medians.GetValueOrDefault(m),
             chart.Points[i].Signals)).ToList();
         static decimal? Two(decimal? value) => value is { } v ? Math.Round(v, 2, MidpointRounding.AwayFromZero) : null;
         return Answer(request, new Trend(unit.Id, unit.Code, areaCode, query.Group, Two(chart.Centre), Two(chart.UpperProcessLimit),
-            Two(chart.LowerProcessLimit), points), BenchmarkCsv.Of);
+            Two(chart.LowerProcessLimit), points, figure, confirmedOnly), BenchmarkCsv.Of);
     }
 
     /// <summary>
@@ -241,14 +256,15 @@ public static class BenchmarksApi
         read.Peers.Values.Any(members => Disclosure.Hidden(members, viewer) > 0);
 
     /// <summary>Who asks and about which month: what disclosure control needs besides the figures.</summary>
-    private sealed record DisclosureContext(Viewer Viewer, int Minimum, IReadOnlySet<Guid> PublishingNetworks, bool MonthClosed);
+    /// <param name="ConfirmedOnly">Whether the asked group holds only confirmed submissions (a group of its own: ADR 0032).</param>
+    private sealed record DisclosureContext(Viewer Viewer, int Minimum, IReadOnlySet<Guid> PublishingNetworks, bool MonthClosed, bool ConfirmedOnly);
 
     /// <param name="everyone">Every unit's value for the measure and month, nationally; the asked group is picked from it.</param>
     private static Benchmark Compare(string code, decimal? score, decimal? percentage, decimal? previous, IReadOnlyList<Contributor> everyone,
         ComparisonGroup group, UnitFacts unit, DisclosureContext context)
     {
         var change = score is { } now && previous is { } before ? now - before : (decimal?)null;
-        if (GroupKey.Of(group, unit.NetworkId, unit.CollaborativeId, unit.SecurityLevel, unit.Sector) is not { } key)
+        if (GroupKey.Of(group, unit.NetworkId, unit.CollaborativeId, unit.SecurityLevel, unit.Sector, unit.ProviderId, context.ConfirmedOnly) is not { } key)
         {
             return new Benchmark(code, score, percentage, change, null, null,
                 new GroupFigures(0, null, null, null, null, null, null, "The unit belongs to no provider collaborative."));

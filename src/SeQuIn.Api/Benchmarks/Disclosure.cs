@@ -39,29 +39,38 @@ public sealed class Viewer
 }
 
 /// <summary>One unit's value in a group figure, with the groupings it was submitted under.</summary>
-public readonly record struct Contributor(Guid UnitId, Guid NetworkId, Guid? CollaborativeId, SecurityLevel Level, ProviderSector Sector, decimal Value);
+/// <param name="ProviderId">The unit's provider at submission (the provider group).</param>
+/// <param name="Confirmed">Whether the service-user participant confirmed they agree with the submission (the confirmedOnly filter).</param>
+public readonly record struct Contributor(Guid UnitId, Guid NetworkId, Guid? CollaborativeId, SecurityLevel Level, ProviderSector Sector, decimal Value,
+    Guid ProviderId = default, bool Confirmed = false);
 
-/// <summary>A comparison group as a set: its kind and which network, collaborative, level or sector.</summary>
-public readonly record struct GroupKey(ComparisonGroup Kind, Guid? Id, SecurityLevel? Level, ProviderSector? Sector)
+/// <summary>
+/// A comparison group as a set: its kind and which network, collaborative, level, sector or provider (<see cref="Id"/>),
+/// and whether it holds only confirmed submissions (a filtered group is a group of its own: ADR 0032).
+/// </summary>
+public readonly record struct GroupKey(ComparisonGroup Kind, Guid? Id, SecurityLevel? Level, ProviderSector? Sector, bool ConfirmedOnly = false)
 {
     public static GroupKey National { get; } = new(ComparisonGroup.National, null, null, null);
 
     /// <summary>The group of this kind a unit with these groupings belongs to; null when it belongs to none (no collaborative).</summary>
-    public static GroupKey? Of(ComparisonGroup kind, Guid networkId, Guid? collaborativeId, SecurityLevel level, ProviderSector sector) => kind switch
+    public static GroupKey? Of(ComparisonGroup kind, Guid networkId, Guid? collaborativeId, SecurityLevel level, ProviderSector sector, Guid providerId = default,
+        bool confirmedOnly = false) => kind switch
     {
-        ComparisonGroup.Network => new GroupKey(kind, networkId, null, null),
-        ComparisonGroup.Collaborative => collaborativeId is { } c ? new GroupKey(kind, c, null, null) : null,
-        ComparisonGroup.SecurityLevel => new GroupKey(kind, null, level, null),
-        ComparisonGroup.Sector => new GroupKey(kind, null, null, sector),
-        _ => National,
+        ComparisonGroup.Network => new GroupKey(kind, networkId, null, null, confirmedOnly),
+        ComparisonGroup.Collaborative => collaborativeId is { } c ? new GroupKey(kind, c, null, null, confirmedOnly) : null,
+        ComparisonGroup.SecurityLevel => new GroupKey(kind, null, level, null, confirmedOnly),
+        ComparisonGroup.Sector => new GroupKey(kind, null, null, sector, confirmedOnly),
+        ComparisonGroup.Provider => new GroupKey(kind, providerId, null, null, confirmedOnly),
+        _ => National with { ConfirmedOnly = confirmedOnly },
     };
 
-    public bool Holds(in Contributor c) => Kind switch
+    public bool Holds(in Contributor c) => (!ConfirmedOnly || c.Confirmed) && Kind switch
     {
         ComparisonGroup.Network => c.NetworkId == Id,
         ComparisonGroup.Collaborative => c.CollaborativeId == Id,
         ComparisonGroup.SecurityLevel => c.Level == Level,
         ComparisonGroup.Sector => c.Sector == Sector,
+        ComparisonGroup.Provider => c.ProviderId == Id,
         _ => true,
     };
 }
@@ -181,7 +190,8 @@ public static class Disclosure
     /// <summary>
     /// The groups a viewer can obtain a figure for, for one month and measure, in the order their means are
     /// decided: published networks first (anyone can read them, so they are decided the same way for everyone),
-    /// then the viewer's networks, every collaborative, security level and sector present, and national. A
+    /// then the viewer's networks, every collaborative, security level and sector present, national, every provider
+    /// present, and then each of those again holding only confirmed submissions (ADR 0032). A
     /// superset of what the caller can ask for is safe (it can only withhold more); it must not depend on which
     /// unit is asked about, so that every request answers the same.
     /// </summary>
@@ -198,6 +208,13 @@ public static class Disclosure
         keys.AddRange(Enum.GetValues<SecurityLevel>().Select(l => new GroupKey(ComparisonGroup.SecurityLevel, null, l, null)));
         keys.AddRange(Enum.GetValues<ProviderSector>().Select(s => new GroupKey(ComparisonGroup.Sector, null, null, s)));
         keys.Add(GroupKey.National);
+        // Added later than the groups above (ADR 0032), and decided after them, so that what they show is unchanged:
+        // a group's decision depends only on the groups before it.
+        keys.AddRange(all.Select(c => c.ProviderId).Distinct().Order().Select(p => new GroupKey(ComparisonGroup.Provider, p, null, null)));
+        // Every group again, holding only confirmed submissions: the same hidden values, fewer of them. Weighed with the
+        // unfiltered groups, so that a group's mean with and without the filter cannot be subtracted to single out the
+        // units the filter removed (5 units against the 4 confirmed of them).
+        keys.AddRange(keys.ToList().Select(k => k with { ConfirmedOnly = true }));
         return keys;
     }
 
@@ -217,7 +234,7 @@ public static class Disclosure
         var publishable = new HashSet<GroupKey>();
         // Cells: hidden units with the same groupings, hence the same memberships (finer than needed is still exact:
         // columns that every row treats alike always count together), and how many units each holds.
-        var cellOf = new Dictionary<(Guid, Guid?, SecurityLevel, ProviderSector), int>();
+        var cellOf = new Dictionary<(Guid, Guid?, SecurityLevel, ProviderSector, Guid, bool), int>();
         var cells = new List<Contributor>();
         var cellSizes = new List<int>();
         foreach (var c in all)
@@ -226,7 +243,7 @@ public static class Disclosure
             {
                 continue;
             }
-            var key = (c.NetworkId, c.CollaborativeId, c.Level, c.Sector);
+            var key = (c.NetworkId, c.CollaborativeId, c.Level, c.Sector, c.ProviderId, c.Confirmed);
             if (!cellOf.TryGetValue(key, out var cell))
             {
                 cellOf[key] = cell = cells.Count;

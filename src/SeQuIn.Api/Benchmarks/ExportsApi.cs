@@ -15,9 +15,16 @@ namespace SeQuIn.Api.Benchmarks;
 /// <param name="Sector">The sector of the unit's provider.</param>
 /// <param name="SecurityLevel">The unit's level of security.</param>
 /// <param name="AssessmentId">The assessment the rating belongs to: a copy kept in step with changedAfter and the change feed replaces an assessment's rows as a whole.</param>
+/// <param name="AgreedRating">The overall area rating the participants agreed for the assessment (the same on every standard of it); null when none was recorded.</param>
+/// <param name="AreaMean">The computed mean of the assessment's applicable standard ratings (the same on every standard of it).</param>
+/// <param name="StaffView">The staff participant's view of this standard, when recorded.</param>
+/// <param name="ServiceUserView">The service-user participant's view of this standard, when recorded.</param>
+/// <param name="Confirmation">The service-user participant's own confirmation of the submission: agreed, disagreed, or null (not confirmed).</param>
 public sealed record RatingExportRow(string Network, string? Collaborative, string Provider,
     [property: EnumText(typeof(Organisations.ProviderSector))] string Sector, string Unit, [property: EnumText(typeof(Organisations.SecurityLevel))] string SecurityLevel,
-    string Month, string FrameworkVersion, string Area, string Standard, int? Value, bool NotApplicable, DateTimeOffset SubmittedAt, Guid AssessmentId);
+    string Month, string FrameworkVersion, string Area, string Standard, int? Value, bool NotApplicable, DateTimeOffset SubmittedAt, Guid AssessmentId,
+    int? AgreedRating = null, decimal? AreaMean = null, int? StaffView = null, int? ServiceUserView = null,
+    string? Confirmation = null);
 
 /// <param name="from">First month, YYYY-MM.</param>
 /// <param name="to">Last month, YYYY-MM.</param>
@@ -26,9 +33,10 @@ public sealed record RatingExportRow(string Network, string? Collaborative, stri
 /// <param name="updatedSince">Only ratings of assessments submitted at or after this time. Approximate: a submission is stamped before it commits, so one that commits during a pull can be older than the next pull's updatedSince and be missed, and a return or reopening is never seen. Use changedAfter for an exact incremental copy.</param>
 /// <param name="limit">Page size for JSON, 1 to 10000 (default 1000).</param>
 /// <param name="cursor">The nextCursor of the previous page (JSON only).</param>
+/// <param name="confirmedOnly">Only the ratings of submissions the service-user participant confirmed they agree with (default false).</param>
 /// <param name="changedAfter">A change-feed position: the SeQuIn-Changes-Position of an earlier export, or a next of GET /api/v1/changes. Only the ratings of assessments whose ratings were written (submitted, resubmitted, imported) after it and before this answer's own SeQuIn-Changes-Position. With the tombstones of GET /api/v1/changes?after={changedAfter}&amp;until={that position}, replace each assessment's rows: the copy is then exactly the source as of that position.</param>
 public sealed record ExportQuery(string? from, string? to, string[]? unitCode, string[]? areaCode, DateTimeOffset? updatedSince, int? limit, string? cursor,
-    string? changedAfter);
+    string? changedAfter, bool? confirmedOnly = null) : IConfirmedQuery;
 
 public sealed class ExportQueryValidator : AbstractValidator<ExportQuery>
 {
@@ -73,7 +81,8 @@ public static class ExportsApi
             .WithName(nameof(ExportRatings))
             .WithSummary("Submitted standard ratings in long format, as JSON pages")
             .WithDescription("Network, collaborative, provider, sector, unit, security level, month, framework version, area, standard, " +
-                "value, not applicable, submission time and assessment; within your scope; ordered by assessment and standard. Follow " +
+                "value, not applicable, submission time and assessment, then the area's agreed rating and mean, the staff and service-user " +
+                "views and the service user's confirmation; within your scope; ordered by assessment and standard. Follow " +
                 "nextCursor to the end: there is no other cap. Every page states in SeQuIn-Changes-Position the change-feed position the " +
                 "pull is consistent with (the same on every page of one pull): keep a copy with one bulk pull, then changedAfter={that position} " +
                 "and the change feed's tombstones up to the next answer's position. updatedSince is the older, approximate incremental pull.");
@@ -196,8 +205,10 @@ public static class ExportsApi
         var (networks, collaboratives, all) = Scope(caller);
         var sql = new System.Text.StringBuilder("""
             SELECT s.assessment_id, s.standard_code, n.code, c.code, p.code, s.sector, u.code, s.security_level, s.month,
-                   s.framework_identifier, s.area_code, s.value, s.not_applicable, s.submitted_at
+                   s.framework_identifier, s.area_code, s.value, s.not_applicable, s.submitted_at,
+                   a.agreed_rating, a.mean, s.staff_view, s.service_user_view, a.confirmation
             FROM standard_results s
+            LEFT JOIN area_results a ON a.assessment_id = s.assessment_id
             JOIN units u ON u.id = s.unit_id
             JOIN providers p ON p.id = u.provider_id
             JOIN networks n ON n.id = s.network_id
@@ -227,6 +238,10 @@ public static class ExportsApi
         {
             sql.Append(" AND s.area_code = ANY(@areas)");
             command.Parameters.AddWithValue("areas", query.areaCode);
+        }
+        if (query.confirmedOnly == true)
+        {
+            sql.Append(" AND a.confirmation = 'Agreed'");
         }
         if (query.updatedSince is { } since)
         {
@@ -263,7 +278,10 @@ public static class ExportsApi
                 Kebab(reader.GetString(5)), reader.GetString(6), Kebab(reader.GetString(7)),
                 Months.Format(reader.GetFieldValue<DateOnly>(8)), reader.GetString(9), reader.GetString(10), standard,
                 await reader.IsDBNullAsync(11, ct) ? null : reader.GetInt32(11), reader.GetBoolean(12), reader.GetFieldValue<DateTimeOffset>(13),
-                assessment));
+                assessment,
+                await reader.IsDBNullAsync(14, ct) ? null : reader.GetInt32(14), await reader.IsDBNullAsync(15, ct) ? null : reader.GetDecimal(15),
+                await reader.IsDBNullAsync(16, ct) ? null : reader.GetInt32(16), await reader.IsDBNullAsync(17, ct) ? null : reader.GetInt32(17),
+                await reader.IsDBNullAsync(18, ct) ? null : Kebab(reader.GetString(18))));
         }
     }
 

@@ -17,6 +17,16 @@ public sealed class GapsQueryValidator : AbstractValidator<GapsQuery>
         RuleFor(q => q.month).IsMonth();
         RuleFor(q => q.threshold).InclusiveBetween(0, 10);
         RuleFor(q => q.minimumUnits).InclusiveBetween(1, 1000);
+        RuleFor(q => q.figure).IsEnumName<GapsQuery, AreaFigure>();
+    }
+}
+
+public sealed class FigureMonthQueryValidator : AbstractValidator<FigureMonthQuery>
+{
+    public FigureMonthQueryValidator()
+    {
+        RuleFor(q => q.month).IsMonth();
+        RuleFor(q => q.figure).IsEnumName<FigureMonthQuery, AreaFigure>();
     }
 }
 
@@ -96,13 +106,14 @@ public static class InsightApi
     }
 
     public static async Task<Results<Ok<PublicSummary>, NotFoundProblem>> GetPublicSummary(
-        Guid networkId, [AsParameters] MonthQuery query, SeQuInDbContext db, [AsParameters] BenchmarkServices services, CancellationToken ct)
+        Guid networkId, [AsParameters] FigureMonthQuery query, SeQuInDbContext db, [AsParameters] BenchmarkServices services, CancellationToken ct)
     {
         var network = await db.Networks.AsNoTracking().SingleOrDefaultAsync(n => n.Id == networkId && n.PublishSummaries, ct);
         if (network is null)
         {
             return ApiProblems.NotFound($"Network {networkId} publishes no summaries.");
         }
+        var (figure, confirmedOnly) = (query.Figure(), query.confirmedOnly ?? false);
         var today = DateOnly.FromDateTime(services.Clock.GetUtcNow().UtcDateTime);
         // By default the latest closed month: an open month's summary would change with each submission and give it away.
         var lastClosed = Months.Current(services.Clock).AddMonths(Disclosure.IsClosed(Months.Current(services.Clock).AddMonths(-1), today) ? -1 : -2);
@@ -113,21 +124,27 @@ public static class InsightApi
         {
             return ApiProblems.NotFound($"Network {network.Code} has no results for a closed month yet.");
         }
-        var rows = await db.AreaResults.AsNoTracking().Where(r => r.NetworkId == networkId && r.Month == month && r.Mean != null)
-            .Select(r => new { r.AreaCode, r.UnitId, r.NetworkId, r.CollaborativeId, r.SecurityLevel, r.Sector, Mean = r.Mean!.Value }).ToListAsync(ct);
+        // Every submission of the network, confirmed or not: the filtered group is weighed with the unfiltered one (ADR 0032).
+        var rows = (await AreaFigures.Of(db.AreaResults.AsNoTracking().Where(r => r.NetworkId == networkId && r.Month == month), figure)
+                .Select(r => new { r.AreaCode, r.UnitId, r.NetworkId, r.CollaborativeId, r.SecurityLevel, r.Sector, r.ProviderId, r.Confirmation,
+                    Value = figure == AreaFigure.Agreed ? (decimal?)r.AgreedRating : r.Mean })
+                .ToListAsync(ct))
+            .Select(r => (r.AreaCode, Contributor: new Contributor(r.UnitId, r.NetworkId, r.CollaborativeId, r.SecurityLevel, r.Sector, r.Value!.Value, r.ProviderId,
+                r.Confirmation == ServiceUserConfirmation.Agreed)))
+            .ToList();
         var minimum = BenchmarksApi.MinimumGroupSize(services.Configuration);
         var closed = Disclosure.IsClosed(month.Value, today);
         var published = new HashSet<Guid> { networkId };
-        var key = new GroupKey(ComparisonGroup.Network, networkId, null, null);
+        var key = new GroupKey(ComparisonGroup.Network, networkId, null, null, confirmedOnly);
         // The same for every caller, signed in or not: a public figure is decided as if nobody could see any unit.
         var areas = (await ActiveAreaCodesAsync(db, services.Frameworks, ct)).Select(code =>
         {
-            var values = rows.Where(r => r.AreaCode == code)
-                .Select(r => new Contributor(r.UnitId, r.NetworkId, r.CollaborativeId, r.SecurityLevel, r.Sector, r.Mean)).ToList();
+            var everyone = rows.Where(r => r.AreaCode == code).Select(r => r.Contributor).ToList();
+            var values = everyone.Where(c => key.Holds(c)).ToList();
             return new PublicAreaSummary(code, Disclosure.Describe(values, Viewer.Public, minimum,
-                Disclosure.PublishableMeans(values, Viewer.Public, published, minimum).Contains(key), closed, allowRanks: false).Figures);
+                Disclosure.PublishableMeans(everyone, Viewer.Public, published, minimum).Contains(key), closed, allowRanks: false).Figures);
         }).ToList();
-        return TypedResults.Ok(new PublicSummary(network.Code, network.Name, Months.Format(month.Value), areas));
+        return TypedResults.Ok(new PublicSummary(network.Code, network.Name, Months.Format(month.Value), areas, figure, confirmedOnly));
     }
 
     public static async Task<Results<Ok<GapsReport>, NotFoundProblem>> GetGaps(
@@ -137,47 +154,87 @@ public static class InsightApi
         {
             return NotVisible(networkId);
         }
+        var (figure, confirmedOnly) = (query.Figure(), query.confirmedOnly ?? false);
         var threshold = query.threshold ?? 1;
         var minimumUnits = query.minimumUnits ?? 3;
         var since = month.AddMonths(-120);
-        var counts = await db.StandardResults.AsNoTracking()
-            .Where(r => r.NetworkId == networkId && r.Month <= month && r.Month > since && r.Value != null)
+        var ratings = db.StandardResults.AsNoTracking()
+            .Where(r => r.NetworkId == networkId && r.Month <= month && r.Month > since && r.Value != null);
+        if (confirmedOnly)
+        {
+            // A standard's row joins its area result by the key: the confirmation is the submission's.
+            ratings = ratings.Where(r => db.AreaResults.Any(a => a.AssessmentId == r.AssessmentId && a.Confirmation == ServiceUserConfirmation.Agreed));
+        }
+        var counts = await ratings
             .GroupBy(r => new { r.StandardCode, r.AreaCode, r.Month })
             .Select(g => new { g.Key.StandardCode, g.Key.AreaCode, g.Key.Month, Low = g.Count(r => r.Value <= threshold), Reporting = g.Count() })
             .ToListAsync(ct);
         var gaps = counts.GroupBy(c => (c.StandardCode, c.AreaCode)).Select(g =>
         {
-            var byMonth = g.ToDictionary(c => c.Month);
-            var current = byMonth.GetValueOrDefault(month);
-            var run = 0;
-            while (byMonth.TryGetValue(month.AddMonths(-run), out var m) && m.Low >= minimumUnits)
-            {
-                run++;
-            }
-            return new Gap(g.Key.StandardCode, g.Key.AreaCode, current?.Low ?? 0, current?.Reporting ?? 0, run);
+            var (low, reporting, run) = Run(g.Select(c => (c.Month, c.Low, c.Reporting)), month, minimumUnits);
+            return new Gap(g.Key.StandardCode, g.Key.AreaCode, low, reporting, run);
         })
         .Where(g => g.UnitsReporting > 0)
         .OrderByDescending(g => g.UnitsAtOrBelow).ThenByDescending(g => g.ConsecutiveMonths).ThenBy(g => g.StandardCode, StringComparer.Ordinal)
         .ToList();
-        return TypedResults.Ok(new GapsReport(networkId, Months.Format(month), threshold, minimumUnits, gaps));
+        var areaRows = AreaFigures.Of(db.AreaResults.AsNoTracking().Where(r => r.NetworkId == networkId && r.Month <= month && r.Month > since), figure);
+        if (confirmedOnly)
+        {
+            areaRows = areaRows.Where(r => r.Confirmation == ServiceUserConfirmation.Agreed);
+        }
+        var areaCounts = figure == AreaFigure.Agreed
+            ? await areaRows.GroupBy(r => new { r.AreaCode, r.Month })
+                .Select(g => new { g.Key.AreaCode, g.Key.Month, Low = g.Count(r => r.AgreedRating <= threshold), Reporting = g.Count() }).ToListAsync(ct)
+            : await areaRows.GroupBy(r => new { r.AreaCode, r.Month })
+                .Select(g => new { g.Key.AreaCode, g.Key.Month, Low = g.Count(r => r.Mean <= threshold), Reporting = g.Count() }).ToListAsync(ct);
+        var areas = areaCounts.GroupBy(c => c.AreaCode).Select(g =>
+        {
+            var (low, reporting, run) = Run(g.Select(c => (c.Month, c.Low, c.Reporting)), month, minimumUnits);
+            return new AreaGap(g.Key, low, reporting, run);
+        })
+        .Where(g => g.UnitsReporting > 0)
+        .OrderByDescending(g => g.UnitsAtOrBelow).ThenByDescending(g => g.ConsecutiveMonths).ThenBy(g => g.AreaCode, StringComparer.Ordinal)
+        .ToList();
+        return TypedResults.Ok(new GapsReport(networkId, Months.Format(month), threshold, minimumUnits, gaps, areas, figure, confirmedOnly));
+    }
+
+    /// <summary>This month's count at or below the threshold and reporting, and how many months in a row up to it reached the minimum.</summary>
+    private static (int Low, int Reporting, int Run) Run(IEnumerable<(DateOnly Month, int Low, int Reporting)> months, DateOnly month, int minimumUnits)
+    {
+        var byMonth = months.ToDictionary(c => c.Month);
+        var current = byMonth.GetValueOrDefault(month);
+        var run = 0;
+        while (byMonth.TryGetValue(month.AddMonths(-run), out var m) && m.Low >= minimumUnits)
+        {
+            run++;
+        }
+        return (current.Low, current.Reporting, run);
     }
 
     public static async Task<Results<Ok<Heatmap>, ContentHttpResult, NotFoundProblem>> GetHeatmap(
-        HttpRequest request, Guid networkId, [AsParameters] MonthQuery query,
+        HttpRequest request, Guid networkId, [AsParameters] FigureMonthQuery query,
         [AsParameters] BenchmarkServices services, SeQuInDbContext db, CancellationToken ct)
     {
         if (await MonthAsync(db, networkId, services.Caller, services.Clock, query.month, ct) is not { } month)
         {
             return NotVisible(networkId);
         }
+        var (figure, confirmedOnly) = (query.Figure(), query.confirmedOnly ?? false);
         var areaCodes = await ActiveAreaCodesAsync(db, services.Frameworks, ct);
         var named = await db.Networks.AsNoTracking().Where(n => n.Id == networkId).Select(n => n.AllowRanks).SingleAsync(ct);
         var own = services.Caller.Scope.MemberUnits;
         var units = await db.Units.AsNoTracking().Where(u => u.NetworkId == networkId && u.Active).OrderBy(u => u.Code)
             .Select(u => new { u.Id, u.Code, u.Name }).ToListAsync(ct);
-        var cells = await db.AreaResults.AsNoTracking().Where(r => r.NetworkId == networkId && r.Month == month)
-            .Select(r => new { r.UnitId, r.AreaCode, r.Percentage }).ToListAsync(ct);
-        var byCell = cells.ToDictionary(c => (c.UnitId, c.AreaCode), c => c.Percentage);
+        var cells = await db.AreaResults.AsNoTracking()
+            .Where(r => r.NetworkId == networkId && r.Month == month && (!confirmedOnly || r.Confirmation == ServiceUserConfirmation.Agreed))
+            .Select(r => new { r.UnitId, r.AreaCode, r.Percentage, r.AgreedRating, r.FrameworkIdentifier }).ToListAsync(ct);
+        // The agreed rating on the same 0-100 basis as the mean's percentage, on the scale of the version it was rated against.
+        var scales = figure == AreaFigure.Agreed
+            ? await services.Frameworks.ByIdentifierAsync(db, cells.Select(c => c.FrameworkIdentifier), ct)
+            : [];
+        var byCell = cells.ToDictionary(c => (c.UnitId, c.AreaCode), c => figure == AreaFigure.Agreed
+            ? AreaFigures.Percentage(c.AgreedRating, scales.GetValueOrDefault(c.FrameworkIdentifier))
+            : c.Percentage);
         var all = units.Select(u => (Unit: u, Named: named || own.Contains(u.Id),
             Areas: (IReadOnlyDictionary<string, decimal?>)areaCodes.ToDictionary(a => a, a => byCell.TryGetValue((u.Id, a), out var percentage) ? percentage : null)))
             .ToList();
@@ -190,7 +247,7 @@ public static class InsightApi
                 .ThenBy(r => string.Join(',', r.Areas.Values.Select(v => v?.ToString(System.Globalization.CultureInfo.InvariantCulture) ?? "")), StringComparer.Ordinal)
                 .Select(r => new HeatmapRow(null, null, null, r.Areas)))
             .ToList();
-        return BenchmarksApi.Answer(request, new Heatmap(networkId, Months.Format(month), areaCodes, rows), BenchmarkCsv.Of);
+        return BenchmarksApi.Answer(request, new Heatmap(networkId, Months.Format(month), areaCodes, rows, figure, confirmedOnly), BenchmarkCsv.Of);
     }
 
     public static async Task<Results<Ok<BestPractice>, NotFoundProblem>> GetBestPractice(

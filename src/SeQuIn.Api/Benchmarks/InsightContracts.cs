@@ -1,9 +1,19 @@
+using SeQuIn.Api.Common;
+
 namespace SeQuIn.Api.Benchmarks;
 
 /// <param name="month">The month, YYYY-MM; the latest month with submissions in the network when omitted.</param>
 /// <param name="threshold">A rating at or below this counts as a gap (default 1).</param>
 /// <param name="minimumUnits">How many units at or below the threshold make a month count towards a run (default 3).</param>
-public sealed record GapsQuery(string? month, int? threshold, int? minimumUnits);
+/// <param name="figure">The area figure the areas list ranks: mean (default: the mean of the area's standard ratings) or agreed (the participants' agreed overall area rating). Standards have only their own ratings.</param>
+/// <param name="confirmedOnly">Only submissions the service-user participant confirmed they agree with (default false).</param>
+public sealed record GapsQuery(string? month, int? threshold, int? minimumUnits, [property: EnumQuery(typeof(AreaFigure))] string? figure, bool? confirmedOnly)
+    : IFigureQuery;
+
+/// <param name="month">The month, YYYY-MM; the latest month with submissions in the network when omitted.</param>
+/// <param name="figure">The area figure: mean (default: the mean of the area's standard ratings) or agreed (the participants' agreed overall area rating).</param>
+/// <param name="confirmedOnly">Only submissions the service-user participant confirmed they agree with (default false).</param>
+public sealed record FigureMonthQuery(string? month, [property: EnumQuery(typeof(AreaFigure))] string? figure, bool? confirmedOnly) : IFigureQuery;
 
 /// <param name="month">The month, YYYY-MM; the latest month with submissions in the network when omitted.</param>
 public sealed record MonthQuery(string? month);
@@ -22,13 +32,27 @@ public sealed record AgreementQuery(string? from, string? to);
 /// <param name="ConsecutiveMonths">Months in a row, up to this one, in which at least the minimum number of units rated it at or below the threshold.</param>
 public sealed record Gap(string StandardCode, string AreaCode, int UnitsAtOrBelow, int UnitsReporting, int ConsecutiveMonths);
 
-public sealed record GapsReport(Guid NetworkId, string Month, int Threshold, int MinimumUnits, IReadOnlyList<Gap> Standards);
+/// <summary>An area whose figure (mean or agreed rating) many units have at or below the threshold.</summary>
+/// <param name="UnitsAtOrBelow">Units whose area figure is at or below the threshold this month.</param>
+/// <param name="UnitsReporting">Units with a figure for the area this month.</param>
+/// <param name="ConsecutiveMonths">Months in a row, up to this one, in which at least the minimum number of units were at or below the threshold.</param>
+public sealed record AreaGap(string AreaCode, int UnitsAtOrBelow, int UnitsReporting, int ConsecutiveMonths);
+
+/// <param name="Standards">Standards by their own ratings (a standard has no agreed figure).</param>
+/// <param name="Areas">Areas by the chosen figure: the mean of their standards, or the agreed overall rating.</param>
+/// <param name="Figure">Which area figure the areas list uses.</param>
+/// <param name="ConfirmedOnly">Whether only submissions the service user confirmed were counted.</param>
+public sealed record GapsReport(Guid NetworkId, string Month, int Threshold, int MinimumUnits, IReadOnlyList<Gap> Standards,
+    IReadOnlyList<AreaGap> Areas, AreaFigure Figure = AreaFigure.Mean, bool ConfirmedOnly = false);
 
 /// <summary>A row of the units × areas grid: each area's percentage score, null where the unit did not submit.</summary>
 /// <param name="UnitId">Null (with the code and name) unless the network allows named comparisons or the unit is the caller's own.</param>
 public sealed record HeatmapRow(Guid? UnitId, string? UnitCode, string? UnitName, IReadOnlyDictionary<string, decimal?> Areas);
 
-public sealed record Heatmap(Guid NetworkId, string Month, IReadOnlyList<string> AreaCodes, IReadOnlyList<HeatmapRow> Units);
+/// <param name="Figure">Which area figure the percentages are of: the mean of the standards, or the agreed overall rating (on its version's scale).</param>
+/// <param name="ConfirmedOnly">Whether only submissions the service user confirmed were counted (others are null cells).</param>
+public sealed record Heatmap(Guid NetworkId, string Month, IReadOnlyList<string> AreaCodes, IReadOnlyList<HeatmapRow> Units,
+    AreaFigure Figure = AreaFigure.Mean, bool ConfirmedOnly = false);
 
 /// <summary>A unit that rates a standard at the top, with the evidence it shares: a candidate for buddying.</summary>
 public sealed record BestPracticeUnit(Guid UnitId, string UnitCode, string UnitName, int Value, IReadOnlyList<SharedEvidence> Evidence);
@@ -57,7 +81,10 @@ public sealed record AgreementFigures(string Key, int Pairs, decimal? ExactAgree
 public sealed record AgreementReport(Guid NetworkId, string From, string To, IReadOnlyList<AgreementFigures> ByArea, IReadOnlyList<AgreementFigures> ByUnit);
 
 /// <summary>A network's area figures for a month, published for anyone to read: no unit is named or counted apart.</summary>
-public sealed record PublicSummary(string NetworkCode, string NetworkName, string Month, IReadOnlyList<PublicAreaSummary> Areas);
+/// <param name="Figure">Which area figure is summarised: the mean of the standards, or the agreed overall rating.</param>
+/// <param name="ConfirmedOnly">Whether only submissions the service user confirmed were counted.</param>
+public sealed record PublicSummary(string NetworkCode, string NetworkName, string Month, IReadOnlyList<PublicAreaSummary> Areas,
+    AreaFigure Figure = AreaFigure.Mean, bool ConfirmedOnly = false);
 
 /// <param name="Figures">The distribution of the network's unit scores for the area (suppressed when too few units reported).</param>
 public sealed record PublicAreaSummary(string AreaCode, GroupFigures Figures);

@@ -7,11 +7,16 @@ namespace SeQuIn.Api.Benchmarks;
 internal static class RatingsCopySql
 {
     /// <summary>The columns COPY sends, in the order <see cref="RatingsCsvRows"/> reads them.</summary>
+    /// <remarks>
+    /// The area's agreed rating, mean and confirmation come from its area result, joined by its primary key; the mean
+    /// as text (PostgreSQL's binary numeric is digit groups the writer would have to decode; its text is the CSV's).
+    /// </remarks>
     internal const string Columns = "s.unit_id, s.network_id, s.collaborative_id, s.sector, s.security_level, s.month, " +
-                                    "s.framework_identifier, s.area_code, s.standard_code, s.value, s.not_applicable, s.submitted_at, s.assessment_id";
+                                    "s.framework_identifier, s.area_code, s.standard_code, s.value, s.not_applicable, s.submitted_at, s.assessment_id, " +
+                                    "a.agreed_rating, a.mean::text, s.staff_view, s.service_user_view, a.confirmation";
 
     /// <summary>How many <see cref="Columns"/> there are: every row of the COPY has this many fields.</summary>
-    internal const int FieldCount = 13;
+    internal const int FieldCount = 18;
 
     /// <summary>
     /// The COPY statement of the export. COPY takes no parameters, so every filter value is written in as a literal
@@ -55,6 +60,10 @@ internal static class RatingsCopySql
             var areas = query.areaCode.Distinct(StringComparer.Ordinal);
             conditions.Add($"s.area_code IN ({string.Join(", ", areas.Select(StringLiteral))})");
         }
+        if (query.confirmedOnly == true)
+        {
+            conditions.Add("a.confirmation = 'Agreed'");
+        }
         if (query.updatedSince is { } since)
         {
             conditions.Add($"s.submitted_at >= {TimestampLiteral(since)}");
@@ -69,7 +78,7 @@ internal static class RatingsCopySql
         }
         // A whole stream needs no order: sorting 4.3 million rows spilled to disk and took seconds (measured).
         var where = conditions.Count == 0 ? "" : " WHERE " + string.Join(" AND ", conditions);
-        return $"COPY (SELECT {Columns} FROM standard_results s{where}) TO STDOUT (FORMAT BINARY)";
+        return $"COPY (SELECT {Columns} FROM standard_results s LEFT JOIN area_results a ON a.assessment_id = s.assessment_id{where}) TO STDOUT (FORMAT BINARY)";
     }
 
     private static string UuidArray(IEnumerable<Guid> ids) =>

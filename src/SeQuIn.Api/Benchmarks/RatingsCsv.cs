@@ -27,7 +27,7 @@ internal static class RatingsCsv
     public static readonly string[] HeaderColumns = System.Text.Encoding.UTF8.GetString(Header).TrimEnd('\n').Split(',');
 
     public static ReadOnlySpan<byte> Header =>
-        "network,collaborative,provider,sector,unit,securityLevel,month,frameworkVersion,area,standard,value,notApplicable,submittedAt,assessmentId\n"u8;
+        "network,collaborative,provider,sector,unit,securityLevel,month,frameworkVersion,area,standard,value,notApplicable,submittedAt,assessmentId,agreedRating,areaMean,staffView,serviceUserView,confirmation\n"u8;
 
     /// <summary>
     /// Each flush hands the response to Kestrel's sending loop on the thread pool: a worker wake-up, whose spinning

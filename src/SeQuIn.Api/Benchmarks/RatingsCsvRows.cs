@@ -78,8 +78,8 @@ internal sealed class RatingsCsvRows(ExportLookups lookups, PipeWriter output)
             {
                 continue; // A unit or network no longer known: the inner join left such rows out.
             }
-            // Generous bound: the lead, the middle, the standard escaped, and 100 bytes for the fixed-size rest.
-            var bound = lead.Length + _middle.Length + 2 * row.Length + 100;
+            // Generous bound: the lead, the middle, the standard and the area mean escaped, and 160 bytes for the fixed-size rest.
+            var bound = lead.Length + _middle.Length + 2 * row.Length + 160;
             if (span.Length - written < bound)
             {
                 output.Advance(written);
@@ -97,9 +97,10 @@ internal sealed class RatingsCsvRows(ExportLookups lookups, PipeWriter output)
 
     private int WriteRow(ReadOnlySpan<byte> data, Span<CopyField> fields, byte[] lead, Span<byte> destination)
     {
-        if (fields[5].Length != 4 || fields[9].Length is not (4 or -1) || fields[10].Length != 1 || fields[11].Length != 8 || fields[12].Length != 16)
+        if (fields[5].Length != 4 || fields[9].Length is not (4 or -1) || fields[10].Length != 1 || fields[11].Length != 8 || fields[12].Length != 16
+            || fields[13].Length is not (4 or -1) || fields[15].Length is not (4 or -1) || fields[16].Length is not (4 or -1))
         {
-            throw new InvalidOperationException("The COPY sent a month, value, not-applicable flag, submission time or assessment id of an unexpected size.");
+            throw new InvalidOperationException("The COPY sent a month, value, view, not-applicable flag, submission time or assessment id of an unexpected size.");
         }
         lead.CopyTo(destination);
         var n = lead.Length;
@@ -116,11 +117,7 @@ internal sealed class RatingsCsvRows(ExportLookups lookups, PipeWriter output)
         n += CsvFields.WriteEscaped(BinaryCopy.Text(data, fields[8]), destination[n..]);
         destination[n++] = (byte)',';
 
-        if (fields[9].Length >= 0)
-        {
-            System.Buffers.Text.Utf8Formatter.TryFormat(BinaryPrimitives.ReadInt32BigEndian(data[fields[9].Start..]), destination[n..], out var digits);
-            n += digits;
-        }
+        n += Integer(data, fields[9], destination[n..]);
         destination[n++] = (byte)',';
 
         var notApplicable = data[fields[10].Start] != 0 ? "true,"u8 : "false,"u8;
@@ -139,8 +136,36 @@ internal sealed class RatingsCsvRows(ExportLookups lookups, PipeWriter output)
         // The assessment id as the JSON export writes it: 36 characters, lower case, with hyphens.
         new Guid(data.Slice(fields[12].Start, 16), bigEndian: true).TryFormat(destination[n..], out var id);
         n += id;
+        destination[n++] = (byte)',';
+
+        // The columns added later (ADR 0032), at the end: agreedRating, areaMean, staffView, serviceUserView, confirmation.
+        n += Integer(data, fields[13], destination[n..]);
+        destination[n++] = (byte)',';
+        var mean = BinaryCopy.Text(data, fields[14]);
+        mean.CopyTo(destination[n..]);
+        n += mean.Length;
+        destination[n++] = (byte)',';
+        n += Integer(data, fields[15], destination[n..]);
+        destination[n++] = (byte)',';
+        n += Integer(data, fields[16], destination[n..]);
+        destination[n++] = (byte)',';
+        var confirmation = BinaryCopy.Text(data, fields[17]);
+        var text = confirmation.SequenceEqual("Agreed"u8) ? "agreed"u8 : confirmation.SequenceEqual("Disagreed"u8) ? "disagreed"u8 : default;
+        text.CopyTo(destination[n..]);
+        n += text.Length;
         destination[n++] = (byte)'\n';
         return n;
+    }
+
+    /// <summary>A nullable int4 field as digits; nothing for NULL.</summary>
+    private static int Integer(ReadOnlySpan<byte> data, CopyField field, Span<byte> destination)
+    {
+        if (field.Length < 0)
+        {
+            return 0;
+        }
+        System.Buffers.Text.Utf8Formatter.TryFormat(BinaryPrimitives.ReadInt32BigEndian(data[field.Start..]), destination, out var digits);
+        return digits;
     }
 
     private byte[] Lead(ReadOnlySpan<byte> key, ReadOnlySpan<byte> data, Span<CopyField> fields)

@@ -11,8 +11,10 @@ internal sealed partial class ContractExamples
 
     private static readonly RatingExportRow[] ExportRows =
     [
-        new(NetworkCode, "PC-RIDINGS", "DEMO-NHS1", "nhs", UnitCode, "medium", Month, Framework, "INV", "INV-01", 3, false, Created.AddDays(2), AssessmentId),
-        new(NetworkCode, "PC-RIDINGS", "DEMO-NHS1", "nhs", UnitCode, "medium", Month, Framework, "INV", "INV-04", null, true, Created.AddDays(2), AssessmentId),
+        new(NetworkCode, "PC-RIDINGS", "DEMO-NHS1", "nhs", UnitCode, "medium", Month, Framework, "INV", "INV-01", 3, false, Created.AddDays(2), AssessmentId,
+            3, 2.67m, 3, 2, "agreed"),
+        new(NetworkCode, "PC-RIDINGS", "DEMO-NHS1", "nhs", UnitCode, "medium", Month, Framework, "INV", "INV-04", null, true, Created.AddDays(2), AssessmentId,
+            3, 2.67m, null, null, "agreed"),
     ];
 
     private static IEnumerable<(Type Type, object Example)> Benchmarks() =>

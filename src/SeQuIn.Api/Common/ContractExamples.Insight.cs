@@ -7,7 +7,7 @@ internal sealed partial class ContractExamples
     private static IEnumerable<(Type Type, object Example)> Insight() =>
     [
         (typeof(GapsReport), new GapsReport(NetworkId, Month, 1, 3,
-            [new Gap("FFC-04", "FFC", 9, 13, 4), new Gap("TEC-02", "TEC", 7, 12, 2)])),
+            [new Gap("FFC-04", "FFC", 9, 13, 4), new Gap("TEC-02", "TEC", 7, 12, 2)], [new AreaGap("FFC", 5, 13, 2)])),
         // A network that keeps comparisons anonymous: the caller's own unit is named, the others are rows.
         (typeof(Heatmap), new Heatmap(NetworkId, Month, ["INV", "RRP", "TEC"],
             [new HeatmapRow(UnitId, UnitCode, "Ridgeview Medium Secure Unit", new Dictionary<string, decimal?> { ["INV"] = 66.7m, ["RRP"] = 55m, ["TEC"] = null }),

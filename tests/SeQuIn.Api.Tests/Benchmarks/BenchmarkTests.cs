@@ -213,7 +213,8 @@ public sealed class BenchmarkTests(SeQuInApiFixture fixture) : ApiTest(fixture)
 
         var csv = await analyst.GetStringAsync("/api/v1/exports/ratings.csv?from=2026-02&to=2026-02");
         var lines = csv.Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal("network,collaborative,provider,sector,unit,securityLevel,month,frameworkVersion,area,standard,value,notApplicable,submittedAt,assessmentId", lines[0]);
+        Assert.Equal("network,collaborative,provider,sector,unit,securityLevel,month,frameworkVersion,area,standard,value,notApplicable,submittedAt,assessmentId," +
+            "agreedRating,areaMean,staffView,serviceUserView,confirmation", lines[0]);
         Assert.Equal(41, lines.Length);
     }
 

@@ -17,7 +17,8 @@ namespace SeQuIn.Api.Tests.Benchmarks;
 /// </summary>
 public sealed class CsvExportTests(SeQuInApiFixture fixture) : ApiTest(fixture)
 {
-    private const string Header = "network,collaborative,provider,sector,unit,securityLevel,month,frameworkVersion,area,standard,value,notApplicable,submittedAt,assessmentId";
+    private const string Header = "network,collaborative,provider,sector,unit,securityLevel,month,frameworkVersion,area,standard,value,notApplicable,submittedAt,assessmentId," +
+                                  "agreedRating,areaMean,staffView,serviceUserView,confirmation";
 
     private sealed record World(NetworkResponse Network, CollaborativeResponse Collaborative, ProviderResponse Provider, UnitResponse[] Units,
         HttpClient Admin, HttpClient Analyst, HttpClient CollaborativeAnalyst);
@@ -87,13 +88,18 @@ public sealed class CsvExportTests(SeQuInApiFixture fixture) : ApiTest(fixture)
                 row["value"].ToString() is { Length: > 0 } v ? int.Parse(v, CultureInfo.InvariantCulture) : null,
                 bool.Parse(row["notApplicable"].ToString()),
                 DateTimeOffset.ParseExact(row["submittedAt"].ToString(), UtcTimestamp.Format, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal),
-                Guid.ParseExact(row["assessmentId"].ToString(), "D")));
+                Guid.ParseExact(row["assessmentId"].ToString(), "D"),
+                Number(row["agreedRating"].ToString()), row["areaMean"].ToString() is { Length: > 0 } m ? decimal.Parse(m, CultureInfo.InvariantCulture) : null,
+                Number(row["staffView"].ToString()), Number(row["serviceUserView"].ToString()),
+                row["confirmation"].ToString() is { Length: > 0 } c2 ? c2 : null));
             Assert.Equal(rows[^1].AssessmentId.ToString("D"), row["assessmentId"].ToString());
             // The one form of time: UTC, milliseconds, Z.
             Assert.Equal(UtcTimestamp.ToText(rows[^1].SubmittedAt), row["submittedAt"].ToString());
         }
         return (rows, text);
     }
+
+    private static int? Number(string text) => text.Length > 0 ? int.Parse(text, CultureInfo.InvariantCulture) : null;
 
     private static List<RatingExportRow> Sorted(IEnumerable<RatingExportRow> rows) =>
         rows.OrderBy(r => r.Unit, StringComparer.Ordinal).ThenBy(r => r.Month, StringComparer.Ordinal).ThenBy(r => r.Standard, StringComparer.Ordinal).ToList();

@@ -21,6 +21,8 @@ public sealed class AreaResultRowConfiguration : IEntityTypeConfiguration<AreaRe
         builder.HasIndex(r => new { r.Month, r.AreaCode, r.SecurityLevel });
         builder.HasIndex(r => new { r.Month, r.AreaCode, r.Sector });
         builder.HasIndex(r => new { r.CollaborativeId, r.Month, r.AreaCode });
+        // The provider comparison group (ADR 0032), as the collaborative's.
+        builder.HasIndex(r => new { r.ProviderId, r.Month, r.AreaCode });
         builder.HasIndex(r => new { r.UnitId, r.AreaCode, r.Month }).IsUnique();
         // A unit's month (every area) and its latest month: with only the index above, whose month comes after the
         // area, PostgreSQL read all of the unit's history for it — at 480 months a BitmapAnd over the unit's 5,760

@@ -776,6 +776,9 @@ namespace SeQuIn.Api.Data.Migrations
                     b.HasIndex("NetworkId", "Month", "AreaCode")
                         .HasDatabaseName("ix_area_results_network_id_month_area_code");
 
+                    b.HasIndex("ProviderId", "Month", "AreaCode")
+                        .HasDatabaseName("ix_area_results_provider_id_month_area_code");
+
                     b.HasIndex("UnitId", "AreaCode", "Month")
                         .IsUnique()
                         .HasDatabaseName("ix_area_results_unit_id_area_code_month");
