@@ -133,6 +133,9 @@ public sealed class SeQuInApp(string connectionString, IReadOnlyDictionary<strin
         builder.UseSetting("SeQuIn:RateLimits:AnonymousPerMinute", "1000000");
         // Every test request comes from the same (absent) address, and many fail to sign in on purpose.
         builder.UseSetting("SeQuIn:RateLimits:FailedSignInsPerMinute", "1000000");
+        // Tests type wrong confirmation codes on purpose too (ConfirmationLimitTests sets its own limits).
+        builder.UseSetting("SeQuIn:RateLimits:WrongConfirmationCodesPerMinute", "1000000");
+        builder.UseSetting("SeQuIn:RateLimits:WrongConfirmationCodesServiceWidePerMinute", "1000000");
         // Webhook receivers of the tests listen on loopback over plain HTTP, and a test waits seconds, not days.
         builder.UseSetting("SeQuIn:Webhooks:AllowHttp", "true");
         builder.UseSetting("SeQuIn:Webhooks:AllowedPrivateNetworks:0", "127.0.0.0/8");
