@@ -50,12 +50,23 @@ public sealed record CommentRequest(string Text);
 /// <param name="frameworkVersion">Only assessments pinned to this framework version.</param>
 /// <param name="limit">Page size, 1 to 1000 (default 100).</param>
 /// <param name="cursor">The nextCursor of the previous page.</param>
+/// <param name="confirmation">Only assessments the service-user participant confirmed (agreed), recorded disagreement with (disagreed), or has not confirmed (unconfirmed, drafts and imported history included).</param>
 public sealed record AssessmentListQuery(Guid? unitId, string? areaCode, string? from, string? to,
-    [property: EnumQuery(typeof(AssessmentStatus))] string? status, string? frameworkVersion, int? limit, string? cursor) : IPagedQuery
+    [property: EnumQuery(typeof(AssessmentStatus))] string? status, string? frameworkVersion, int? limit, string? cursor,
+    [property: EnumQuery(typeof(ConfirmationFilter))] string? confirmation = null) : IPagedQuery
 {
     public AssessmentStatus? Status => EnumQuery.Parse<AssessmentStatus>(status);
+    public ConfirmationFilter? Confirmation => EnumQuery.Parse<ConfirmationFilter>(confirmation);
     int? IPagedQuery.Limit => limit;
     string? IPagedQuery.Cursor => cursor;
+}
+
+/// <summary>What the list filters on: the service user's confirmation, or its absence.</summary>
+public enum ConfirmationFilter
+{
+    Agreed,
+    Disagreed,
+    Unconfirmed,
 }
 
 // ---- Responses ------------------------------------------------------------------------------------------------
@@ -63,9 +74,12 @@ public sealed record AssessmentListQuery(Guid? unitId, string? areaCode, string?
 /// <summary>An assessment without its detail.</summary>
 /// <param name="Revision">Changes with every edit; the ETag is derived from it. Send the ETag back in If-Match to change the assessment.</param>
 /// <param name="Status">draft while the unit works on it (again after a return or a reopening); submitted once sent to the network.</param>
+/// <param name="Confirmation">The service-user participant's own confirmation of the submission: agreed, disagreed, or null (not confirmed; always null for imported history).</param>
+/// <param name="ConfirmedAt">When the service user confirmed it.</param>
 public sealed record AssessmentSummary(Guid Id, Guid UnitId, string UnitCode, Guid NetworkId, string FrameworkIdentifier, string AreaCode,
     string Month, AssessmentStatus Status, int? AgreedRating, AreaResult Result, bool Imported, int Revision,
-    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, DateTimeOffset? SubmittedAt);
+    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, DateTimeOffset? SubmittedAt,
+    ServiceUserConfirmation? Confirmation = null, DateTimeOffset? ConfirmedAt = null);
 
 /// <summary>The area result under the version's declared scoring rule, beside the rating the participants agreed.</summary>
 /// <param name="Mean">Mean of the applicable standards rated so far; null when none is.</param>
@@ -78,11 +92,16 @@ public sealed record AreaResult(decimal? Mean, decimal? Percentage, int Applicab
 
 /// <summary>An assessment with everything in it.</summary>
 /// <param name="Status">draft while the unit works on it (again after a return or a reopening); submitted once sent to the network.</param>
+/// <param name="Confirmation">The service-user participant's own confirmation of the submission: agreed, disagreed, or null (not confirmed; always null for imported history). Cleared when the submission is returned or reopened.</param>
+/// <param name="ConfirmationReason">Why the service user disagrees, in their own (screened) words; shown only to those who see the unit's drafts (its members, the network's leads and administrators), null for others.</param>
+/// <param name="ConfirmedAt">When the service user confirmed it.</param>
+/// <param name="ConfirmationCodePending">A confirmation code issued for this submission is still unused and unexpired.</param>
 public sealed record AssessmentDetail(Guid Id, Guid UnitId, string UnitCode, Guid NetworkId, string FrameworkIdentifier, string AreaCode,
     string Month, AssessmentStatus Status, int? AgreedRating, string? AgreedRatingNote, AreaResult Result, bool Imported, int Revision,
     IReadOnlyList<ParticipantResponse> Participants, IReadOnlyList<RatingResponse> Ratings, IReadOnlyList<EvidenceResponse> Evidence,
     IReadOnlyList<CommentResponse> Comments, DateTimeOffset CreatedAt, string CreatedBy, DateTimeOffset UpdatedAt,
-    DateTimeOffset? SubmittedAt, string? SubmittedBy);
+    DateTimeOffset? SubmittedAt, string? SubmittedBy,
+    ServiceUserConfirmation? Confirmation = null, string? ConfirmationReason = null, DateTimeOffset? ConfirmedAt = null, bool ConfirmationCodePending = false);
 
 public sealed record ParticipantResponse(Guid Id, ParticipantRole Role, string? Label);
 

@@ -126,6 +126,7 @@ public sealed class AssessmentListQueryValidator : AbstractValidator<AssessmentL
     {
         this.AddPagingRules();
         RuleFor(q => q.status).IsEnumName<AssessmentListQuery, AssessmentStatus>();
+        RuleFor(q => q.confirmation).IsEnumName<AssessmentListQuery, ConfirmationFilter>();
         RuleFor(q => q.from).IsMonth();
         RuleFor(q => q.to).IsMonth();
     }

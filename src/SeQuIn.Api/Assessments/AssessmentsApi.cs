@@ -149,7 +149,10 @@ public static class AssessmentsApi
             .WhereIf(from is not null, a => a.Month >= from)
             .WhereIf(to is not null, a => a.Month <= to)
             .WhereIf(query.Status is not null, a => a.Status == query.Status)
-            .WhereIf(query.frameworkVersion is not null, a => a.FrameworkIdentifier == query.frameworkVersion);
+            .WhereIf(query.frameworkVersion is not null, a => a.FrameworkIdentifier == query.frameworkVersion)
+            .WhereIf(query.Confirmation == ConfirmationFilter.Agreed, a => a.Confirmation == ServiceUserConfirmation.Agreed)
+            .WhereIf(query.Confirmation == ConfirmationFilter.Disagreed, a => a.Confirmation == ServiceUserConfirmation.Disagreed)
+            .WhereIf(query.Confirmation == ConfirmationFilter.Unconfirmed, a => a.Confirmation == null);
         var page = await assessments.ToPageAsync(query, a => a.SortKey, a => a, ct);
         var context = await ScoringContext.LoadAsync(db, page.Items, ct);
         return TypedResults.Ok(new Page<AssessmentSummary>(page.Items.Select(context.Summary).ToList(), page.NextCursor, page.Limit));
@@ -490,6 +493,10 @@ public static class AssessmentsApi
         var context = await ScoringContext.LoadAsync(db, [a], ct);
         var summary = context.Summary(a);
         var seesAll = AssessmentAccess.SeesUnsharedEvidence(caller, a);
+        // Expiry read by the database's clock (UtcNow is translated to now()).
+        var codePending = a.Status == AssessmentStatus.Submitted && a.Confirmation is null && await db.ConfirmationCodes
+            .AnyAsync(c => c.AssessmentId == a.Id && c.AssessmentRevision == a.Revision && c.UsedAt == null && c.VoidedAt == null
+                           && c.ExpiresAt > DateTimeOffset.UtcNow, ct);
         return new AssessmentDetail(a.Id, a.UnitId, summary.UnitCode, a.NetworkId, a.FrameworkIdentifier, a.AreaCode, summary.Month, a.Status,
             a.AgreedRating, a.AgreedRatingNote, summary.Result, a.Imported, a.Revision,
             a.Participants.OrderBy(p => p.Id).Select(p => new ParticipantResponse(p.Id, p.Role, p.Label)).ToList(),
@@ -497,7 +504,8 @@ public static class AssessmentsApi
                 r.NotApplicableReason, r.StaffView, r.ServiceUserView, r.StaffView is { } s && r.ServiceUserView is { } u && s != u, r.Note)).ToList(),
             a.Evidence.Where(e => seesAll || e.Shared).OrderBy(e => e.CreatedAt).Select(e => EvidenceApi.ToResponse(a.Id, e)).ToList(),
             a.Comments.OrderBy(c => c.CreatedAt).Select(ToResponse).ToList(),
-            a.CreatedAt, a.CreatedBy, a.UpdatedAt, a.SubmittedAt, a.SubmittedBy);
+            a.CreatedAt, a.CreatedBy, a.UpdatedAt, a.SubmittedAt, a.SubmittedBy,
+            a.Confirmation, seesAll ? a.ConfirmationReason : null, a.ConfirmedAt, codePending);
     }
 
     public static string ETag(Assessment assessment) => Preconditions.ETag(assessment.Revision);

@@ -95,7 +95,7 @@ public sealed class ScoringContext
 
     public AssessmentSummary Summary(Assessment a) =>
         new(a.Id, a.UnitId, _unitCodes[a.UnitId], a.NetworkId, a.FrameworkIdentifier, a.AreaCode, Months.Format(a.Month), a.Status,
-            a.AgreedRating, Result(a), a.Imported, a.Revision, a.CreatedAt, a.UpdatedAt, a.SubmittedAt);
+            a.AgreedRating, Result(a), a.Imported, a.Revision, a.CreatedAt, a.UpdatedAt, a.SubmittedAt, a.Confirmation, a.ConfirmedAt);
 
     private AreaResult Result(Assessment a)
     {

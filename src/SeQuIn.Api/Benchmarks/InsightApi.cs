@@ -45,6 +45,12 @@ public sealed class BestPracticeQueryValidator : AbstractValidator<BestPracticeQ
     }
 }
 
+public sealed class ParticipationQueryValidator : AbstractValidator<ParticipationQuery>
+{
+    public ParticipationQueryValidator() =>
+        RuleFor(q => q.month).IsMonth();
+}
+
 public sealed class AgreementQueryValidator : AbstractValidator<AgreementQuery>
 {
     public AgreementQueryValidator()
@@ -87,11 +93,14 @@ public static class InsightApi
             .WithName(nameof(GetParticipation))
             .WithSummary("Which units submitted which areas, how promptly and how co-produced")
             .WithDescription("Reporting rate (submitted unit-areas over active units × areas), on-time rate (submitted by the 10th of the " +
-                "following month) and the number of submissions with both a staff and a service-user participant.");
+                "following month), the number of submissions with both a staff and a service-user participant (the unit's claim), and " +
+                "the number its service-user participant confirmed, or disagreed with, in their own right: the co-production rate is " +
+                "the share confirmed by the service user. confirmedOnly=true counts confirmed submissions only.");
         group.MapGet("/agreement", GetAgreement)
             .WithName(nameof(GetAgreement))
             .WithSummary("How often staff and service-user views agreed, per area and per unit")
-            .WithDescription("Exact agreement and Cohen's kappa with quadratic weights over ratings where both views were recorded.");
+            .WithDescription("Exact agreement and Cohen's kappa with quadratic weights over ratings where both views were recorded; " +
+                "confirmedOnly=true keeps only submissions their service-user participant confirmed (agreed) in their own right.");
         routes.MapGet("/api/v1/networks/{networkId:guid}/public-summary", GetPublicSummary)
             .WithTags("Insight")
             .WithValidation()
@@ -275,29 +284,37 @@ public static class InsightApi
     }
 
     public static async Task<Results<Ok<Participation>, NotFoundProblem>> GetParticipation(
-        Guid networkId, [AsParameters] MonthQuery query, [AsParameters] BenchmarkServices services, SeQuInDbContext db, CancellationToken ct)
+        Guid networkId, [AsParameters] ParticipationQuery query, [AsParameters] BenchmarkServices services, SeQuInDbContext db, CancellationToken ct)
     {
         if (await MonthAsync(db, networkId, services.Caller, services.Clock, query.month, ct) is not { } month)
         {
             return NotVisible(networkId);
         }
+        var confirmedOnly = query.confirmedOnly == true;
         var areaCount = (await ActiveAreaCodesAsync(db, services.Frameworks, ct)).Count;
         var units = await db.Units.AsNoTracking().Where(u => u.NetworkId == networkId && u.Active).OrderBy(u => u.Code)
             .Select(u => new { u.Id, u.Code }).ToListAsync(ct);
         var rows = await db.AreaResults.AsNoTracking().Where(r => r.NetworkId == networkId && r.Month == month)
-            .Select(r => new { r.UnitId, r.AreaCode, r.OnTime, r.CoProduced }).ToListAsync(ct);
+            .WhereIf(confirmedOnly, r => r.Confirmation == ServiceUserConfirmation.Agreed)
+            .Select(r => new { r.UnitId, r.AreaCode, r.OnTime, r.CoProduced, r.Confirmation }).ToListAsync(ct);
         var byUnit = units.Select(u =>
         {
             var mine = rows.Where(r => r.UnitId == u.Id).ToList();
             return new UnitParticipation(u.Id, u.Code, mine.Count, mine.Count(r => r.OnTime == true), mine.Count(r => r.CoProduced),
-                mine.Select(r => r.AreaCode).Order(StringComparer.Ordinal).ToList());
+                mine.Select(r => r.AreaCode).Order(StringComparer.Ordinal).ToList(),
+                mine.Count(r => r.Confirmation == ServiceUserConfirmation.Agreed), mine.Count(r => r.Confirmation == ServiceUserConfirmation.Disagreed));
         }).ToList();
         var timed = rows.Where(r => r.OnTime is not null).ToList();
+        var confirmed = rows.Count(r => r.Confirmation == ServiceUserConfirmation.Agreed);
         return TypedResults.Ok(new Participation(networkId, Months.Format(month), units.Count, areaCount, rows.Count,
-            units.Count * areaCount == 0 ? 0 : Math.Round((decimal)rows.Count / (units.Count * areaCount), 3, MidpointRounding.AwayFromZero),
-            timed.Count == 0 ? null : Math.Round((decimal)timed.Count(r => r.OnTime == true) / timed.Count, 3, MidpointRounding.AwayFromZero),
-            rows.Count(r => r.CoProduced), byUnit));
+            Rate(rows.Count, units.Count * areaCount) ?? 0,
+            Rate(timed.Count(r => r.OnTime == true), timed.Count),
+            rows.Count(r => r.CoProduced), byUnit,
+            confirmed, rows.Count(r => r.Confirmation == ServiceUserConfirmation.Disagreed), Rate(confirmed, rows.Count), confirmedOnly));
     }
+
+    private static decimal? Rate(int part, int whole) =>
+        whole == 0 ? null : Math.Round((decimal)part / whole, 3, MidpointRounding.AwayFromZero);
 
     public static async Task<Results<Ok<AgreementReport>, NotFoundProblem>> GetAgreement(
         Guid networkId, [AsParameters] AgreementQuery query, [AsParameters] BenchmarkServices services, SeQuInDbContext db, CancellationToken ct)
@@ -307,8 +324,10 @@ public static class InsightApi
             return NotVisible(networkId);
         }
         var from = query.from is null ? to.AddMonths(-11) : Months.Parse(query.from);
+        var confirmedOnly = query.confirmedOnly == true;
         var pairs = await db.StandardResults.AsNoTracking()
             .Where(r => r.NetworkId == networkId && r.Month >= from && r.Month <= to && r.StaffView != null && r.ServiceUserView != null)
+            .WhereIf(confirmedOnly, r => db.AreaResults.Any(a => a.AssessmentId == r.AssessmentId && a.Confirmation == ServiceUserConfirmation.Agreed))
             .Select(r => new { r.AreaCode, r.UnitId, r.FrameworkIdentifier, Staff = r.StaffView!.Value, ServiceUser = r.ServiceUserView!.Value })
             .ToListAsync(ct);
         // Each rating is read on the scale of the version it was made against, not the active one's.
@@ -328,7 +347,7 @@ public static class InsightApi
             .Select(g => Figures(g.Key, g.Select(p => (p.Staff, p.ServiceUser, p.FrameworkIdentifier)))).ToList();
         var byUnit = pairs.GroupBy(p => unitCodes.GetValueOrDefault(p.UnitId, p.UnitId.ToString())).OrderBy(g => g.Key, StringComparer.Ordinal)
             .Select(g => Figures(g.Key, g.Select(p => (p.Staff, p.ServiceUser, p.FrameworkIdentifier)))).ToList();
-        return TypedResults.Ok(new AgreementReport(networkId, Months.Format(from), Months.Format(to), byArea, byUnit));
+        return TypedResults.Ok(new AgreementReport(networkId, Months.Format(from), Months.Format(to), byArea, byUnit, confirmedOnly));
     }
 
     /// <summary>The month asked for, or the network's latest; null when the caller may not see the network's results.</summary>

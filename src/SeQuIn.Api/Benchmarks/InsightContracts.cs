@@ -24,7 +24,12 @@ public sealed record BestPracticeQuery(string standardCode, string? month);
 
 /// <param name="from">First month, YYYY-MM (default: 12 months before to).</param>
 /// <param name="to">Last month, YYYY-MM (default: the latest month with submissions).</param>
-public sealed record AgreementQuery(string? from, string? to);
+/// <param name="confirmedOnly">Only submissions their service-user participant confirmed (agreed) in their own right (default false).</param>
+public sealed record AgreementQuery(string? from, string? to, bool? confirmedOnly = null);
+
+/// <param name="month">The month, YYYY-MM; the latest month with submissions in the network when omitted.</param>
+/// <param name="confirmedOnly">Count only submissions their service-user participant confirmed (agreed) in their own right (default false).</param>
+public sealed record ParticipationQuery(string? month, bool? confirmedOnly = null);
 
 /// <summary>A standard where many units rate low.</summary>
 /// <param name="UnitsAtOrBelow">Units rating it at or below the threshold this month.</param>
@@ -63,14 +68,22 @@ public sealed record BestPractice(Guid NetworkId, string StandardCode, string Mo
 
 /// <param name="AreasSubmitted">Areas the unit submitted for the month.</param>
 /// <param name="OnTime">Of those, submitted by the 10th of the following month.</param>
-/// <param name="CoProduced">Of those, with both a staff and a service-user participant recorded.</param>
-public sealed record UnitParticipation(Guid UnitId, string UnitCode, int AreasSubmitted, int OnTime, int CoProduced, IReadOnlyList<string> AreaCodes);
+/// <param name="CoProduced">Of those, with both a staff and a service-user participant recorded: the unit's claim.</param>
+/// <param name="Confirmed">The unit's submissions its service-user participant confirmed (agreed) in their own right.</param>
+/// <param name="Disagreed">The unit's submissions whose service-user participant recorded that they disagree.</param>
+public sealed record UnitParticipation(Guid UnitId, string UnitCode, int AreasSubmitted, int OnTime, int CoProduced, IReadOnlyList<string> AreaCodes,
+    int Confirmed = 0, int Disagreed = 0);
 
 /// <param name="ReportingRate">Submitted unit-areas ÷ (active units × areas), 0 to 1.</param>
 /// <param name="OnTimeRate">On-time submissions ÷ submissions (imported history not counted), 0 to 1.</param>
-/// <param name="FullyCoProduced">Submissions with both a staff and a service-user participant.</param>
+/// <param name="FullyCoProduced">Submissions that record both a staff and a service-user participant: what the unit claims. Kept for compatibility; confirmedByServiceUser is the co-production the service user stands behind.</param>
+/// <param name="ConfirmedByServiceUser">Submissions their service-user participant confirmed (agreed) in their own right: co-produced as the service user confirms it.</param>
+/// <param name="DisagreedByServiceUser">Submissions whose service-user participant recorded that they disagree.</param>
+/// <param name="CoProductionRate">confirmedByServiceUser ÷ submissions, 0 to 1; null without submissions.</param>
+/// <param name="ConfirmedOnly">Whether only confirmed submissions were counted (the confirmedOnly parameter).</param>
 public sealed record Participation(Guid NetworkId, string Month, int Units, int Areas, int Submissions, decimal ReportingRate, decimal? OnTimeRate,
-    int FullyCoProduced, IReadOnlyList<UnitParticipation> ByUnit);
+    int FullyCoProduced, IReadOnlyList<UnitParticipation> ByUnit,
+    int ConfirmedByServiceUser = 0, int DisagreedByServiceUser = 0, decimal? CoProductionRate = null, bool ConfirmedOnly = false);
 
 /// <summary>How often staff and service-user views of a standard agreed.</summary>
 /// <param name="Pairs">Ratings where both views were recorded.</param>
@@ -78,7 +91,9 @@ public sealed record Participation(Guid NetworkId, string Month, int Units, int 
 /// <param name="WeightedKappa">Cohen's kappa with quadratic weights: 1 perfect, 0 no better than chance.</param>
 public sealed record AgreementFigures(string Key, int Pairs, decimal? ExactAgreement, decimal? WeightedKappa);
 
-public sealed record AgreementReport(Guid NetworkId, string From, string To, IReadOnlyList<AgreementFigures> ByArea, IReadOnlyList<AgreementFigures> ByUnit);
+/// <param name="ConfirmedOnly">Whether only submissions their service-user participant confirmed (agreed) were counted.</param>
+public sealed record AgreementReport(Guid NetworkId, string From, string To, IReadOnlyList<AgreementFigures> ByArea, IReadOnlyList<AgreementFigures> ByUnit,
+    bool ConfirmedOnly = false);
 
 /// <summary>A network's area figures for a month, published for anyone to read: no unit is named or counted apart.</summary>
 /// <param name="Figure">Which area figure is summarised: the mean of the standards, or the agreed overall rating.</param>

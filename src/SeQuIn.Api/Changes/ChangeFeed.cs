@@ -12,6 +12,8 @@ public static class ChangeKinds
     public const string AssessmentReturned = "assessment.returned";
     public const string AssessmentReopened = "assessment.reopened";
     public const string AssessmentImported = "assessment.imported";
+    /// <summary>The service-user participant confirmed a submission in their own right (agreed or disagreed; ADR 0031).</summary>
+    public const string AssessmentConfirmed = "assessment.confirmed";
     public const string UnitCreated = "unit.created";
     public const string UnitChanged = "unit.changed";
     public const string UnitDeactivated = "unit.deactivated";
@@ -22,7 +24,7 @@ public static class ChangeKinds
     /// <summary>Every kind, in the order the contract lists them.</summary>
     public static readonly IReadOnlyList<string> All =
     [
-        AssessmentSubmitted, AssessmentResubmitted, AssessmentReturned, AssessmentReopened, AssessmentImported,
+        AssessmentSubmitted, AssessmentResubmitted, AssessmentReturned, AssessmentReopened, AssessmentImported, AssessmentConfirmed,
         UnitCreated, UnitChanged, UnitDeactivated, UnitReactivated, NetworkChanged, FrameworkVersionActivated,
     ];
 }

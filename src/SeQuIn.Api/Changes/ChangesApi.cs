@@ -12,7 +12,7 @@ namespace SeQuIn.Api.Changes;
 
 /// <summary>One change an integrator's copy needs.</summary>
 /// <param name="Position">Where the entry stands in the feed; entries are read in this order.</param>
-/// <param name="Kind">What happened: assessment.submitted, assessment.resubmitted, assessment.returned, assessment.reopened, assessment.imported, unit.created, unit.changed, unit.deactivated, unit.reactivated, network.changed (publishing settings included), framework-version.activated.</param>
+/// <param name="Kind">What happened: assessment.submitted, assessment.resubmitted, assessment.returned, assessment.reopened, assessment.imported, assessment.confirmed (by its service-user participant; data.confirmation is agreed or disagreed), unit.created, unit.changed, unit.deactivated, unit.reactivated, network.changed (publishing settings included), framework-version.activated.</param>
 /// <param name="ResourceType">What it happened to: assessment, unit, network or framework-version.</param>
 /// <param name="Revision">The resource's revision after the change (its ETag is derived from it); null for a framework version, whose ETag is read with it.</param>
 /// <param name="Link">Where to read the resource now.</param>
@@ -57,7 +57,7 @@ public static class ChangesApi
             .WithRoles(AllowedRoles.UnitLevelReaders)
             .WithSummary("Follow every change an integrator's copy needs, in order, with no gaps")
             .WithDescription(
-                "The change feed: one entry per change (an assessment submitted, resubmitted, returned, reopened or imported; a unit " +
+                "The change feed: one entry per change (an assessment submitted, resubmitted, returned, reopened, imported or confirmed by its service user; a unit " +
                 "created, changed, deactivated or reactivated; a network's settings changed; a framework version activated), scoped like " +
                 "every read (the changes of networks and units whose results the caller sees; framework versions for everyone). Follow 'next' for ever: an entry is shown only " +
                 "once every change that began before it has committed or failed, so a reader that follows the cursor never misses " +

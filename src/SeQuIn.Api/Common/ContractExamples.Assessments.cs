@@ -11,7 +11,7 @@ internal sealed partial class ContractExamples
         "key:7a1c9e3b5d2f", Created.AddDays(1));
 
     private static readonly AssessmentDetail Assessment = new(AssessmentId, UnitId, UnitCode, NetworkId, Framework, "INV", Month,
-        AssessmentStatus.Draft, 3, "Community meetings are well attended; minutes are not yet shared on the ward.", Result, false, 4,
+        AssessmentStatus.Submitted, 3, "Community meetings are well attended; minutes are not yet shared on the ward.", Result, false, 4,
         [new ParticipantResponse(Guid.Parse("0d1e2f3a-4b5c-4d6e-8f7a-9b0c1d2e3f4a"), ParticipantRole.Staff, "Ward nurse"),
          new ParticipantResponse(Guid.Parse("1e2f3a4b-5c6d-4e7f-8a9b-0c1d2e3f4a5b"), ParticipantRole.ServiceUser, "SU1")],
         [new RatingResponse("INV-01", 3, false, null, 3, 2, true, "Meetings weekly; service users co-chair most of them."),
@@ -22,10 +22,11 @@ internal sealed partial class ContractExamples
             new EvidenceFileResponse("community-meeting-2026-10.pdf", "application/pdf", 184_320,
                 $"/api/v1/assessments/{AssessmentId}/evidence/{EvidenceId}/file"),
             Created, UnitMemberKey)],
-        [Question], Created, UnitMemberKey, Created.AddHours(2), null, null);
+        [Question], Created, UnitMemberKey, Created.AddDays(2).AddMinutes(12), Created.AddDays(2), UnitMemberKey,
+        ServiceUserConfirmation.Disagreed, "We said the meeting is every week but it was cancelled twice this month.", Created.AddDays(2).AddMinutes(12), false);
 
     private static readonly AssessmentSummary Summary = new(AssessmentId, UnitId, UnitCode, NetworkId, Framework, "INV", Month,
-        AssessmentStatus.Submitted, 3, Result, false, 6, Created, Created.AddDays(2), Created.AddDays(2));
+        AssessmentStatus.Submitted, 3, Result, false, 7, Created, Created.AddDays(2), Created.AddDays(2), ServiceUserConfirmation.Agreed, Created.AddDays(2).AddMinutes(12));
 
     private static readonly ImportRow[] ImportRows =
     [

@@ -8,7 +8,8 @@ using SeQuIn.Api.Data;
 namespace SeQuIn.Api.Common;
 
 /// <summary>Marks an endpoint that honours Idempotency-Key (documented in the contract).</summary>
-public sealed record IdempotencyMetadata;
+/// <param name="SecretAnswer">A repeat is refused (409) instead of replayed: the answer holds a secret shown once (a confirmation code), never kept.</param>
+public sealed record IdempotencyMetadata(bool SecretAnswer = false);
 
 /// <summary>
 /// Makes creates and actions safe to retry. With an Idempotency-Key header, the first answer is kept (per caller
@@ -19,11 +20,17 @@ public sealed record IdempotencyMetadata;
 public static class Idempotency
 {
     public const string Header = "Idempotency-Key";
+
+    /// <summary>
+    /// An HttpContext item that names whose key it is instead of the caller's: set by an anonymous endpoint that can
+    /// tell callers apart by what they send (a confirmation code's hash), so one caller's key never replays another's answer.
+    /// </summary>
+    public const string ActorItem = "SeQuIn.IdempotencyActor";
     private static readonly TimeSpan Kept = TimeSpan.FromDays(1);
 
-    public static RouteHandlerBuilder WithIdempotency(this RouteHandlerBuilder builder)
+    public static RouteHandlerBuilder WithIdempotency(this RouteHandlerBuilder builder, bool secretAnswer = false)
     {
-        builder.WithMetadata(new IdempotencyMetadata());
+        builder.WithMetadata(new IdempotencyMetadata(secretAnswer));
         builder.AddEndpointFilter(async (context, next) =>
         {
             var http = context.HttpContext;
@@ -42,7 +49,7 @@ public static class Idempotency
             }
             var db = http.RequestServices.GetRequiredService<SeQuInDbContext>();
             var clock = http.RequestServices.GetRequiredService<TimeProvider>();
-            var actor = Caller.From(http.User).Actor;
+            var actor = http.Items[ActorItem] as string ?? Caller.From(http.User).Actor;
             // A body the handler reads itself (a CSV import, a file) is hashed as the handler reads it, never buffered:
             // its hash is known only once it has been read to the end.
             var streamed = StreamedBody.Wrap(http.Request, context.Arguments);
@@ -88,6 +95,14 @@ public static class Idempotency
                 var body = inner is IValueHttpResult { Value: { } value } ? JsonSerializer.Serialize(value, value.GetType(), written) : null;
                 var location = inner?.GetType().GetProperty("Location")?.GetValue(inner) as string;
                 var etag = http.Response.Headers.ETag.ToString() is { Length: > 0 } set ? set : null;
+                if (secretAnswer && status < 300)
+                {
+                    // The secret is shown once and never kept: a repeat learns that it was issued, not what it was.
+                    status = StatusCodes.Status409Conflict;
+                    body = JsonSerializer.Serialize(ApiProblems.Create(status, "Conflict",
+                        $"The first request with this {Header} succeeded and its answer, shown only once, is not kept: make a new request to get a new one."), written);
+                    (location, etag) = (null, null);
+                }
                 // What the handler left unread counts too: two bodies that differ only past where a refusal stopped reading are different requests.
                 hash ??= await streamed!.HashToEndAsync(http.RequestAborted);
                 // Expired records go with any new one (rows another request is deleting right now are left to it); an

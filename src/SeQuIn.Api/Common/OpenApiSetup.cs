@@ -28,6 +28,7 @@ public static class OpenApiSetup
         ("Providers", "NHS trusts and independent providers that run secure units."),
         ("Units", "Secure units. Units are deactivated, never deleted."),
         ("Assessments", "The monthly rating of one area by one unit, made together by staff and service users: participants, ratings, evidence, submission and review."),
+        ("Confirmations", "A service-user participant confirms a submission in their own right: a one-time code issued by the unit, entered without credentials, with easy-read wording (ADR 0031)."),
         ("Evidence", "The network's library of good practice: evidence units chose to share."),
         ("Benchmarks", "Where a unit stands against its comparison group, per area, per standard and over time. Submitted assessments only."),
         ("Insight", "What a network learns from its units: gaps in provision, the units × areas grid, best practice, participation and agreement."),

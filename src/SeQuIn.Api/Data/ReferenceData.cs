@@ -65,6 +65,7 @@ public sealed class DatabaseMigrator(
     {
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var written = await DemoHistory.LoadAsync(db, DemoNetworkCode, DateOnly.FromDateTime(clock.GetUtcNow().UtcDateTime), ct);
+        var confirmed = written > 0 ? await DemoConfirmations.ApplyAsync(db, DemoNetworkCode, ct) : 0;
         if (written > 0)
         {
             var network = await db.Networks.SingleAsync(n => n.Code == DemoNetworkCode, ct);
@@ -72,7 +73,7 @@ public sealed class DatabaseMigrator(
             await db.SaveChangesAsync(ct);
         }
         await transaction.CommitAsync(ct);
-        logger.LogInformation("Demo history: {Count} submitted assessments loaded", written);
+        logger.LogInformation("Demo history: {Count} submitted assessments loaded, {Confirmed} confirmed by their service user", written, confirmed);
     }
 
     private void Audit(string action, string entityType, object entityId, Guid? networkId, object changes) =>

@@ -36,6 +36,7 @@ public sealed class SeQuInDbContext(DbContextOptions<SeQuInDbContext> options) :
     public DbSet<Webhooks.WebhookDelivery> WebhookDeliveries => Set<Webhooks.WebhookDelivery>();
     public DbSet<Families.FamilyShareCode> FamilyShareCodes => Set<Families.FamilyShareCode>();
     public DbSet<Families.FamilyResponse> FamilyResponses => Set<Families.FamilyResponse>();
+    public DbSet<Confirmations.ConfirmationCode> ConfirmationCodes => Set<Confirmations.ConfirmationCode>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(SeQuInDbContext).Assembly);

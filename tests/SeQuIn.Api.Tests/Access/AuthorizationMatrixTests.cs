@@ -7,6 +7,7 @@ using SeQuIn.Api.Access;
 using SeQuIn.Api.Assessments;
 using SeQuIn.Api.Tests.Assessments;
 using SeQuIn.Api.Common;
+using SeQuIn.Api.Confirmations;
 using SeQuIn.Api.Framework;
 using SeQuIn.Api.Organisations;
 using SeQuIn.Api.Tests.Framework;
@@ -41,6 +42,8 @@ public sealed class AuthorizationMatrixTests(SeQuInApiFixture fixture) : IAsyncL
     private const string LeadOfA /*      */ = "F F F F F A F F U U U F F";
     private const string ReopensOfA /*   */ = "A A H F F F F F U U U F F";
     private const string CommentsOnA /*  */ = "A A H A H A F F U U U F F";
+    // Only the service user, with the code and without credentials: staff cannot confirm on their behalf.
+    private const string ServiceUserOnly = "F F F F F F F F A U U F F";
 
     private AccessWorld _world = null!;
     private (string Code, string Month)? _published;
@@ -272,6 +275,22 @@ public sealed class AuthorizationMatrixTests(SeQuInApiFixture fixture) : IAsyncL
         });
         yield return ("POST /api/v1/assessments/{assessmentId}/comments", CommentsOnA, async () =>
             await Send(HttpMethod.Post, $"/api/v1/assessments/{(await SubmittedOfA()).Id}/comments", new CommentRequest("Good practice.")));
+        async Task<string> CodeOfA()
+        {
+            var submitted = await SubmittedOfA();
+            using var issue = await Change(HttpMethod.Post, $"/api/v1/assessments/{submitted.Id}/confirmation-codes", submitted);
+            return (await AssessmentDriver.ReadAsync<IssuedCode>(await w.ClientFor("member-a").SendAsync(issue))).Code;
+        }
+        yield return ("POST /api/v1/assessments/{assessmentId}/confirmation-codes", EditsOfA, async () =>
+        {
+            var submitted = await SubmittedOfA();
+            return await Change(HttpMethod.Post, $"/api/v1/assessments/{submitted.Id}/confirmation-codes", submitted);
+        });
+        yield return ("GET /api/v1/confirmations/wording", Open, () => Get("/api/v1/confirmations/wording"));
+        yield return ("POST /api/v1/confirmations/lookup", ServiceUserOnly, async () =>
+            await Send(HttpMethod.Post, "/api/v1/confirmations/lookup", new CodeRequest(await CodeOfA())));
+        yield return ("POST /api/v1/confirmations", ServiceUserOnly, async () =>
+            await Send(HttpMethod.Post, "/api/v1/confirmations", new ConfirmationRequest(await CodeOfA(), ConfirmationDecision.Agree)));
         yield return ("POST /api/v1/assessments/import", AnyAdmin, () => Send(HttpMethod.Post, "/api/v1/assessments/import?dryRun=true",
             new ImportDocument([new ImportRow(unit.Code, "INV", AssessmentDriver.FreshMonth(), "INV-01", 3)])));
         yield return ("GET /api/v1/evidence-library", UnitLevel, () => Get("/api/v1/evidence-library"));

@@ -135,6 +135,9 @@ public sealed class SeQuInApp(string connectionString, IReadOnlyDictionary<strin
         builder.UseSetting("SeQuIn:RateLimits:FailedSignInsPerMinute", "1000000");
         builder.UseSetting("SeQuIn:RateLimits:FamilyWrongCodesPerHour", "1000000");
         builder.UseSetting("SeQuIn:RateLimits:FamilyResponsesPerHour", "1000000");
+        // Tests type wrong confirmation codes on purpose too (ConfirmationLimitTests sets its own limits).
+        builder.UseSetting("SeQuIn:RateLimits:WrongConfirmationCodesPerMinute", "1000000");
+        builder.UseSetting("SeQuIn:RateLimits:WrongConfirmationCodesServiceWidePerMinute", "1000000");
         // Webhook receivers of the tests listen on loopback over plain HTTP, and a test waits seconds, not days.
         builder.UseSetting("SeQuIn:Webhooks:AllowHttp", "true");
         builder.UseSetting("SeQuIn:Webhooks:AllowedPrivateNetworks:0", "127.0.0.0/8");

@@ -877,6 +877,61 @@ namespace SeQuIn.Api.Data.Migrations
                     b.ToTable("standard_results", (string)null);
                 });
 
+            modelBuilder.Entity("SeQuIn.Api.Confirmations.ConfirmationCode", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid>("AssessmentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("assessment_id");
+
+                    b.Property<int>("AssessmentRevision")
+                        .HasColumnType("integer")
+                        .HasColumnName("assessment_revision");
+
+                    b.Property<byte[]>("CodeHash")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("bytea")
+                        .HasColumnName("code_hash");
+
+                    b.Property<DateTimeOffset>("ExpiresAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("expires_at");
+
+                    b.Property<DateTimeOffset>("IssuedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("issued_at");
+
+                    b.Property<string>("IssuedBy")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("issued_by");
+
+                    b.Property<DateTimeOffset?>("UsedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("used_at");
+
+                    b.Property<DateTimeOffset?>("VoidedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("voided_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_confirmation_codes");
+
+                    b.HasIndex("AssessmentId")
+                        .HasDatabaseName("ix_confirmation_codes_assessment_id");
+
+                    b.HasIndex("CodeHash")
+                        .HasDatabaseName("ix_confirmation_codes_code_hash");
+
+                    b.ToTable("confirmation_codes", (string)null);
+                });
+
             modelBuilder.Entity("SeQuIn.Api.Families.FamilyResponse", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1799,6 +1854,16 @@ namespace SeQuIn.Api.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_standard_results_assessments_assessment_id");
+                });
+
+            modelBuilder.Entity("SeQuIn.Api.Confirmations.ConfirmationCode", b =>
+                {
+                    b.HasOne("SeQuIn.Api.Assessments.Assessment", null)
+                        .WithMany()
+                        .HasForeignKey("AssessmentId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_confirmation_codes_assessments_assessment_id");
                 });
 
             modelBuilder.Entity("SeQuIn.Api.Families.FamilyResponse", b =>
