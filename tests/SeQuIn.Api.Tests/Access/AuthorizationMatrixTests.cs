@@ -225,7 +225,7 @@ public sealed class AuthorizationMatrixTests(SeQuInApiFixture fixture) : IAsyncL
             return await Get($"/api/v1/assessments/{submitted.Id}/evidence/{evidenceId}/file");
         });
         yield return ("POST /api/v1/assessments", MemberOfA, () => Send(HttpMethod.Post, "/api/v1/assessments",
-            new CreateAssessmentRequest(unit.Id, "RAS", AssessmentDriver.FreshMonth())));
+            new CreateAssessmentRequest(unit.Id, "RAS", AssessmentDriver.FreshMonth(unit.Id))));
         yield return ("PUT /api/v1/assessments/{assessmentId}/participants", EditsOfA, async () =>
         {
             var draft = await DraftOfA();

@@ -13,18 +13,32 @@ public sealed class AssessmentDriver(HttpClient member, Guid unitId)
 
     public static readonly string[] InvolvementStandards = Enumerable.Range(1, 10).Select(i => $"INV-{i:00}").ToArray();
 
-    /// <summary>A month no other assessment in this test run has used, so creates never collide.</summary>
-    public static string FreshMonth()
+    private static readonly System.Collections.Concurrent.ConcurrentDictionary<(Guid, string), byte> UsedByUnit = new();
+
+    /// <summary>
+    /// A month back from this one, a different one each call, so creates never collide. The months back to 2000-01
+    /// (the first a month may be) run out in a long run (the authorization matrix alone makes hundreds of assessments
+    /// of one unit): then they start again, and a month the unit already used (when it is given) is skipped.
+    /// </summary>
+    public static string FreshMonth(Guid? unitId = null)
     {
-        var back = Interlocked.Increment(ref _monthsBack);
-        var month = new DateOnly(DateTime.UtcNow.Year, DateTime.UtcNow.Month, 1).AddMonths(-back);
-        return Months.Format(month);
+        var current = new DateOnly(DateTime.UtcNow.Year, DateTime.UtcNow.Month, 1);
+        var span = (current.Year - 2000) * 12 + current.Month - 1;
+        while (true)
+        {
+            var back = Interlocked.Increment(ref _monthsBack);
+            var month = Months.Format(current.AddMonths(-(1 + (back - 1) % span)));
+            if (unitId is null || UsedByUnit.TryAdd((unitId.Value, month), 0))
+            {
+                return month;
+            }
+        }
     }
 
     public HttpClient Client => member;
 
     public async Task<AssessmentDetail> CreateAsync(string areaCode = "INV", string? month = null, bool withPair = true) =>
-        await ReadAsync<AssessmentDetail>(await member.PostAsJsonAsync("/api/v1/assessments", new CreateAssessmentRequest(unitId, areaCode, month ?? FreshMonth(),
+        await ReadAsync<AssessmentDetail>(await member.PostAsJsonAsync("/api/v1/assessments", new CreateAssessmentRequest(unitId, areaCode, month ?? FreshMonth(unitId),
             withPair ? [new ParticipantInput(ParticipantRole.Staff, "Ward nurse"), new ParticipantInput(ParticipantRole.ServiceUser, "SU1")] : null), Json.Options));
 
     public Task<HttpResponseMessage> SendAsync(HttpMethod method, string url, object? body, string? etag)
