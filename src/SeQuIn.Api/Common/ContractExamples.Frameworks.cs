@@ -8,11 +8,11 @@ internal sealed partial class ContractExamples
 
     private static readonly ScalePointResponse[] Scale =
     [
-        new(0, "Not in place", "Not happening yet", "There is no evidence that this practice happens on the unit."),
-        new(1, "Starting", "Just started", "First steps have been taken, but the practice is new, occasional or limited to one ward or a few people."),
-        new(2, "Developing", "Getting there", "The practice happens regularly in parts of the unit with some evidence, but it is not yet consistent everywhere."),
-        new(3, "Established", "Happening well", "The practice happens consistently across the unit and is supported by clear evidence and service user feedback."),
-        new(4, "Embedded", "Part of everyday life", "The practice is part of everyday life, reviewed with service users, sustained over time and ready to share with other units as good practice."),
+        new(0, "Not in place", "Not happening yet", "There is no evidence that this practice happens on the unit.", ["no", "not yet"]),
+        new(1, "Starting", "Just started", "First steps have been taken, but the practice is new, occasional or limited to one ward or a few people.", ["start", "step"]),
+        new(2, "Developing", "Getting there", "The practice happens regularly in parts of the unit with some evidence, but it is not yet consistent everywhere.", ["getting there", "step", "more"]),
+        new(3, "Established", "Happening well", "The practice happens consistently across the unit and is supported by clear evidence and service user feedback.", ["good", "happening"]),
+        new(4, "Embedded", "Part of everyday life", "The practice is part of everyday life, reviewed with service users, sustained over time and ready to share with other units as good practice.", ["star", "every day"]),
     ];
 
     private static readonly StandardResponse Standard = new(Framework, "INV", "INV-01",
@@ -23,7 +23,7 @@ internal sealed partial class ContractExamples
     private static readonly AreaDetail Area = new(Framework, "INV", "Involvement", "Having your say",
         "How service users and staff share power to plan, run and improve the unit together.",
         "This is about patients and staff working together. You have a say in how the ward and hospital are run, and we show you what changed.",
-        1, [Standard]);
+        ["talk", "together", "meeting", "voice"], 1, [Standard]);
 
     private static readonly FrameworkVersionSummary FrameworkSummary = new(Framework, "SeQuIn Secure Quality Involvement framework",
         "120 co-produced standards of good involvement practice across 12 areas of secure mental health care.", FrameworkStatus.Active,
@@ -33,9 +33,10 @@ internal sealed partial class ContractExamples
     [
         (typeof(FrameworkDocument), new FrameworkDocument("2027.1", "SeQuIn Secure Quality Involvement framework, 2027 revision",
             ScoringRule.MeanOfApplicable, true,
-            [.. Scale.Select(p => new ScalePointInput(p.Value, p.Label, p.EasyReadLabel, p.Description))],
+            [.. Scale.Select(p => new ScalePointInput(p.Value, p.Label, p.EasyReadLabel, p.Description, p.PictureKeywords))],
             [new AreaInput("INV", Area.Name, Area.EasyReadName, Area.Description, Area.EasyReadDescription,
-                [new StandardInput(Standard.Code, Standard.Statement, Standard.EasyReadStatement, Standard.PictureKeywords, Standard.EvidenceSources)])],
+                [new StandardInput(Standard.Code, Standard.Statement, Standard.EasyReadStatement, Standard.PictureKeywords, Standard.EvidenceSources)],
+                Area.PictureKeywords)],
             "The 2027 revision: wording agreed at the network's co-production day.")),
         (typeof(FrameworkVersionSummary), FrameworkSummary),
         (typeof(Page<FrameworkVersionSummary>), new Page<FrameworkVersionSummary>([FrameworkSummary], null, 100)),
@@ -50,6 +51,6 @@ internal sealed partial class ContractExamples
             [new StandardChange("INV-02", "INV", null, ["statement"],
                 "Service user representatives attend the unit's governance and service improvement meetings as full members, with papers sent in advance in an accessible format.",
                 "Service user representatives attend governance meetings as full members, with accessible papers sent a week in advance.")],
-            [], false, false)),
+            [], false, false, [new ScalePointChange(4, ["pictureKeywords"])])),
     ];
 }

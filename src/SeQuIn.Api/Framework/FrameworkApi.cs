@@ -365,6 +365,7 @@ public static class FrameworkApi
             Label = p.Label,
             EasyReadLabel = p.EasyReadLabel,
             Description = p.Description,
+            PictureKeywords = [.. p.PictureKeywords ?? []],
         }).ToList();
         version.Areas = document.Areas.Select((a, areaIndex) =>
         {
@@ -376,6 +377,7 @@ public static class FrameworkApi
                 EasyReadName = a.EasyReadName,
                 Description = a.Description,
                 EasyReadDescription = a.EasyReadDescription,
+                PictureKeywords = [.. a.PictureKeywords ?? []],
                 Order = areaIndex + 1,
             };
             area.Standards = a.Standards.Select((s, standardIndex) => new Standard
@@ -400,13 +402,13 @@ public static class FrameworkApi
         v.Areas.OrderBy(a => a.Order).Select(a => ToDetail(v.Identifier, a)).ToList());
 
     private static AreaDetail ToDetail(string identifier, Area a) => new(
-        identifier, a.Code, a.Name, a.EasyReadName, a.Description, a.EasyReadDescription, a.Order,
+        identifier, a.Code, a.Name, a.EasyReadName, a.Description, a.EasyReadDescription, a.PictureKeywords, a.Order,
         a.Standards.OrderBy(s => s.Order).Select(s => ToResponse(identifier, a.Code, s)).ToList());
 
     private static StandardResponse ToResponse(string identifier, string areaCode, Standard s) => new(
         identifier, areaCode, s.Code, s.Statement, s.EasyReadStatement, s.PictureKeywords, s.EvidenceSources, s.Order);
 
-    private static ScalePointResponse ToResponse(ScalePoint p) => new(p.Value, p.Label, p.EasyReadLabel, p.Description);
+    private static ScalePointResponse ToResponse(ScalePoint p) => new(p.Value, p.Label, p.EasyReadLabel, p.Description, p.PictureKeywords);
 
     private static string Location(string identifier) => $"/api/v1/frameworks/{Uri.EscapeDataString(identifier)}";
 

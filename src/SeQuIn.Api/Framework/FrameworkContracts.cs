@@ -20,17 +20,21 @@ public sealed record FrameworkDocument(
     string? Description = null);
 
 /// <summary>One point of the rating scale.</summary>
-public sealed record ScalePointInput(int Value, string Label, string EasyReadLabel, string Description);
+/// <param name="PictureKeywords">Key words for which an easy-read edition shows symbols beside the label (optional).</param>
+public sealed record ScalePointInput(int Value, string Label, string EasyReadLabel, string Description,
+    IReadOnlyList<string>? PictureKeywords = null);
 
 /// <summary>An area of practice with its standards, in display order.</summary>
 /// <param name="Code">Stable area code kept across versions, e.g. INV.</param>
+/// <param name="PictureKeywords">Key words for which an easy-read edition shows symbols beside the area's name and description (optional).</param>
 public sealed record AreaInput(
     string Code,
     string Name,
     string EasyReadName,
     string Description,
     string EasyReadDescription,
-    IReadOnlyList<StandardInput> Standards);
+    IReadOnlyList<StandardInput> Standards,
+    IReadOnlyList<string>? PictureKeywords = null);
 
 /// <summary>A standard of good practice.</summary>
 /// <param name="Code">Stable standard code kept across versions: the area code, a hyphen and two digits, e.g. INV-01.</param>
@@ -91,7 +95,24 @@ public sealed record FrameworkVersionDetail(
     IReadOnlyList<AreaDetail> Areas);
 
 /// <summary>One point of the rating scale.</summary>
-public sealed record ScalePointResponse(int Value, string Label, string EasyReadLabel, string Description);
+/// <param name="PictureKeywords">Key words for which an easy-read edition shows symbols beside the label; empty when none were given.</param>
+public sealed record ScalePointResponse(int Value, string Label, string EasyReadLabel, string Description, IReadOnlyList<string> PictureKeywords)
+{
+    /// <summary>Equal in every member, the key words compared word by word (records compare lists by reference).</summary>
+    public bool SameAs(ScalePointResponse other) => ChangedMembers(other).Count == 0;
+
+    /// <summary>The members whose values differ from another point's.</summary>
+    public IReadOnlyList<string> ChangedMembers(ScalePointResponse other)
+    {
+        var changed = new List<string>();
+        if (Value != other.Value) changed.Add("value");
+        if (Label != other.Label) changed.Add("label");
+        if (EasyReadLabel != other.EasyReadLabel) changed.Add("easyReadLabel");
+        if (Description != other.Description) changed.Add("description");
+        if (!PictureKeywords.SequenceEqual(other.PictureKeywords)) changed.Add("pictureKeywords");
+        return changed;
+    }
+}
 
 /// <summary>The rating scale of a version and the rule that turns ratings into area scores.</summary>
 /// <param name="Minimum">The lowest value on the scale.</param>
@@ -107,6 +128,7 @@ public sealed record ScaleResponse(
     IReadOnlyList<ScalePointResponse> Points);
 
 /// <summary>An area of practice with its standards.</summary>
+/// <param name="PictureKeywords">Key words for which an easy-read edition shows symbols beside the area's name and description; empty when none were given.</param>
 public sealed record AreaDetail(
     string FrameworkIdentifier,
     string Code,
@@ -114,6 +136,7 @@ public sealed record AreaDetail(
     string EasyReadName,
     string Description,
     string EasyReadDescription,
+    IReadOnlyList<string> PictureKeywords,
     int Order,
     IReadOnlyList<StandardResponse> Standards);
 
@@ -142,7 +165,11 @@ public sealed record FrameworkDiff(
     IReadOnlyList<StandardChange> StandardsReworded,
     IReadOnlyList<StandardChange> StandardsMoved,
     bool ScaleChanged,
-    bool ScoringChanged);
+    bool ScoringChanged,
+    IReadOnlyList<ScalePointChange> ScalePointsChanged);
+
+/// <summary>A scale point present in both versions whose wording or picture key words changed; lists the members that changed.</summary>
+public sealed record ScalePointChange(int Value, IReadOnlyList<string> ChangedMembers);
 
 /// <summary>An area whose text or position changed; lists the members that changed.</summary>
 public sealed record AreaChange(string Code, IReadOnlyList<string> ChangedMembers);

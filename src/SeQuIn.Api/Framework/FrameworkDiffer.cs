@@ -9,7 +9,7 @@ public static class FrameworkDiffer
         {
             var allStandards = version.Areas.SelectMany(a => a.Standards).Select(s => Added(s)).ToList();
             return new FrameworkDiff(version.Identifier, null, version.Areas.Select(a => a.Code).ToList(), [], [],
-                allStandards, [], [], [], ScaleChanged: true, ScoringChanged: true);
+                allStandards, [], [], [], ScaleChanged: true, ScoringChanged: true, ScalePointsChanged: []);
         }
 
         var areasBefore = baseline.Areas.ToDictionary(a => a.Code);
@@ -53,8 +53,10 @@ public static class FrameworkDiffer
                 .Select(s => new StandardChange(s.Code, s.AreaCode, null, [], s.Statement, null)).ToList(),
             StandardsReworded: reworded,
             StandardsMoved: moved,
-            ScaleChanged: !version.Scale.SequenceEqual(baseline.Scale),
-            ScoringChanged: version.ScoringRule != baseline.ScoringRule || version.AllowNotApplicable != baseline.AllowNotApplicable);
+            ScaleChanged: version.Scale.Count != baseline.Scale.Count || version.Scale.Zip(baseline.Scale).Any(p => !p.First.SameAs(p.Second)),
+            ScoringChanged: version.ScoringRule != baseline.ScoringRule || version.AllowNotApplicable != baseline.AllowNotApplicable,
+            ScalePointsChanged: version.Scale.Join(baseline.Scale, p => p.Value, p => p.Value, (after, before) => new ScalePointChange(after.Value, before.ChangedMembers(after)))
+                .Where(c => c.ChangedMembers.Count > 0).ToList());
     }
 
     private static StandardChange Added(StandardResponse s) => new(s.Code, s.AreaCode, null, [], null, s.Statement);
@@ -66,6 +68,7 @@ public static class FrameworkDiffer
         if (before.EasyReadName != after.EasyReadName) changed.Add("easyReadName");
         if (before.Description != after.Description) changed.Add("description");
         if (before.EasyReadDescription != after.EasyReadDescription) changed.Add("easyReadDescription");
+        if (!before.PictureKeywords.SequenceEqual(after.PictureKeywords)) changed.Add("pictureKeywords");
         if (before.Order != after.Order) changed.Add("order");
         return changed;
     }

@@ -38,6 +38,8 @@ public sealed class ScalePoint
     public required string Label { get; set; }
     public required string EasyReadLabel { get; set; }
     public required string Description { get; set; }
+    /// <summary>Key words for which an easy-read edition shows symbols beside this point's label.</summary>
+    public string[] PictureKeywords { get; set; } = [];
 }
 
 public sealed class Area
@@ -49,6 +51,8 @@ public sealed class Area
     public required string EasyReadName { get; set; }
     public required string Description { get; set; }
     public required string EasyReadDescription { get; set; }
+    /// <summary>Key words for which an easy-read edition shows symbols beside the area's name and description.</summary>
+    public string[] PictureKeywords { get; set; } = [];
     public int Order { get; set; }
     public List<Standard> Standards { get; set; } = [];
 }

@@ -900,6 +900,11 @@ namespace SeQuIn.Api.Data.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("order");
 
+                    b.PrimitiveCollection<string[]>("PictureKeywords")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("picture_keywords");
+
                     b.HasKey("Id")
                         .HasName("pk_areas");
 
@@ -1008,6 +1013,11 @@ namespace SeQuIn.Api.Data.Migrations
                         .HasMaxLength(60)
                         .HasColumnType("character varying(60)")
                         .HasColumnName("label");
+
+                    b.PrimitiveCollection<string[]>("PictureKeywords")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("picture_keywords");
 
                     b.HasKey("FrameworkVersionId", "Value")
                         .HasName("pk_scale_points");
