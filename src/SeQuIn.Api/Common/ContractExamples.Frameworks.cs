@@ -27,7 +27,16 @@ internal sealed partial class ContractExamples
 
     private static readonly FrameworkVersionSummary FrameworkSummary = new(Framework, "SeQuIn Secure Quality Involvement framework",
         "120 co-produced standards of good involvement practice across 12 areas of secure mental health care.", FrameworkStatus.Active,
-        ScoringRule.MeanOfApplicable, true, 12, 120, Activated.AddHours(-1), Activated, Activated, null);
+        ScoringRule.MeanOfApplicable, true, 12, 120, Activated.AddHours(-1), Activated, Activated, null, true);
+
+    private static readonly Guid CommentId = Guid.Parse("0193a4c2-7e10-7d41-9a35-2f6b8c1d0e52");
+    private static readonly Guid DemoNetworkId = Guid.Parse("0193a4c2-1000-7000-8000-000000000001");
+    private static readonly Guid DemoUnitId = Guid.Parse("0193a4c2-2000-7000-8000-000000000002");
+
+    private static readonly FrameworkCommentResponse FrameworkComment = new(CommentId, Framework, "INV", "INV-02", CommentVoice.ServiceUser,
+        "Papers come too late to read them with support before the meeting.",
+        "Papers are sent a week before, in easy read.", DemoNetworkId, DemoUnitId, Activated.AddDays(30),
+        FrameworkCommentStatus.Answered, "2027.1", null, null, 1);
 
     private static IEnumerable<(Type Type, object Example)> Frameworks() =>
     [
@@ -35,22 +44,33 @@ internal sealed partial class ContractExamples
             ScoringRule.MeanOfApplicable, true,
             [.. Scale.Select(p => new ScalePointInput(p.Value, p.Label, p.EasyReadLabel, p.Description, p.PictureKeywords))],
             [new AreaInput("INV", Area.Name, Area.EasyReadName, Area.Description, Area.EasyReadDescription,
-                [new StandardInput(Standard.Code, Standard.Statement, Standard.EasyReadStatement, Standard.PictureKeywords, Standard.EvidenceSources)],
+                [new StandardInput(Standard.Code, Standard.Statement, Standard.EasyReadStatement, Standard.PictureKeywords, Standard.EvidenceSources,
+                    [CommentId])],
                 Area.PictureKeywords)],
-            "The 2027 revision: wording agreed at the network's co-production day.")),
+            "The 2027 revision: wording agreed at the network's co-production day.", OpenForComment: true)),
         (typeof(FrameworkVersionSummary), FrameworkSummary),
         (typeof(Page<FrameworkVersionSummary>), new Page<FrameworkVersionSummary>([FrameworkSummary], null, 100)),
         (typeof(FrameworkVersionDetail), new FrameworkVersionDetail(Framework, FrameworkSummary.Title, FrameworkSummary.Description,
-            FrameworkStatus.Active, ScoringRule.MeanOfApplicable, true, FrameworkSummary.CreatedAt, Activated, Activated, null, Scale, [Area])),
+            FrameworkStatus.Active, ScoringRule.MeanOfApplicable, true, FrameworkSummary.CreatedAt, Activated, Activated, null, Scale, [Area], true)),
         (typeof(ScaleResponse), new ScaleResponse(Framework, ScoringRule.MeanOfApplicable, true, true, 0, 4, Scale)),
         (typeof(AreaDetail), Area),
         (typeof(StandardResponse), Standard),
         (typeof(FrameworkDiff), new FrameworkDiff("2027.1", Framework, [], [], [new AreaChange("INV", ["easyReadDescription"])],
-            [new StandardChange("TEC-11", "TEC", null, [], null, "Service users can video-call family and friends from the ward, with staff support when they want it.")],
+            [new StandardChange("TEC-11", "TEC", null, [], null, "Service users can video-call family and friends from the ward, with staff support when they want it.", [], 0)],
             [],
             [new StandardChange("INV-02", "INV", null, ["statement"],
                 "Service user representatives attend the unit's governance and service improvement meetings as full members, with papers sent in advance in an accessible format.",
-                "Service user representatives attend governance meetings as full members, with accessible papers sent a week in advance.")],
-            [], false, false, [new ScalePointChange(4, ["pictureKeywords"])])),
+                "Service user representatives attend governance meetings as full members, with accessible papers sent a week in advance.",
+                [new AnsweredComment(CommentId, Framework, CommentVoice.ServiceUser, FrameworkComment.Text, FrameworkComment.Suggestion)], 1)],
+            [], false, false, [new ScalePointChange(4, ["pictureKeywords"])], [], 3)),
+        (typeof(FrameworkCommentRequest), new FrameworkCommentRequest(CommentVoice.ServiceUser, FrameworkComment.Text, FrameworkComment.Suggestion, DemoUnitId)),
+        (typeof(DeclineFrameworkCommentRequest), new DeclineFrameworkCommentRequest(
+            "The network agreed to keep this wording for now; the co-production day will look at it again next year.")),
+        (typeof(FrameworkCommentResponse), FrameworkComment),
+        (typeof(Page<FrameworkCommentResponse>), new Page<FrameworkCommentResponse>([FrameworkComment], null, 100)),
+        (typeof(Page<StandardComments>), new Page<StandardComments>([new StandardComments(Framework, "INV", "INV-02",
+            "Service user representatives attend the unit's governance and service improvement meetings as full members, with papers sent in advance in an accessible format.",
+            "Patients go to the big meetings about how the hospital is run. They get the papers early, in a way they can read.",
+            ["meeting", "paper", "voice"], new VoiceCounts(0, 1, 0, 0), [FrameworkComment])], null, 100)),
     ];
 }

@@ -57,6 +57,7 @@ public static class DatabaseRoles
         (typeof(Membership), "SELECT, INSERT, UPDATE"),
         (typeof(Assessment), "SELECT, INSERT, UPDATE"),
         (typeof(Rating), "SELECT, INSERT, UPDATE"),
+        (typeof(Framework.FrameworkComment), "SELECT, INSERT, UPDATE"), // declined, never deleted (ADR 0030)
     ];
 
     /// <summary>

@@ -10,6 +10,8 @@ namespace SeQuIn.Api.Framework;
 /// <param name="Scale">The rating scale: consecutive whole numbers starting at 0, lowest first.</param>
 /// <param name="Areas">The areas of practice, in display order, each with its standards.</param>
 /// <param name="Description">What this version is and what changed.</param>
+/// <param name="OpenForComment">For a draft: whether unit members and involvement leads may read it and comment on its standards
+/// (default false; administrators always see drafts). Active versions are always open for comment, retired ones never.</param>
 public sealed record FrameworkDocument(
     string Identifier,
     string Title,
@@ -17,7 +19,8 @@ public sealed record FrameworkDocument(
     bool AllowNotApplicable,
     IReadOnlyList<ScalePointInput> Scale,
     IReadOnlyList<AreaInput> Areas,
-    string? Description = null);
+    string? Description = null,
+    bool OpenForComment = false);
 
 /// <summary>One point of the rating scale.</summary>
 /// <param name="PictureKeywords">Key words for which an easy-read edition shows symbols beside the label (optional).</param>
@@ -40,12 +43,15 @@ public sealed record AreaInput(
 /// <param name="Code">Stable standard code kept across versions: the area code, a hyphen and two digits, e.g. INV-01.</param>
 /// <param name="PictureKeywords">Key words for which an easy-read edition shows symbols.</param>
 /// <param name="EvidenceSources">Suggested sources of evidence for this standard.</param>
+/// <param name="Answers">Ids of comments on this standard code (on this or an earlier version) that this version's wording
+/// answers; the diff shows them beside the change. At most 100.</param>
 public sealed record StandardInput(
     string Code,
     string Statement,
     string EasyReadStatement,
     IReadOnlyList<string>? PictureKeywords = null,
-    IReadOnlyList<string>? EvidenceSources = null);
+    IReadOnlyList<string>? EvidenceSources = null,
+    IReadOnlyList<Guid>? Answers = null);
 
 /// <summary>Filters for the list of framework versions.</summary>
 /// <param name="status">Only versions in this status.</param>
@@ -64,6 +70,7 @@ public sealed record FrameworkListQuery([property: Common.EnumQuery(typeof(Frame
 
 /// <summary>A framework version without its content.</summary>
 /// <param name="Status">draft (being written; assessments cannot use it), active (new assessments are pinned to it; one at a time) or retired.</param>
+/// <param name="OpenForComment">Whether unit members and leads may comment on its standards now (the active version, or a draft opened for comment).</param>
 public sealed record FrameworkVersionSummary(
     string Identifier,
     string Title,
@@ -76,10 +83,12 @@ public sealed record FrameworkVersionSummary(
     DateTimeOffset CreatedAt,
     DateTimeOffset UpdatedAt,
     DateTimeOffset? ActivatedAt,
-    DateTimeOffset? RetiredAt);
+    DateTimeOffset? RetiredAt,
+    bool OpenForComment);
 
 /// <summary>A framework version with its full tree: scale, areas and standards, professional and easy-read text.</summary>
 /// <param name="Status">draft (being written; assessments cannot use it), active (new assessments are pinned to it; one at a time) or retired.</param>
+/// <param name="OpenForComment">Whether unit members and leads may comment on its standards now (the active version, or a draft opened for comment).</param>
 public sealed record FrameworkVersionDetail(
     string Identifier,
     string Title,
@@ -92,7 +101,8 @@ public sealed record FrameworkVersionDetail(
     DateTimeOffset? ActivatedAt,
     DateTimeOffset? RetiredAt,
     IReadOnlyList<ScalePointResponse> Scale,
-    IReadOnlyList<AreaDetail> Areas);
+    IReadOnlyList<AreaDetail> Areas,
+    bool OpenForComment);
 
 /// <summary>One point of the rating scale.</summary>
 /// <param name="PictureKeywords">Key words for which an easy-read edition shows symbols beside the label; empty when none were given.</param>
@@ -166,7 +176,9 @@ public sealed record FrameworkDiff(
     IReadOnlyList<StandardChange> StandardsMoved,
     bool ScaleChanged,
     bool ScoringChanged,
-    IReadOnlyList<ScalePointChange> ScalePointsChanged);
+    IReadOnlyList<ScalePointChange> ScalePointsChanged,
+    IReadOnlyList<StandardChange> StandardsAnsweringUnchanged,
+    int UnansweredCommentCount);
 
 /// <summary>A scale point present in both versions whose wording or picture key words changed; lists the members that changed.</summary>
 public sealed record ScalePointChange(int Value, IReadOnlyList<string> ChangedMembers);
@@ -178,10 +190,18 @@ public sealed record AreaChange(string Code, IReadOnlyList<string> ChangedMember
 /// <param name="ChangedMembers">For a reworded standard, the members whose text changed.</param>
 /// <param name="Before">The statement in the compared version (null when added).</param>
 /// <param name="After">The statement in this version (null when retired).</param>
+/// <param name="AnsweredComments">The comments this version's standard answers that you may read (their network's leads and administrators, and the unit they came from, read them).</param>
+/// <param name="AnsweredCommentCount">How many comments it answers in all, including those you may not read.</param>
 public sealed record StandardChange(
     string Code,
     string AreaCode,
     string? PreviousAreaCode,
     IReadOnlyList<string> ChangedMembers,
     string? Before,
-    string? After);
+    string? After,
+    IReadOnlyList<AnsweredComment> AnsweredComments,
+    int AnsweredCommentCount);
+
+/// <summary>A comment a change answered.</summary>
+/// <param name="FrameworkIdentifier">The version the comment was made on.</param>
+public sealed record AnsweredComment(Guid Id, string FrameworkIdentifier, CommentVoice Voice, string Text, string? Suggestion);

@@ -1,4 +1,5 @@
 using FluentValidation;
+using SeQuIn.Api.Assessments;
 using SeQuIn.Api.Common;
 
 namespace SeQuIn.Api.Framework;
@@ -95,6 +96,9 @@ public sealed class AreaInputValidator : AbstractValidator<AreaInput>
             standard.RuleFor(s => s.EvidenceSources).Must(e => e is null || e.Count <= 20)
                 .WithMessage("'evidenceSources' may hold at most 20 items.");
             standard.RuleForEach(s => s.EvidenceSources).NotEmpty().MaximumLength(200);
+            standard.RuleFor(s => s.Answers).Must(a => a is null || a.Count <= FrameworkCommentRules.MaxAnswers)
+                .WithMessage($"'answers' may name at most {FrameworkCommentRules.MaxAnswers} comments.")
+                .Must(a => a is null || a.Distinct().Count() == a.Count).WithMessage("'answers' names a comment more than once.");
         });
         RuleFor(a => a.Standards).Custom((standards, context) =>
         {
@@ -162,4 +166,42 @@ public static class PictureKeywordRules
     public static bool IsWord(string word) =>
         word.Length is > 0 and <= MaxLength && !string.IsNullOrWhiteSpace(word) &&
         word.All(c => char.IsLetterOrDigit(c) || c is ' ' or '-' or '\'' or '\u2019');
+}
+
+public static class FrameworkCommentRules
+{
+    public const int MaxText = 2000;
+    public const int MaxAnswers = 100;
+}
+
+public sealed class FrameworkCommentRequestValidator : AbstractValidator<FrameworkCommentRequest>
+{
+    public FrameworkCommentRequestValidator(TimeProvider clock)
+    {
+        RuleLevelCascadeMode = CascadeMode.Stop;
+        RuleFor(c => c.Voice).IsInEnum();
+        RuleFor(c => c.Text).NotEmpty().MaximumLength(FrameworkCommentRules.MaxText).HasNoPersonalIdentifiers(clock);
+        RuleFor(c => c.Suggestion).MaximumLength(FrameworkCommentRules.MaxText).HasNoPersonalIdentifiers(clock);
+    }
+}
+
+public sealed class DeclineFrameworkCommentRequestValidator : AbstractValidator<DeclineFrameworkCommentRequest>
+{
+    public DeclineFrameworkCommentRequestValidator(TimeProvider clock)
+    {
+        RuleLevelCascadeMode = CascadeMode.Stop;
+        RuleFor(c => c.Note).NotEmpty().MaximumLength(FrameworkCommentRules.MaxText).HasNoPersonalIdentifiers(clock);
+    }
+}
+
+public sealed class FrameworkCommentQueryValidator : AbstractValidator<FrameworkCommentQuery>
+{
+    public FrameworkCommentQueryValidator()
+    {
+        this.AddPagingRules();
+        RuleFor(q => q.voice).IsEnumName<FrameworkCommentQuery, CommentVoice>();
+        RuleFor(q => q.status).IsEnumName<FrameworkCommentQuery, FrameworkCommentStatus>();
+        RuleFor(q => q.standardCode).MaximumLength(12);
+        RuleFor(q => q.areaCode).MaximumLength(6);
+    }
 }

@@ -8,7 +8,7 @@ public sealed class FrameworkDifferTests
 
     private static FrameworkVersionDetail Version(string identifier, params AreaDetail[] areas) => new(
         identifier, "T", null, FrameworkStatus.Draft, ScoringRule.MeanOfApplicable, true,
-        DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch, null, null, Scale, areas);
+        DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch, null, null, Scale, areas, false);
 
     private static AreaDetail Area(string code, params StandardResponse[] standards) =>
         new("v", code, code, code, code, code, ["word"], 1, standards);
