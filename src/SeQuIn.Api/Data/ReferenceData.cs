@@ -56,7 +56,7 @@ public sealed class DatabaseMigrator(
         {
             await LoadDemoNetworkAsync(DemoSeed.Value, ct);
             await LoadDemoHistoryAsync(ct);
-            await Framework.DemoRevision.LoadAsync(db, DemoNetworkCode, clock.Now(), ct);
+            await Framework.DemoRevision.LoadAsync(db, DemoUnitCode, clock.Now(), ct);
         }
     }
 

@@ -4,7 +4,7 @@ using SeQuIn.Api.Data;
 namespace SeQuIn.Api.Framework;
 
 /// <summary>
-/// The demo's co-produced revision (ADR 0030): staff and service users of the demo network's first unit have commented
+/// The demo's co-produced revision (ADR 0030): staff and service users of the demo unit have commented
 /// on the active version; a draft 2027.1, open for comment, rewords two standards answering two of them; a lead declined
 /// one; one more waits on the draft itself. Loaded once: nothing is written when 2027.1 exists.
 /// </summary>
@@ -12,11 +12,11 @@ public static class DemoRevision
 {
     public const string DraftIdentifier = "2027.1";
 
-    public static async Task<int> LoadAsync(SeQuInDbContext db, string networkCode, DateTimeOffset now, CancellationToken ct)
+    /// <param name="unitCode">The demo unit whose member key --demo prints: its staff and service users commented.</param>
+    public static async Task<int> LoadAsync(SeQuInDbContext db, string unitCode, DateTimeOffset now, CancellationToken ct)
     {
         var active = await db.FrameworkVersions.AsNoTracking().SingleOrDefaultAsync(v => v.Status == FrameworkStatus.Active, ct);
-        var unit = await db.Units.AsNoTracking().Where(u => db.Networks.Any(n => n.Id == u.NetworkId && n.Code == networkCode))
-            .OrderBy(u => u.Code).FirstOrDefaultAsync(ct);
+        var unit = await db.Units.AsNoTracking().FirstOrDefaultAsync(u => u.Code == unitCode, ct);
         if (active is null || unit is null || await db.FrameworkVersions.AnyAsync(v => v.Identifier == DraftIdentifier, ct))
         {
             return 0;
