@@ -192,6 +192,24 @@ public sealed class Scope
     public bool CoversAllOf(IReadOnlyCollection<Guid> networksOfItsUnits) =>
         IsNationalAdmin || AdministeredNetworks.ContainsAll(networksOfItsUnits);
 
+    // ---- Revising the framework together (ADR 0030) -------------------------------------------------------------
+
+    /// <summary>Staff and service users (unit members), involvement leads and administrators comment on the framework; analysts never write.</summary>
+    public bool CommentsOnFramework => IsNetworkAdmin || LedNetworks.Ids.Length > 0 || MemberUnits.Ids.Length > 0;
+
+    /// <summary>A draft an administrator opened for comment is read by everyone who may comment on it.</summary>
+    public bool SeesDraftsOpenForComment => CommentsOnFramework;
+
+    /// <summary>
+    /// A comment on the framework is read by its network's leads and administrators (a national administrator reads
+    /// all) and by the members of the unit it came from; never by analysts or other networks.
+    /// </summary>
+    public bool SeesFrameworkComment(Guid? networkId, Guid? unitId) =>
+        IsNationalAdmin || ReviewedNetworks.Contains(networkId) || MemberUnits.Contains(unitId);
+
+    /// <summary>Declining a comment with a note: its network's leads and administrators, or a national administrator.</summary>
+    public bool DeclinesFrameworkComment(Guid? networkId) => IsNationalAdmin || ReviewedNetworks.Contains(networkId);
+
     // ---- Grants ---------------------------------------------------------------------------------------------------
 
     /// <summary>An administrator only hands out grants within its own reach; national and collaborative scopes need a national one.</summary>

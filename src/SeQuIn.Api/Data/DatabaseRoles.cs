@@ -60,6 +60,7 @@ public static class DatabaseRoles
         // What families said is moderated, never deleted; a share code is replaced in place.
         (typeof(Families.FamilyResponse), "SELECT, INSERT, UPDATE"),
         (typeof(Families.FamilyShareCode), "SELECT, INSERT, UPDATE"),
+        (typeof(Framework.FrameworkComment), "SELECT, INSERT, UPDATE"), // declined, never deleted (ADR 0030)
     ];
 
     /// <summary>

@@ -57,6 +57,7 @@ public sealed class DatabaseMigrator(
             await LoadDemoNetworkAsync(DemoSeed.Value, ct);
             await LoadDemoHistoryAsync(ct);
             await DemoFamilies.LoadAsync(db, DemoNetworkCode, ct);
+            await Framework.DemoRevision.LoadAsync(db, DemoUnitCode, clock.Now(), ct);
         }
     }
 

@@ -10,6 +10,14 @@ using SeQuIn.Api.Data;
 
 namespace SeQuIn.Api.Framework;
 
+/// <summary>Which drafts a caller sees.</summary>
+public enum DraftSight
+{
+    None,
+    OpenForComment,
+    All,
+}
+
 public static class FrameworkApi
 {
     /// <summary>Stands for the active version wherever a version identifier is expected.</summary>
@@ -109,6 +117,7 @@ public static class FrameworkApi
             .WithDescription("National administrators only. Makes a draft the active version; the version active until now is " +
                 "retired in the same transaction. New assessments are pinned to the active version.")
             .WithSummary("Activate a draft version; the version active until now is retired");
+        group.MapFrameworkComments();
         return group;
     }
 
@@ -116,7 +125,7 @@ public static class FrameworkApi
         [AsParameters] FrameworkListQuery query, Caller caller, SeQuInDbContext db, CancellationToken ct)
     {
         var versions = db.FrameworkVersions.AsNoTracking()
-            .WhereIf(!caller.Scope.SeesDraftFrameworks, v => v.Status != FrameworkStatus.Draft)
+            .Where(Visible(DraftsFor(caller.Scope)))
             .WhereIf(query.Status is not null, v => v.Status == query.Status);
         var identifiers = await versions.ToPageAsync(query, v => v.Identifier, v => v.Identifier, ct);
         var summaries = await Summaries(db.FrameworkVersions.AsNoTracking().Where(v => identifiers.Items.Contains(v.Identifier)))
@@ -131,14 +140,14 @@ public static class FrameworkApi
     public static async Task<Results<Ok<FrameworkVersionDetail>, NotFoundProblem>> GetFrameworkVersion(
         string identifier, Caller caller, SeQuInDbContext db, CancellationToken ct)
     {
-        var detail = await LoadDetailAsync(db, identifier, caller.Scope.SeesDraftFrameworks, ct);
+        var detail = await LoadDetailAsync(db, identifier, DraftsFor(caller.Scope), ct);
         return detail is null ? VersionNotFound(identifier) : TypedResults.Ok(detail);
     }
 
     public static async Task<Results<Ok<ScaleResponse>, NotFoundProblem>> GetFrameworkScale(
         string identifier, Caller caller, SeQuInDbContext db, CancellationToken ct)
     {
-        var version = await db.FrameworkVersions.AsNoTracking().Where(Named(identifier, caller.Scope.SeesDraftFrameworks))
+        var version = await db.FrameworkVersions.AsNoTracking().Where(Named(identifier, DraftsFor(caller.Scope)))
             .Select(v => new { v.Identifier, v.ScoringRule, v.AllowNotApplicable, Points = v.Scale.OrderBy(p => p.Value).ToList() })
             .SingleOrDefaultAsync(ct);
         if (version is null)
@@ -153,7 +162,7 @@ public static class FrameworkApi
     public static async Task<Results<Ok<AreaDetail>, NotFoundProblem>> GetFrameworkArea(
         string identifier, string areaCode, Caller caller, SeQuInDbContext db, CancellationToken ct)
     {
-        var versionIdentifier = await ResolveIdentifierAsync(db, identifier, caller.Scope.SeesDraftFrameworks, ct);
+        var versionIdentifier = await ResolveIdentifierAsync(db, identifier, DraftsFor(caller.Scope), ct);
         if (versionIdentifier is null)
         {
             return VersionNotFound(identifier);
@@ -168,7 +177,7 @@ public static class FrameworkApi
     public static async Task<Results<Ok<StandardResponse>, NotFoundProblem>> GetFrameworkStandard(
         string identifier, string standardCode, Caller caller, SeQuInDbContext db, CancellationToken ct)
     {
-        var versionIdentifier = await ResolveIdentifierAsync(db, identifier, caller.Scope.SeesDraftFrameworks, ct);
+        var versionIdentifier = await ResolveIdentifierAsync(db, identifier, DraftsFor(caller.Scope), ct);
         if (versionIdentifier is null)
         {
             return VersionNotFound(identifier);
@@ -187,17 +196,18 @@ public static class FrameworkApi
     public static async Task<Results<Ok<FrameworkDiff>, NotFoundProblem>> CompareFrameworkVersion(
         string identifier, string? against, Caller caller, SeQuInDbContext db, CancellationToken ct)
     {
-        var version = await LoadDetailAsync(db, identifier, caller.Scope.SeesDraftFrameworks, ct);
+        var version = await LoadDetailAsync(db, identifier, DraftsFor(caller.Scope), ct);
         if (version is null)
         {
             return VersionNotFound(identifier);
         }
-        var baseline = await LoadDetailAsync(db, against ?? ActiveAlias, caller.Scope.SeesDraftFrameworks, ct);
+        var baseline = await LoadDetailAsync(db, against ?? ActiveAlias, DraftsFor(caller.Scope), ct);
         if (baseline is null && against is not null)
         {
             return VersionNotFound(against);
         }
-        return TypedResults.Ok(FrameworkDiffer.Compare(version, baseline));
+        var (answers, unanswered) = await FrameworkCommentsApi.AnswersForDiffAsync(db, caller.Scope, version.Identifier, baseline?.Identifier, ct);
+        return TypedResults.Ok(FrameworkDiffer.Compare(version, baseline, answers, unanswered));
     }
 
     public static async Task<Results<Created<FrameworkVersionDetail>, ConflictProblem, ValidationProblem>> ImportFrameworkVersion(
@@ -206,6 +216,10 @@ public static class FrameworkApi
         if (await services.Db.FrameworkVersions.AnyAsync(v => v.Identifier == document.Identifier, ct))
         {
             return ApiProblems.Conflict($"Framework version '{document.Identifier}' already exists: {Location(document.Identifier)}");
+        }
+        if (await FrameworkCommentsApi.CheckAnswersAsync(document, services.Db, ct) is { } badAnswer)
+        {
+            return badAnswer;
         }
         var now = services.Clock.Now();
         var version = new FrameworkVersion
@@ -220,7 +234,7 @@ public static class FrameworkApi
         services.Audit.Record("framework.imported", EntityType, version.Identifier, null, FrameworkDiffer.Compare(detail, null));
         await services.Db.SaveChangesAsync(ct);
         // As stored (times are kept to the microsecond), so that the ETag is the one a read answers with.
-        var stored = (await LoadDetailAsync(services.Db, version.Identifier, seesDrafts: true, ct))!;
+        var stored = (await LoadDetailAsync(services.Db, version.Identifier, DraftSight.All, ct))!;
         services.Http.Response.SetETag(ConditionalGet.ETagOf(stored));
         return TypedResults.Created(Location(version.Identifier), stored);
     }
@@ -231,6 +245,10 @@ public static class FrameworkApi
         if (document.Identifier != identifier)
         {
             return ApiProblems.Invalid("identifier", $"'identifier' must match the version in the path ('{identifier}').");
+        }
+        if (await FrameworkCommentsApi.CheckAnswersAsync(document, services.Db, ct) is { } badAnswer)
+        {
+            return badAnswer;
         }
         await using var transaction = await services.Db.Database.BeginOrJoinTransactionAsync(ct);
         var version = await services.Db.FrameworkVersions.FromSql($"SELECT * FROM framework_versions WHERE identifier = {identifier} FOR UPDATE")
@@ -243,7 +261,7 @@ public static class FrameworkApi
         {
             return Immutable(version);
         }
-        var before = await LoadDetailAsync(services.Db, identifier, seesDrafts: true, ct);
+        var before = await LoadDetailAsync(services.Db, identifier, DraftSight.All, ct);
         // The ETag is the one reads send (a hash of the version as shown); the row lock above makes check and
         // replace one step, so a concurrent replace waits and then finds its If-Match stale.
         if (Preconditions.CheckIfMatch(services.Http.Request, ConditionalGet.ETagOf(before!), "framework version") is { } precondition)
@@ -261,7 +279,7 @@ public static class FrameworkApi
         var after = ToDetail(version);
         services.Audit.Record("framework.replaced", EntityType, identifier, null, FrameworkDiffer.Compare(after, before));
         await services.Db.SaveChangesAsync(ct);
-        var stored = (await LoadDetailAsync(services.Db, identifier, seesDrafts: true, ct))!;
+        var stored = (await LoadDetailAsync(services.Db, identifier, DraftSight.All, ct))!;
         await transaction.CommitAsync(ct);
         services.Http.Response.SetETag(ConditionalGet.ETagOf(stored));
         return TypedResults.Ok(stored);
@@ -281,10 +299,14 @@ public static class FrameworkApi
         {
             return Immutable(version);
         }
-        var current = await LoadDetailAsync(services.Db, identifier, seesDrafts: true, ct);
+        var current = await LoadDetailAsync(services.Db, identifier, DraftSight.All, ct);
         if (Preconditions.CheckIfMatch(services.Http.Request, ConditionalGet.ETagOf(current!), "framework version") is { } precondition)
         {
             return precondition;
+        }
+        if (await FrameworkCommentsApi.HasCommentsAsync(services.Db, version.Id, ct))
+        {
+            return ApiProblems.Conflict($"Framework version '{identifier}' has comments, which are kept: replace the draft instead of deleting it.");
         }
         await services.Db.FrameworkVersions.Where(v => v.Id == version.Id).ExecuteDeleteAsync(ct);
         services.Audit.Record("framework.deleted", EntityType, identifier, null, new { identifier, status = FrameworkStatus.Draft });
@@ -326,30 +348,45 @@ public static class FrameworkApi
 
     // ---- Loading and mapping ----------------------------------------------------------------------------------
 
-    internal static async Task<FrameworkVersionDetail?> LoadDetailAsync(SeQuInDbContext db, string identifier, bool seesDrafts,
+    internal static async Task<FrameworkVersionDetail?> LoadDetailAsync(SeQuInDbContext db, string identifier, DraftSight drafts,
         CancellationToken ct)
     {
         var version = await db.FrameworkVersions.AsNoTracking().AsSplitQuery()
             .Include(v => v.Scale)
             .Include(v => v.Areas).ThenInclude(a => a.Standards)
-            .SingleOrDefaultAsync(Named(identifier, seesDrafts), ct);
+            .SingleOrDefaultAsync(Named(identifier, drafts), ct);
         return version is null ? null : ToDetail(version);
     }
 
-    private static Task<string?> ResolveIdentifierAsync(SeQuInDbContext db, string identifier, bool seesDrafts, CancellationToken ct) =>
-        db.FrameworkVersions.AsNoTracking().Where(Named(identifier, seesDrafts)).Select(v => v.Identifier).SingleOrDefaultAsync(ct);
+    private static Task<string?> ResolveIdentifierAsync(SeQuInDbContext db, string identifier, DraftSight drafts, CancellationToken ct) =>
+        db.FrameworkVersions.AsNoTracking().Where(Named(identifier, drafts)).Select(v => v.Identifier).SingleOrDefaultAsync(ct);
 
-    /// <summary>Drafts are work in progress: only network-admins see them; to anyone else they do not exist.</summary>
+    /// <summary>
+    /// Drafts are work in progress: network-admins see them all, and those who may comment see the drafts opened for
+    /// comment; to anyone else they do not exist.
+    /// </summary>
+    internal static DraftSight DraftsFor(Scope scope) =>
+        scope.SeesDraftFrameworks ? DraftSight.All : scope.SeesDraftsOpenForComment ? DraftSight.OpenForComment : DraftSight.None;
 
-    private static Expression<Func<FrameworkVersion, bool>> Named(string identifier, bool seesDrafts) =>
-        identifier == ActiveAlias
-            ? v => v.Status == FrameworkStatus.Active
-            : v => v.Identifier == identifier && (seesDrafts || v.Status != FrameworkStatus.Draft);
+    internal static Expression<Func<FrameworkVersion, bool>> Visible(DraftSight drafts) => drafts switch
+    {
+        DraftSight.All => v => true,
+        DraftSight.OpenForComment => v => v.Status != FrameworkStatus.Draft || v.OpenForComment,
+        _ => v => v.Status != FrameworkStatus.Draft,
+    };
+
+    internal static Expression<Func<FrameworkVersion, bool>> Named(string identifier, DraftSight drafts) => drafts switch
+    {
+        _ when identifier == ActiveAlias => v => v.Status == FrameworkStatus.Active,
+        DraftSight.All => v => v.Identifier == identifier,
+        DraftSight.OpenForComment => v => v.Identifier == identifier && (v.Status != FrameworkStatus.Draft || v.OpenForComment),
+        _ => v => v.Identifier == identifier && v.Status != FrameworkStatus.Draft,
+    };
 
     private static IQueryable<FrameworkVersionSummary> Summaries(IQueryable<FrameworkVersion> versions) =>
         versions.Select(v => new FrameworkVersionSummary(v.Identifier, v.Title, v.Description, v.Status, v.ScoringRule,
             v.AllowNotApplicable, v.Areas.Count, v.Areas.SelectMany(a => a.Standards).Count(), v.CreatedAt, v.UpdatedAt,
-            v.ActivatedAt, v.RetiredAt));
+            v.ActivatedAt, v.RetiredAt, v.Status == FrameworkStatus.Active || (v.Status == FrameworkStatus.Draft && v.OpenForComment)));
 
     internal static void Apply(FrameworkDocument document, FrameworkVersion version, DateTimeOffset now)
     {
@@ -357,6 +394,7 @@ public static class FrameworkApi
         version.Description = document.Description;
         version.ScoringRule = document.ScoringRule;
         version.AllowNotApplicable = document.AllowNotApplicable;
+        version.OpenForComment = document.OpenForComment;
         version.UpdatedAt = now;
         version.Scale = document.Scale.Select(p => new ScalePoint
         {
@@ -365,6 +403,7 @@ public static class FrameworkApi
             Label = p.Label,
             EasyReadLabel = p.EasyReadLabel,
             Description = p.Description,
+            PictureKeywords = [.. p.PictureKeywords ?? []],
         }).ToList();
         version.Areas = document.Areas.Select((a, areaIndex) =>
         {
@@ -376,6 +415,7 @@ public static class FrameworkApi
                 EasyReadName = a.EasyReadName,
                 Description = a.Description,
                 EasyReadDescription = a.EasyReadDescription,
+                PictureKeywords = [.. a.PictureKeywords ?? []],
                 Order = areaIndex + 1,
             };
             area.Standards = a.Standards.Select((s, standardIndex) => new Standard
@@ -387,6 +427,7 @@ public static class FrameworkApi
                 EasyReadStatement = s.EasyReadStatement,
                 PictureKeywords = [.. s.PictureKeywords ?? []],
                 EvidenceSources = [.. s.EvidenceSources ?? []],
+                AnsweredCommentIds = [.. s.Answers ?? []],
                 Order = standardIndex + 1,
             }).ToList();
             return area;
@@ -397,16 +438,21 @@ public static class FrameworkApi
         v.Identifier, v.Title, v.Description, v.Status, v.ScoringRule, v.AllowNotApplicable,
         v.CreatedAt, v.UpdatedAt, v.ActivatedAt, v.RetiredAt,
         v.Scale.OrderBy(p => p.Value).Select(ToResponse).ToList(),
-        v.Areas.OrderBy(a => a.Order).Select(a => ToDetail(v.Identifier, a)).ToList());
+        v.Areas.OrderBy(a => a.Order).Select(a => ToDetail(v.Identifier, a)).ToList(),
+        IsOpenForComment(v));
+
+    /// <summary>Active versions are always open for comment, retired ones never, drafts when their document says so.</summary>
+    internal static bool IsOpenForComment(FrameworkVersion v) =>
+        v.Status == FrameworkStatus.Active || (v.Status == FrameworkStatus.Draft && v.OpenForComment);
 
     private static AreaDetail ToDetail(string identifier, Area a) => new(
-        identifier, a.Code, a.Name, a.EasyReadName, a.Description, a.EasyReadDescription, a.Order,
+        identifier, a.Code, a.Name, a.EasyReadName, a.Description, a.EasyReadDescription, a.PictureKeywords, a.Order,
         a.Standards.OrderBy(s => s.Order).Select(s => ToResponse(identifier, a.Code, s)).ToList());
 
     private static StandardResponse ToResponse(string identifier, string areaCode, Standard s) => new(
         identifier, areaCode, s.Code, s.Statement, s.EasyReadStatement, s.PictureKeywords, s.EvidenceSources, s.Order);
 
-    private static ScalePointResponse ToResponse(ScalePoint p) => new(p.Value, p.Label, p.EasyReadLabel, p.Description);
+    private static ScalePointResponse ToResponse(ScalePoint p) => new(p.Value, p.Label, p.EasyReadLabel, p.Description, p.PictureKeywords);
 
     private static string Location(string identifier) => $"/api/v1/frameworks/{Uri.EscapeDataString(identifier)}";
 

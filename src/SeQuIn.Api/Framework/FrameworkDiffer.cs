@@ -1,15 +1,30 @@
 namespace SeQuIn.Api.Framework;
 
+/// <summary>The comments each standard code of a version answers: those the caller may read, and how many in all.</summary>
+public sealed record StandardAnswers(IReadOnlyList<AnsweredComment> Readable, int Count)
+{
+    public static readonly StandardAnswers None = new([], 0);
+}
+
 /// <summary>Compares two framework versions by stable codes. Pure: no I/O.</summary>
 public static class FrameworkDiffer
 {
-    public static FrameworkDiff Compare(FrameworkVersionDetail version, FrameworkVersionDetail? baseline)
+    public static FrameworkDiff Compare(FrameworkVersionDetail version, FrameworkVersionDetail? baseline,
+        IReadOnlyDictionary<string, StandardAnswers>? answers = null, int unansweredCommentCount = 0)
     {
+        answers ??= new Dictionary<string, StandardAnswers>();
+        StandardChange Change(string code, string areaCode, string? previousAreaCode, IReadOnlyList<string> changed, string? before, string? after)
+        {
+            var answered = answers.GetValueOrDefault(code, StandardAnswers.None);
+            return new StandardChange(code, areaCode, previousAreaCode, changed, before, after, answered.Readable, answered.Count);
+        }
+
         if (baseline is null)
         {
-            var allStandards = version.Areas.SelectMany(a => a.Standards).Select(s => Added(s)).ToList();
+            var allStandards = version.Areas.SelectMany(a => a.Standards).Select(s => Change(s.Code, s.AreaCode, null, [], null, s.Statement)).ToList();
             return new FrameworkDiff(version.Identifier, null, version.Areas.Select(a => a.Code).ToList(), [], [],
-                allStandards, [], [], [], ScaleChanged: true, ScoringChanged: true);
+                allStandards, [], [], [], ScaleChanged: true, ScoringChanged: true, ScalePointsChanged: [],
+                StandardsAnsweringUnchanged: [], unansweredCommentCount);
         }
 
         var areasBefore = baseline.Areas.ToDictionary(a => a.Code);
@@ -25,6 +40,7 @@ public static class FrameworkDiffer
 
         var reworded = new List<StandardChange>();
         var moved = new List<StandardChange>();
+        var answeringUnchanged = new List<StandardChange>();
         foreach (var after in standardsAfter.Values)
         {
             if (!standardsBefore.TryGetValue(after.Code, out var before))
@@ -34,11 +50,15 @@ public static class FrameworkDiffer
             var changed = ChangedStandardMembers(before, after);
             if (changed.Count > 0)
             {
-                reworded.Add(new StandardChange(after.Code, after.AreaCode, null, changed, before.Statement, after.Statement));
+                reworded.Add(Change(after.Code, after.AreaCode, null, changed, before.Statement, after.Statement));
             }
             if (before.AreaCode != after.AreaCode)
             {
-                moved.Add(new StandardChange(after.Code, after.AreaCode, before.AreaCode, [], before.Statement, after.Statement));
+                moved.Add(Change(after.Code, after.AreaCode, before.AreaCode, [], before.Statement, after.Statement));
+            }
+            if (changed.Count == 0 && before.AreaCode == after.AreaCode && answers.ContainsKey(after.Code))
+            {
+                answeringUnchanged.Add(Change(after.Code, after.AreaCode, null, [], before.Statement, after.Statement));
             }
         }
 
@@ -48,16 +68,19 @@ public static class FrameworkDiffer
             AreasAdded: version.Areas.Where(a => !areasBefore.ContainsKey(a.Code)).Select(a => a.Code).ToList(),
             AreasRetired: baseline.Areas.Where(a => !areasAfter.ContainsKey(a.Code)).Select(a => a.Code).ToList(),
             AreasChanged: areasChanged,
-            StandardsAdded: standardsAfter.Values.Where(s => !standardsBefore.ContainsKey(s.Code)).Select(s => Added(s)).ToList(),
+            StandardsAdded: standardsAfter.Values.Where(s => !standardsBefore.ContainsKey(s.Code))
+                .Select(s => Change(s.Code, s.AreaCode, null, [], null, s.Statement)).ToList(),
             StandardsRetired: standardsBefore.Values.Where(s => !standardsAfter.ContainsKey(s.Code))
-                .Select(s => new StandardChange(s.Code, s.AreaCode, null, [], s.Statement, null)).ToList(),
+                .Select(s => new StandardChange(s.Code, s.AreaCode, null, [], s.Statement, null, [], 0)).ToList(),
             StandardsReworded: reworded,
             StandardsMoved: moved,
-            ScaleChanged: !version.Scale.SequenceEqual(baseline.Scale),
-            ScoringChanged: version.ScoringRule != baseline.ScoringRule || version.AllowNotApplicable != baseline.AllowNotApplicable);
+            ScaleChanged: version.Scale.Count != baseline.Scale.Count || version.Scale.Zip(baseline.Scale).Any(p => !p.First.SameAs(p.Second)),
+            ScoringChanged: version.ScoringRule != baseline.ScoringRule || version.AllowNotApplicable != baseline.AllowNotApplicable,
+            ScalePointsChanged: version.Scale.Join(baseline.Scale, p => p.Value, p => p.Value, (after, before) => new ScalePointChange(after.Value, before.ChangedMembers(after)))
+                .Where(c => c.ChangedMembers.Count > 0).ToList(),
+            StandardsAnsweringUnchanged: answeringUnchanged,
+            UnansweredCommentCount: unansweredCommentCount);
     }
-
-    private static StandardChange Added(StandardResponse s) => new(s.Code, s.AreaCode, null, [], null, s.Statement);
 
     private static List<string> ChangedAreaMembers(AreaDetail before, AreaDetail after)
     {
@@ -66,6 +89,7 @@ public static class FrameworkDiffer
         if (before.EasyReadName != after.EasyReadName) changed.Add("easyReadName");
         if (before.Description != after.Description) changed.Add("description");
         if (before.EasyReadDescription != after.EasyReadDescription) changed.Add("easyReadDescription");
+        if (!before.PictureKeywords.SequenceEqual(after.PictureKeywords)) changed.Add("pictureKeywords");
         if (before.Order != after.Order) changed.Add("order");
         return changed;
     }

@@ -27,6 +27,8 @@ public sealed class FrameworkVersion
     public DateTimeOffset UpdatedAt { get; set; }
     public DateTimeOffset? ActivatedAt { get; set; }
     public DateTimeOffset? RetiredAt { get; set; }
+    /// <summary>A draft opened for comment is read, and commented on, by unit members and leads too (ADR 0030).</summary>
+    public bool OpenForComment { get; set; }
     public List<ScalePoint> Scale { get; set; } = [];
     public List<Area> Areas { get; set; } = [];
 }
@@ -38,6 +40,8 @@ public sealed class ScalePoint
     public required string Label { get; set; }
     public required string EasyReadLabel { get; set; }
     public required string Description { get; set; }
+    /// <summary>Key words for which an easy-read edition shows symbols beside this point's label.</summary>
+    public string[] PictureKeywords { get; set; } = [];
 }
 
 public sealed class Area
@@ -49,6 +53,8 @@ public sealed class Area
     public required string EasyReadName { get; set; }
     public required string Description { get; set; }
     public required string EasyReadDescription { get; set; }
+    /// <summary>Key words for which an easy-read edition shows symbols beside the area's name and description.</summary>
+    public string[] PictureKeywords { get; set; } = [];
     public int Order { get; set; }
     public List<Standard> Standards { get; set; } = [];
 }
@@ -64,5 +70,7 @@ public sealed class Standard
     public required string EasyReadStatement { get; set; }
     public string[] PictureKeywords { get; set; } = [];
     public string[] EvidenceSources { get; set; } = [];
+    /// <summary>Comments (on this or an earlier version, on this standard code) that this version's wording answers.</summary>
+    public Guid[] AnsweredCommentIds { get; set; } = [];
     public int Order { get; set; }
 }

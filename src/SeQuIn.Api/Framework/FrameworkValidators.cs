@@ -1,4 +1,5 @@
 using FluentValidation;
+using SeQuIn.Api.Assessments;
 using SeQuIn.Api.Common;
 
 namespace SeQuIn.Api.Framework;
@@ -25,6 +26,7 @@ public sealed class FrameworkDocumentValidator : AbstractValidator<FrameworkDocu
             point.RuleFor(p => p.Label).NotEmpty().MaximumLength(60);
             point.RuleFor(p => p.EasyReadLabel).NotEmpty().MaximumLength(100);
             point.RuleFor(p => p.Description).NotEmpty().MaximumLength(500);
+            point.RuleFor(p => p.PictureKeywords).ArePictureKeywords();
         });
 
         RuleFor(d => d.Areas).NotEmpty().Must(a => a.Count <= 50).WithMessage("'areas' may hold at most 50 areas.");
@@ -84,17 +86,19 @@ public sealed class AreaInputValidator : AbstractValidator<AreaInput>
         RuleFor(a => a.EasyReadName).NotEmpty().MaximumLength(100);
         RuleFor(a => a.Description).NotEmpty().MaximumLength(1000);
         RuleFor(a => a.EasyReadDescription).NotEmpty().MaximumLength(500);
+        RuleFor(a => a.PictureKeywords).ArePictureKeywords();
         RuleFor(a => a.Standards).NotEmpty().Must(s => s.Count <= 50).WithMessage("'standards' may hold at most 50 standards.");
         RuleForEach(a => a.Standards).ChildRules(standard =>
         {
             standard.RuleFor(s => s.Statement).NotEmpty().MaximumLength(400);
             standard.RuleFor(s => s.EasyReadStatement).NotEmpty().MaximumLength(300);
-            standard.RuleFor(s => s.PictureKeywords).Must(k => k is null || k.Count <= 10)
-                .WithMessage("'pictureKeywords' may hold at most 10 words.");
-            standard.RuleForEach(s => s.PictureKeywords).NotEmpty().MaximumLength(40);
+            standard.RuleFor(s => s.PictureKeywords).ArePictureKeywords();
             standard.RuleFor(s => s.EvidenceSources).Must(e => e is null || e.Count <= 20)
                 .WithMessage("'evidenceSources' may hold at most 20 items.");
             standard.RuleForEach(s => s.EvidenceSources).NotEmpty().MaximumLength(200);
+            standard.RuleFor(s => s.Answers).Must(a => a is null || a.Count <= FrameworkCommentRules.MaxAnswers)
+                .WithMessage($"'answers' may name at most {FrameworkCommentRules.MaxAnswers} comments.")
+                .Must(a => a is null || a.Distinct().Count() == a.Count).WithMessage("'answers' names a comment more than once.");
         });
         RuleFor(a => a.Standards).Custom((standards, context) =>
         {
@@ -124,5 +128,80 @@ public sealed class FrameworkListQueryValidator : AbstractValidator<FrameworkLis
     {
         this.AddPagingRules();
         RuleFor(q => q.status).IsEnumName<FrameworkListQuery, FrameworkStatus>();
+    }
+}
+
+/// <summary>
+/// Picture key words, wherever they appear (scale points, areas, standards): at most 10, each 1 to 40 characters of
+/// letters, digits, spaces, hyphens and apostrophes — words a symbol set is searched for, never free text.
+/// </summary>
+public static class PictureKeywordRules
+{
+    public const int MaxWords = 10;
+    public const int MaxLength = 40;
+
+    public static void ArePictureKeywords<T>(this IRuleBuilder<T, IReadOnlyList<string>?> rule) =>
+        rule.Custom((words, context) =>
+        {
+            if (words is null)
+            {
+                return;
+            }
+            const string member = "PictureKeywords"; // relative: FluentValidation puts the parent's path in front
+            if (words.Count > MaxWords)
+            {
+                context.AddFailure(member, $"'pictureKeywords' may hold at most {MaxWords} words.");
+            }
+            for (var i = 0; i < words.Count; i++)
+            {
+                if (words[i] is { } word && !IsWord(word))
+                {
+                    context.AddFailure($"{member}[{i}]",
+                        $"A picture key word must be 1 to {MaxLength} letters, digits, spaces, hyphens or apostrophes.");
+                }
+            }
+        });
+
+    /// <summary>A character scan, not a regular expression: linear, nothing to backtrack.</summary>
+    public static bool IsWord(string word) =>
+        word.Length is > 0 and <= MaxLength && !string.IsNullOrWhiteSpace(word) &&
+        word.All(c => char.IsLetterOrDigit(c) || c is ' ' or '-' or '\'' or '\u2019');
+}
+
+public static class FrameworkCommentRules
+{
+    public const int MaxText = 2000;
+    public const int MaxAnswers = 100;
+}
+
+public sealed class FrameworkCommentRequestValidator : AbstractValidator<FrameworkCommentRequest>
+{
+    public FrameworkCommentRequestValidator(TimeProvider clock)
+    {
+        RuleLevelCascadeMode = CascadeMode.Stop;
+        RuleFor(c => c.Voice).IsInEnum();
+        RuleFor(c => c.Text).NotEmpty().MaximumLength(FrameworkCommentRules.MaxText).HasNoPersonalIdentifiers(clock);
+        RuleFor(c => c.Suggestion).MaximumLength(FrameworkCommentRules.MaxText).HasNoPersonalIdentifiers(clock);
+    }
+}
+
+public sealed class DeclineFrameworkCommentRequestValidator : AbstractValidator<DeclineFrameworkCommentRequest>
+{
+    public DeclineFrameworkCommentRequestValidator(TimeProvider clock)
+    {
+        RuleLevelCascadeMode = CascadeMode.Stop;
+        RuleFor(c => c.Note).NotEmpty().MaximumLength(FrameworkCommentRules.MaxText).HasNoPersonalIdentifiers(clock);
+    }
+}
+
+public sealed class FrameworkCommentQueryValidator : AbstractValidator<FrameworkCommentQuery>
+{
+    public FrameworkCommentQueryValidator()
+    {
+        this.AddPagingRules();
+        RuleFor(q => q.voice).IsEnumName<FrameworkCommentQuery, CommentVoice>();
+        RuleFor(q => q.status).IsEnumName<FrameworkCommentQuery, FrameworkCommentStatus>();
+        RuleFor(q => q.standardCode).MaximumLength(12);
+        RuleFor(q => q.areaCode).MaximumLength(6);
     }
 }

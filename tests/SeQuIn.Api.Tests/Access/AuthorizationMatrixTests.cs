@@ -44,6 +44,9 @@ public sealed class AuthorizationMatrixTests(SeQuInApiFixture fixture) : IAsyncL
     private const string CommentsOnA /*  */ = "A A H A H A F F U U U F F";
     // Only the service user, with the code and without credentials: staff cannot confirm on their behalf.
     private const string ServiceUserOnly = "F F F F F F F F A U U F F";
+    private const string Commenters /*   */ = "A A A A A A F F U U U F F";
+    private const string DeclinesOfA /*  */ = "A A H F H A F F U U U F F";
+    private const string OpenDraft /*    */ = "A A A A A A H H H U U H H";
 
     private AccessWorld _world = null!;
     private (string Code, string Month)? _published;
@@ -78,6 +81,20 @@ public sealed class AuthorizationMatrixTests(SeQuInApiFixture fixture) : IAsyncL
             await w.PostAsync<FrameworkVersionDetail>("/api/v1/frameworks", FrameworkDocuments.Shipped(identifier));
             return identifier;
         }
+        async Task<string> DraftOpenForComment()
+        {
+            var identifier = FrameworkDocuments.UniqueIdentifier();
+            await w.PostAsync<FrameworkVersionDetail>("/api/v1/frameworks", FrameworkDocuments.Small(identifier) with { OpenForComment = true });
+            return identifier;
+        }
+        // A service user's comment from unit A, on the active version.
+        async Task<Guid> FrameworkCommentOfA()
+        {
+            var response = await w.ClientFor("member-a").PostAsync("/api/v1/frameworks/active/standards/INV-01/comments",
+                JsonContent.Create(new FrameworkCommentRequest(CommentVoice.ServiceUser, "The meeting is too early in the day."), options: Json.Options));
+            response.EnsureSuccessStatusCode();
+            return (await response.Content.ReadFromJsonAsync<FrameworkCommentResponse>(Json.Options))!.Id;
+        }
         async Task<Guid> KeyOfA() => (await w.CreateKeyAsync(Role.Analyst, new ScopeInput(ScopeKind.Network, w.NetworkA.Id))).Key.Id;
         async Task<Guid> MembershipOfA() => (await w.PostAsync<MembershipResponse>("/api/v1/memberships", NewMembership())).Id;
         CreateMembershipRequest NewMembership() => new(TestIdentityProvider.Issuer, Guid.NewGuid().ToString(), "Lead", Role.InvolvementLead,
@@ -110,6 +127,15 @@ public sealed class AuthorizationMatrixTests(SeQuInApiFixture fixture) : IAsyncL
             return await Send(HttpMethod.Put, $"/api/v1/frameworks/{identifier}", FrameworkDocuments.Small(identifier));
         });
         yield return ("DELETE /api/v1/frameworks/{identifier}", NationalOnly, async () => await Send(HttpMethod.Delete, $"/api/v1/frameworks/{await Draft()}"));
+        yield return ("GET /api/v1/frameworks/{identifier}", OpenDraft, async () => await Get($"/api/v1/frameworks/{await DraftOpenForComment()}"));
+        yield return ("POST /api/v1/frameworks/{identifier}/standards/{standardCode}/comments", Commenters, () =>
+            Send(HttpMethod.Post, "/api/v1/frameworks/active/standards/INV-01/comments", new FrameworkCommentRequest(CommentVoice.Staff, "Clearer, please.")));
+        yield return ("GET /api/v1/frameworks/{identifier}/comments", Commenters, () => Get("/api/v1/frameworks/active/comments"));
+        yield return ("GET /api/v1/frameworks/{identifier}/comments/by-standard", Commenters, () => Get("/api/v1/frameworks/active/comments/by-standard?areaCode=INV"));
+        yield return ("GET /api/v1/frameworks/{identifier}/comments/{commentId}", CommentsOnA, async () =>
+            await Get($"/api/v1/frameworks/active/comments/{await FrameworkCommentOfA()}"));
+        yield return ("POST /api/v1/frameworks/{identifier}/comments/{commentId}/decline", DeclinesOfA, async () =>
+            await Send(HttpMethod.Post, $"/api/v1/frameworks/active/comments/{await FrameworkCommentOfA()}/decline", new DeclineFrameworkCommentRequest("Not this time.")));
         yield return ("POST /api/v1/frameworks/{identifier}/activate", NationalOnly, async () => await Send(HttpMethod.Post, $"/api/v1/frameworks/{await ShippedDraft()}/activate"));
 
         yield return ("GET /api/v1/networks", SignedIn, () => Get("/api/v1/networks"));

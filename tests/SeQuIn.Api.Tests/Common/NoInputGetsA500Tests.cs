@@ -183,7 +183,7 @@ public sealed class NoInputGetsA500Tests(SeQuInApiFixture fixture) : ApiTest(fix
             ["subject"] = "s", ["group"] = "national", ["threshold"] = "2", ["minimumUnits"] = "1", ["against"] = "2021.1",
             ["dryRun"] = "true", ["updatedSince"] = "2020-01-01T00:00:00Z", ["entityType"] = "assessment", ["entityId"] = submitted.Id.ToString(),
             ["actor"] = "x", ["action"] = "assessment.submitted", ["identifier"] = "active", ["evidenceId"] = Guid.NewGuid().ToString(),
-            ["keyId"] = Guid.NewGuid().ToString(), ["membershipId"] = Guid.NewGuid().ToString(),
+            ["keyId"] = Guid.NewGuid().ToString(), ["membershipId"] = Guid.NewGuid().ToString(), ["commentId"] = Guid.NewGuid().ToString(), ["voice"] = "service-user",
             ["subscriptionId"] = subscription.Subscription.Id.ToString(), ["deliveryId"] = delivery.Id.ToString(), ["state"] = "pending",
             ["figure"] = "agreed", ["confirmation"] = "agreed", ["confirmedOnly"] = "true",
         };

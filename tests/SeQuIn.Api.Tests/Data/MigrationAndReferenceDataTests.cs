@@ -31,9 +31,11 @@ public sealed class MigrationAndReferenceDataTests(SeQuInApiFixture fixture) : A
         await migrator.MigrateAsync(loadDemo: true);
         await migrator.MigrateAsync(loadDemo: true);
 
-        var version = await db.FrameworkVersions.AsNoTracking().SingleAsync();
-        Assert.Equal(("2021.1", FrameworkStatus.Active), (version.Identifier, version.Status));
-        Assert.Equal(120, await db.Standards.CountAsync());
+        // The demo adds one draft open for comment, with its comments, once (ADR 0030).
+        var versions = await db.FrameworkVersions.AsNoTracking().OrderBy(v => v.Identifier).Select(v => new { v.Identifier, v.Status }).ToListAsync();
+        Assert.Equal([("2021.1", FrameworkStatus.Active), (DemoRevision.DraftIdentifier, FrameworkStatus.Draft)], versions.Select(v => (v.Identifier, v.Status)));
+        Assert.Equal(120, await db.Standards.CountAsync(s => db.FrameworkVersions.Any(v => v.Id == s.FrameworkVersionId && v.Identifier == "2021.1")));
+        Assert.Equal(5, await db.Set<FrameworkComment>().CountAsync());
         var units = await db.Units.AsNoTracking().Include(u => u.Provider).ToListAsync();
         Assert.Equal(15, units.Count);
         Assert.Equal(5, units.Count(u => u.SecurityLevel == SecurityLevel.Medium));

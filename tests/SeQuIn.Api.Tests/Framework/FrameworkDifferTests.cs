@@ -4,14 +4,14 @@ namespace SeQuIn.Api.Tests.Framework;
 
 public sealed class FrameworkDifferTests
 {
-    private static readonly IReadOnlyList<ScalePointResponse> Scale = [new(0, "No", "No", "No."), new(1, "Yes", "Yes", "Yes.")];
+    private static readonly IReadOnlyList<ScalePointResponse> Scale = [new(0, "No", "No", "No.", ["no"]), new(1, "Yes", "Yes", "Yes.", ["yes"])];
 
     private static FrameworkVersionDetail Version(string identifier, params AreaDetail[] areas) => new(
         identifier, "T", null, FrameworkStatus.Draft, ScoringRule.MeanOfApplicable, true,
-        DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch, null, null, Scale, areas);
+        DateTimeOffset.UnixEpoch, DateTimeOffset.UnixEpoch, null, null, Scale, areas, false);
 
     private static AreaDetail Area(string code, params StandardResponse[] standards) =>
-        new("v", code, code, code, code, code, 1, standards);
+        new("v", code, code, code, code, code, ["word"], 1, standards);
 
     private static StandardResponse Standard(string area, string code, string statement = "S") =>
         new("v", area, code, statement, "E", [], [], 1);
@@ -61,5 +61,33 @@ public sealed class FrameworkDifferTests
         var after = before with { Scale = [Scale[0], Scale[1] with { Label = "Always" }] };
 
         Assert.True(FrameworkDiffer.Compare(after, before).ScaleChanged);
+    }
+
+    [Fact]
+    public void Equal_picture_keywords_in_other_lists_are_no_change()
+    {
+        var before = Version("1", Area("INV"));
+        var after = Version("2", Area("INV")) with { Scale = [.. Scale.Select(p => p with { PictureKeywords = [.. p.PictureKeywords] })] };
+
+        var diff = FrameworkDiffer.Compare(after, before);
+
+        Assert.False(diff.ScaleChanged);
+        Assert.Empty(diff.ScalePointsChanged);
+        Assert.Empty(diff.AreasChanged);
+    }
+
+    [Fact]
+    public void Changed_picture_keywords_of_an_area_and_a_scale_point_are_named()
+    {
+        var before = Version("1", Area("INV"));
+        var after = Version("2", Area("INV") with { PictureKeywords = ["talk"] }) with { Scale = [Scale[0], Scale[1] with { PictureKeywords = ["star"] }] };
+
+        var diff = FrameworkDiffer.Compare(after, before);
+
+        Assert.Equal(["pictureKeywords"], Assert.Single(diff.AreasChanged).ChangedMembers);
+        var point = Assert.Single(diff.ScalePointsChanged);
+        Assert.Equal(1, point.Value);
+        Assert.Equal(["pictureKeywords"], point.ChangedMembers);
+        Assert.True(diff.ScaleChanged);
     }
 }

@@ -1093,6 +1093,11 @@ namespace SeQuIn.Api.Data.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("order");
 
+                    b.PrimitiveCollection<string[]>("PictureKeywords")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("picture_keywords");
+
                     b.HasKey("Id")
                         .HasName("pk_areas");
 
@@ -1101,6 +1106,87 @@ namespace SeQuIn.Api.Data.Migrations
                         .HasDatabaseName("ix_areas_framework_version_id_code");
 
                     b.ToTable("areas", (string)null);
+                });
+
+            modelBuilder.Entity("SeQuIn.Api.Framework.FrameworkComment", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("AreaCode")
+                        .IsRequired()
+                        .HasMaxLength(6)
+                        .HasColumnType("character varying(6)")
+                        .HasColumnName("area_code");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("DeclineNote")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("decline_note");
+
+                    b.Property<DateTimeOffset?>("DeclinedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("declined_at");
+
+                    b.Property<Guid>("FrameworkVersionId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("framework_version_id");
+
+                    b.Property<Guid?>("NetworkId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("network_id");
+
+                    b.Property<int>("Revision")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer")
+                        .HasColumnName("revision");
+
+                    b.Property<string>("StandardCode")
+                        .IsRequired()
+                        .HasMaxLength(12)
+                        .HasColumnType("character varying(12)")
+                        .HasColumnName("standard_code");
+
+                    b.Property<string>("Suggestion")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("suggestion");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("text");
+
+                    b.Property<Guid?>("UnitId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("unit_id");
+
+                    b.Property<string>("Voice")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("voice");
+
+                    b.HasKey("Id")
+                        .HasName("pk_framework_comments");
+
+                    b.HasIndex("NetworkId")
+                        .HasDatabaseName("ix_framework_comments_network_id");
+
+                    b.HasIndex("UnitId")
+                        .HasDatabaseName("ix_framework_comments_unit_id");
+
+                    b.HasIndex("FrameworkVersionId", "StandardCode", "Id")
+                        .HasDatabaseName("ix_framework_comments_framework_version_id_standard_code_id");
+
+                    b.ToTable("framework_comments", (string)null);
                 });
 
             modelBuilder.Entity("SeQuIn.Api.Framework.FrameworkVersion", b =>
@@ -1132,6 +1218,10 @@ namespace SeQuIn.Api.Data.Migrations
                         .HasMaxLength(32)
                         .HasColumnType("character varying(32)")
                         .HasColumnName("identifier");
+
+                    b.Property<bool>("OpenForComment")
+                        .HasColumnType("boolean")
+                        .HasColumnName("open_for_comment");
 
                     b.Property<DateTimeOffset?>("RetiredAt")
                         .HasColumnType("timestamp with time zone")
@@ -1202,6 +1292,11 @@ namespace SeQuIn.Api.Data.Migrations
                         .HasColumnType("character varying(60)")
                         .HasColumnName("label");
 
+                    b.PrimitiveCollection<string[]>("PictureKeywords")
+                        .IsRequired()
+                        .HasColumnType("text[]")
+                        .HasColumnName("picture_keywords");
+
                     b.HasKey("FrameworkVersionId", "Value")
                         .HasName("pk_scale_points");
 
@@ -1214,6 +1309,11 @@ namespace SeQuIn.Api.Data.Migrations
                         .ValueGeneratedOnAdd()
                         .HasColumnType("uuid")
                         .HasColumnName("id");
+
+                    b.PrimitiveCollection<Guid[]>("AnsweredCommentIds")
+                        .IsRequired()
+                        .HasColumnType("uuid[]")
+                        .HasColumnName("answered_comment_ids");
 
                     b.Property<Guid>("AreaId")
                         .HasColumnType("uuid")
@@ -1901,6 +2001,28 @@ namespace SeQuIn.Api.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_areas_framework_versions_framework_version_id");
+                });
+
+            modelBuilder.Entity("SeQuIn.Api.Framework.FrameworkComment", b =>
+                {
+                    b.HasOne("SeQuIn.Api.Framework.FrameworkVersion", null)
+                        .WithMany()
+                        .HasForeignKey("FrameworkVersionId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_framework_comments_framework_versions_framework_version_id");
+
+                    b.HasOne("SeQuIn.Api.Organisations.Network", null)
+                        .WithMany()
+                        .HasForeignKey("NetworkId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_framework_comments_networks_network_id");
+
+                    b.HasOne("SeQuIn.Api.Organisations.Unit", null)
+                        .WithMany()
+                        .HasForeignKey("UnitId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .HasConstraintName("fk_framework_comments_units_unit_id");
                 });
 
             modelBuilder.Entity("SeQuIn.Api.Framework.ScalePoint", b =>
