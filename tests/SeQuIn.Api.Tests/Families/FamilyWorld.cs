@@ -31,8 +31,12 @@ public sealed class FamilyWorld
     public static async Task<FamilyWorld> CreateAsync(SeQuInApp app, HttpClient national, bool publish = true)
     {
         var world = await AssessmentWorld.CreateAsync(app, national);
-        var submitted = (await world.Member.CreateSubmittedAsync()).Assessment;
-        var draftMonth = AssessmentDriver.FreshMonth();
+        // The world's units are new, so fixed months cannot collide; AssessmentDriver.FreshMonth's supply of months
+        // before 2000 is shared by the whole suite.
+        var lastMonth = new DateOnly(DateTime.UtcNow.Year, DateTime.UtcNow.Month, 1).AddMonths(-1);
+        var submitted = await world.Member.SubmitAsync(await world.Member.AgreeAsync(
+            await world.Member.RateAllAsync(await world.Member.CreateAsync("INV", Months.Format(lastMonth)))));
+        var draftMonth = Months.Format(lastMonth.AddMonths(-1));
         await world.Member.CreateAsync("INV", draftMonth);
         var code = await AssessmentDriver.ReadAsync<ShareCodeResponse>(await world.Lead.PostAsync($"/api/v1/units/{world.Unit.Id}/share-code", null));
         var family = new FamilyWorld(world, app.CreateClient(), code.ShareCode, submitted.Month, draftMonth);
