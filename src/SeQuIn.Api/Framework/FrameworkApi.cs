@@ -394,7 +394,7 @@ public static class FrameworkApi
         version.Description = document.Description;
         version.ScoringRule = document.ScoringRule;
         version.AllowNotApplicable = document.AllowNotApplicable;
-        version.OpenForComment = document.OpenForComment;
+        version.OpenForComment = document.OpenForComment ?? false;
         version.UpdatedAt = now;
         version.Scale = document.Scale.Select(p => new ScalePoint
         {

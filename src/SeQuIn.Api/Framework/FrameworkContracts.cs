@@ -11,7 +11,7 @@ namespace SeQuIn.Api.Framework;
 /// <param name="Areas">The areas of practice, in display order, each with its standards.</param>
 /// <param name="Description">What this version is and what changed.</param>
 /// <param name="OpenForComment">For a draft: whether unit members and involvement leads may read it and comment on its standards
-/// (default false; administrators always see drafts). Active versions are always open for comment, retired ones never.</param>
+/// (null or left out: false; administrators always see drafts). Active versions are always open for comment, retired ones never.</param>
 public sealed record FrameworkDocument(
     string Identifier,
     string Title,
@@ -20,7 +20,7 @@ public sealed record FrameworkDocument(
     IReadOnlyList<ScalePointInput> Scale,
     IReadOnlyList<AreaInput> Areas,
     string? Description = null,
-    bool OpenForComment = false);
+    bool? OpenForComment = null);
 
 /// <summary>One point of the rating scale.</summary>
 /// <param name="PictureKeywords">Key words for which an easy-read edition shows symbols beside the label (optional).</param>
