@@ -301,22 +301,32 @@ public sealed class AuthorizationMatrixTests(SeQuInApiFixture fixture) : IAsyncL
         });
         yield return ("POST /api/v1/assessments/{assessmentId}/comments", CommentsOnA, async () =>
             await Send(HttpMethod.Post, $"/api/v1/assessments/{(await SubmittedOfA()).Id}/comments", new CommentRequest("Good practice.")));
-        async Task<string> CodeOfA()
+        // One submission per row, not one per persona: every persona but one is refused before it changes anything
+        // (and assessment months, shared by the whole suite, are not spent). Each request issues a fresh code for it.
+        var confirmable = new Dictionary<string, Task<AssessmentDetail>>();
+        async Task<AssessmentDetail> Current(string row) =>
+            await AssessmentDriver.ReadAsync<AssessmentDetail>(await w.ClientFor("member-a").GetAsync($"/api/v1/assessments/{(await (confirmable.TryGetValue(row, out var made) ? made : confirmable[row] = SubmittedOfA())).Id}"));
+        async Task<string> CodeOfA(string row)
         {
-            var submitted = await SubmittedOfA();
+            var submitted = await Current(row);
+            if (submitted.Confirmation is not null)
+            {
+                confirmable.Remove(row);   // confirmed by the persona allowed to: the next needs a submission of its own
+                submitted = await Current(row);
+            }
             using var issue = await Change(HttpMethod.Post, $"/api/v1/assessments/{submitted.Id}/confirmation-codes", submitted);
             return (await AssessmentDriver.ReadAsync<IssuedCode>(await w.ClientFor("member-a").SendAsync(issue))).Code;
         }
         yield return ("POST /api/v1/assessments/{assessmentId}/confirmation-codes", EditsOfA, async () =>
         {
-            var submitted = await SubmittedOfA();
+            var submitted = await Current("issue");
             return await Change(HttpMethod.Post, $"/api/v1/assessments/{submitted.Id}/confirmation-codes", submitted);
         });
         yield return ("GET /api/v1/confirmations/wording", Open, () => Get("/api/v1/confirmations/wording"));
         yield return ("POST /api/v1/confirmations/lookup", ServiceUserOnly, async () =>
-            await Send(HttpMethod.Post, "/api/v1/confirmations/lookup", new CodeRequest(await CodeOfA())));
+            await Send(HttpMethod.Post, "/api/v1/confirmations/lookup", new CodeRequest(await CodeOfA("lookup"))));
         yield return ("POST /api/v1/confirmations", ServiceUserOnly, async () =>
-            await Send(HttpMethod.Post, "/api/v1/confirmations", new ConfirmationRequest(await CodeOfA(), ConfirmationDecision.Agree)));
+            await Send(HttpMethod.Post, "/api/v1/confirmations", new ConfirmationRequest(await CodeOfA("confirm"), ConfirmationDecision.Agree)));
         yield return ("POST /api/v1/assessments/import", AnyAdmin, () => Send(HttpMethod.Post, "/api/v1/assessments/import?dryRun=true",
             new ImportDocument([new ImportRow(unit.Code, "INV", AssessmentDriver.FreshMonth(), "INV-01", 3)])));
         yield return ("GET /api/v1/evidence-library", UnitLevel, () => Get("/api/v1/evidence-library"));

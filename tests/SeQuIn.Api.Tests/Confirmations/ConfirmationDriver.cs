@@ -24,6 +24,13 @@ public static class ConfirmationDriver
     public static async Task<AssessmentDetail> GetAsync(HttpClient client, Guid id) =>
         await AssessmentDriver.ReadAsync<AssessmentDetail>(await client.GetAsync($"/api/v1/assessments/{id}"));
 
+    /// <summary>
+    /// A complete submitted assessment of INV for a month the test names. Each test makes fresh units, so these months
+    /// are not taken from AssessmentDriver.FreshMonth, whose supply back to 2000-01 the whole suite shares.
+    /// </summary>
+    public static async Task<AssessmentDetail> SubmittedAsync(AssessmentDriver unit, string month = "2025-01") =>
+        await unit.SubmitAsync(await unit.AgreeAsync(await unit.RateAllAsync(await unit.CreateAsync(month: month))));
+
     /// <summary>A submitted assessment of INV whose staff and service-user views differ on every standard by one point.</summary>
     public static async Task<AssessmentDetail> SubmittedWithViewsAsync(AssessmentDriver unit, string month)
     {

@@ -18,7 +18,7 @@ public sealed class ConfirmationLimitTests(SeQuInApiFixture fixture) : ApiTest(f
         using var national = app.CreateClient(Fixture.NationalAdminToken);
         using var anonymous = app.CreateClient();
         var world = await AssessmentWorld.CreateAsync(app, national);
-        var (submitted, _) = await world.Member.CreateSubmittedAsync();
+        var submitted = await SubmittedAsync(world.Member, "2025-01");
         var code = await IssueAsync(world.Member, submitted);
         var guesses = Enumerable.Range(0, 40).Select(_ => ConfirmationCodeFormat.Display(ConfirmationCodeFormat.Generate()))
             .Where(g => g != code).Take(30).ToList();

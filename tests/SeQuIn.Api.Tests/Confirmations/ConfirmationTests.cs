@@ -21,7 +21,7 @@ public sealed class ConfirmationTests(SeQuInApiFixture fixture) : ApiTest(fixtur
     public async Task A_service_user_reads_what_was_agreed_in_easy_read_words_and_agrees_with_the_code_the_unit_issued()
     {
         var world = await AssessmentWorld.CreateAsync(Fixture.App, Client);
-        var (submitted, _) = await world.Member.CreateSubmittedAsync();
+        var submitted = await SubmittedAsync(world.Member, "2025-01");
 
         var issued = await IssueResponseAsync(world.Member, submitted);
         Assert.Equal(HttpStatusCode.Created, issued.StatusCode);
@@ -73,7 +73,7 @@ public sealed class ConfirmationTests(SeQuInApiFixture fixture) : ApiTest(fixtur
     public async Task A_service_user_who_disagrees_says_why_and_only_those_who_see_the_units_drafts_read_the_reason()
     {
         var world = await AssessmentWorld.CreateAsync(Fixture.App, Client);
-        var (submitted, _) = await world.Member.CreateSubmittedAsync();
+        var submitted = await SubmittedAsync(world.Member, "2025-02");
         var code = await IssueAsync(world.Member, submitted);
 
         Assert.Contains("reason", await ReadFieldErrorAsync(await ConfirmAsync(Anonymous, code, ConfirmationDecision.Disagree), "reason"));
@@ -99,7 +99,7 @@ public sealed class ConfirmationTests(SeQuInApiFixture fixture) : ApiTest(fixtur
     public async Task Staff_cannot_confirm_on_a_service_users_behalf()
     {
         var world = await AssessmentWorld.CreateAsync(Fixture.App, Client);
-        var (submitted, _) = await world.Member.CreateSubmittedAsync();
+        var submitted = await SubmittedAsync(world.Member, "2025-03");
         var code = await IssueAsync(world.Member, submitted);
         var before = await GetAsync(world.Member.Client, submitted.Id);
 
@@ -120,7 +120,7 @@ public sealed class ConfirmationTests(SeQuInApiFixture fixture) : ApiTest(fixtur
     public async Task Expired_used_voided_and_stale_codes_all_get_the_same_404()
     {
         var world = await AssessmentWorld.CreateAsync(Fixture.App, Client);
-        var (first, _) = await world.Member.CreateSubmittedAsync();
+        var first = await SubmittedAsync(world.Member, "2025-04");
         var expired = await IssueAsync(world.Member, first);
         await using (var db = Fixture.App.CreateDbContext())
         {
@@ -135,7 +135,7 @@ public sealed class ConfirmationTests(SeQuInApiFixture fixture) : ApiTest(fixtur
         var used = live;
 
         // Stale: issued, then the submission was returned and submitted again.
-        var (second, _) = await world.Member.CreateSubmittedAsync();
+        var second = await SubmittedAsync(world.Member, "2025-05");
         var stale = await IssueAsync(world.Member, second);
         var issued = await GetAsync(world.Member.Client, second.Id);
         using var returnRequest = new HttpRequestMessage(HttpMethod.Post, $"/api/v1/assessments/{second.Id}/return")
@@ -164,7 +164,7 @@ public sealed class ConfirmationTests(SeQuInApiFixture fixture) : ApiTest(fixtur
     public async Task A_reason_with_a_personal_identifier_is_refused_with_422_and_never_echoed()
     {
         var world = await AssessmentWorld.CreateAsync(Fixture.App, Client);
-        var (submitted, _) = await world.Member.CreateSubmittedAsync();
+        var submitted = await SubmittedAsync(world.Member, "2025-06");
         var code = await IssueAsync(world.Member, submitted);
         const string reason = "Ask John about it, NHS number 943 476 5919.";
 
@@ -181,7 +181,7 @@ public sealed class ConfirmationTests(SeQuInApiFixture fixture) : ApiTest(fixtur
     public async Task A_code_is_issued_only_for_a_submission_with_a_service_user_participant_and_only_with_If_Match()
     {
         var world = await AssessmentWorld.CreateAsync(Fixture.App, Client);
-        var draft = await world.Member.AgreeAsync(await world.Member.RateAllAsync(await world.Member.CreateAsync()));
+        var draft = await world.Member.AgreeAsync(await world.Member.RateAllAsync(await world.Member.CreateAsync(month: "2025-07")));
         await ReadProblemAsync(await IssueResponseAsync(world.Member, draft), HttpStatusCode.Conflict);
         var submitted = await world.Member.SubmitAsync(draft);
         await ReadProblemAsync(await world.Member.SendAsync(HttpMethod.Post, $"/api/v1/assessments/{submitted.Id}/confirmation-codes", null, null),
@@ -211,8 +211,8 @@ public sealed class ConfirmationTests(SeQuInApiFixture fixture) : ApiTest(fixtur
     public async Task An_anonymous_Idempotency_Key_is_kept_per_code_so_it_never_replays_or_blocks_another_callers_answer()
     {
         var world = await AssessmentWorld.CreateAsync(Fixture.App, Client);
-        var (first, _) = await world.Member.CreateSubmittedAsync();
-        var (second, _) = await world.Member.CreateSubmittedAsync();
+        var first = await SubmittedAsync(world.Member, "2025-07");
+        var second = await SubmittedAsync(world.Member, "2025-08");
         var one = await IssueAsync(world.Member, first);
         var other = await IssueAsync(world.Member, second);
 
@@ -238,7 +238,7 @@ public sealed class ConfirmationTests(SeQuInApiFixture fixture) : ApiTest(fixtur
     public async Task Returning_a_confirmed_submission_clears_its_confirmation()
     {
         var world = await AssessmentWorld.CreateAsync(Fixture.App, Client);
-        var (submitted, _) = await world.Member.CreateSubmittedAsync();
+        var submitted = await SubmittedAsync(world.Member, "2025-09");
         await ReadAsync<ConfirmationReceipt>(await ConfirmAsync(Anonymous, await IssueAsync(world.Member, submitted), ConfirmationDecision.Agree));
         var confirmed = await GetAsync(world.Lead, submitted.Id);
 
@@ -259,7 +259,7 @@ public sealed class ConfirmationTests(SeQuInApiFixture fixture) : ApiTest(fixtur
     public async Task Participation_and_agreement_report_confirmation_and_can_count_confirmed_submissions_only()
     {
         var world = await AssessmentWorld.CreateAsync(Fixture.App, Client);
-        var month = AssessmentDriver.FreshMonth();
+        const string month = "2025-06";
         var other = new AssessmentDriver(world.OtherMember, world.OtherUnit.Id);
         var agreed = await SubmittedWithViewsAsync(world.Member, month);
         var unconfirmed = await SubmittedWithViewsAsync(other, month);
