@@ -11,19 +11,24 @@ public sealed class AssessmentDriver(HttpClient member, Guid unitId)
 {
     private static int _monthsBack;
 
+    /// <summary>The earliest month <see cref="FreshMonth"/> hands out.</summary>
+    public static readonly DateOnly FirstFreshMonth = new(2003, 1, 1);
+
     public static readonly string[] InvolvementStandards = Enumerable.Range(1, 10).Select(i => $"INV-{i:00}").ToArray();
 
     private static readonly System.Collections.Concurrent.ConcurrentDictionary<(Guid, string), byte> UsedByUnit = new();
 
     /// <summary>
-    /// A month back from this one, a different one each call, so creates never collide. The months back to 2000-01
-    /// (the first a month may be) run out in a long run (the authorization matrix alone makes hundreds of assessments
+    /// A month back from this one, a different one each call, so creates never collide. The months back to
+    /// <see cref="FirstFreshMonth"/> run out in a long run (the authorization matrix alone makes hundreds of assessments
     /// of one unit): then they start again, and a month the unit already used (when it is given) is skipped.
+    /// Months before it (2000-01 to 2002-12) are never handed out: they are kept for tests that claim a whole month
+    /// nationally (a comparison group holding only their units), which name one of them.
     /// </summary>
     public static string FreshMonth(Guid? unitId = null)
     {
         var current = new DateOnly(DateTime.UtcNow.Year, DateTime.UtcNow.Month, 1);
-        var span = (current.Year - 2000) * 12 + current.Month - 1;
+        var span = (current.Year - FirstFreshMonth.Year) * 12 + current.Month - FirstFreshMonth.Month;
         while (true)
         {
             var back = Interlocked.Increment(ref _monthsBack);
