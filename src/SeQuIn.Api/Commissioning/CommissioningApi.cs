@@ -5,6 +5,7 @@ using SeQuIn.Api.Access;
 using SeQuIn.Api.Benchmarks;
 using SeQuIn.Api.Common;
 using SeQuIn.Api.Data;
+using SeQuIn.Api.Families;
 using SeQuIn.Api.Replica;
 
 namespace SeQuIn.Api.Commissioning;
@@ -30,7 +31,7 @@ public static class CommissioningApi
             .WithName(nameof(GetProviderSummary))
             .WithSummary("A provider's units rolled up by month and area")
             .WithDescription("Over the provider's units within your reach (your networks and collaboratives): units reporting, on time, " +
-                "participation, mean area score and mean agreed rating, co-production, confirmation and disagreement rates, and the " +
+                "participation, mean area score and mean agreed rating, co-production, confirmation and disagreement rates, families' concurrence, and the " +
                 "change since the previous month. No figure is over fewer units than the minimum group size; where you cannot read " +
                 "the units one by one, figures are shown for closed months only and withheld where, with other roll-ups, they would " +
                 "single out a unit. A provider with no unit in your reach answers 404.");
@@ -183,10 +184,19 @@ public static class CommissioningApi
                     && (all || networks.Contains(r.NetworkId) || (r.CollaborativeId != null && collaboratives.Contains(r.CollaborativeId.Value)));
     }
 
+    /// <summary>The area results, each with the approved family responses to its unit's month and area.</summary>
     private static async Task<List<RollUpResult>> ReadAsync(SeQuInDbContext db, DateOnly from, DateOnly to, Expression<Func<AreaResultRow, bool>> which,
-        CancellationToken ct) =>
-        await db.AreaResults.AsNoTracking().Where(which).Where(r => r.Month >= from && r.Month <= to)
-            .Select(r => new RollUpResult(r.UnitId, r.ProviderId, r.NetworkId, r.CollaborativeId, r.AreaCode, r.Month, r.Mean, r.AgreedRating,
-                r.CoProduced, r.Confirmation, r.OnTime))
+        CancellationToken ct)
+    {
+        var results = await db.AreaResults.AsNoTracking().Where(which).Where(r => r.Month >= from && r.Month <= to)
+            .Select(r => new { r.UnitId, r.ProviderId, r.NetworkId, r.CollaborativeId, r.AreaCode, r.Month, r.Mean, r.AgreedRating, r.CoProduced,
+                r.Confirmation, r.OnTime })
             .ToListAsync(ct);
+        var families = (await FamilyConcurrence.CountsAsync(db, IdSet.Of(results.Select(r => r.UnitId)), from, to, ct))
+            .Where(c => c.Status == FamilyResponseStatus.Approved)
+            .GroupBy(c => (c.UnitId, c.Month, c.AreaCode))
+            .ToDictionary(g => g.Key, g => new FamilyTally(g.Sum(c => c.Count), g.Where(c => c.Verdict == FamilyVerdict.Concur).Sum(c => c.Count)));
+        return results.Select(r => new RollUpResult(r.UnitId, r.ProviderId, r.NetworkId, r.CollaborativeId, r.AreaCode, r.Month, r.Mean, r.AgreedRating,
+            r.CoProduced, r.Confirmation, r.OnTime, families.GetValueOrDefault((r.UnitId, r.Month, r.AreaCode)))).ToList();
+    }
 }

@@ -50,10 +50,19 @@ public enum RollUpSubject
 /// <param name="CoProductionRate">Percentage of submissions with both a staff and a service-user participant.</param>
 /// <param name="ConfirmationRate">Percentage of submissions the service-user participant confirmed (agreed with) in their own right.</param>
 /// <param name="DisagreementRate">Percentage of submissions the service-user participant recorded that they disagree with.</param>
+/// <param name="FamilyResponses">
+/// Approved family and carer responses to the units' published month and area (ADR 0029); shown with
+/// <c>familyConcurrenceRate</c>, or 0 when enough units reported and none had a response.
+/// </param>
+/// <param name="FamilyConcurrenceRate">
+/// Percentage of those responses that concurred with the units' picture; over at least the minimum number of units that had
+/// responses, and withheld like the other rates.
+/// </param>
 /// <param name="Suppressed">Why figures of this row are withheld; null when every figure is shown.</param>
 public sealed record RollUpRow(string Month, string AreaCode, int UnitsReporting, int OnTime, decimal? ParticipationRate,
     decimal? Mean, decimal? MeanChange, decimal? AgreedMean, decimal? AgreedMeanChange,
-    decimal? CoProductionRate, decimal? ConfirmationRate, decimal? DisagreementRate, string? Suppressed);
+    decimal? CoProductionRate, decimal? ConfirmationRate, decimal? DisagreementRate, int? FamilyResponses, decimal? FamilyConcurrenceRate,
+    string? Suppressed);
 
 /// <summary>One provider's roll-up within a collaborative or network.</summary>
 /// <param name="Units">The provider's active units in the collaborative or network now.</param>

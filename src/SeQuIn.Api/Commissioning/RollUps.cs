@@ -3,9 +3,15 @@ using SeQuIn.Api.Benchmarks;
 
 namespace SeQuIn.Api.Commissioning;
 
-/// <summary>One submitted area result as the roll-ups read it, with the unit's groupings at submission.</summary>
+/// <summary>
+/// One submitted area result as the roll-ups read it, with the unit's groupings at submission and the families' approved
+/// responses to that unit's month and area (<see cref="Families"/>).
+/// </summary>
 public readonly record struct RollUpResult(Guid UnitId, Guid ProviderId, Guid NetworkId, Guid? CollaborativeId, string AreaCode, DateOnly Month,
-    decimal? Mean, int? AgreedRating, bool CoProduced, ServiceUserConfirmation? Confirmation, bool? OnTime);
+    decimal? Mean, int? AgreedRating, bool CoProduced, ServiceUserConfirmation? Confirmation, bool? OnTime, FamilyTally Families);
+
+/// <summary>Approved family and carer responses to one unit's month and area: how many, and how many concurred.</summary>
+public readonly record struct FamilyTally(int Responses, int Concur);
 
 /// <summary>A group of units a caller can read a roll-up of: a key naming it, and which results it holds.</summary>
 public sealed record RollUpGroup(string Key, Func<RollUpResult, bool> Holds);
@@ -26,7 +32,7 @@ public sealed record RollUpRules(int Minimum, Func<RollUpResult, bool> Hidden, F
 /// </summary>
 public static class RollUps
 {
-    private enum Measure { Mean, Agreed, Rates }
+    private enum Measure { Mean, Agreed, Rates, Families }
 
     public static IReadOnlyList<RollUpRow> Rows(RollUpGroup subject, int units, IReadOnlyList<RollUpResult> results, DateOnly from, DateOnly to,
         IReadOnlyList<string> areas, RollUpRules rules)
@@ -73,11 +79,16 @@ public static class RollUps
                 var coProduction = Figure(Measure.Rates, _ => true, c => Percent(c.Count(r => r.CoProduced), c.Count));
                 var confirmation = Figure(Measure.Rates, _ => true, c => Percent(c.Count(r => r.Confirmation == ServiceUserConfirmation.Agreed), c.Count));
                 var disagreement = Figure(Measure.Rates, _ => true, c => Percent(c.Count(r => r.Confirmation == ServiceUserConfirmation.Disagreed), c.Count));
+                // Families' responses are a unit's figure too: only over enough units that had any, through the same checks.
+                var familyConcurrence = Figure(Measure.Families, r => r.Families.Responses > 0,
+                    c => Percent(c.Sum(r => r.Families.Concur), c.Sum(r => r.Families.Responses)));
+                int? familyResponses = familyConcurrence is not null ? mine.Sum(r => r.Families.Responses)
+                    : mine.Count >= rules.Minimum && mine.All(r => r.Families.Responses == 0) ? 0 : null;
                 var before = previous.GetValueOrDefault(area);
                 rows.Add(new RollUpRow(Months.Format(month), area, mine.Count, mine.Count(r => r.OnTime == true),
                     units > 0 ? Math.Round(Percent(mine.Count, units), 1, MidpointRounding.AwayFromZero) : null,
                     mean, mean - before.Mean, agreed, agreed - before.Agreed, coProduction, confirmation, disagreement,
-                    reasons.Count == 0 ? null : string.Join(" ", reasons)));
+                    familyResponses, familyConcurrence, reasons.Count == 0 ? null : string.Join(" ", reasons)));
                 previous[area] = (mean, agreed);
             }
         }

@@ -4,6 +4,7 @@ using Microsoft.EntityFrameworkCore;
 using SeQuIn.Api.Access;
 using SeQuIn.Api.Assessments;
 using SeQuIn.Api.Commissioning;
+using SeQuIn.Api.Families;
 using SeQuIn.Api.Organisations;
 using SeQuIn.Api.Tests.Assessments;
 using SeQuIn.Api.Tests.Infrastructure;
@@ -137,6 +138,62 @@ public sealed class CommissioningTests(SeQuInApiFixture fixture) : ApiTest(fixtu
         await ReadProblemAsync(await other.CollaborativeCommissioner.GetAsync($"/api/v1/commissioning/providers/{world.P1.Id}/summary"), HttpStatusCode.NotFound);
         await ReadProblemAsync(await world.CollaborativeCommissioner.GetAsync(url), HttpStatusCode.NotFound);
         await ReadProblemAsync(await world.Member.GetAsync(url), HttpStatusCode.Forbidden);
+    }
+
+    /// <summary>
+    /// Families' responses to the unit's month and area, as the public pages take them and the lead moderates them
+    /// (both tested over HTTP in Families/); written here directly, since each unit would need its own share code.
+    /// </summary>
+    private async Task RespondAsync(UnitResponse unit, string month, FamilyVerdict verdict, FamilyResponseStatus status, int times)
+    {
+        await using var db = Fixture.App.CreateDbContext();
+        for (var i = 0; i < times; i++)
+        {
+            var response = new FamilyResponse
+            {
+                UnitId = unit.Id, NetworkId = unit.Network.Id, Month = Months.Parse(month), AreaCode = "INV", Verdict = verdict,
+                ReceivedIn = Months.Parse(month), Status = status,
+            };
+            response.SortKey = $"{month}|INV|{response.Id:N}";
+            db.FamilyResponses.Add(response);
+        }
+        await db.SaveChangesAsync();
+    }
+
+    [Fact]
+    public async Task Family_concurrence_rolls_up_over_approved_responses_of_enough_units_and_is_withheld_like_every_rate()
+    {
+        var world = await WorldAsync();
+        for (var i = 0; i < 4; i++)
+        {
+            await SubmitAsync(world, world.Units[i], Closed, rating: 3);
+        }
+        await RespondAsync(world.Units[0], Closed, FamilyVerdict.Concur, FamilyResponseStatus.Approved, 3);
+        await RespondAsync(world.Units[0], Closed, FamilyVerdict.Disagree, FamilyResponseStatus.Approved, 1);
+        await RespondAsync(world.Units[0], Closed, FamilyVerdict.Concur, FamilyResponseStatus.Pending, 5);
+        await RespondAsync(world.Units[1], Closed, FamilyVerdict.Partly, FamilyResponseStatus.Approved, 2);
+        await RespondAsync(world.Units[1], Closed, FamilyVerdict.Concur, FamilyResponseStatus.Rejected, 4);
+        await RespondAsync(world.Units[2], Closed, FamilyVerdict.Concur, FamilyResponseStatus.Pending, 1);
+        var url = $"/api/v1/commissioning/collaboratives/{world.Collaborative.Id}/summary?from={Closed}&to={Closed}";
+
+        // Only units 0 and 1 have approved responses: two units are too few for any family figure.
+        var tooFew = (await SummaryAsync(world.CollaborativeCommissioner, url)).Rows.Single();
+        Assert.Equal((null, null), (tooFew.FamilyResponses, tooFew.FamilyConcurrenceRate));
+        Assert.Contains("Fewer than 3 units", tooFew.Suppressed);
+        Assert.Equal(3m, tooFew.Mean);
+
+        await RespondAsync(world.Units[2], Closed, FamilyVerdict.Concur, FamilyResponseStatus.Approved, 1);
+        var summary = await SummaryAsync(world.CollaborativeCommissioner, url);
+
+        // 3 + 1 + 2 + 1 approved responses, 4 of them concurring; pending and rejected ones count nowhere.
+        var row = summary.Rows.Single();
+        Assert.Equal((7, 57.1m), (row.FamilyResponses, row.FamilyConcurrenceRate));
+        Assert.Null(row.Suppressed);
+        // P1's three units are the collaborative's units with responses: its family figure singles out nobody, though its mean would.
+        var p1 = summary.Providers.Single(p => p.ProviderId == world.P1.Id).Rows.Single();
+        Assert.Equal((7, 57.1m, null), (p1.FamilyResponses, p1.FamilyConcurrenceRate, p1.Mean));
+        var p2 = summary.Providers.Single(p => p.ProviderId == world.P2.Id).Rows.Single();
+        Assert.Equal((null, null), (p2.FamilyResponses, p2.FamilyConcurrenceRate));
     }
 
     [Fact]
