@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using SeQuIn.Api.Common;
 
 namespace SeQuIn.Api.Families;
 
@@ -10,51 +11,20 @@ namespace SeQuIn.Api.Families;
 /// </summary>
 public static class ShareCodes
 {
-    public const string Alphabet = "23456789ABCDEFGHJKMNPQRSTUVWXYZ";
     public const int Length = 10;
 
     /// <summary>The longest text worth reading as a code: its characters, dashes and spaces between groups.</summary>
     public const int MaxInputLength = 20;
 
-    public static string Generate()
-    {
-        Span<char> code = stackalloc char[Length];
-        for (var i = 0; i < Length; i++)
-        {
-            code[i] = Alphabet[RandomNumberGenerator.GetInt32(Alphabet.Length)];
-        }
-        return new string(code);
-    }
+    private static readonly TypeableCode Code = new(Length, MaxInputLength);
+
+    public static string Generate() => Code.Generate();
 
     /// <summary>The code as people read it: two groups of five.</summary>
-    public static string Format(string canonical) => $"{canonical[..5]}-{canonical[5..]}";
+    public static string Format(string canonical) => Code.Display(canonical);
 
-    /// <summary>
-    /// The ten characters of what someone typed, upper-cased, dashes and spaces dropped; null when it cannot be a code
-    /// (wrong length, a character outside the alphabet). Typed look-alikes are not mapped: they are never issued.
-    /// </summary>
-    public static string? Normalise(string? typed)
-    {
-        if (typed is null || typed.Length > MaxInputLength)
-        {
-            return null;
-        }
-        var code = new StringBuilder(Length);
-        foreach (var c in typed)
-        {
-            if (c is '-' or ' ')
-            {
-                continue;
-            }
-            var upper = char.ToUpperInvariant(c);
-            if (Alphabet.IndexOf(upper) < 0 || code.Length == Length)
-            {
-                return null;
-            }
-            code.Append(upper);
-        }
-        return code.Length == Length ? code.ToString() : null;
-    }
+    /// <summary>The ten characters of what someone typed, upper-cased, separators dropped; null when it cannot be a code.</summary>
+    public static string? Normalise(string? typed) => Code.Normalise(typed);
 
     /// <summary>
     /// SHA-256 of the canonical code. No salt or slow hash is needed for a random 49-bit code whose guesses online
