@@ -88,7 +88,7 @@ public static class InsightApi
             .WithName(nameof(GetBestPractice))
             .WithSummary("Who rates a standard highest, with the evidence they share")
             .WithDescription("The units whose rating of the standard is the network's highest that month, " +
-                "with their shared evidence: candidates for buddying up.");
+                "with their shared evidence: candidates for buddying up. confirmedOnly=true counts confirmed submissions only.");
         group.MapGet("/participation", GetParticipation)
             .WithName(nameof(GetParticipation))
             .WithSummary("Which units submitted which areas, how promptly and how co-produced")
@@ -268,6 +268,7 @@ public static class InsightApi
         }
         var ratings = await db.StandardResults.AsNoTracking()
             .Where(r => r.NetworkId == networkId && r.Month == month && r.StandardCode == query.standardCode && r.Value != null)
+            .WhereIf(query.confirmedOnly == true, r => db.AreaResults.Any(a => a.AssessmentId == r.AssessmentId && a.Confirmation == ServiceUserConfirmation.Agreed))
             .Select(r => new { r.AssessmentId, r.UnitId, Value = r.Value!.Value }).ToListAsync(ct);
         var top = ratings.Count == 0 ? (int?)null : ratings.Max(r => r.Value);
         var best = ratings.Where(r => r.Value == top).ToList();
@@ -280,7 +281,7 @@ public static class InsightApi
         var result = best.OrderBy(b => units[b.UnitId].Code, StringComparer.Ordinal).Select(b => new BestPracticeUnit(b.UnitId, units[b.UnitId].Code,
             units[b.UnitId].Name, b.Value, evidence.Where(e => e.AssessmentId == b.AssessmentId)
                 .Select(e => new SharedEvidence(e.Id, e.AssessmentId, EnumQuery.NameOf(e.Kind), e.Title, e.Description, e.Link)).ToList())).ToList();
-        return TypedResults.Ok(new BestPractice(networkId, query.standardCode, Months.Format(month), top, result));
+        return TypedResults.Ok(new BestPractice(networkId, query.standardCode, Months.Format(month), top, result, query.confirmedOnly == true));
     }
 
     public static async Task<Results<Ok<Participation>, NotFoundProblem>> GetParticipation(

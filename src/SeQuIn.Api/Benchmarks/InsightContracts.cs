@@ -20,7 +20,8 @@ public sealed record MonthQuery(string? month);
 
 /// <param name="standardCode">The standard, e.g. RAS-03.</param>
 /// <param name="month">The month, YYYY-MM; the latest month with submissions in the network when omitted.</param>
-public sealed record BestPracticeQuery(string standardCode, string? month);
+/// <param name="confirmedOnly">Only submissions the service-user participant confirmed they agree with (default false).</param>
+public sealed record BestPracticeQuery(string standardCode, string? month, bool? confirmedOnly = null);
 
 /// <param name="from">First month, YYYY-MM (default: 12 months before to).</param>
 /// <param name="to">Last month, YYYY-MM (default: the latest month with submissions).</param>
@@ -64,7 +65,9 @@ public sealed record BestPracticeUnit(Guid UnitId, string UnitCode, string UnitN
 
 public sealed record SharedEvidence(Guid EvidenceId, Guid AssessmentId, string Kind, string Title, string? Description, string? Link);
 
-public sealed record BestPractice(Guid NetworkId, string StandardCode, string Month, int? TopValue, IReadOnlyList<BestPracticeUnit> Units);
+/// <param name="ConfirmedOnly">Whether only submissions the service user confirmed were counted.</param>
+public sealed record BestPractice(Guid NetworkId, string StandardCode, string Month, int? TopValue, IReadOnlyList<BestPracticeUnit> Units,
+    bool ConfirmedOnly = false);
 
 /// <param name="AreasSubmitted">Areas the unit submitted for the month.</param>
 /// <param name="OnTime">Of those, submitted by the 10th of the following month.</param>

@@ -119,6 +119,9 @@ public sealed class AreaFigureTests(SeQuInApiFixture fixture) : ApiTest(fixture)
         var standards = await ReadAsync<AreaBenchmark>(await w.Analyst.GetAsync($"/api/v1/benchmarks/units/{w.Units[2].Id}/areas/INV?month=2026-04&confirmedOnly=true"));
         Assert.All(standards.Standards, s => Assert.Equal(3, s.Group.Units));
 
+        var best = await ReadAsync<BestPractice>(await w.Analyst.GetAsync($"/api/v1/networks/{w.Network.Id}/insight/best-practice?standardCode=INV-01&month=2026-04&confirmedOnly=true"));
+        Assert.Equal(w.Units[1..].Select(u => u.Id).Order(), best.Units.Select(u => u.UnitId).Order());
+        Assert.True(best.ConfirmedOnly);
         var heatmap = await ReadAsync<Heatmap>(await w.Analyst.GetAsync($"/api/v1/networks/{w.Network.Id}/insight/heatmap?month=2026-04&confirmedOnly=true"));
         Assert.Equal(3, heatmap.Units.Count(u => u.Areas["INV"] is not null));
         var exported = await ReadAsync<Page<RatingExportRow>>(await w.Analyst.GetAsync("/api/v1/exports/ratings?confirmedOnly=true&limit=1000"));
