@@ -5,15 +5,17 @@ namespace SeQuIn.Api.Benchmarks;
 
 /// <summary>
 /// The benchmark, trend and heat-map answers as CSV tables for analysts: the figures the JSON holds, after the same
-/// disclosure control (a withheld figure is an empty field, and <c>suppressed</c> says why), one row per figure.
+/// disclosure control (a withheld figure is an empty field, and <c>suppressed</c> says why), one row per figure. The
+/// last columns repeat which figure and filter the answer used (<c>figure</c>, <c>confirmedOnly</c>), so a file read on
+/// its own says what it holds; columns are only ever added at the end.
 /// </summary>
 public static class BenchmarkCsv
 {
     public const string GroupColumns = "groupUnits,groupMinimum,groupLowerQuartile,groupMedian,groupUpperQuartile,groupMaximum,groupMean,suppressed";
-    public const string UnitColumns = "unitId,unitCode,month,group,area,score,percentage,change,percentile,rank," + GroupColumns;
-    public const string AreaColumns = "unitId,unitCode,month,group,area,standard,score,change,percentile,rank," + GroupColumns;
+    public const string UnitColumns = "unitId,unitCode,month,group,area,score,percentage,change,percentile,rank," + GroupColumns + ",figure,confirmedOnly";
+    public const string AreaColumns = "unitId,unitCode,month,group,area,standard,score,change,percentile,rank," + GroupColumns + ",confirmedOnly";
     public const string TrendColumns = "unitId,unitCode,area,group,month,score,groupMedian,signals,centre,upperProcessLimit,lowerProcessLimit";
-    public const string HeatmapColumns = "networkId,month,row,unitId,unitCode,unitName,area,percentage";
+    public const string HeatmapColumns = "networkId,month,row,unitId,unitCode,unitName,area,percentage,figure,confirmedOnly";
 
     /// <summary>One row per area.</summary>
     public static CsvTable Of(UnitBenchmark benchmark)
@@ -23,7 +25,7 @@ public static class BenchmarkCsv
         {
             table.Add(benchmark.UnitId).Add(benchmark.UnitCode).Add(benchmark.Month).Add(Name(benchmark.Group)).Add(area.Code)
                 .Add(area.Score).Add(area.Percentage).Add(area.Change).Add(area.Percentile).Add(area.Rank);
-            Group(table, area.Group).EndRow();
+            Group(table, area.Group).Add(Name(benchmark.Figure)).Add(benchmark.ConfirmedOnly).EndRow();
         }
         return table;
     }
@@ -36,7 +38,7 @@ public static class BenchmarkCsv
         {
             table.Add(benchmark.UnitId).Add(benchmark.UnitCode).Add(benchmark.Month).Add(Name(benchmark.Group)).Add(benchmark.AreaCode).Add(standard.Code)
                 .Add(standard.Score).Add(standard.Change).Add(standard.Percentile).Add(standard.Rank);
-            Group(table, standard.Group).EndRow();
+            Group(table, standard.Group).Add(benchmark.ConfirmedOnly).EndRow();
         }
         return table;
     }
@@ -65,7 +67,7 @@ public static class BenchmarkCsv
             foreach (var area in heatmap.AreaCodes)
             {
                 table.Add(heatmap.NetworkId).Add(heatmap.Month).Add(row).Add(unit.UnitId).Add(unit.UnitCode).Add(unit.UnitName).Add(area)
-                    .Add(unit.Areas.GetValueOrDefault(area)).EndRow();
+                    .Add(unit.Areas.GetValueOrDefault(area)).Add(Name(heatmap.Figure)).Add(heatmap.ConfirmedOnly).EndRow();
             }
         }
         return table;

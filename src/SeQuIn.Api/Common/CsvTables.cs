@@ -99,6 +99,9 @@ public sealed class CsvTable
 
     public CsvTable Add(Guid? value) => Add(value?.ToString());
 
+    /// <summary>A flag as JSON writes it: <c>true</c> or <c>false</c>.</summary>
+    public CsvTable Add(bool value) => Add(value ? "true" : "false");
+
     public CsvTable EndRow()
     {
         _text.Append('\n');

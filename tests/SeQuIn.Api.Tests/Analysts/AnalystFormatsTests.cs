@@ -222,6 +222,7 @@ public sealed class AnalystFormatsTests(SeQuInApiFixture fixture) : ApiTest(fixt
         foreach (var (area, row) in json.Areas.Zip(csv))
         {
             Assert.Equal((json.UnitId.ToString(), json.UnitCode, "2025-12", group), (row["unitId"], row["unitCode"], row["month"], row["group"]));
+            Assert.Equal(("mean", "false"), (row["figure"], row["confirmedOnly"]));
             SameFigure(area.Score, row["score"]);
             SameFigure(area.Percentage, row["percentage"]);
             SameFigure(area.Change, row["change"]);
@@ -256,7 +257,7 @@ public sealed class AnalystFormatsTests(SeQuInApiFixture fixture) : ApiTest(fixt
         Assert.Equal(9, csv.Count(r => r["score"] != ""));
         foreach (var (standard, row) in json.Standards.Zip(csv))
         {
-            Assert.Equal(("INV", "network"), (row["area"], row["group"]));
+            Assert.Equal(("INV", "network", "false"), (row["area"], row["group"], row["confirmedOnly"]));
             SameFigure(standard.Score, row["score"]);
             SameFigure(standard.Change, row["change"]);
             SameGroup(standard.Group, row);
@@ -304,6 +305,9 @@ public sealed class AnalystFormatsTests(SeQuInApiFixture fixture) : ApiTest(fixt
                 SameFigure(unit.Areas[row["area"]], row["percentage"]);
             }
         }
+        Assert.All(csv, r => Assert.Equal(("mean", "false"), (r["figure"], r["confirmedOnly"])));
+        var agreed = await CsvTableAsync(analyst, url + "&figure=agreed&confirmedOnly=true", BenchmarkCsv.HeatmapColumns);
+        Assert.All(agreed, r => Assert.Equal(("agreed", "true"), (r["figure"], r["confirmedOnly"])));
         // The network does not allow named comparisons and the analyst owns no unit: no row names one.
         Assert.All(csv, r => Assert.Equal("", r["unitCode"]));
         Assert.Contains(csv, r => r["area"] == "INV" && r["percentage"] != "");
