@@ -28,7 +28,7 @@ public static class AccessApi
             .WithDescription("A key within your scope, by its id.");
         keys.MapPost("/", CreateApiKey)
             .WithName(nameof(CreateApiKey))
-            .WithIdempotency()
+            .WithIdempotency(secretAnswer: true)
             .WithSummary("Create an API key; its secret is shown once")
             .WithDescription("Creates a key with a role and a scope within your own. The answer holds the token, which is " +
                 "never shown again: only a hash of its secret is kept. Keys expire within 12 months (90 days by " +
@@ -43,7 +43,7 @@ public static class AccessApi
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
         keys.MapPost("/{keyId:guid}/rotate", RotateApiKey)
             .WithName(nameof(RotateApiKey))
-            .WithIdempotency()
+            .WithIdempotency(secretAnswer: true)
             .WithSummary("Rotate an API key: a new key now, the old one for an overlap")
             .WithDescription("Makes a new key with the same name, role and scope (shown once), and lets the old " +
                 "key work for overlapDays more (7 by default, 0 ends it now).");

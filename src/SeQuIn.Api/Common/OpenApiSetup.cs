@@ -440,7 +440,7 @@ public static class OpenApiSetup
     {
         public void Apply(OpenApiOperation operation, OperationFilterContext context)
         {
-            if (!context.ApiDescription.ActionDescriptor.EndpointMetadata.OfType<IdempotencyMetadata>().Any())
+            if (context.ApiDescription.ActionDescriptor.EndpointMetadata.OfType<IdempotencyMetadata>().FirstOrDefault() is not { } idempotency)
             {
                 return;
             }
@@ -451,7 +451,11 @@ public static class OpenApiSetup
                 In = ParameterLocation.Header,
                 Required = false,
                 Description = "A key of your choosing (at most 200 characters) that makes a retry safe: a repeat with the same key and request " +
-                              "gets the first answer again (status, body, Location, ETag) with Idempotent-Replayed: true, for a day.",
+                              "gets the first answer again (status, body, Location, ETag) with Idempotent-Replayed: true, for a day." +
+                              (idempotency.SecretAnswer
+                                  ? " This answer holds a secret shown once and never kept: a repeat of a success gets 409 (with " +
+                                    "Idempotent-Replayed: true) saying it was made, not the secret again."
+                                  : ""),
                 Schema = new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = 200 },
             });
             operation.Responses ??= [];

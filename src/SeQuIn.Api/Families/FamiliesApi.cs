@@ -21,7 +21,7 @@ public static class FamiliesApi
         units.MapPost("/share-code", IssueShareCode)
             .WithName(nameof(IssueShareCode))
             .WithRoles(Role.NetworkAdmin, Role.InvolvementLead)
-            .WithIdempotency()
+            .WithIdempotency(secretAnswer: true)
             .WithSummary("Issue a unit's share code for families and carers, voiding the one before")
             .WithDescription("An administrator or involvement lead of the unit's network. The code is shown in this answer only: just " +
                 "its hash and a two-character hint are kept, and the audit trail records the hint, never the code.");

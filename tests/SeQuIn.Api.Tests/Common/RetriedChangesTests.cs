@@ -34,16 +34,15 @@ public sealed class RetriedChangesTests(SeQuInApiFixture fixture) : ApiTest(fixt
     }
 
     [Fact]
-    public async Task An_api_key_created_rotated_and_revoked_twice_with_one_key_each_happens_once()
+    public async Task An_api_key_created_rotated_and_revoked_twice_with_one_key_each_happens_once_and_no_token_is_kept_for_the_retry()
     {
         var network = await ReadAsync<NetworkResponse>(await PostAsync("/api/v1/networks", new CreateNetworkRequest(UniqueCode("N"), "N")));
         var name = UniqueCode("K");
         var create = new CreateApiKeyRequest(name, Role.Analyst, new ScopeInput(ScopeKind.Network, network.Id));
 
-        var (created, _) = await TwiceAsync(() => Client.SendIfMatchAsync(HttpMethod.Post, "/api/v1/keys", create, null, "create-" + name));
-        var key = await ReadAsync<CreatedApiKeyResponse>(created);
-        var (rotated, _) = await TwiceAsync(() => Client.SendIfMatchAsync(HttpMethod.Post, $"/api/v1/keys/{key.Key.Id}/rotate", new RotateApiKeyRequest(), null, "rotate-" + name));
-        var successor = await ReadAsync<CreatedApiKeyResponse>(rotated);
+        var key = await ReadAsync<CreatedApiKeyResponse>(await SecretShownOnceAsync(() => Client.SendIfMatchAsync(HttpMethod.Post, "/api/v1/keys", create, null, "create-" + name)));
+        var successor = await ReadAsync<CreatedApiKeyResponse>(await SecretShownOnceAsync(() =>
+            Client.SendIfMatchAsync(HttpMethod.Post, $"/api/v1/keys/{key.Key.Id}/rotate", new RotateApiKeyRequest(), null, "rotate-" + name)));
         var (revoked, _) = await TwiceAsync(() => Client.SendIfMatchAsync(HttpMethod.Post, $"/api/v1/keys/{successor.Key.Id}/revoke", new RevokeRequest("Done"), null, "revoke-" + name));
 
         Assert.Equal(HttpStatusCode.OK, revoked.StatusCode);
@@ -51,6 +50,24 @@ public sealed class RetriedChangesTests(SeQuInApiFixture fixture) : ApiTest(fixt
         Assert.Equal(2, await db.ApiKeys.CountAsync(k => k.Name == name));
         Assert.Equal(3, await db.AuditEvents.CountAsync(e => e.Action.StartsWith("key.") && (e.EntityId == key.Key.Id.ToString() || e.EntityId == successor.Key.Id.ToString())));
         await ExpectRefusedAsync(Client.SendIfMatchAsync(HttpMethod.Post, "/api/v1/keys", create with { Name = name + "-2" }, null, "create-" + name));
+        var kept = await db.Database.SqlQuery<string>($"SELECT coalesce(body, '') AS \"Value\" FROM idempotency_records WHERE key IN ({"create-" + name}, {"rotate-" + name})").ToListAsync();
+        Assert.Equal(2, kept.Count);
+        Assert.All(kept, body => Assert.DoesNotContain(key.Token, body));
+        Assert.All(kept, body => Assert.DoesNotContain(successor.Token, body));
+    }
+
+    [Fact]
+    public async Task A_share_code_issued_twice_with_one_key_is_issued_once_and_not_kept_for_the_retry()
+    {
+        var world = await AssessmentWorld.CreateAsync(Fixture.App, Client);
+        var url = $"/api/v1/units/{world.Unit.Id}/share-code";
+
+        var issued = await ReadAsync<Api.Families.ShareCodeResponse>(await SecretShownOnceAsync(() => world.Lead.SendIfMatchAsync(HttpMethod.Post, url, null, null, "share-" + world.Unit.Id)));
+
+        await using var db = Fixture.App.CreateDbContext();
+        Assert.Equal(Api.Families.ShareCodes.Hash(Api.Families.ShareCodes.Normalise(issued.ShareCode)!),
+            (await db.FamilyShareCodes.SingleAsync(c => c.UnitId == world.Unit.Id)).CodeHash);
+        Assert.Single(await db.AuditEvents.Where(e => e.EntityId == world.Unit.Id.ToString() && e.Action.Contains("share")).ToListAsync());
     }
 
     [Fact]
@@ -178,6 +195,20 @@ public sealed class RetriedChangesTests(SeQuInApiFixture fixture) : ApiTest(fixt
         Assert.Equal(first.Headers.Location, replay.Headers.Location);
         Assert.Equal(first.Headers.ETag, replay.Headers.ETag);
         return (first, replay);
+    }
+
+    /// <summary>
+    /// The first answer holds a secret shown once: a retry with the same key learns that it was issued (409, marked as a
+    /// replay) but never sees the secret again, and the change is not made twice.
+    /// </summary>
+    private static async Task<HttpResponseMessage> SecretShownOnceAsync(Func<Task<HttpResponseMessage>> send)
+    {
+        var first = await send();
+        var retry = await send();
+        Assert.True(first.IsSuccessStatusCode, await first.Content.ReadAsStringAsync());
+        Assert.Equal(["true"], retry.Headers.GetValues("Idempotent-Replayed"));
+        Assert.Contains("shown only once", (await ReadProblemAsync(retry, HttpStatusCode.Conflict)).ToJsonString());
+        return first;
     }
 
     private static async Task ExpectRefusedAsync(Task<HttpResponseMessage> sent)
