@@ -31,7 +31,11 @@ internal sealed partial class ContractExamples
              new TrendPoint("2026-07", 2.1m, 2.3m, []),
              new TrendPoint("2026-08", 2.2m, 2.3m, []),
              new TrendPoint("2026-09", 2.4m, 2.4m, []),
-             new TrendPoint(Month, 2.67m, 2.5m, [SpcSignal.AboveUpperLimit, SpcSignal.TrendUp])])),
+             new TrendPoint(Month, 2.67m, 2.5m, [SpcSignal.AboveUpperLimit, SpcSignal.TrendUp])],
+            AreaFigure.Mean, false, SpcVariation.NotEnoughData, null, 2.5m, 7, 6,
+            // The series starts where the framework version changed (an earlier 'from' would show the segment before it).
+            [new TrendChangePoint("2026-05", [ChangePointReason.FrameworkVersion])],
+            [new TrendSegment("2026-05", Month, 6, 2.18m, 2.64m, 1.72m)])),
         (typeof(RatingExportRow), ExportRows[0]),
         (typeof(Page<RatingExportRow>), new Page<RatingExportRow>(ExportRows, "eyJzIjoiMjAyNi0xMS0wN1QxMzowMDoyMS4wMDBaIn0", 1000)),
     ];
