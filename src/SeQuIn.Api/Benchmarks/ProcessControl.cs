@@ -2,7 +2,7 @@ using System.Text.Json.Serialization;
 
 namespace SeQuIn.Api.Benchmarks;
 
-/// <summary>A special-cause signal on an XmR chart (Making Data Count rules).</summary>
+/// <summary>A special-cause signal on an XmR chart (Making Data Count rules). More values may be added: ignore those you do not know.</summary>
 public enum SpcSignal
 {
     /// <summary>The value is strictly above the upper process limit.</summary>
