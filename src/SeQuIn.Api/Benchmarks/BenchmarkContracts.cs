@@ -70,10 +70,21 @@ public sealed record StandardsQuery(string? month, [property: EnumQuery(typeof(C
 /// <param name="group">Whose median to show beside the unit (default network).</param>
 /// <param name="figure">The area figure: mean (default) or agreed (the participants' agreed overall area rating).</param>
 /// <param name="confirmedOnly">Only submissions the service-user participant confirmed they agree with (default false).</param>
+/// <param name="runLength">How many months in a row on one side of the centre make a shift signal, 5 to 12 (default 7, as Making Data Count).</param>
+/// <param name="trendLength">How many months in a row, each above (below) the one before, make a trend signal, 5 to 12 (default 7, as Making Data Count).</param>
+/// <param name="target">A target score on the series' scale: the answer says whether the process consistently passes it, fails it or hits and misses.</param>
+/// <param name="rebaseAt">Months (YYYY-MM, repeat the parameter or separate by commas, at most 24) from which the process limits are recomputed, after 'from' and not after 'to'. A change of framework version between months always rebases.</param>
 public sealed record TrendQuery(string? from, string? to, [property: EnumQuery(typeof(ComparisonGroup))] string? group,
-    [property: EnumQuery(typeof(AreaFigure))] string? figure, bool? confirmedOnly) : IFigureQuery
+    [property: EnumQuery(typeof(AreaFigure))] string? figure, bool? confirmedOnly,
+    int? runLength = null, int? trendLength = null, decimal? target = null, string[]? rebaseAt = null) : IFigureQuery
 {
     public ComparisonGroup Group => EnumQuery.Parse<ComparisonGroup>(group) ?? ComparisonGroup.Network;
+
+    /// <summary>The rule lengths asked for, defaults filled in.</summary>
+    public SpcRules Rules => new(runLength ?? ProcessControl.SignalLength, trendLength ?? ProcessControl.SignalLength);
+
+    /// <summary>Every rebaseAt value, comma lists split, as given (the validator checks them).</summary>
+    public IEnumerable<string> RebaseMonths => (rebaseAt ?? []).SelectMany(r => (r ?? "").Split(','));
 }
 
 /// <summary>The group a unit is compared with, as it stood that month.</summary>
@@ -109,10 +120,44 @@ public sealed record TrendPoint(string Month, decimal? Score, decimal? GroupMedi
 
 /// <summary>
 /// A unit's monthly series for an area with an XmR chart (NHS England "Making Data Count"): centre line = mean;
-/// process limits = mean ± 2.66 × average moving range (clamped to the scale); signals: a point beyond a limit,
-/// a run of 7 or more on one side of the centre, 7 or more rising or falling.
+/// process limits = mean ± 2.66 × average moving range (clamped to the scale), recomputed from each change point;
+/// signals: a point beyond a limit, a run on one side of the centre, a run rising or falling, two of three points
+/// close to a limit; the variation and assurance verdicts, higher being better.
 /// </summary>
+/// <param name="Centre">The latest segment's centre line (the whole series' when nothing rebased it).</param>
+/// <param name="UpperProcessLimit">The latest segment's upper process limit.</param>
+/// <param name="LowerProcessLimit">The latest segment's lower process limit.</param>
 /// <param name="Figure">Which area figure the series is: mean or agreed.</param>
 /// <param name="ConfirmedOnly">Whether only submissions the service user confirmed were counted.</param>
+/// <param name="Variation">What the latest month says: commonCause, specialCauseImprovement, specialCauseConcern, or notEnoughData (fewer than 12 months in its segment).</param>
+/// <param name="Assurance">Against the target: consistentlyPasses, consistentlyFails or hitAndMiss; null without a target or without enough data.</param>
+/// <param name="Target">The target asked for; null when none.</param>
+/// <param name="RunLength">The run length the shift rule used.</param>
+/// <param name="TrendLength">The run length the trend rule used.</param>
+/// <param name="ChangePoints">Where the limits were recomputed, and why, in month order.</param>
+/// <param name="Segments">The stretches between change points with their own centre and limits, in month order.</param>
 public sealed record Trend(Guid UnitId, string UnitCode, string AreaCode, ComparisonGroup Group, decimal? Centre, decimal? UpperProcessLimit,
-    decimal? LowerProcessLimit, IReadOnlyList<TrendPoint> Points, AreaFigure Figure = AreaFigure.Mean, bool ConfirmedOnly = false);
+    decimal? LowerProcessLimit, IReadOnlyList<TrendPoint> Points, AreaFigure Figure, bool ConfirmedOnly,
+    SpcVariation Variation, SpcAssurance? Assurance, decimal? Target, int RunLength, int TrendLength,
+    IReadOnlyList<TrendChangePoint> ChangePoints, IReadOnlyList<TrendSegment> Segments);
+
+/// <summary>Why a trend's limits were recomputed from a month on.</summary>
+public enum ChangePointReason
+{
+    /// <summary>The month was rated against another framework version than the month before it.</summary>
+    FrameworkVersion,
+
+    /// <summary>The caller asked for it (rebaseAt).</summary>
+    Requested,
+}
+
+/// <summary>A month from which a trend's process limits are recomputed.</summary>
+/// <param name="Month">The first month of the new segment.</param>
+/// <param name="Reasons">Why, one or more.</param>
+public sealed record TrendChangePoint(string Month, IReadOnlyList<ChangePointReason> Reasons);
+
+/// <summary>A stretch of a trend with its own process limits.</summary>
+/// <param name="From">First month.</param>
+/// <param name="To">Last month.</param>
+/// <param name="MonthsUsed">How many of its months have a score.</param>
+public sealed record TrendSegment(string From, string To, int MonthsUsed, decimal? Centre, decimal? UpperProcessLimit, decimal? LowerProcessLimit);

@@ -43,14 +43,15 @@ public static class BenchmarkCsv
         return table;
     }
 
-    /// <summary>One row per month; the chart's centre and limits repeat on every row, signals are separated by semicolons.</summary>
+    /// <summary>One row per month with its segment's centre and limits (the same on every row until a change point), signals separated by semicolons.</summary>
     public static CsvTable Of(Trend trend)
     {
         var table = new CsvTable(TrendColumns.Split(','));
         foreach (var point in trend.Points)
         {
+            var segment = trend.Segments.LastOrDefault(s => string.CompareOrdinal(s.From, point.Month) <= 0) ?? trend.Segments[0];
             table.Add(trend.UnitId).Add(trend.UnitCode).Add(trend.AreaCode).Add(Name(trend.Group)).Add(point.Month).Add(point.Score).Add(point.GroupMedian)
-                .Add(string.Join(';', point.Signals.Select(Name))).Add(trend.Centre).Add(trend.UpperProcessLimit).Add(trend.LowerProcessLimit).EndRow();
+                .Add(string.Join(';', point.Signals.Select(Name))).Add(segment.Centre).Add(segment.UpperProcessLimit).Add(segment.LowerProcessLimit).EndRow();
         }
         return table;
     }

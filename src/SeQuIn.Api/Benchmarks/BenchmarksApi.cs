@@ -42,6 +42,25 @@ public sealed class TrendQueryValidator : AbstractValidator<TrendQuery>
         RuleFor(q => q).Must(q => q.from is null || !Months.TryParse(q.from, out var f) || (q.to is null ? Months.Current(clock) : Months.TryParse(q.to, out var t) ? t : f) is var to
                                   && f <= to && to.AddMonths(-240) < f)
             .WithMessage("'from' must not be after 'to' (default: the current month), and a trend covers at most 20 years.").OverridePropertyName("from");
+        RuleFor(q => q.runLength).InclusiveBetween(SpcRules.Shortest, SpcRules.Longest);
+        RuleFor(q => q.trendLength).InclusiveBetween(SpcRules.Shortest, SpcRules.Longest);
+        RuleFor(q => q.target).InclusiveBetween(-1000m, 1000m);
+        RuleFor(q => q.RebaseMonths).Must(m => m.Count() <= MaxRebaseMonths)
+            .WithMessage($"'rebaseAt' holds at most {MaxRebaseMonths} months.").OverridePropertyName("rebaseAt");
+        RuleFor(q => q).Must(q => q.RebaseMonths.Take(MaxRebaseMonths + 1).All(m => Months.TryParse(m, out var month) && Window(q, clock) is var (from, to)
+                                  && month > from && month <= to))
+            .WithMessage("Each 'rebaseAt' month is YYYY-MM, after 'from' (default: 23 months before 'to') and not after 'to' (default: the current month).")
+            .OverridePropertyName("rebaseAt");
+    }
+
+    /// <summary>The most change points a caller may ask for.</summary>
+    public const int MaxRebaseMonths = 24;
+
+    /// <summary>The trend's months as the handler will read them (invalid months stand in as the defaults; their own rules report them).</summary>
+    private static (DateOnly From, DateOnly To) Window(TrendQuery q, TimeProvider clock)
+    {
+        var to = Months.TryParse(q.to, out var t) ? t : Months.Current(clock);
+        return (Months.TryParse(q.from, out var f) ? f : to.AddMonths(-23), to);
     }
 }
 
@@ -79,7 +98,10 @@ public static class BenchmarksApi
             .WithDescription("XmR chart as NHS England's Making Data Count uses it: centre line = mean of the unit's months; process limits = " +
                 "centre ± 2.66 × average moving range, clamped to the scale; signals: a point beyond a limit, a run of 7 or more " +
                 "on one side of the centre (a point on it breaks the run), 7 or more rising or falling (an equal value breaks " +
-                "it). Months without a submission are gaps, skipped by the calculation.")
+                "it), two of three in a row beyond 2 sigma on one side (not beyond the limit); run lengths are configurable. Months without a " +
+                "submission are gaps, skipped by the calculation. Limits are recomputed from each change point: a change of framework " +
+                "version between months, and each month in rebaseAt. The variation verdict reads the latest month (higher is better); the " +
+                "assurance verdict places the target against the latest limits.")
             .WithCsvAlternative(BenchmarkCsv.TrendColumns);
         return routes;
     }
@@ -166,16 +188,23 @@ public static class BenchmarksApi
         var months = Enumerable.Range(0, (to.Year - from.Year) * 12 + to.Month - from.Month + 1).Select(i => from.AddMonths(i)).ToList();
         var (series, floor, ceiling) = await OnOneScaleAsync(db, services.Frameworks, unit,
             months.Select(m => own.TryGetValue(m, out var o) ? o : (OwnFigure<DateOnly>?)null).ToList(), ct);
-        var chart = ProcessControl.XmR(series, floor, ceiling);
+        var changes = ChangePoints.Of(months.Select(m => own.TryGetValue(m, out var o) && o.Value is not null ? o.Framework : null).ToList(),
+            query.RebaseMonths.Select(Months.Parse).Select(m => months.IndexOf(m)));
+        var rules = query.Rules;
+        var analysis = ProcessControl.Analyse(series, changes.Keys, rules, query.target, floor, ceiling);
         var viewer = Viewer.Of(services.Caller);
         var minimum = MinimumGroupSize(services.Configuration);
         var medians = read.Peers.ToDictionary(g => g.Key, g => Disclosure.Median(confirmedOnly ? g.Value.Where(c => c.Confirmed).ToList() : g.Value,
             viewer, minimum, Disclosure.IsClosed(g.Key, today)));
         var points = months.Select((m, i) => new TrendPoint(Months.Format(m), own.TryGetValue(m, out var o) ? o.Value : null, medians.GetValueOrDefault(m),
-            chart.Points[i].Signals)).ToList();
+            analysis.Points[i].Signals)).ToList();
         static decimal? Two(decimal? value) => value is { } v ? Math.Round(v, 2, MidpointRounding.AwayFromZero) : null;
-        return Answer(request, new Trend(unit.Id, unit.Code, areaCode, query.Group, Two(chart.Centre), Two(chart.UpperProcessLimit),
-            Two(chart.LowerProcessLimit), points, figure, confirmedOnly), BenchmarkCsv.Of);
+        var segments = analysis.Segments.Select(s => new TrendSegment(Months.Format(months[s.Start]), Months.Format(months[s.End]), s.Chart.PointsUsed,
+            Two(s.Chart.Centre), Two(s.Chart.UpperProcessLimit), Two(s.Chart.LowerProcessLimit))).ToList();
+        var latest = segments[^1];
+        return Answer(request, new Trend(unit.Id, unit.Code, areaCode, query.Group, latest.Centre, latest.UpperProcessLimit, latest.LowerProcessLimit,
+            points, figure, confirmedOnly, analysis.Variation, analysis.Assurance, query.target, rules.RunLength, rules.TrendLength,
+            changes.Select(c => new TrendChangePoint(Months.Format(months[c.Key]), c.Value)).ToList(), segments), BenchmarkCsv.Of);
     }
 
     /// <summary>

@@ -1,3 +1,4 @@
+using SeQuIn.Api.Assessments;
 using SeQuIn.Api.Benchmarks;
 
 namespace SeQuIn.Api.Common;
@@ -25,13 +26,13 @@ internal sealed partial class ContractExamples
         (typeof(AreaBenchmark), new AreaBenchmark(UnitId, UnitCode, Month, "INV", ComparisonGroup.Network,
             [new Benchmark("INV-01", 3m, null, 1m, 77.8m, null, new GroupFigures(9, 1m, 2m, 2m, 3m, 4m, 2.33m, null)),
              new Benchmark("INV-02", 2m, null, 0m, 44.4m, null, new GroupFigures(9, 0m, 1m, 2m, 3m, 3m, 1.89m, null))])),
-        (typeof(Trend), new Trend(UnitId, UnitCode, "INV", ComparisonGroup.Network, 2.18m, 2.64m, 1.72m,
-            [new TrendPoint("2026-05", 1.8m, 2.2m, []),
-             new TrendPoint("2026-06", 1.9m, 2.2m, []),
-             new TrendPoint("2026-07", 2.1m, 2.3m, []),
-             new TrendPoint("2026-08", 2.2m, 2.3m, []),
-             new TrendPoint("2026-09", 2.4m, 2.4m, []),
-             new TrendPoint(Month, 2.67m, 2.5m, [SpcSignal.AboveUpperLimit, SpcSignal.TrendUp])])),
+        (typeof(Trend), new Trend(UnitId, UnitCode, "INV", ComparisonGroup.Network, 2.05m, 2.58m, 1.52m,
+            [.. new[] { 1.8m, 2.0m, 1.9m, 2.1m, 1.9m, 2.0m, 2.1m, 1.9m, 2.0m, 2.1m, 2.0m }.Select((score, i) =>
+                new TrendPoint(Months.Format(new DateOnly(2025, 11, 1).AddMonths(i)), score, 2.2m, [])),
+             new TrendPoint(Month, 2.8m, 2.3m, [SpcSignal.AboveUpperLimit])],
+            AreaFigure.Mean, false, SpcVariation.SpecialCauseImprovement, SpcAssurance.HitAndMiss, 2.5m, 7, 7,
+            [],
+            [new TrendSegment("2025-11", Month, 12, 2.05m, 2.58m, 1.52m)])),
         (typeof(RatingExportRow), ExportRows[0]),
         (typeof(Page<RatingExportRow>), new Page<RatingExportRow>(ExportRows, "eyJzIjoiMjAyNi0xMS0wN1QxMzowMDoyMS4wMDBaIn0", 1000)),
     ];

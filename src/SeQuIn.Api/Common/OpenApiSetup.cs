@@ -32,6 +32,7 @@ public static class OpenApiSetup
         ("Evidence", "The network's library of good practice: evidence units chose to share."),
         ("Benchmarks", "Where a unit stands against its comparison group, per area, per standard and over time. Submitted assessments only."),
         ("Insight", "What a network learns from its units: gaps in provision, the units × areas grid, best practice, participation and agreement."),
+        ("Progress", "A network's progress over time for its meetings: area medians month by month and the improvements that were sustained, not noise (ADR 0035)."),
         ("Commissioning", "Roll-ups for commissioners: providers, collaboratives and networks by month and area, never a single unit, every figure over at least the minimum group of units."),
         ("Exports", "Analyst pulls of submitted ratings in long format: JSON pages or streamed CSV, with no hidden cap."),
         ("Keys", "API keys for scripts and integrations: created, listed (never their secrets), rotated and revoked by network-admins."),

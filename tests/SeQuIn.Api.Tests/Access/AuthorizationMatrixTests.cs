@@ -406,6 +406,8 @@ public sealed class AuthorizationMatrixTests(SeQuInApiFixture fixture) : IAsyncL
         yield return ("POST /api/v1/units/{unitId}/family-responses/{responseId}/moderation", LeadOfA, Moderation);
         yield return ("GET /api/v1/units/{unitId}/family-concurrence", "A A H A H A F H U U U F F", () => Get($"/api/v1/units/{unit.Id}/family-concurrence"));
         yield return ("GET /api/v1/networks/{networkId}/insight/family-concurrence", SubmittedOfANetwork, () => Get($"/api/v1/networks/{a.Id}/insight/family-concurrence"));
+        // Unit-level (most improved units): as insight, commissioners 403 (ADR 0033), other networks 404.
+        yield return ("GET /api/v1/networks/{networkId}/progress", SubmittedOfANetwork, () => Get($"/api/v1/networks/{a.Id}/progress"));
         // Anyone with a unit's share code, without a key; credentials that fail are refused wherever they are sent.
         yield return ("POST /api/v1/public/unit-pages", Open, async () => await Send(HttpMethod.Post, "/api/v1/public/unit-pages",
             new SeQuIn.Api.Families.UnitPageRequest((await PublishedA()).Code)));

@@ -184,6 +184,61 @@ public sealed class BenchmarkTests(SeQuInApiFixture fixture) : ApiTest(fixture)
         Assert.Empty(trend.Points[4].Signals);
     }
 
+    /// <summary>Ten INV ratings whose mean is <paramref name="tenths"/> ÷ 10 (20 to 30: 2.0 to 3.0).</summary>
+    private static IEnumerable<ImportRow> InvMean(UnitResponse unit, string month, int tenths) =>
+        Enumerable.Range(1, 10).Select(i => new ImportRow(unit.Code, "INV", month, $"INV-{i:00}", i <= tenths - 20 ? 3 : 2));
+
+    [Fact]
+    public async Task A_trend_says_what_its_latest_month_means_against_a_target_and_rebases_where_asked()
+    {
+        var (_, units, admin, analyst) = await WorldAsync();
+        // A year alternating 2.0 and 2.2, then a year alternating 2.6 and 2.8: one chart sees a shift up, two charts see steady processes.
+        var tenths = Enumerable.Range(0, 24).Select(i => (i < 12 ? 20 : 26) + i % 2 * 2).ToList();
+        await ImportAsync(admin, tenths.SelectMany((t, i) => InvMean(units[0], Months.Format(new DateOnly(2024, 1, 1).AddMonths(i)), t)));
+        var url = $"/api/v1/benchmarks/units/{units[0].Id}/areas/INV/trend?from=2024-01&to=2025-12";
+
+        var whole = await ReadAsync<Trend>(await analyst.GetAsync(url + "&target=2.9"));
+        var rebased = await ReadAsync<Trend>(await analyst.GetAsync(url + "&target=2.9&rebaseAt=2025-01"));
+        var passes = await ReadAsync<Trend>(await analyst.GetAsync(url + "&target=2&rebaseAt=2025-01,2025-01"));
+
+        Assert.Equal((SpcVariation.SpecialCauseImprovement, SpcAssurance.HitAndMiss, 2.9m), (whole.Variation, whole.Assurance, whole.Target));
+        Assert.All(whole.Points.Skip(12), p => Assert.Contains(SpcSignal.RunAboveCentre, p.Signals));
+        Assert.Empty(whole.ChangePoints);
+        Assert.Equal((7, 7), (whole.RunLength, whole.TrendLength));
+        // Rebased: 2.1 ± 2.66 × 0.2 and 2.7 ± 2.66 × 0.2; the latest segment's figures lead the answer.
+        Assert.Equal(SpcVariation.CommonCause, rebased.Variation);
+        Assert.All(rebased.Points, p => Assert.Empty(p.Signals));
+        Assert.Equal([new TrendChangePoint("2025-01", [ChangePointReason.Requested])], rebased.ChangePoints, new ChangePointComparer());
+        Assert.Equal([new TrendSegment("2024-01", "2024-12", 12, 2.1m, 2.63m, 1.57m), new TrendSegment("2025-01", "2025-12", 12, 2.7m, 3.23m, 2.17m)], rebased.Segments);
+        Assert.Equal((2.7m, 3.23m, 2.17m), (rebased.Centre, rebased.UpperProcessLimit, rebased.LowerProcessLimit));
+        Assert.Equal(SpcAssurance.HitAndMiss, rebased.Assurance);
+        Assert.Equal(SpcAssurance.ConsistentlyPasses, passes.Assurance);
+        Assert.Single(passes.ChangePoints);
+    }
+
+    private sealed class ChangePointComparer : IEqualityComparer<TrendChangePoint>
+    {
+        public bool Equals(TrendChangePoint? x, TrendChangePoint? y) => x!.Month == y!.Month && x.Reasons.SequenceEqual(y.Reasons);
+        public int GetHashCode(TrendChangePoint obj) => obj.Month.GetHashCode(StringComparison.Ordinal);
+    }
+
+    [Theory]
+    [InlineData("runLength=4", "runLength")]
+    [InlineData("trendLength=13", "trendLength")]
+    [InlineData("rebaseAt=2024-01", "rebaseAt")]          // the first month: nothing to rebase from
+    [InlineData("rebaseAt=2026-01", "rebaseAt")]          // after 'to'
+    [InlineData("rebaseAt=2024-06,June", "rebaseAt")]
+    [InlineData("target=1001", "target")]
+    public async Task A_trend_refuses_rule_lengths_change_points_and_targets_it_cannot_use_naming_them(string query, string field)
+    {
+        var (_, units, _, analyst) = await WorldAsync(units: 1);
+
+        var response = await analyst.GetAsync($"/api/v1/benchmarks/units/{units[0].Id}/areas/INV/trend?from=2024-01&to=2025-12&{query}");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains(field, await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task The_export_pages_every_rating_once_and_recomputes_the_benchmark()
     {

@@ -269,7 +269,7 @@ public sealed class ContractRequestGen(JsonNode document, ContractOperation oper
         {
             return pick.One(DateTimes);
         }
-        if (name is "month" or "from" or "to")
+        if (name is "month" or "from" or "to" or "rebaseAt")
         {
             return pick.One(Months);
         }
