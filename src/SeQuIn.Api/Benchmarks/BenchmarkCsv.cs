@@ -14,7 +14,7 @@ public static class BenchmarkCsv
     public const string GroupColumns = "groupUnits,groupMinimum,groupLowerQuartile,groupMedian,groupUpperQuartile,groupMaximum,groupMean,suppressed";
     public const string UnitColumns = "unitId,unitCode,month,group,area,score,percentage,change,percentile,rank," + GroupColumns + ",figure,confirmedOnly";
     public const string AreaColumns = "unitId,unitCode,month,group,area,standard,score,change,percentile,rank," + GroupColumns + ",confirmedOnly";
-    public const string TrendColumns = "unitId,unitCode,area,group,month,score,groupMedian,signals,centre,upperProcessLimit,lowerProcessLimit";
+    public const string TrendColumns = "unitId,unitCode,area,group,month,score,groupMedian,signals,centre,upperProcessLimit,lowerProcessLimit,figure,confirmedOnly";
     public const string HeatmapColumns = "networkId,month,row,unitId,unitCode,unitName,area,percentage,figure,confirmedOnly";
 
     /// <summary>One row per area.</summary>
@@ -51,7 +51,8 @@ public static class BenchmarkCsv
         {
             var segment = trend.Segments.LastOrDefault(s => string.CompareOrdinal(s.From, point.Month) <= 0) ?? trend.Segments[0];
             table.Add(trend.UnitId).Add(trend.UnitCode).Add(trend.AreaCode).Add(Name(trend.Group)).Add(point.Month).Add(point.Score).Add(point.GroupMedian)
-                .Add(string.Join(';', point.Signals.Select(Name))).Add(segment.Centre).Add(segment.UpperProcessLimit).Add(segment.LowerProcessLimit).EndRow();
+                .Add(string.Join(';', point.Signals.Select(Name))).Add(segment.Centre).Add(segment.UpperProcessLimit).Add(segment.LowerProcessLimit)
+                .Add(Name(trend.Figure)).Add(trend.ConfirmedOnly).EndRow();
         }
         return table;
     }

@@ -279,6 +279,7 @@ public sealed class AnalystFormatsTests(SeQuInApiFixture fixture) : ApiTest(fixt
         {
             SameFigure(point.Score, row["score"]);
             SameFigure(point.GroupMedian, row["groupMedian"]);
+            Assert.Equal(("mean", "false"), (row["figure"], row["confirmedOnly"]));
             Assert.Equal(string.Join(';', point.Signals.Select(s => System.Text.Json.JsonNamingPolicy.KebabCaseLower.ConvertName(s.ToString()))), row["signals"]);
             Assert.Equal((Text(json.Centre), Text(json.UpperProcessLimit), Text(json.LowerProcessLimit)),
                 (row["centre"], row["upperProcessLimit"], row["lowerProcessLimit"]));
