@@ -129,8 +129,8 @@ public sealed record TrendPoint(string Month, decimal? Score, decimal? GroupMedi
 /// <param name="LowerProcessLimit">The latest segment's lower process limit.</param>
 /// <param name="Figure">Which area figure the series is: mean or agreed.</param>
 /// <param name="ConfirmedOnly">Whether only submissions the service user confirmed were counted.</param>
-/// <param name="Variation">What the latest month says: commonCause, specialCauseImprovement, specialCauseConcern, or notEnoughData (fewer than 12 months in its segment).</param>
-/// <param name="Assurance">Against the target: consistentlyPasses, consistentlyFails or hitAndMiss; null without a target or without enough data.</param>
+/// <param name="Variation">What the latest month says: common-cause, special-cause-improvement, special-cause-concern, or not-enough-data (fewer than 12 months in its segment).</param>
+/// <param name="Assurance">Against the target: consistently-passes, consistently-fails or hit-and-miss; null without a target or without enough data.</param>
 /// <param name="Target">The target asked for; null when none.</param>
 /// <param name="RunLength">The run length the shift rule used.</param>
 /// <param name="TrendLength">The run length the trend rule used.</param>

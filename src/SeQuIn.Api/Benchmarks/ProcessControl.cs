@@ -1,5 +1,3 @@
-using System.Text.Json.Serialization;
-
 namespace SeQuIn.Api.Benchmarks;
 
 /// <summary>A special-cause signal on an XmR chart (Making Data Count rules). More values may be added: ignore those you do not know.</summary>
@@ -37,29 +35,29 @@ public enum SpcSignal
 public enum SpcVariation
 {
     /// <summary>The latest point carries no special-cause signal.</summary>
-    [JsonStringEnumMemberName("commonCause")] CommonCause,
+    CommonCause,
 
     /// <summary>The latest point carries a signal in the direction of improvement (up).</summary>
-    [JsonStringEnumMemberName("specialCauseImprovement")] SpecialCauseImprovement,
+    SpecialCauseImprovement,
 
     /// <summary>The latest point carries a signal in the direction of concern (down).</summary>
-    [JsonStringEnumMemberName("specialCauseConcern")] SpecialCauseConcern,
+    SpecialCauseConcern,
 
     /// <summary>The latest point's segment has too few present values for its limits to be trusted (<see cref="ProcessControl.MinimumPointsForVerdict"/>).</summary>
-    [JsonStringEnumMemberName("notEnoughData")] NotEnoughData,
+    NotEnoughData,
 }
 
 /// <summary>Whether the process, as its limits stand, will meet a target, higher being better (the Making Data Count assurance icon).</summary>
 public enum SpcAssurance
 {
     /// <summary>The target is below the lower process limit: every value the process produces meets it.</summary>
-    [JsonStringEnumMemberName("consistentlyPasses")] ConsistentlyPasses,
+    ConsistentlyPasses,
 
     /// <summary>The target is above the upper process limit: no value the process produces meets it.</summary>
-    [JsonStringEnumMemberName("consistentlyFails")] ConsistentlyFails,
+    ConsistentlyFails,
 
     /// <summary>The target lies within the process limits: the process will sometimes meet it and sometimes not.</summary>
-    [JsonStringEnumMemberName("hitAndMiss")] HitAndMiss,
+    HitAndMiss,
 }
 
 /// <summary>Run lengths of the Making Data Count rules.</summary>
