@@ -15,6 +15,7 @@ using SeQuIn.Api.Framework;
 using SeQuIn.Api.Health;
 using SeQuIn.Api.Observability;
 using SeQuIn.Api.Organisations;
+using SeQuIn.Api.Pictures;
 using SeQuIn.Api.Replica;
 using SeQuIn.Api.Webhooks;
 
@@ -90,6 +91,7 @@ api.MapAssessmentImportApi();
 api.MapEvidenceLibraryApi();
 api.MapBenchmarksApi();
 api.MapInsightApi();
+api.MapPicturesApi();
 api.MapCommissioningApi();
 api.MapExportsApi();
 api.MapAccessApi();

@@ -1,0 +1,114 @@
+using System.Xml.Linq;
+using SeQuIn.Api.Benchmarks;
+using static SeQuIn.Api.Pictures.Svg;
+
+namespace SeQuIn.Api.Pictures;
+
+/// <summary>The variation verdict a Making Data Count icon shows (names as the trend's JSON will carry them: commonCause, …).</summary>
+public enum VariationIcon
+{
+    CommonCause,
+    SpecialCauseImprovement,
+    SpecialCauseConcern,
+    NotEnoughData,
+}
+
+/// <summary>The assurance verdict a Making Data Count icon shows against a target; there is none without a target.</summary>
+public enum AssuranceIcon
+{
+    ConsistentlyPasses,
+    ConsistentlyFails,
+    HitAndMiss,
+}
+
+/// <summary>
+/// The Making Data Count icons: a ring in the verdict's colour holding a letter and a small run of points, so that the
+/// verdict reads from the letter and the points' direction as well as the colour. Variation: grey with a level run
+/// (common cause), blue with H and a rising run (special cause improvement, higher is better here), orange with L and
+/// a falling run (special cause concern). Assurance, against a target line: blue P (consistently passes), orange F
+/// (consistently fails), grey ? (hit and miss).
+/// </summary>
+public static class VerdictIcons
+{
+    /// <summary>
+    /// Interim: the variation verdict read from the signals the trend has today, until the trend carries its own
+    /// (issue #14 part 5 computes it; the picture will then draw that instead, and this method goes). Higher is better.
+    /// No process limits (fewer than two months) → not enough data; the latest month with a score carries a high-side
+    /// signal (above the upper limit, a run above the centre, a rising run) and no low-side one → improvement; a
+    /// low-side one and no high-side one → concern; otherwise common cause.
+    /// </summary>
+    public static VariationIcon VariationFromSignals(Trend trend)
+    {
+        if (trend.UpperProcessLimit is null || trend.LowerProcessLimit is null)
+        {
+            return VariationIcon.NotEnoughData;
+        }
+        var latest = trend.Points.LastOrDefault(p => p.Score is not null);
+        var (high, low) = latest is null ? (false, false) : (latest.Signals.Any(IsHigh), latest.Signals.Any(s => !IsHigh(s)));
+        return (high, low) switch
+        {
+            (true, false) => VariationIcon.SpecialCauseImprovement,
+            (false, true) => VariationIcon.SpecialCauseConcern,
+            _ => VariationIcon.CommonCause,
+        };
+    }
+
+    /// <summary>Signals on the high side of the chart: with higher better, these are improvement.</summary>
+    public static bool IsHigh(SpcSignal signal) => signal is SpcSignal.AboveUpperLimit or SpcSignal.RunAboveCentre or SpcSignal.TrendUp;
+
+    public static string Name(VariationIcon icon, PictureWords words) => icon switch
+    {
+        VariationIcon.SpecialCauseImprovement => words.Say("Special cause variation: improvement", "Getting better"),
+        VariationIcon.SpecialCauseConcern => words.Say("Special cause variation: concern", "Getting worse"),
+        VariationIcon.NotEnoughData => words.Say("Not enough data to judge variation", "Not enough months yet to tell"),
+        _ => words.Say("Common cause variation: no significant change", "Staying about the same"),
+    };
+
+    public static string Name(AssuranceIcon? icon, PictureWords words) => icon switch
+    {
+        AssuranceIcon.ConsistentlyPasses => words.Say("Assurance: consistently passes the target", "Always reaches the target"),
+        AssuranceIcon.ConsistentlyFails => words.Say("Assurance: consistently fails the target", "Does not reach the target"),
+        AssuranceIcon.HitAndMiss => words.Say("Assurance: hit and miss against the target", "Sometimes reaches the target"),
+        _ => words.Say("Assurance: no target set", "No target set"),
+    };
+
+    /// <summary>The variation icon, a circle of radius 26 centred on (x, y).</summary>
+    public static XElement Draw(VariationIcon icon, double x, double y)
+    {
+        var (colour, letter, rise) = icon switch
+        {
+            VariationIcon.SpecialCauseImprovement => (Blue, "H", 1),
+            VariationIcon.SpecialCauseConcern => (Orange, "L", -1),
+            VariationIcon.NotEnoughData => (Grey, "", 0),
+            _ => (Grey, "", 0),
+        };
+        var dots = icon == VariationIcon.NotEnoughData
+            ? []
+            : Enumerable.Range(0, 5).Select(i => (X: x - 14 + 7 * i, Y: y + 12 - (rise == 0 ? (i % 2 == 0 ? 0 : 3) : rise * (i >= 3 ? 3 * (i - 2) : 0))))
+                .Select((p, i) => E("circle", A("cx", p.X), A("cy", p.Y), A("r", 2.5), A("fill", i >= 3 && rise != 0 ? colour : Grey)))
+                .ToList();
+        return E("g", A("data-icon", "variation"), A("data-verdict", Json(icon.ToString())), A("aria-hidden", "true"),
+            E("circle", A("cx", x), A("cy", y), A("r", 26), A("fill", "#ffffff"), A("stroke", colour), A("stroke-width", 4),
+                icon == VariationIcon.NotEnoughData ? A("stroke-dasharray", "6 4") : null),
+            letter == "" ? null : Text(x, y + 2, letter, Body, "middle", "bold", colour),
+            dots);
+    }
+
+    /// <summary>The assurance icon, a circle of radius 26 centred on (x, y), with the target as a line across it.</summary>
+    public static XElement Draw(AssuranceIcon icon, double x, double y)
+    {
+        var (colour, letter) = icon switch
+        {
+            AssuranceIcon.ConsistentlyPasses => (Blue, "P"),
+            AssuranceIcon.ConsistentlyFails => (Orange, "F"),
+            _ => (Grey, "?"),
+        };
+        return E("g", A("data-icon", "assurance"), A("data-verdict", Json(icon.ToString())), A("aria-hidden", "true"),
+            E("circle", A("cx", x), A("cy", y), A("r", 26), A("fill", "#ffffff"), A("stroke", colour), A("stroke-width", 4)),
+            E("line", A("x1", x - 17), A("y1", y + 10), A("x2", x + 17), A("y2", y + 10), A("stroke", Pink), A("stroke-width", 2)),
+            Text(x, y + 3, letter, Body, "middle", "bold", colour));
+    }
+
+    /// <summary>The verdict's name as the JSON spells it (camelCase).</summary>
+    public static string Json(string name) => char.ToLowerInvariant(name[0]) + name[1..];
+}
