@@ -25,7 +25,7 @@ public static class HeatmapPicture
         var rows = heatmap.Units.Select((row, i) =>
         {
             var y = GridTop + CellHeight * i;
-            var label = row.UnitCode ?? words.Say($"Unit not named ({++unnamed})", $"A unit ({++unnamed})");
+            var label = row.UnitCode ?? Unnamed(++unnamed, words);
             return E("g", A("data-unit", row.UnitCode ?? ""),
                 Text(LabelWidth - 8, y + 20, label, Small, "end"),
                 codes.Select((code, j) =>
@@ -56,16 +56,18 @@ public static class HeatmapPicture
         var key = codes.Select((code, j) => Text(24 + (j < half ? 0 : 372), keyY + 20 * (j % half), $"{code}: {Clip(words.Area(code), 38)}"));
 
         var title = words.Say($"{networkName}, {heatmap.Month}: every unit's score in every area", $"{networkName}, {heatmap.Month}: scores of each unit");
-        return Document(id, (int)(keyY + 20 * half + 16), title, Describe(heatmap, networkName, words),
-            A("data-network", heatmap.NetworkId.ToString()), A("data-month", heatmap.Month),
+        return Document(id, (int)(keyY + 20 * half + 16), title,
+            words.Say(heatmap.Figure == AreaFigure.Agreed ? "Agreed overall rating as a percentage of its scale." : "Mean standard rating as a percentage of the scale.",
+                "Darker means a higher score."),
+            Describe(heatmap, networkName, words),
+            [A("data-network", heatmap.NetworkId.ToString()), A("data-month", heatmap.Month)],
             E("defs", E("pattern", A("id", $"{id}-none"), A("width", 8), A("height", 8), A("patternUnits", "userSpaceOnUse"),
                 E("rect", A("width", 8), A("height", 8), A("fill", "#f0f4f5")),
                 E("path", A("d", "M 0 8 L 8 0"), A("stroke", Rule), A("stroke-width", 2)))),
-            Text(24, 32, title, Heading, weight: "bold"),
-            Text(24, 56, words.Say(heatmap.Figure == AreaFigure.Agreed ? "Agreed overall rating as a percentage of its scale." : "Mean standard rating as a percentage of the scale.",
-                "Darker means a higher score."), Small, fill: Muted),
             header, rows, legend, key);
     }
+
+    private static string Unnamed(int number, PictureWords words) => words.Say($"Unit not named ({number})", $"A unit ({number})");
 
     private static string Clip(string text, int length) => text.Length <= length ? text : text[..(length - 1)] + "…";
 
@@ -74,7 +76,7 @@ public static class HeatmapPicture
         var unnamed = 0;
         var rows = heatmap.Units.Select(row =>
         {
-            var name = row.UnitCode ?? words.Say($"unit not named ({++unnamed})", $"a unit ({++unnamed})");
+            var name = row.UnitCode ?? Unnamed(++unnamed, words);
             var cells = heatmap.AreaCodes.Select(code => row.Areas.TryGetValue(code, out var v) && v is { } p ? $"{code} {Num(p)}" : $"{code} –");
             return $"{name}: {string.Join(", ", cells)}.";
         });

@@ -18,7 +18,7 @@ public static class MeetingPack
 
     /// <summary>Print styles: A4, pictures kept whole on a page, no colours lost (the pictures carry shapes and numbers too).</summary>
     public const string Style =
-        "body{font-family:Arial,Helvetica,sans-serif;color:#212b32;margin:24px auto;max-width:960px;font-size:16px;line-height:1.4}" +
+        "body{font-family:Arial,Helvetica,sans-serif;color:#212b32;margin:24px auto;padding:0 16px;max-width:960px;font-size:16px;line-height:1.4}" +
         "h1{font-size:28px}h2{font-size:22px;border-bottom:2px solid #005eb8;padding-bottom:4px;margin-top:32px}" +
         "table{border-collapse:collapse;width:100%}th,td{border:1px solid #d8dde0;padding:6px 8px;text-align:left;vertical-align:top}" +
         "th{background:#f0f4f5}td.n{text-align:right}dl.headline{display:grid;grid-template-columns:repeat(auto-fit,minmax(180px,1fr));gap:12px}" +

@@ -11,7 +11,7 @@ namespace SeQuIn.Api.Pictures;
 /// </summary>
 public static class RadarPicture
 {
-    private const double Cx = 384, Cy = 400, Radius = 220;
+    private const double Cx = 384, Cy = 350, Radius = 220;
 
     public static XElement Draw(string id, UnitBenchmark benchmark, int scaleMin, int scaleMax, PictureWords words)
     {
@@ -24,11 +24,12 @@ public static class RadarPicture
             return (Cx + r * Math.Cos(Angle(i)), Cy + r * Math.Sin(Angle(i)));
         }
 
-        var rings = Enumerable.Range(scaleMin, scaleMax - scaleMin + 1).Select(v => new object[]
-        {
-            E("polygon", A("points", Points(Enumerable.Range(0, n).Select(i => At(i, v)))), A("fill", "none"), A("stroke", Rule), A("stroke-width", 1)),
-            Text(Cx + 4, At(0, v).Y - 3, v.ToString(System.Globalization.CultureInfo.InvariantCulture), Small, fill: Muted),
-        });
+        var rings = Enumerable.Range(scaleMin, scaleMax - scaleMin + 1).Select(v =>
+            E("polygon", A("points", Points(Enumerable.Range(0, n).Select(i => At(i, v)))), A("fill", "none"), A("stroke", Rule), A("stroke-width", 1)));
+        // The scale's numbers go over the band and the lines, with a white halo, so that no figure hides them.
+        var numbers = Enumerable.Range(scaleMin, scaleMax - scaleMin + 1).Select(v =>
+            E("text", A("x", Cx + 6), A("y", At(0, v).Y + 5), A("font-size", Small), A("fill", Muted), A("stroke", "#ffffff"), A("stroke-width", 4),
+                A("paint-order", "stroke"), v.ToString(System.Globalization.CultureInfo.InvariantCulture)));
         var spokes = Enumerable.Range(0, n).Select(i => E("line", A("x1", Cx), A("y1", Cy), A("x2", At(i, scaleMax).X), A("y2", At(i, scaleMax).Y),
             A("stroke", Rule), A("stroke-width", 1)));
         var shown = areas.Select(a => a.Group is { Suppressed: null, LowerQuartile: not null, UpperQuartile: not null }).ToList();
@@ -67,15 +68,15 @@ public static class RadarPicture
             Marker(Shape.Square, 60, legendY + 28, 5, Pink),
             Text(92, legendY + 33, words.Say($"Median of {groupName}", "The middle score of the other units")),
             E("rect", A("x", 40), A("y", legendY + 46), A("width", 40), A("height", 18), A("fill", "#c8d4dc")),
-            Text(92, legendY + 61, words.Say("Middle half of the group (lower to upper quartile)", "Where half of the other units score")),
+            Text(92, legendY + 61, words.Say($"Middle half of {groupName} (lower to upper quartile)", "Where half of the other units score")),
             notShown == 0 ? null : Lines(40, legendY + 92, Wrap(NotShown(areas, words), 90)),
         };
-        return Document(id, (int)legendY + 140, title, Describe(benchmark, scaleMin, scaleMax, groupName, words),
-            A("data-unit", benchmark.UnitCode), A("data-month", benchmark.Month), A("data-group", VerdictIcons.Json(benchmark.Group.ToString())),
-            Text(24, 32, title, Heading, weight: "bold"),
-            Text(24, 56, words.Say($"Scale {scaleMin} (centre) to {scaleMax} (edge); {Figure(benchmark.Figure)}.",
-                $"The further out, the better: {scaleMin} in the middle, {scaleMax} at the edge."), Small, fill: Muted),
-            rings, spokes, band, spans, median, unit, marks, legend);
+        return Document(id, (int)legendY + (notShown == 0 ? 90 : 130), title,
+            words.Say($"Scale {scaleMin} (centre) to {scaleMax} (edge); {Figure(benchmark.Figure)}.",
+                $"The further out, the better: {scaleMin} in the middle, {scaleMax} at the edge."),
+            Describe(benchmark, scaleMin, scaleMax, groupName, words),
+            [A("data-unit", benchmark.UnitCode), A("data-month", benchmark.Month), A("data-group", VerdictIcons.Json(benchmark.Group.ToString()))],
+            rings, spokes, band, spans, median, unit, numbers, marks, legend);
     }
 
     private static string Closed(IEnumerable<(double X, double Y)> points) =>
@@ -101,7 +102,8 @@ public static class RadarPicture
         var x = Cx + (Radius + 18) * cos;
         var y = Cy + (Radius + 18) * sin;
         var anchor = cos > 0.2 ? "start" : cos < -0.2 ? "end" : "middle";
-        var lines = Wrap(words.Area(area.Code), 16);
+        // A missing score is an absent point: say so beside the area's name, not by absence alone.
+        var lines = Wrap(words.Area(area.Code), 16).Concat(area.Score is null ? [words.Say("(no score)", "(no score yet)")] : []).ToList();
         var top = sin < -0.5 ? y - (lines.Count - 1) * 17 - 4 : sin > 0.5 ? y + 14 : y - (lines.Count - 1) * 17 / 2.0 + 5;
         return Lines(x, top, lines, Small, anchor);
     }

@@ -13,7 +13,8 @@ namespace SeQuIn.Api.Pictures;
 /// </summary>
 public static class SpcPicture
 {
-    private const double Left = 64, Right = 744, Top = 84, Bottom = 404;
+    // Room on the right for half of the last month's label.
+    private const double Left = 64, Right = 712, Top = 84, Bottom = 404;
 
     /// <param name="assurance">The assurance verdict; null when no target was given (nothing is drawn but the words "no target").</param>
     public static XElement Draw(string id, Trend trend, int scaleMin, int scaleMax, VariationIcon variation, AssuranceIcon? assurance, PictureWords words)
@@ -67,13 +68,12 @@ public static class SpcPicture
         };
         var title = words.Say($"{trend.UnitCode}: {words.Area(trend.AreaCode)} month by month",
             $"{trend.UnitCode}: {words.Area(trend.AreaCode)} over time");
-        return Document(id, (int)iconsY + 110, title, Describe(trend, variation, assurance, words),
-            A("data-unit", trend.UnitCode), A("data-area", trend.AreaCode), A("data-centre", Exact(trend.Centre)),
-            A("data-upper-process-limit", Exact(trend.UpperProcessLimit)), A("data-lower-process-limit", Exact(trend.LowerProcessLimit)),
-            A("data-variation", VerdictIcons.Json(variation.ToString())), A("data-assurance", assurance is { } v ? VerdictIcons.Json(v.ToString()) : ""),
-            Text(24, 32, title, Heading, weight: "bold"),
-            Text(24, 56, words.Say($"XmR chart (Making Data Count), higher is better, scale {scaleMin} to {scaleMax}.",
-                $"Higher is better. Each mark is one month."), Small, fill: Muted),
+        return Document(id, (int)iconsY + 110, title,
+            words.Say($"XmR chart (Making Data Count), higher is better, scale {scaleMin} to {scaleMax}.", "Higher is better. Each mark is one month."),
+            Describe(trend, variation, assurance, words),
+            [A("data-unit", trend.UnitCode), A("data-area", trend.AreaCode), A("data-centre", Exact(trend.Centre)),
+             A("data-upper-process-limit", Exact(trend.UpperProcessLimit)), A("data-lower-process-limit", Exact(trend.LowerProcessLimit)),
+             A("data-variation", VerdictIcons.Json(variation.ToString())), A("data-assurance", assurance is { } v ? VerdictIcons.Json(v.ToString()) : "")],
             grid, months, limits, median, unit, marks, legend, icons);
     }
 

@@ -45,22 +45,34 @@ internal static class Svg
     /// <summary>A figure exactly as the JSON carries it, for data-* attributes that a reader (or a test) parses back.</summary>
     public static string Exact(decimal? value) => value?.ToString(CultureInfo.InvariantCulture) ?? "";
 
-    /// <summary>The root: a viewBox (it scales to its container), an accessible name from title and desc, a white ground.</summary>
-    public static XElement Document(string id, int height, string title, string desc, params object?[] content) =>
-        E("svg", A("viewBox", $"0 0 {Width} {height}"), A("role", "img"), A("aria-labelledby", $"{id}-title {id}-desc"),
-            A("font-family", "Arial, Helvetica, sans-serif"), A("font-size", Small), A("fill", Ink),
+    /// <summary>
+    /// The root: a viewBox (it scales to its container), an accessible name from title and desc, a white ground, the
+    /// title written at the top (wrapped: a network's name can be long) with the subtitle under it, and the picture's
+    /// content below them, drawn for a one-line title and moved down by the lines the title took beyond one.
+    /// </summary>
+    /// <param name="attributes">The root's data-* attributes: the picture's figures as a whole.</param>
+    public static XElement Document(string id, int height, string title, string subtitle, string desc, IEnumerable<XAttribute> attributes, params object?[] content)
+    {
+        var lines = Wrap(title, 60);
+        var extra = 26 * (lines.Count - 1);
+        return E("svg", A("viewBox", $"0 0 {Width} {height + extra}"), A("role", "img"), A("aria-labelledby", $"{id}-title {id}-desc"),
+            A("font-family", "Arial, Helvetica, sans-serif"), A("font-size", Small), A("fill", Ink), attributes,
             E("title", A("id", $"{id}-title"), title),
             E("desc", A("id", $"{id}-desc"), desc),
-            E("rect", A("width", Width), A("height", height), A("fill", "#ffffff")),
-            content);
+            E("rect", A("width", Width), A("height", height + extra), A("fill", "#ffffff")),
+            Lines(24, 32, lines, Heading, lineHeight: 26, weight: "bold"),
+            Text(24, 56 + extra, subtitle, Small, fill: Muted),
+            extra == 0 ? content : E("g", A("transform", $"translate(0 {extra})"), content));
+    }
 
     public static XElement Text(double x, double y, string text, int size = Small, string anchor = "start", string? weight = null, string fill = Ink) =>
         E("text", A("x", x), A("y", y), A("font-size", size), anchor == "start" ? null : A("text-anchor", anchor),
             weight is null ? null : A("font-weight", weight), fill == Ink ? null : A("fill", fill), text);
 
     /// <summary>Text over several lines (tspans), <paramref name="lineHeight"/> apart, starting at y.</summary>
-    public static XElement Lines(double x, double y, IReadOnlyList<string> lines, int size = Small, string anchor = "start", int lineHeight = 17) =>
-        E("text", A("x", x), A("y", y), A("font-size", size), anchor == "start" ? null : A("text-anchor", anchor),
+    public static XElement Lines(double x, double y, IReadOnlyList<string> lines, int size = Small, string anchor = "start", int lineHeight = 17,
+        string? weight = null) =>
+        E("text", A("x", x), A("y", y), A("font-size", size), anchor == "start" ? null : A("text-anchor", anchor), weight is null ? null : A("font-weight", weight),
             lines.Select((line, i) => E("tspan", A("x", x), i == 0 ? null : A("dy", lineHeight), line)));
 
     /// <summary>Words wrapped into lines of at most <paramref name="width"/> characters (a longer word gets a line of its own).</summary>
