@@ -6,52 +6,52 @@ using Swashbuckle.AspNetCore.SwaggerGen;
 
 namespace SeQuIn.Api.Pictures;
 
-/// <summary>An SVG picture: 200 image/svg+xml, declared in the contract from the handler's signature.</summary>
-public sealed class SvgPicture(string svg) : IResult, IEndpointMetadataProvider, IStatusCodeHttpResult, IContentTypeHttpResult
+/// <summary>A 200 answer of text in a media type of its own (UTF-8): what the pictures and the pack share.</summary>
+public abstract class TextAnswer(string body, string mediaType) : IResult, IStatusCodeHttpResult, IContentTypeHttpResult
 {
-    public const string MediaType = "image/svg+xml";
-
-    public string Body => svg;
+    public string Body => body;
 
     public int? StatusCode => StatusCodes.Status200OK;
 
-    public string ContentType => MediaType + "; charset=utf-8";
+    public string ContentType => mediaType + "; charset=utf-8";
 
     public Task ExecuteAsync(HttpContext httpContext)
     {
         httpContext.Response.StatusCode = StatusCodes.Status200OK;
         httpContext.Response.ContentType = ContentType;
-        return httpContext.Response.WriteAsync(svg, Encoding.UTF8, httpContext.RequestAborted);
+        AddHeaders(httpContext.Response.Headers);
+        return httpContext.Response.WriteAsync(body, Encoding.UTF8, httpContext.RequestAborted);
     }
 
-    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) =>
-        builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(string), [MediaType]));
+    protected virtual void AddHeaders(IHeaderDictionary headers)
+    {
+    }
+
+    /// <summary>Declares the 200 answer in the contract from the handler's signature.</summary>
+    protected static void Declare(EndpointBuilder builder, string mediaType) =>
+        builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(string), [mediaType]));
+}
+
+/// <summary>An SVG picture: 200 image/svg+xml.</summary>
+public sealed class SvgPicture(string svg) : TextAnswer(svg, MediaType), IEndpointMetadataProvider
+{
+    public const string MediaType = "image/svg+xml";
+
+    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) => Declare(builder, MediaType);
 }
 
 /// <summary>
 /// A printable HTML document (the meeting pack): 200 text/html. Its own Content-Security-Policy lets the page's one
 /// inline style sheet (by its hash) and nothing else run: no script, no outside request.
 /// </summary>
-public sealed class HtmlDocument(string html, string styleHash) : IResult, IEndpointMetadataProvider, IStatusCodeHttpResult, IContentTypeHttpResult
+public sealed class HtmlDocument(string html, string styleHash) : TextAnswer(html, MediaType), IEndpointMetadataProvider
 {
     public const string MediaType = "text/html";
 
-    public string Body => html;
+    protected override void AddHeaders(IHeaderDictionary headers) =>
+        headers.ContentSecurityPolicy = $"default-src 'none'; style-src 'sha256-{styleHash}'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
 
-    public int? StatusCode => StatusCodes.Status200OK;
-
-    public string ContentType => MediaType + "; charset=utf-8";
-
-    public Task ExecuteAsync(HttpContext httpContext)
-    {
-        httpContext.Response.StatusCode = StatusCodes.Status200OK;
-        httpContext.Response.ContentType = ContentType;
-        httpContext.Response.Headers.ContentSecurityPolicy = $"default-src 'none'; style-src 'sha256-{styleHash}'; frame-ancestors 'none'; base-uri 'none'; form-action 'none'";
-        return httpContext.Response.WriteAsync(html, Encoding.UTF8, httpContext.RequestAborted);
-    }
-
-    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) =>
-        builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(string), [MediaType]));
+    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder) => Declare(builder, MediaType);
 }
 
 /// <summary>Describes the SVG and HTML answers in the contract: what they are and an example (the Spectral rule wants one on every body).</summary>

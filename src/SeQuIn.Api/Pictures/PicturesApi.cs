@@ -32,13 +32,15 @@ public static class PicturesApi
 {
     public static IEndpointRouteBuilder MapPicturesApi(this IEndpointRouteBuilder routes)
     {
-        var units = routes.MapGroup("/api/v1/benchmarks/units/{unitId:guid}")
+        // The readers of the figures the pictures draw, with the conventions of the Benchmarks and Insight groups.
+        RouteGroupBuilder Readers(string prefix) => routes.MapGroup(prefix)
             .WithTags("Pictures")
             .WithValidation()
             .RequireAuthorization(Policies.UnitLevelReader)
             .WithRoles(AllowedRoles.UnitLevelReaders)
             .ReadsFromReplica()
             .Compressible();
+        var units = Readers("/api/v1/benchmarks/units/{unitId:guid}");
         units.MapGet("/radar.svg", GetRadarPicture)
             .WithName(nameof(GetRadarPicture))
             .WithSummary("A unit's month as a radar of its areas beside its group's median and quartiles (SVG)")
@@ -53,13 +55,7 @@ public static class PicturesApi
                 "triangle down a concern signal, diamond both). Variation icon, for now read from the latest month's signals: a high-side " +
                 "signal and no low-side one is special cause improvement, the reverse concern, otherwise common cause; no process limits is " +
                 "not enough data. Assurance needs a target, which the trend does not take yet: the picture says no target.");
-        var networks = routes.MapGroup("/api/v1/networks/{networkId:guid}")
-            .WithTags("Pictures")
-            .WithValidation()
-            .RequireAuthorization(Policies.UnitLevelReader)
-            .WithRoles(AllowedRoles.UnitLevelReaders)
-            .ReadsFromReplica()
-            .Compressible();
+        var networks = Readers("/api/v1/networks/{networkId:guid}");
         networks.MapGet("/insight/heatmap.svg", GetHeatmapPicture)
             .WithName(nameof(GetHeatmapPicture))
             .WithSummary("The network's units × areas grid for a month as a heat map (SVG)")
