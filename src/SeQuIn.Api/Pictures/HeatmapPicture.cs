@@ -36,7 +36,7 @@ public static class HeatmapPicture
                     return E("g", A("data-area", code), A("data-percentage", Exact(value)),
                         E("rect", A("x", x), A("y", y), A("width", CellWidth), A("height", CellHeight),
                             A("fill", value is null ? $"url(#{id}-none)" : band.Fill), A("stroke", "#ffffff"), A("stroke-width", 2)),
-                        Text(x + CellWidth / 2, y + 20, value is { } shown ? Num(Math.Round(shown, 0)) : "–", Small, "middle", fill: value is null ? Muted : band.Text));
+                        Text(x + CellWidth / 2, y + 20, value is { } shown ? Num(Math.Round(shown, 0, MidpointRounding.AwayFromZero)) : "–", Small, "middle", fill: value is null ? Muted : band.Text));
                 }));
         }).ToList();
 

@@ -1,5 +1,6 @@
 using System.Xml.Linq;
 using SeQuIn.Api.Benchmarks;
+using SeQuIn.Api.Common;
 using static SeQuIn.Api.Pictures.Svg;
 
 namespace SeQuIn.Api.Pictures;
@@ -75,7 +76,7 @@ public static class RadarPicture
             words.Say($"Scale {scaleMin} (centre) to {scaleMax} (edge); {Figure(benchmark.Figure)}.",
                 $"The further out, the better: {scaleMin} in the middle, {scaleMax} at the edge."),
             Describe(benchmark, scaleMin, scaleMax, groupName, words),
-            [A("data-unit", benchmark.UnitCode), A("data-month", benchmark.Month), A("data-group", VerdictIcons.Json(benchmark.Group.ToString()))],
+            [A("data-unit", benchmark.UnitCode), A("data-month", benchmark.Month), A("data-group", EnumQuery.NameOf(benchmark.Group))],
             rings, spokes, band, spans, median, unit, numbers, marks, legend);
     }
 

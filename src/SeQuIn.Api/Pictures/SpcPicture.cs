@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Xml.Linq;
 using SeQuIn.Api.Benchmarks;
+using SeQuIn.Api.Common;
 using static SeQuIn.Api.Pictures.Svg;
 
 namespace SeQuIn.Api.Pictures;
@@ -44,7 +45,7 @@ public static class SpcPicture
         var median = Path(points.Select((p, i) => p.GroupMedian is { } m ? (X(i), Y(m)) : ((double, double)?)null).ToList(), Pink, "2 4", 2);
         var unit = Path(points.Select((p, i) => p.Score is { } s ? (X(i), Y(s)) : ((double, double)?)null).ToList(), "#425563", null, 2);
         var marks = points.Select((p, i) => E("g", A("data-month", p.Month), A("data-score", Exact(p.Score)), A("data-group-median", Exact(p.GroupMedian)),
-            A("data-signals", string.Join(' ', p.Signals.Select(s => VerdictIcons.Json(s.ToString())))),
+            A("data-signals", string.Join(' ', p.Signals.Select(s => EnumQuery.NameOf(s)))),
             p.Score is { } s ? Marker(ShapeOf(p.Signals), X(i), Y(s), p.Signals.Count == 0 ? 5 : 7, ColourOf(p.Signals)) : null));
 
         var y = Bottom + 56;
@@ -73,7 +74,7 @@ public static class SpcPicture
             Describe(trend, variation, assurance, words),
             [A("data-unit", trend.UnitCode), A("data-area", trend.AreaCode), A("data-centre", Exact(trend.Centre)),
              A("data-upper-process-limit", Exact(trend.UpperProcessLimit)), A("data-lower-process-limit", Exact(trend.LowerProcessLimit)),
-             A("data-variation", VerdictIcons.Json(variation.ToString())), A("data-assurance", assurance is { } v ? VerdictIcons.Json(v.ToString()) : "")],
+             A("data-variation", EnumQuery.NameOf(variation)), A("data-assurance", assurance is { } v ? EnumQuery.NameOf(v) : "")],
             grid, months, limits, median, unit, marks, legend, icons);
     }
 

@@ -1,10 +1,14 @@
 using System.Xml.Linq;
 using SeQuIn.Api.Benchmarks;
+using SeQuIn.Api.Common;
 using static SeQuIn.Api.Pictures.Svg;
 
 namespace SeQuIn.Api.Pictures;
 
-/// <summary>The variation verdict a Making Data Count icon shows (names as the trend's JSON will carry them: commonCause, …).</summary>
+/// <summary>
+/// The variation verdict a Making Data Count icon shows, named as issue #14 names the trend's verdicts (written, as every
+/// enum of the contract, in kebab-case: common-cause, …).
+/// </summary>
 public enum VariationIcon
 {
     CommonCause,
@@ -87,7 +91,7 @@ public static class VerdictIcons
             : Enumerable.Range(0, 5).Select(i => (X: x - 14 + 7 * i, Y: y + 12 - (rise == 0 ? (i % 2 == 0 ? 0 : 3) : rise * (i >= 3 ? 3 * (i - 2) : 0))))
                 .Select((p, i) => E("circle", A("cx", p.X), A("cy", p.Y), A("r", 2.5), A("fill", i >= 3 && rise != 0 ? colour : Grey)))
                 .ToList();
-        return E("g", A("data-icon", "variation"), A("data-verdict", Json(icon.ToString())), A("aria-hidden", "true"),
+        return E("g", A("data-icon", "variation"), A("data-verdict", EnumQuery.NameOf(icon)), A("aria-hidden", "true"),
             E("circle", A("cx", x), A("cy", y), A("r", 26), A("fill", "#ffffff"), A("stroke", colour), A("stroke-width", 4),
                 icon == VariationIcon.NotEnoughData ? A("stroke-dasharray", "6 4") : null),
             letter == "" ? null : Text(x, y + 2, letter, Body, "middle", "bold", colour),
@@ -103,12 +107,9 @@ public static class VerdictIcons
             AssuranceIcon.ConsistentlyFails => (Orange, "F"),
             _ => (Grey, "?"),
         };
-        return E("g", A("data-icon", "assurance"), A("data-verdict", Json(icon.ToString())), A("aria-hidden", "true"),
+        return E("g", A("data-icon", "assurance"), A("data-verdict", EnumQuery.NameOf(icon)), A("aria-hidden", "true"),
             E("circle", A("cx", x), A("cy", y), A("r", 26), A("fill", "#ffffff"), A("stroke", colour), A("stroke-width", 4)),
             E("line", A("x1", x - 17), A("y1", y + 10), A("x2", x + 17), A("y2", y + 10), A("stroke", Pink), A("stroke-width", 2)),
             Text(x, y + 3, letter, Body, "middle", "bold", colour));
     }
-
-    /// <summary>The verdict's name as the JSON spells it (camelCase).</summary>
-    public static string Json(string name) => char.ToLowerInvariant(name[0]) + name[1..];
 }

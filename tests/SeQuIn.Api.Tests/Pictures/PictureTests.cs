@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
+using System.Text.Json.Nodes;
 using System.Xml;
 using System.Xml.Linq;
 using SeQuIn.Api.Assessments;
@@ -88,18 +89,20 @@ public sealed class PictureTests(SeQuInApiFixture fixture) : ApiTest(fixture)
         var url = $"/api/v1/benchmarks/units/{units[0].Id}/areas/INV/trend?from=2026-01&to=2026-07";
 
         var json = await ReadAsync<Trend>(await analyst.GetAsync(url));
+        var text = JsonNode.Parse(await (await analyst.GetAsync(url)).Content.ReadAsStringAsync())!;
         var svg = await SvgAsync(await analyst.GetAsync(url.Replace("/trend?", "/trend.svg?", StringComparison.Ordinal)));
 
         Assert.Equal((json.Centre, json.UpperProcessLimit, json.LowerProcessLimit),
             (Number(svg, "data-centre"), Number(svg, "data-upper-process-limit"), Number(svg, "data-lower-process-limit")));
         var points = svg.Descendants(Svg + "g").Where(g => g.Attribute("data-month") is not null).ToList();
-        Assert.Equal(json.Points.Select(p => (p.Month, p.Score, string.Join(' ', p.Signals.Select(s => VerdictIcons.Json(s.ToString()))))),
+        // The signals as the JSON spells them.
+        Assert.Equal(json.Points.Select((p, i) => (p.Month, p.Score, string.Join(' ', text["points"]![i]!["signals"]!.AsArray().Select(s => s!.GetValue<string>())))),
             points.Select(g => (g.Attribute("data-month")!.Value, Number(g, "data-score"), g.Attribute("data-signals")!.Value)));
         Assert.Contains(SpcSignal.AboveUpperLimit, json.Points[^1].Signals);
         // The signalled month is a triangle pointing up; the others are circles.
         Assert.Equal("polygon", points[^1].Elements().Single().Name.LocalName);
         Assert.All(points[..^1], g => Assert.Equal("circle", g.Elements().Single().Name.LocalName));
-        Assert.Equal("specialCauseImprovement", svg.Attribute("data-variation")!.Value);
+        Assert.Equal("special-cause-improvement", svg.Attribute("data-variation")!.Value);
         var icon = svg.Descendants(Svg + "g").Single(g => g.Attribute("data-icon")?.Value == "variation");
         Assert.Equal("H", icon.Element(Svg + "text")!.Value);
         Assert.DoesNotContain(svg.Descendants(Svg + "g"), g => g.Attribute("data-icon")?.Value == "assurance");

@@ -1,5 +1,6 @@
 using System.Xml.Linq;
 using SeQuIn.Api.Benchmarks;
+using SeQuIn.Api.Common;
 using SeQuIn.Api.Pictures;
 
 namespace SeQuIn.Api.Tests.Pictures;
@@ -32,7 +33,7 @@ public sealed class VerdictIconTests
     {
         var drawn = VerdictIcons.Draw(icon, 50, 50);
 
-        Assert.Equal(VerdictIcons.Json(icon.ToString()), drawn.Attribute("data-verdict")!.Value);
+        Assert.Equal(EnumQuery.NameOf(icon), drawn.Attribute("data-verdict")!.Value);
         Assert.Equal(colour, drawn.Elements().First().Attribute("stroke")!.Value);
         Assert.Equal(letter, drawn.Elements().FirstOrDefault(e => e.Name.LocalName == "text")?.Value);
     }
@@ -56,7 +57,7 @@ public sealed class VerdictIconTests
 
         var chart = XElement.Parse(Svg.Write(SpcPicture.Draw("t", TrendEndingWith(), 0, 4, VariationIcon.CommonCause, AssuranceIcon.HitAndMiss, words)));
 
-        Assert.Equal("hitAndMiss", chart.Attribute("data-assurance")!.Value);
+        Assert.Equal("hit-and-miss", chart.Attribute("data-assurance")!.Value);
         Assert.EndsWith("Assurance: hit and miss against the target.", chart.Elements().Single(e => e.Name.LocalName == "desc").Value);
     }
 
