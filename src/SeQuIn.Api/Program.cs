@@ -16,6 +16,7 @@ using SeQuIn.Api.Health;
 using SeQuIn.Api.Observability;
 using SeQuIn.Api.Organisations;
 using SeQuIn.Api.Progress;
+using SeQuIn.Api.Pictures;
 using SeQuIn.Api.Replica;
 using SeQuIn.Api.Webhooks;
 
@@ -92,6 +93,7 @@ api.MapEvidenceLibraryApi();
 api.MapBenchmarksApi();
 api.MapInsightApi();
 api.MapProgressApi();
+api.MapPicturesApi();
 api.MapCommissioningApi();
 api.MapExportsApi();
 api.MapAccessApi();

@@ -41,6 +41,7 @@ public static class OpenApiSetup
         ("Changes", "The change feed: every change an integrator's copy needs, in commit order, with no gaps (ADR 0027)."),
         ("Webhooks", "The change feed pushed: subscriptions of https endpoints to a network's or collaborative's changes, signed to the Standard Webhooks specification, with a delivery log (ADR 0028)."),
         ("Families", "Families and carers say whether they recognise a unit's published ratings, through its share code and without an account; involvement leads moderate, units and networks see how often families concur (ADR 0029)."),
+        ("Pictures", "The figures drawn: SVG pictures of a unit's radar, an area's process control chart and a network's heat map, beside the JSON they draw (same parameters, same figures), and the network meeting's printable HTML pack (ADR 0037)."),
         ("Health", "Liveness and readiness probes."),
     ];
 
@@ -97,6 +98,7 @@ public static class OpenApiSetup
             options.OperationFilter<EnumQueryFilter>();
             options.OperationFilter<BinaryContentFilter>();
             options.OperationFilter<CsvAlternativeFilter>();
+            options.OperationFilter<Pictures.PictureContentFilter>();
             options.OperationFilter<CompressionFilter>();
             options.OperationFilter<Benchmarks.ExportPositionContract>();
             options.OperationFilter<CsvContract.Filter>();

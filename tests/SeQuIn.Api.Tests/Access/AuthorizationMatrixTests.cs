@@ -345,6 +345,13 @@ public sealed class AuthorizationMatrixTests(SeQuInApiFixture fixture) : IAsyncL
             var route = insight.Split('?')[0];
             yield return ($"GET /api/v1/networks/{{networkId}}/insight/{route}", SubmittedOfANetwork, () => Get($"/api/v1/networks/{a.Id}/insight/{insight}"));
         }
+        // Pictures: the readers of the JSON they draw, and no one else (Pictures/PicturesApi.cs).
+        yield return ("GET /api/v1/benchmarks/units/{unitId}/radar.svg", SubmittedOfANetwork, async () =>
+            await Get(await WithResults($"/api/v1/benchmarks/units/{unit.Id}/radar.svg")));
+        yield return ("GET /api/v1/benchmarks/units/{unitId}/areas/{areaCode}/trend.svg", SubmittedOfANetwork, () =>
+            Get($"/api/v1/benchmarks/units/{unit.Id}/areas/INV/trend.svg"));
+        yield return ("GET /api/v1/networks/{networkId}/insight/heatmap.svg", SubmittedOfANetwork, () => Get($"/api/v1/networks/{a.Id}/insight/heatmap.svg"));
+        yield return ("GET /api/v1/networks/{networkId}/meeting-pack", SubmittedOfANetwork, () => Get($"/api/v1/networks/{a.Id}/meeting-pack"));
         yield return ("GET /api/v1/networks/{networkId}/public-summary", Open, async () => await Get(await WithResults($"/api/v1/networks/{a.Id}/public-summary")));
         yield return ("GET /api/v1/networks/{networkId}/public-summary", "H H H H H H H H H U U H H", () => Get($"/api/v1/networks/{w.NetworkB.Id}/public-summary"));
         // Roll-ups: a network's and a collaborative's readers, commissioners included; unit members are not offered them (403).

@@ -13,7 +13,7 @@ namespace SeQuIn.Api.Tests.Analysts;
 /// </summary>
 public sealed record AnalystWorld(NetworkResponse Network, UnitResponse[] Units, string AdminToken, string AnalystToken)
 {
-    public static async Task<AnalystWorld> CreateAsync(HttpClient nationalAdmin, int units = 2)
+    public static async Task<AnalystWorld> CreateAsync(HttpClient nationalAdmin, int units = 2, string networkName = "Analysts' network")
     {
         async Task<T> Post<T>(string url, object body)
         {
@@ -22,7 +22,7 @@ public sealed record AnalystWorld(NetworkResponse Network, UnitResponse[] Units,
             Assert.True(response.IsSuccessStatusCode, $"{url}: {(int)response.StatusCode} {text}");
             return System.Text.Json.JsonSerializer.Deserialize<T>(text, Json.Options)!;
         }
-        var network = await Post<NetworkResponse>("/api/v1/networks", new CreateNetworkRequest(Code("N"), "Analysts' network"));
+        var network = await Post<NetworkResponse>("/api/v1/networks", new CreateNetworkRequest(Code("N"), networkName));
         var provider = await Post<ProviderResponse>("/api/v1/providers", new CreateProviderRequest(Code("P"), "Provider, \"quoted\"", ProviderSector.Nhs));
         var made = new List<UnitResponse>();
         for (var i = 0; i < units; i++)

@@ -185,7 +185,7 @@ public sealed class NoInputGetsA500Tests(SeQuInApiFixture fixture) : ApiTest(fix
             ["actor"] = "x", ["action"] = "assessment.submitted", ["identifier"] = "active", ["evidenceId"] = Guid.NewGuid().ToString(),
             ["keyId"] = Guid.NewGuid().ToString(), ["membershipId"] = Guid.NewGuid().ToString(), ["commentId"] = Guid.NewGuid().ToString(), ["voice"] = "service-user",
             ["subscriptionId"] = subscription.Subscription.Id.ToString(), ["deliveryId"] = delivery.Id.ToString(), ["state"] = "pending",
-            ["figure"] = "agreed", ["confirmation"] = "agreed", ["confirmedOnly"] = "true",
+            ["figure"] = "agreed", ["confirmation"] = "agreed", ["confirmedOnly"] = "true", ["labels"] = "easy-read",
             ["runLength"] = "6", ["trendLength"] = "6", ["target"] = "2.5", ["rebaseAt"] = "2020-06",
         };
         var sent = 0;
