@@ -40,6 +40,7 @@ public static class OpenApiSetup
         ("Changes", "The change feed: every change an integrator's copy needs, in commit order, with no gaps (ADR 0027)."),
         ("Webhooks", "The change feed pushed: subscriptions of https endpoints to a network's or collaborative's changes, signed to the Standard Webhooks specification, with a delivery log (ADR 0028)."),
         ("Families", "Families and carers say whether they recognise a unit's published ratings, through its share code and without an account; involvement leads moderate, units and networks see how often families concur (ADR 0029)."),
+        ("Buddying", "Units to learn from: suggestions of units that rated a standard or area high for a sustained period and share evidence of it, the pairings leads record with their outcomes, and which came before improvement (ADR 0036)."),
         ("Health", "Liveness and readiness probes."),
     ];
 
