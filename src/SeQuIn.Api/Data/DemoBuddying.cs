@@ -41,8 +41,9 @@ public static class DemoBuddying
             .Select(c => (c.Standard, c.Started, Compared: Buddies.Compare(byUnit[(unit.Id, c.Standard)], c.Started), Buddy: BuddyFor(c.Standard, c.Started)))
             .Where(c => c.Buddy is not null && c.Compared.MonthsRatedBefore == 3 && c.Compared.MonthsRatedAfter == 3)
             .ToList();
-        var improved = candidates.FirstOrDefault(c => c.Compared.After - c.Compared.Before >= 1);
-        var flat = candidates.FirstOrDefault(c => c.Compared.Improved == false && c.Standard != improved.Standard);
+        // Pairings are for standards a unit rates low: at most "Developing" before.
+        var improved = candidates.FirstOrDefault(c => c.Compared.Before <= 2 && c.Compared.After - c.Compared.Before >= 1);
+        var flat = candidates.FirstOrDefault(c => c.Compared.Before <= 2 && c.Compared.Improved == false && c.Standard != improved.Standard);
         var pairings = new List<BuddyPairing>();
         if (improved.Buddy is { } first)
         {
