@@ -6,6 +6,7 @@ using SeQuIn.Api.Access;
 using SeQuIn.Api.Assessments;
 using SeQuIn.Api.Audit;
 using SeQuIn.Api.Benchmarks;
+using SeQuIn.Api.Buddying;
 using SeQuIn.Api.Commissioning;
 using SeQuIn.Api.Common;
 using SeQuIn.Api.Confirmations;
@@ -102,6 +103,7 @@ api.MapChangesApi();
 api.MapWebhooksApi();
 api.MapFamiliesApi();
 api.MapPublicPagesApi();
+api.MapBuddyingApi();
 
 if (await Commands.TryRunAsync(app, args))
 {

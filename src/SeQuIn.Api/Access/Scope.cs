@@ -210,6 +210,17 @@ public sealed class Scope
     /// <summary>Declining a comment with a note: its network's leads and administrators, or a national administrator.</summary>
     public bool DeclinesFrameworkComment(Guid? networkId) => IsNationalAdmin || ReviewedNetworks.Contains(networkId);
 
+    // ---- Buddying (ADR 0036) --------------------------------------------------------------------------------------
+
+    /// <summary>
+    /// A unit's buddy suggestions and pairings, and its network's pairings: whoever reads the network's results, as
+    /// for best practice (a suggestion names units and shows only their shared evidence).
+    /// </summary>
+    public bool SeesBuddyingOf(Guid networkId) => SeesNetworkResults(networkId);
+
+    /// <summary>Recording a buddy pairing for a unit, and its outcome: an involvement lead of the unit's network.</summary>
+    public bool RecordsBuddyPairingsOf(UnitPlace unit) => LedNetworks.Contains(unit.NetworkId);
+
     // ---- Grants ---------------------------------------------------------------------------------------------------
 
     /// <summary>An administrator only hands out grants within its own reach; national and collaborative scopes need a national one.</summary>

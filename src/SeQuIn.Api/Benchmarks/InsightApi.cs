@@ -272,15 +272,11 @@ public static class InsightApi
             .Select(r => new { r.AssessmentId, r.UnitId, Value = r.Value!.Value }).ToListAsync(ct);
         var top = ratings.Count == 0 ? (int?)null : ratings.Max(r => r.Value);
         var best = ratings.Where(r => r.Value == top).ToList();
-        var assessmentIds = best.Select(b => b.AssessmentId).ToList();
-        var evidence = await db.Evidence.AsNoTracking()
-            .Where(e => e.Shared && assessmentIds.Contains(e.AssessmentId) && (e.StandardCode == query.standardCode || e.StandardCode == null))
-            .ToListAsync(ct);
+        var evidence = await SharedEvidenceAsync(db, best.Select(b => b.AssessmentId).ToList(), query.standardCode, ct);
         var unitIds = best.Select(b => b.UnitId).ToList();
         var units = await db.Units.AsNoTracking().Where(u => unitIds.Contains(u.Id)).ToDictionaryAsync(u => u.Id, ct);
         var result = best.OrderBy(b => units[b.UnitId].Code, StringComparer.Ordinal).Select(b => new BestPracticeUnit(b.UnitId, units[b.UnitId].Code,
-            units[b.UnitId].Name, b.Value, evidence.Where(e => e.AssessmentId == b.AssessmentId)
-                .Select(e => new SharedEvidence(e.Id, e.AssessmentId, EnumQuery.NameOf(e.Kind), e.Title, e.Description, e.Link)).ToList())).ToList();
+            units[b.UnitId].Name, b.Value, evidence[b.AssessmentId].ToList())).ToList();
         return TypedResults.Ok(new BestPractice(networkId, query.standardCode, Months.Format(month), top, result, query.confirmedOnly == true));
     }
 
@@ -351,8 +347,22 @@ public static class InsightApi
         return TypedResults.Ok(new AgreementReport(networkId, Months.Format(from), Months.Format(to), byArea, byUnit, confirmedOnly));
     }
 
+    /// <summary>
+    /// What a unit shows others of a submitted assessment: only the evidence it chose to share — for a standard, the
+    /// evidence of that standard and of the whole assessment; for a whole area (no standard), all of it. By assessment,
+    /// in the order it was added. The one rule for best practice and buddy suggestions.
+    /// </summary>
+    internal static async Task<ILookup<Guid, SharedEvidence>> SharedEvidenceAsync(SeQuInDbContext db, IReadOnlyCollection<Guid> assessmentIds,
+        string? standardCode, CancellationToken ct) =>
+        (await db.Evidence.AsNoTracking()
+            .Where(e => e.Shared && assessmentIds.Contains(e.AssessmentId))
+            .WhereIf(standardCode is not null, e => e.StandardCode == standardCode || e.StandardCode == null)
+            .OrderBy(e => e.Id)
+            .ToListAsync(ct))
+        .ToLookup(e => e.AssessmentId, e => new SharedEvidence(e.Id, e.AssessmentId, EnumQuery.NameOf(e.Kind), e.Title, e.Description, e.Link));
+
     /// <summary>The month asked for, or the network's latest; null when the caller may not see the network's results.</summary>
-    private static async Task<DateOnly?> MonthAsync(SeQuInDbContext db, Guid networkId, Caller caller, TimeProvider clock, string? month,
+    internal static async Task<DateOnly?> MonthAsync(SeQuInDbContext db, Guid networkId, Caller caller, TimeProvider clock, string? month,
         CancellationToken ct)
     {
         if (!caller.Scope.SeesNetworkResults(networkId))

@@ -20,12 +20,17 @@ public static class ChangeKinds
     public const string UnitReactivated = "unit.reactivated";
     public const string NetworkChanged = "network.changed";
     public const string FrameworkVersionActivated = "framework-version.activated";
+    /// <summary>A lead recorded a buddy pairing for a unit (ADR 0036).</summary>
+    public const string BuddyingPaired = "buddying.paired";
+    /// <summary>A lead recorded how a buddy pairing turned out.</summary>
+    public const string BuddyingOutcomeRecorded = "buddying.outcome-recorded";
 
     /// <summary>Every kind, in the order the contract lists them.</summary>
     public static readonly IReadOnlyList<string> All =
     [
         AssessmentSubmitted, AssessmentResubmitted, AssessmentReturned, AssessmentReopened, AssessmentImported, AssessmentConfirmed,
         UnitCreated, UnitChanged, UnitDeactivated, UnitReactivated, NetworkChanged, FrameworkVersionActivated,
+        BuddyingPaired, BuddyingOutcomeRecorded,
     ];
 }
 

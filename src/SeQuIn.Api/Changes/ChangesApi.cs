@@ -12,8 +12,8 @@ namespace SeQuIn.Api.Changes;
 
 /// <summary>One change an integrator's copy needs.</summary>
 /// <param name="Position">Where the entry stands in the feed; entries are read in this order.</param>
-/// <param name="Kind">What happened: assessment.submitted, assessment.resubmitted, assessment.returned, assessment.reopened, assessment.imported, assessment.confirmed (by its service-user participant; data.confirmation is agreed or disagreed), unit.created, unit.changed, unit.deactivated, unit.reactivated, network.changed (publishing settings included), framework-version.activated.</param>
-/// <param name="ResourceType">What it happened to: assessment, unit, network or framework-version.</param>
+/// <param name="Kind">What happened: assessment.submitted, assessment.resubmitted, assessment.returned, assessment.reopened, assessment.imported, assessment.confirmed (by its service-user participant; data.confirmation is agreed or disagreed), unit.created, unit.changed, unit.deactivated, unit.reactivated, network.changed (publishing settings included), framework-version.activated, buddying.paired, buddying.outcome-recorded.</param>
+/// <param name="ResourceType">What it happened to: assessment, unit, network, framework-version or buddy-pairing.</param>
 /// <param name="Revision">The resource's revision after the change (its ETag is derived from it); null for a framework version, whose ETag is read with it.</param>
 /// <param name="Link">Where to read the resource now.</param>
 /// <param name="Data">What the entry says beyond its resource. A return or reopening is a tombstone: it names the figures withdrawn from the benchmarks (unit, area, month, framework version, mean, percentage, agreed rating).</param>
@@ -58,7 +58,7 @@ public static class ChangesApi
             .WithSummary("Follow every change an integrator's copy needs, in order, with no gaps")
             .WithDescription(
                 "The change feed: one entry per change (an assessment submitted, resubmitted, returned, reopened, imported or confirmed by its service user; a unit " +
-                "created, changed, deactivated or reactivated; a network's settings changed; a framework version activated), scoped like " +
+                "created, changed, deactivated or reactivated; a network's settings changed; a framework version activated; a buddy pairing recorded or its outcome), scoped like " +
                 "every read (the changes of networks and units whose results the caller sees; framework versions for everyone). Follow 'next' for ever: an entry is shown only " +
                 "once every change that began before it has committed or failed, so a reader that follows the cursor never misses " +
                 "an entry, whatever commits concurrently. A return or reopening is a tombstone naming the figures withdrawn. 'until' " +

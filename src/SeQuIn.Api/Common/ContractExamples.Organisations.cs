@@ -12,7 +12,7 @@ internal sealed partial class ContractExamples
         Provider, ProviderSector.Nhs, Network, Collaborative, true, Created, Created, PublishToFamilies: true);
 
     private static readonly NetworkResponse NetworkAnswer = new(NetworkId, NetworkCode, NetworkName, "Yorkshire and the Humber", false, true, true,
-        new DateTimeOffset(2026, 1, 12, 9, 30, 0, TimeSpan.Zero), Created, PublishToFamilies: true);
+        new DateTimeOffset(2026, 1, 12, 9, 30, 0, TimeSpan.Zero), Created, PublishToFamilies: true, OfferBuddiesNationally: false);
 
     private static readonly CollaborativeResponse CollaborativeAnswer = new(CollaborativeId, Collaborative.Code, Collaborative.Name, true,
         new DateTimeOffset(2026, 1, 12, 9, 41, 0, TimeSpan.Zero), new DateTimeOffset(2026, 1, 12, 9, 41, 0, TimeSpan.Zero));
@@ -25,7 +25,8 @@ internal sealed partial class ContractExamples
     private static IEnumerable<(Type Type, object Example)> Organisations() =>
     [
         (typeof(CreateNetworkRequest), new CreateNetworkRequest(NetworkCode, NetworkName, "Yorkshire and the Humber", AllowRanks: false, PublishSummaries: true)),
-        (typeof(UpdateNetworkRequest), new UpdateNetworkRequest(NetworkName, true, "Yorkshire and the Humber", false, true, PublishToFamilies: true)),
+        (typeof(UpdateNetworkRequest), new UpdateNetworkRequest(NetworkName, true, "Yorkshire and the Humber", false, true, PublishToFamilies: true,
+            OfferBuddiesNationally: false)),
         (typeof(NetworkResponse), NetworkAnswer),
         (typeof(Page<NetworkResponse>), new Page<NetworkResponse>([NetworkAnswer], null, 100)),
 

@@ -42,6 +42,7 @@ public static class OpenApiSetup
         ("Webhooks", "The change feed pushed: subscriptions of https endpoints to a network's or collaborative's changes, signed to the Standard Webhooks specification, with a delivery log (ADR 0028)."),
         ("Families", "Families and carers say whether they recognise a unit's published ratings, through its share code and without an account; involvement leads moderate, units and networks see how often families concur (ADR 0029)."),
         ("Pictures", "The figures drawn: SVG pictures of a unit's radar, an area's process control chart and a network's heat map, beside the JSON they draw (same parameters, same figures), and the network meeting's printable HTML pack (ADR 0037)."),
+        ("Buddying", "Units to learn from: suggestions of units that rated a standard or area high for a sustained period and share evidence of it, the pairings leads record with their outcomes, and which came before improvement (ADR 0036)."),
         ("Health", "Liveness and readiness probes."),
     ];
 

@@ -61,6 +61,7 @@ public static class DatabaseRoles
         (typeof(Families.FamilyResponse), "SELECT, INSERT, UPDATE"),
         (typeof(Families.FamilyShareCode), "SELECT, INSERT, UPDATE"),
         (typeof(Framework.FrameworkComment), "SELECT, INSERT, UPDATE"), // declined, never deleted (ADR 0030)
+        (typeof(Buddying.BuddyPairing), "SELECT, INSERT, UPDATE"), // outcomes recorded, never deleted (ADR 0036)
     ];
 
     /// <summary>

@@ -58,6 +58,7 @@ public sealed class DatabaseMigrator(
             await LoadDemoHistoryAsync(ct);
             await DemoFamilies.LoadAsync(db, DemoNetworkCode, ct);
             await Framework.DemoRevision.LoadAsync(db, DemoUnitCode, clock.Now(), ct);
+            await DemoBuddying.LoadAsync(db, DemoNetworkCode, DemoUnitCode, clock.Now(), ct);
         }
     }
 

@@ -18,11 +18,15 @@ public sealed record CreateNetworkRequest(string Code, string Name, string? Regi
 /// <param name="PublishSummaries">Whether anyone may read the network's area summaries without signing in.</param>
 /// <param name="PublishToFamilies">Whether the network's units may publish a page to families and carers (each unit chooses too).
 /// Optional, for clients written before it existed: left out or null keeps the current setting.</param>
-public sealed record UpdateNetworkRequest(string Name, bool Active, string? Region, bool AllowRanks, bool PublishSummaries, bool? PublishToFamilies = null);
+/// <param name="OfferBuddiesNationally">Whether units of other networks that offer it too may be suggested as buddies to this
+/// network's units, and this network's units to theirs. Optional: left out or null keeps the current setting.</param>
+public sealed record UpdateNetworkRequest(string Name, bool Active, string? Region, bool AllowRanks, bool PublishSummaries, bool? PublishToFamilies = null,
+    bool? OfferBuddiesNationally = null);
 
 /// <param name="PublishToFamilies">Whether the network's units may publish a page to families and carers (off by default).</param>
+/// <param name="OfferBuddiesNationally">Whether buddies are suggested across networks that both offer it (off by default).</param>
 public sealed record NetworkResponse(Guid Id, string Code, string Name, string? Region, bool AllowRanks, bool PublishSummaries, bool Active,
-    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, bool PublishToFamilies = false);
+    DateTimeOffset CreatedAt, DateTimeOffset UpdatedAt, bool PublishToFamilies = false, bool OfferBuddiesNationally = false);
 
 /// <param name="code">Only the network with this code.</param>
 /// <param name="active">Only active (true) or inactive (false) networks.</param>

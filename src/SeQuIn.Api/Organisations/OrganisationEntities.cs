@@ -26,6 +26,8 @@ public sealed class Network
     public bool PublishSummaries { get; set; }
     /// <summary>Whether units of this network may publish a page families and carers read and respond to (each unit chooses too; ADR 0029).</summary>
     public bool PublishToFamilies { get; set; }
+    /// <summary>Whether units of other networks that offer it too may be suggested as buddies, and be paired, with this network's units (ADR 0036).</summary>
+    public bool OfferBuddiesNationally { get; set; }
     public bool Active { get; set; } = true;
     public DateTimeOffset CreatedAt { get; set; }
     public DateTimeOffset UpdatedAt { get; set; }

@@ -171,6 +171,7 @@ public static class OrganisationsApi
         network.AllowRanks = request.AllowRanks;
         network.PublishSummaries = request.PublishSummaries;
         network.PublishToFamilies = request.PublishToFamilies ?? network.PublishToFamilies;
+        network.OfferBuddiesNationally = request.OfferBuddiesNationally ?? network.OfferBuddiesNationally;
         network.Active = request.Active;
         network.UpdatedAt = services.Clock.Now();
         network.Revision++;
@@ -182,7 +183,7 @@ public static class OrganisationsApi
         }
         // Publishing settings decide what integrators may show: the feed says when they change, in the same transaction.
         await ChangeFeed.RecordAsync(services.Db, ChangeKinds.NetworkChanged, "network", network.Id, network.Revision, null, network.Id,
-            network.UpdatedAt, new { network.PublishSummaries, network.AllowRanks, network.Active, network.PublishToFamilies }, ct);
+            network.UpdatedAt, new { network.PublishSummaries, network.AllowRanks, network.Active, network.PublishToFamilies, network.OfferBuddiesNationally }, ct);
         await transaction.CommitAsync(ct);
         services.Http.Response.SetETag(ETag(network.Revision));
         return TypedResults.Ok(ToResponse(network));
@@ -329,7 +330,7 @@ public static class OrganisationsApi
         ApiProblems.Conflict($"A {kind} with code '{code}' already exists.");
 
     private static NetworkResponse ToResponse(Network n) => new(n.Id, n.Code, n.Name, n.Region, n.AllowRanks, n.PublishSummaries, n.Active,
-        n.CreatedAt, n.UpdatedAt, n.PublishToFamilies);
+        n.CreatedAt, n.UpdatedAt, n.PublishToFamilies, n.OfferBuddiesNationally);
 
     private static CollaborativeResponse ToResponse(Collaborative c) => new(c.Id, c.Code, c.Name, c.Active, c.CreatedAt, c.UpdatedAt);
 

@@ -50,6 +50,7 @@ public sealed class AuthorizationMatrixTests(SeQuInApiFixture fixture) : IAsyncL
 
     private AccessWorld _world = null!;
     private (string Code, string Month)? _published;
+    private UnitResponse? _buddyOfA;
     private SeQuInApp _app = null!;
 
     public async Task InitializeAsync()
@@ -419,6 +420,31 @@ public sealed class AuthorizationMatrixTests(SeQuInApiFixture fixture) : IAsyncL
         yield return ("POST /api/v1/public/unit-pages", Open, async () => await Send(HttpMethod.Post, "/api/v1/public/unit-pages",
             new SeQuIn.Api.Families.UnitPageRequest((await PublishedA()).Code)));
         yield return ("POST /api/v1/public/family-responses", Open, async () => await Send(HttpMethod.Post, "/api/v1/public/family-responses", await ResponseToA()));
+        // Buddying (ADR 0036): read as best practice is (the network's readers), recorded by the network's involvement leads.
+        async Task<Guid> BuddyOfA() => (_buddyOfA ??= await w.PostAsync<UnitResponse>("/api/v1/units",
+            new CreateUnitRequest(AccessWorld.Code("UA"), "Buddy of A", SecurityLevel.Low, w.Provider.Id, a.Id))).Id;
+        async Task<Guid> PairingOfA()
+        {
+            var response = await w.ClientFor("lead-a").PostAsync($"/api/v1/units/{unit.Id}/buddy-pairings",
+                JsonContent.Create(new SeQuIn.Api.Buddying.BuddyPairingRequest(await BuddyOfA(), "INV-01", null, "2026-01"), options: Json.Options));
+            response.EnsureSuccessStatusCode();
+            return (await response.Content.ReadFromJsonAsync<SeQuIn.Api.Buddying.BuddyPairingResponse>(Json.Options))!.Id;
+        }
+        yield return ("GET /api/v1/units/{unitId}/buddy-suggestions", SubmittedOfANetwork, () => Get($"/api/v1/units/{unit.Id}/buddy-suggestions?standardCode=INV-01"));
+        yield return ("GET /api/v1/units/{unitId}/buddy-pairings", SubmittedOfANetwork, () => Get($"/api/v1/units/{unit.Id}/buddy-pairings"));
+        yield return ("GET /api/v1/units/{unitId}/buddy-pairings/{pairingId}", SubmittedOfANetwork, async () =>
+            await Get($"/api/v1/units/{unit.Id}/buddy-pairings/{await PairingOfA()}"));
+        yield return ("POST /api/v1/units/{unitId}/buddy-pairings", LeadOfA, async () => await Send(HttpMethod.Post, $"/api/v1/units/{unit.Id}/buddy-pairings",
+            new SeQuIn.Api.Buddying.BuddyPairingRequest(await BuddyOfA(), null, "INV", "2026-01")));
+        yield return ("POST /api/v1/units/{unitId}/buddy-pairings/{pairingId}/outcome", LeadOfA, async () =>
+        {
+            var message = await Send(HttpMethod.Post, $"/api/v1/units/{unit.Id}/buddy-pairings/{await PairingOfA()}/outcome",
+                new SeQuIn.Api.Buddying.BuddyOutcomeRequest(SeQuIn.Api.Buddying.BuddyOutcome.Ended));
+            message.Headers.IfMatch.Add(new System.Net.Http.Headers.EntityTagHeaderValue("\"1\""));
+            return message;
+        });
+        yield return ("GET /api/v1/networks/{networkId}/buddy-pairings", SubmittedOfANetwork, () => Get($"/api/v1/networks/{a.Id}/buddy-pairings"));
+        yield return ("GET /api/v1/networks/{networkId}/buddy-pairings/summary", SubmittedOfANetwork, () => Get($"/api/v1/networks/{a.Id}/buddy-pairings/summary"));
         yield return ("GET /api/v1/exports/ratings", UnitLevel, () => Get("/api/v1/exports/ratings"));
         yield return ("GET /api/v1/exports/ratings.csv", UnitLevel, () => Get("/api/v1/exports/ratings.csv"));
     }

@@ -187,6 +187,7 @@ public sealed class NoInputGetsA500Tests(SeQuInApiFixture fixture) : ApiTest(fix
             ["subscriptionId"] = subscription.Subscription.Id.ToString(), ["deliveryId"] = delivery.Id.ToString(), ["state"] = "pending",
             ["figure"] = "agreed", ["confirmation"] = "agreed", ["confirmedOnly"] = "true", ["labels"] = "easy-read",
             ["runLength"] = "6", ["trendLength"] = "6", ["target"] = "2.5", ["rebaseAt"] = "2020-06",
+            ["pairingId"] = Guid.NewGuid().ToString(), ["months"] = "3", ["atLeast"] = "2", ["highAt"] = "3", ["outcome"] = "improved",
         };
         var sent = 0;
         foreach (var (path, item) in document["paths"]!.AsObject())

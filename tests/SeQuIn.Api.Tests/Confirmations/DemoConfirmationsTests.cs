@@ -12,12 +12,7 @@ public sealed class DemoConfirmationsTests(SeQuInApiFixture fixture) : ApiTest(f
     [Fact]
     public async Task The_demo_has_agreed_disagreed_and_unconfirmed_submissions_and_their_figures()
     {
-        var name = $"sequin_democ_{Guid.NewGuid():N}"[..30];
-        await Fixture.Postgres.CreateDatabaseAsync(name);
-        var options = new DbContextOptionsBuilder<SeQuInDbContext>();
-        SeQuInDbContext.Configure(options, Fixture.Postgres.ConnectionString(name));
-        await using var db = new SeQuInDbContext(options.Options);
-        await new DatabaseMigrator(db, new FrameworkDocumentValidator(), TimeProvider.System, NullLogger<DatabaseMigrator>.Instance).MigrateAsync(loadDemo: true);
+        await using var db = await DemoDatabase.CreateAsync(Fixture, "sequin_democ", TimeProvider.System);
 
         var submitted = await db.Assessments.Where(a => a.Status == AssessmentStatus.Submitted).GroupBy(a => a.Confirmation)
             .Select(g => new { g.Key, Count = g.Count() }).ToDictionaryAsync(g => g.Key ?? (ServiceUserConfirmation)(-1), g => g.Count);

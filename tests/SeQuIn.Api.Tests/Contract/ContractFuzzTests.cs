@@ -112,6 +112,7 @@ public sealed class ContractFuzzTests(SeQuInApiFixture fixture) : ApiTest(fixtur
                 ["evidenceId"] = Ids(draft.Evidence.Single().Id, evidenceId),
                 ["unitId"] = Ids(assessments.Unit.Id, assessments.OtherUnit.Id, medium.Id),
                 ["unitIds"] = Ids(assessments.Unit.Id, medium.Id),
+                ["buddyUnitId"] = Ids(assessments.OtherUnit.Id, medium.Id),
                 ["networkId"] = Ids(assessments.Network.Id),
                 ["providerId"] = Ids(provider.Id),
                 ["collaborativeId"] = Ids(collaborative.Id),

@@ -18,14 +18,7 @@ public sealed class DemoHistoryTests(SeQuInApiFixture fixture) : ApiTest(fixture
     [Fact]
     public async Task The_demo_history_for_a_given_day_is_the_same_rows_as_before_its_parameters_became_data()
     {
-        var name = $"sequin_demo_{Guid.NewGuid():N}"[..30];
-        await Fixture.Postgres.CreateDatabaseAsync(name);
-        var options = new DbContextOptionsBuilder<SeQuInDbContext>();
-        SeQuInDbContext.Configure(options, Fixture.Postgres.ConnectionString(name));
-        await using var db = new SeQuInDbContext(options.Options);
-        var clock = new FixedClock(new DateTimeOffset(2026, 12, 1, 6, 0, 0, TimeSpan.Zero));
-
-        await new DatabaseMigrator(db, new FrameworkDocumentValidator(), clock, NullLogger<DatabaseMigrator>.Instance).MigrateAsync(loadDemo: true);
+        await using var db = await DemoDatabase.CreateAsync(Fixture, "sequin_demo", new DemoDatabase.FixedClock(new DateTimeOffset(2026, 12, 1, 6, 0, 0, TimeSpan.Zero)));
 
         var digest = await db.Database.SqlQueryRaw<string>("""
             WITH a AS (SELECT a.*, u.code AS unit FROM assessments a JOIN units u ON u.id = a.unit_id),
@@ -46,10 +39,5 @@ public sealed class DemoHistoryTests(SeQuInApiFixture fixture) : ApiTest(fixture
             """).SingleAsync();
 
         Assert.Equal(DemoOn2026_12_01, digest);
-    }
-
-    private sealed class FixedClock(DateTimeOffset now) : TimeProvider
-    {
-        public override DateTimeOffset GetUtcNow() => now;
     }
 }

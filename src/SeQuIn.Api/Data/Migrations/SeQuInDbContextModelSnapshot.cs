@@ -877,6 +877,83 @@ namespace SeQuIn.Api.Data.Migrations
                     b.ToTable("standard_results", (string)null);
                 });
 
+            modelBuilder.Entity("SeQuIn.Api.Buddying.BuddyPairing", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("AreaCode")
+                        .IsRequired()
+                        .HasMaxLength(6)
+                        .HasColumnType("character varying(6)")
+                        .HasColumnName("area_code");
+
+                    b.Property<Guid>("BuddyUnitId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("buddy_unit_id");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<Guid>("NetworkId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("network_id");
+
+                    b.Property<string>("Notes")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("notes");
+
+                    b.Property<string>("Outcome")
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("outcome");
+
+                    b.Property<string>("OutcomeNote")
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("outcome_note");
+
+                    b.Property<DateTimeOffset?>("OutcomeRecordedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("outcome_recorded_at");
+
+                    b.Property<int>("Revision")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer")
+                        .HasColumnName("revision");
+
+                    b.Property<string>("StandardCode")
+                        .HasMaxLength(12)
+                        .HasColumnType("character varying(12)")
+                        .HasColumnName("standard_code");
+
+                    b.Property<DateOnly>("StartedMonth")
+                        .HasColumnType("date")
+                        .HasColumnName("started_month");
+
+                    b.Property<Guid>("UnitId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("unit_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_buddy_pairings");
+
+                    b.HasIndex("BuddyUnitId")
+                        .HasDatabaseName("ix_buddy_pairings_buddy_unit_id");
+
+                    b.HasIndex("NetworkId", "Id")
+                        .HasDatabaseName("ix_buddy_pairings_network_id_id");
+
+                    b.HasIndex("UnitId", "Id")
+                        .HasDatabaseName("ix_buddy_pairings_unit_id_id");
+
+                    b.ToTable("buddy_pairings", (string)null);
+                });
+
             modelBuilder.Entity("SeQuIn.Api.Confirmations.ConfirmationCode", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1445,6 +1522,10 @@ namespace SeQuIn.Api.Data.Migrations
                         .HasColumnType("character varying(200)")
                         .HasColumnName("name");
 
+                    b.Property<bool>("OfferBuddiesNationally")
+                        .HasColumnType("boolean")
+                        .HasColumnName("offer_buddies_nationally");
+
                     b.Property<bool>("PublishSummaries")
                         .HasColumnType("boolean")
                         .HasColumnName("publish_summaries");
@@ -1954,6 +2035,30 @@ namespace SeQuIn.Api.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_standard_results_assessments_assessment_id");
+                });
+
+            modelBuilder.Entity("SeQuIn.Api.Buddying.BuddyPairing", b =>
+                {
+                    b.HasOne("SeQuIn.Api.Organisations.Unit", null)
+                        .WithMany()
+                        .HasForeignKey("BuddyUnitId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_buddy_pairings_units_buddy_unit_id");
+
+                    b.HasOne("SeQuIn.Api.Organisations.Network", null)
+                        .WithMany()
+                        .HasForeignKey("NetworkId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_buddy_pairings_networks_network_id");
+
+                    b.HasOne("SeQuIn.Api.Organisations.Unit", null)
+                        .WithMany()
+                        .HasForeignKey("UnitId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_buddy_pairings_units_unit_id");
                 });
 
             modelBuilder.Entity("SeQuIn.Api.Confirmations.ConfirmationCode", b =>
