@@ -20,12 +20,25 @@ public static class ChangeKinds
     public const string UnitReactivated = "unit.reactivated";
     public const string NetworkChanged = "network.changed";
     public const string FrameworkVersionActivated = "framework-version.activated";
+    /// <summary>Action plans and network priorities (ADR 0034).</summary>
+    public const string ActionCreated = "action.created";
+    public const string ActionStatusChanged = "action.statusChanged";
+    /// <summary>A later submitted assessment rated the action's standard at or above its target (closed by evidence).</summary>
+    public const string ActionAchieved = "action.achieved";
+    /// <summary>A later submitted assessment rated an achieved action's standard below its target again.</summary>
+    public const string ActionSlipped = "action.slipped";
+    public const string PriorityCreated = "priority.created";
+    public const string PriorityChanged = "priority.changed";
+    public const string PriorityActionLinked = "priority.actionLinked";
+    public const string PriorityActionUnlinked = "priority.actionUnlinked";
 
     /// <summary>Every kind, in the order the contract lists them.</summary>
     public static readonly IReadOnlyList<string> All =
     [
         AssessmentSubmitted, AssessmentResubmitted, AssessmentReturned, AssessmentReopened, AssessmentImported, AssessmentConfirmed,
         UnitCreated, UnitChanged, UnitDeactivated, UnitReactivated, NetworkChanged, FrameworkVersionActivated,
+        ActionCreated, ActionStatusChanged, ActionAchieved, ActionSlipped,
+        PriorityCreated, PriorityChanged, PriorityActionLinked, PriorityActionUnlinked,
     ];
 }
 

@@ -61,6 +61,11 @@ public static class DatabaseRoles
         (typeof(Families.FamilyResponse), "SELECT, INSERT, UPDATE"),
         (typeof(Families.FamilyShareCode), "SELECT, INSERT, UPDATE"),
         (typeof(Framework.FrameworkComment), "SELECT, INSERT, UPDATE"), // declined, never deleted (ADR 0030)
+        // Actions are dropped with a reason, never deleted; leads' comments on them are never rewritten; priorities are
+        // closed, never deleted (ADR 0034). Links between priorities and actions are unlinked: read-write.
+        (typeof(Actions.ImprovementAction), "SELECT, INSERT, UPDATE"),
+        (typeof(Actions.ActionComment), "SELECT, INSERT"),
+        (typeof(Actions.NetworkPriority), "SELECT, INSERT, UPDATE"),
     ];
 
     /// <summary>

@@ -186,6 +186,7 @@ public sealed class NoInputGetsA500Tests(SeQuInApiFixture fixture) : ApiTest(fix
             ["keyId"] = Guid.NewGuid().ToString(), ["membershipId"] = Guid.NewGuid().ToString(), ["commentId"] = Guid.NewGuid().ToString(), ["voice"] = "service-user",
             ["subscriptionId"] = subscription.Subscription.Id.ToString(), ["deliveryId"] = delivery.Id.ToString(), ["state"] = "pending",
             ["figure"] = "agreed", ["confirmation"] = "agreed", ["confirmedOnly"] = "true",
+            ["actionId"] = Guid.NewGuid().ToString(), ["priorityId"] = Guid.NewGuid().ToString(), ["overdue"] = "true",
         };
         var sent = 0;
         foreach (var (path, item) in document["paths"]!.AsObject())
