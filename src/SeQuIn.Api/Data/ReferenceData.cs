@@ -58,6 +58,7 @@ public sealed class DatabaseMigrator(
             await LoadDemoHistoryAsync(ct);
             await DemoFamilies.LoadAsync(db, DemoNetworkCode, ct);
             await Framework.DemoRevision.LoadAsync(db, DemoUnitCode, clock.Now(), ct);
+            await DemoActions.LoadAsync(db, DemoNetworkCode, clock.Now(), ct);
         }
     }
 
