@@ -90,6 +90,7 @@ public sealed class ActionComment
     public DateTimeOffset CreatedAt { get; set; }
 }
 
+/// <summary>active (the network works on it) or closed (reviewed and put aside; never deleted).</summary>
 public enum PriorityStatus
 {
     Active,

@@ -22,6 +22,7 @@ public sealed record LinkActionRequest(Guid ActionId);
 
 /// <summary>A network priority.</summary>
 /// <param name="StandardCode">Null for a whole area.</param>
+/// <param name="Status">active or closed.</param>
 /// <param name="LinkedActions">How many actions are linked to it (list them with GET /api/v1/actions?priorityId=).</param>
 /// <param name="Revision">Bumped by every change; the ETag. Send it in If-Match to change it.</param>
 public sealed record PriorityResponse(Guid Id, Guid NetworkId, string AreaCode, string? StandardCode, string Rationale, int TargetRating,
