@@ -3,6 +3,7 @@ using System.Text.Json;
 using FluentValidation;
 using Microsoft.AspNetCore.Http.Json;
 using SeQuIn.Api.Access;
+using SeQuIn.Api.Actions;
 using SeQuIn.Api.Assessments;
 using SeQuIn.Api.Audit;
 using SeQuIn.Api.Benchmarks;
@@ -104,6 +105,8 @@ api.MapWebhooksApi();
 api.MapFamiliesApi();
 api.MapPublicPagesApi();
 api.MapBuddyingApi();
+api.MapActionsApi();
+api.MapPrioritiesApi();
 
 if (await Commands.TryRunAsync(app, args))
 {

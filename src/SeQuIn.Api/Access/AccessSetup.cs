@@ -38,6 +38,10 @@ public static class Policies
     public const string UnitLevelReader = "unit-level-reader";
     /// <summary>Callers with a role offered commissioning roll-ups: every role but unit-member (Scope.RollUpNetworks).</summary>
     public const string RollUpReader = "roll-up-reader";
+    /// <summary>Those who plan a unit's actions: unit members and involvement leads (Scope.PlansActionsOf).</summary>
+    public const string ActionPlanner = "action-planner";
+    /// <summary>Those who set a network's priorities: involvement leads and administrators (Scope.SetsPrioritiesOf).</summary>
+    public const string PrioritySetter = "priority-setter";
 }
 
 public static class AccessSetup
@@ -70,6 +74,10 @@ public static class AccessSetup
             .AddPolicy(Policies.UnitMember, policy => policy.RequireAssertion(c => Caller.From(c.User).Has(Role.UnitMember)))
             .AddPolicy(Policies.UnitLevelReader, policy => policy.RequireAssertion(c => Caller.From(c.User).Scope.ReadsUnitLevelData))
             .AddPolicy(Policies.RollUpReader, policy => policy.RequireAssertion(c => Caller.From(c.User).Grants.Any(g => g.Role != Role.UnitMember)))
+            .AddPolicy(Policies.ActionPlanner, policy => policy.RequireAssertion(c =>
+                Caller.From(c.User) is var caller && (caller.Has(Role.UnitMember) || caller.Has(Role.InvolvementLead))))
+            .AddPolicy(Policies.PrioritySetter, policy => policy.RequireAssertion(c =>
+                Caller.From(c.User) is var caller && (caller.Has(Role.InvolvementLead) || caller.Has(Role.NetworkAdmin))))
             .AddPolicy(Policies.Reviewer, policy => policy.RequireAssertion(c =>
                 Caller.From(c.User) is var caller && (caller.Has(Role.UnitMember) || caller.Has(Role.InvolvementLead) || caller.Has(Role.NetworkAdmin))));
         return services;

@@ -161,6 +161,23 @@ public sealed class Scope
     /// <summary>How often families concur with a unit's ratings, approved comments included: the unit's members, its network's leads and administrators.</summary>
     public bool SeesFamilyConcurrenceOf(UnitPlace unit) => SeesDraftsOf(unit);
 
+    // ---- Action plans and network priorities (ADR 0034) -----------------------------------------------------------
+
+    /// <summary>A unit's actions (its plan): its members, and its network's leads and administrators; never analysts.</summary>
+    public bool SeesActionsOf(UnitPlace unit) => SeesDraftsOf(unit);
+
+    /// <summary>Making an action and moving its status: the unit's members (staff with the service user) and its network's leads.</summary>
+    public bool PlansActionsOf(UnitPlace unit) => MemberUnits.Contains(unit.UnitId) || LedNetworks.Contains(unit.NetworkId);
+
+    /// <summary>Commenting on an action: the involvement leads of the unit's network.</summary>
+    public bool CommentsOnActionsOf(UnitPlace unit) => LedNetworks.Contains(unit.NetworkId);
+
+    /// <summary>A network's priorities and their progress: whoever reads the network's results.</summary>
+    public bool SeesPrioritiesOf(Guid networkId) => SeesNetworkResults(networkId);
+
+    /// <summary>Setting, changing and closing a network's priorities, and linking its units' actions: its leads and administrators.</summary>
+    public bool SetsPrioritiesOf(Guid networkId) => LedNetworks.Contains(networkId) || AdministersNetwork(networkId);
+
     // ---- What every network shares ------------------------------------------------------------------------------
 
     /// <summary>Draft framework versions are read by network administrators of any scope.</summary>

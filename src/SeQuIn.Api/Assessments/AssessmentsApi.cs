@@ -473,6 +473,10 @@ public static class AssessmentsApi
         services.Audit.Record(action, EntityType, assessment.Id, assessment.NetworkId, change, reason);
         await services.Db.SaveChangesAsync(ct);
         await Changes.AssessmentChanges.RecordAsync(services.Db, action, assessment, assessment.UpdatedAt, ct);
+        if (action == "assessment.submitted")
+        {
+            await Actions.ClosedByEvidence.ApplyAsync(services.Db, services.Audit, assessment, assessment.UpdatedAt, ct);
+        }
         if (transaction is not null)
         {
             await transaction.CommitAsync(ct);

@@ -24,6 +24,17 @@ public static class ChangeKinds
     public const string BuddyingPaired = "buddying.paired";
     /// <summary>A lead recorded how a buddy pairing turned out.</summary>
     public const string BuddyingOutcomeRecorded = "buddying.outcome-recorded";
+    /// <summary>Action plans and network priorities (ADR 0034).</summary>
+    public const string ActionCreated = "action.created";
+    public const string ActionStatusChanged = "action.status-changed";
+    /// <summary>A later submitted assessment rated the action's standard at or above its target (closed by evidence).</summary>
+    public const string ActionAchieved = "action.achieved";
+    /// <summary>A later submitted assessment rated an achieved action's standard below its target again.</summary>
+    public const string ActionSlipped = "action.slipped";
+    public const string PriorityCreated = "priority.created";
+    public const string PriorityChanged = "priority.changed";
+    public const string PriorityActionLinked = "priority.action-linked";
+    public const string PriorityActionUnlinked = "priority.action-unlinked";
 
     /// <summary>Every kind, in the order the contract lists them.</summary>
     public static readonly IReadOnlyList<string> All =
@@ -31,6 +42,8 @@ public static class ChangeKinds
         AssessmentSubmitted, AssessmentResubmitted, AssessmentReturned, AssessmentReopened, AssessmentImported, AssessmentConfirmed,
         UnitCreated, UnitChanged, UnitDeactivated, UnitReactivated, NetworkChanged, FrameworkVersionActivated,
         BuddyingPaired, BuddyingOutcomeRecorded,
+        ActionCreated, ActionStatusChanged, ActionAchieved, ActionSlipped,
+        PriorityCreated, PriorityChanged, PriorityActionLinked, PriorityActionUnlinked,
     ];
 }
 

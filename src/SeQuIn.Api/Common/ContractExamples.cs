@@ -41,7 +41,7 @@ internal sealed partial class ContractExamples : ISchemaFilter, IDocumentFilter
     /// C# leaves open, and each reads the others'.
     /// </summary>
     private static readonly Lazy<Dictionary<Type, object>> AllExamples = new(() =>
-        Organisations().Concat(Assessments()).Concat(Frameworks()).Concat(Benchmarks()).Concat(Insight()).Concat(Progress()).Concat(Commissioning()).Concat(Access()).Concat(Webhooks()).Concat(Families()).Concat(Confirmations()).Concat(Buddying()).Concat(Common())
+        Organisations().Concat(Assessments()).Concat(Frameworks()).Concat(Benchmarks()).Concat(Insight()).Concat(Progress()).Concat(Commissioning()).Concat(Access()).Concat(Webhooks()).Concat(Families()).Concat(Confirmations()).Concat(Buddying()).Concat(Actions()).Concat(Common())
             .ToDictionary(e => e.Type, e => e.Example));
 
     /// <summary>The rows of each text/csv body that is a list of records (CsvContract), as records.</summary>

@@ -29,6 +29,8 @@ public static class OpenApiSetup
         ("Units", "Secure units. Units are deactivated, never deleted."),
         ("Assessments", "The monthly rating of one area by one unit, made together by staff and service users: participants, ratings, evidence, submission and review."),
         ("Confirmations", "A service-user participant confirms a submission in their own right: a one-time code issued by the unit, entered without credentials, with easy-read wording (ADR 0031)."),
+        ("Actions", "Action plans: what a unit will do about a standard an assessment rated, who by role, by when and which evidence will show it; leads comment; closed by evidence when a later submission meets the target (ADR 0034)."),
+        ("Priorities", "Network priorities: gaps a network agreed to work on together, the actions of member units linked to them, and their progress month by month (ADR 0034)."),
         ("Evidence", "The network's library of good practice: evidence units chose to share."),
         ("Benchmarks", "Where a unit stands against its comparison group, per area, per standard and over time. Submitted assessments only."),
         ("Insight", "What a network learns from its units: gaps in provision, the units × areas grid, best practice, participation and agreement."),

@@ -62,6 +62,11 @@ public static class DatabaseRoles
         (typeof(Families.FamilyShareCode), "SELECT, INSERT, UPDATE"),
         (typeof(Framework.FrameworkComment), "SELECT, INSERT, UPDATE"), // declined, never deleted (ADR 0030)
         (typeof(Buddying.BuddyPairing), "SELECT, INSERT, UPDATE"), // outcomes recorded, never deleted (ADR 0036)
+        // Actions are dropped with a reason, never deleted; leads' comments on them are never rewritten; priorities are
+        // closed, never deleted (ADR 0034). Links between priorities and actions are unlinked: read-write.
+        (typeof(Actions.ImprovementAction), "SELECT, INSERT, UPDATE"),
+        (typeof(Actions.ActionComment), "SELECT, INSERT"),
+        (typeof(Actions.NetworkPriority), "SELECT, INSERT, UPDATE"),
     ];
 
     /// <summary>

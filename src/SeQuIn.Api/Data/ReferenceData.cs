@@ -59,6 +59,7 @@ public sealed class DatabaseMigrator(
             await DemoFamilies.LoadAsync(db, DemoNetworkCode, ct);
             await Framework.DemoRevision.LoadAsync(db, DemoUnitCode, clock.Now(), ct);
             await DemoBuddying.LoadAsync(db, DemoNetworkCode, DemoUnitCode, clock.Now(), ct);
+            await DemoActions.LoadAsync(db, DemoNetworkCode, clock.Now(), ct);
         }
     }
 

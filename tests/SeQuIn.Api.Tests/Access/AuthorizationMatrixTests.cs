@@ -445,6 +445,50 @@ public sealed class AuthorizationMatrixTests(SeQuInApiFixture fixture) : IAsyncL
         });
         yield return ("GET /api/v1/networks/{networkId}/buddy-pairings", SubmittedOfANetwork, () => Get($"/api/v1/networks/{a.Id}/buddy-pairings"));
         yield return ("GET /api/v1/networks/{networkId}/buddy-pairings/summary", SubmittedOfANetwork, () => Get($"/api/v1/networks/{a.Id}/buddy-pairings/summary"));
+        // Action plans and network priorities (ADR 0034): one submitted assessment of A carries every action made here.
+        Task<AssessmentDetail>? planned = null;
+        async Task<Guid> ActionOfA()
+        {
+            var assessment = await (planned ??= SubmittedOfA());
+            var made = await w.ClientFor("member-a").PostAsJsonAsync("/api/v1/actions", new SeQuIn.Api.Actions.CreateActionRequest(assessment.Id, "INV-02",
+                "Agenda set with service users.", SeQuIn.Api.Actions.ActionOwner.WardManager, "2030-01", "Minutes."), Json.Options);
+            return (await AssessmentDriver.ReadAsync<SeQuIn.Api.Actions.ActionResponse>(made)).Id;
+        }
+        async Task<Guid> PriorityOfA() => (await w.PostAsync<SeQuIn.Api.Actions.PriorityResponse>($"/api/v1/networks/{a.Id}/priorities",
+            new SeQuIn.Api.Actions.CreatePriorityRequest("INV-02", null, "A gap across the network.", null, "2030-01"))).Id;
+        async Task<HttpRequestMessage> WithIfMatch(HttpMethod method, string url, object? body)
+        {
+            var message = await Send(method, url, body);
+            message.Headers.IfMatch.Add(new System.Net.Http.Headers.EntityTagHeaderValue("\"1\""));
+            return message;
+        }
+        const string PlannersOfA = "F F F A H A F F U U U F F";
+        const string PrioritySettersOfA = "A A H F F A F F U U U F F";
+        yield return ("GET /api/v1/actions", UnitLevel, () => Get("/api/v1/actions?overdue=true"));
+        yield return ("POST /api/v1/actions", PlannersOfA, async () => await Send(HttpMethod.Post, "/api/v1/actions",
+            new SeQuIn.Api.Actions.CreateActionRequest((await (planned ??= SubmittedOfA())).Id, "INV-01", "Agenda set with service users.",
+                SeQuIn.Api.Actions.ActionOwner.ServiceUserRepresentative, "2030-01", "Minutes.")));
+        yield return ("GET /api/v1/actions/{actionId}", DraftsOfA, async () => await Get($"/api/v1/actions/{await ActionOfA()}"));
+        yield return ("GET /api/v1/actions/{actionId}/history", DraftsOfA, async () => await Get($"/api/v1/actions/{await ActionOfA()}/history"));
+        yield return ("POST /api/v1/actions/{actionId}/status", PlannersOfA, async () => await WithIfMatch(HttpMethod.Post,
+            $"/api/v1/actions/{await ActionOfA()}/status", new SeQuIn.Api.Actions.ActionStatusRequest(SeQuIn.Api.Actions.ActionStatus.InProgress)));
+        yield return ("POST /api/v1/actions/{actionId}/comments", LeadOfA, async () => await Send(HttpMethod.Post,
+            $"/api/v1/actions/{await ActionOfA()}/comments", new SeQuIn.Api.Actions.ActionCommentRequest("Ask the recovery college.")));
+        yield return ("GET /api/v1/networks/{networkId}/priorities", SubmittedOfANetwork, () => Get($"/api/v1/networks/{a.Id}/priorities"));
+        yield return ("POST /api/v1/networks/{networkId}/priorities", PrioritySettersOfA, () => Send(HttpMethod.Post, $"/api/v1/networks/{a.Id}/priorities",
+            new SeQuIn.Api.Actions.CreatePriorityRequest(null, "INV", "A gap across the network.", 3, "2030-01")));
+        yield return ("GET /api/v1/priorities/{priorityId}", SubmittedOfANetwork, async () => await Get($"/api/v1/priorities/{await PriorityOfA()}"));
+        yield return ("GET /api/v1/priorities/{priorityId}/progress", SubmittedOfANetwork, async () => await Get($"/api/v1/priorities/{await PriorityOfA()}/progress"));
+        yield return ("PUT /api/v1/priorities/{priorityId}", PrioritySettersOfA, async () => await WithIfMatch(HttpMethod.Put, $"/api/v1/priorities/{await PriorityOfA()}",
+            new SeQuIn.Api.Actions.UpdatePriorityRequest("Still a gap.", 3, "2030-06", SeQuIn.Api.Actions.PriorityStatus.Closed)));
+        yield return ("POST /api/v1/priorities/{priorityId}/actions", PrioritySettersOfA, async () => await Send(HttpMethod.Post,
+            $"/api/v1/priorities/{await PriorityOfA()}/actions", new SeQuIn.Api.Actions.LinkActionRequest(await ActionOfA())));
+        yield return ("DELETE /api/v1/priorities/{priorityId}/actions/{actionId}", PrioritySettersOfA, async () =>
+        {
+            var (priority, action) = (await PriorityOfA(), await ActionOfA());
+            (await w.National.PostAsJsonAsync($"/api/v1/priorities/{priority}/actions", new SeQuIn.Api.Actions.LinkActionRequest(action), Json.Options)).EnsureSuccessStatusCode();
+            return await Send(HttpMethod.Delete, $"/api/v1/priorities/{priority}/actions/{action}");
+        });
         yield return ("GET /api/v1/exports/ratings", UnitLevel, () => Get("/api/v1/exports/ratings"));
         yield return ("GET /api/v1/exports/ratings.csv", UnitLevel, () => Get("/api/v1/exports/ratings.csv"));
     }

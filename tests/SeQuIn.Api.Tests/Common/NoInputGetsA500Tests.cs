@@ -188,6 +188,7 @@ public sealed class NoInputGetsA500Tests(SeQuInApiFixture fixture) : ApiTest(fix
             ["figure"] = "agreed", ["confirmation"] = "agreed", ["confirmedOnly"] = "true", ["labels"] = "easy-read",
             ["runLength"] = "6", ["trendLength"] = "6", ["target"] = "2.5", ["rebaseAt"] = "2020-06",
             ["pairingId"] = Guid.NewGuid().ToString(), ["months"] = "3", ["atLeast"] = "2", ["highAt"] = "3", ["outcome"] = "improved",
+            ["actionId"] = Guid.NewGuid().ToString(), ["priorityId"] = Guid.NewGuid().ToString(), ["overdue"] = "true",
         };
         var sent = 0;
         foreach (var (path, item) in document["paths"]!.AsObject())

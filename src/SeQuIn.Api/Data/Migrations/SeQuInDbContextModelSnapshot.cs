@@ -202,6 +202,287 @@ namespace SeQuIn.Api.Data.Migrations
                     b.ToTable("memberships", (string)null);
                 });
 
+            modelBuilder.Entity("SeQuIn.Api.Actions.ActionComment", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<Guid>("ActionId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("action_id");
+
+                    b.Property<string>("Author")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("author");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Text")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("text");
+
+                    b.HasKey("Id")
+                        .HasName("pk_action_comments");
+
+                    b.HasIndex("ActionId")
+                        .HasDatabaseName("ix_action_comments_action_id");
+
+                    b.ToTable("action_comments", (string)null);
+                });
+
+            modelBuilder.Entity("SeQuIn.Api.Actions.ImprovementAction", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset?>("AchievedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("achieved_at");
+
+                    b.Property<Guid?>("AchievedByAssessmentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("achieved_by_assessment_id");
+
+                    b.Property<DateOnly?>("AchievedMonth")
+                        .HasColumnType("date")
+                        .HasColumnName("achieved_month");
+
+                    b.Property<string>("AreaCode")
+                        .IsRequired()
+                        .HasMaxLength(6)
+                        .HasColumnType("character varying(6)")
+                        .HasColumnName("area_code");
+
+                    b.Property<Guid>("AssessmentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("assessment_id");
+
+                    b.Property<DateOnly>("BaselineMonth")
+                        .HasColumnType("date")
+                        .HasColumnName("baseline_month");
+
+                    b.Property<int?>("BaselineRating")
+                        .HasColumnType("integer")
+                        .HasColumnName("baseline_rating");
+
+                    b.Property<DateTimeOffset?>("ClosedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("closed_at");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("created_by");
+
+                    b.Property<string>("DropReason")
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("drop_reason");
+
+                    b.Property<DateOnly>("DueMonth")
+                        .HasColumnType("date")
+                        .HasColumnName("due_month");
+
+                    b.Property<string>("Evidence")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("evidence");
+
+                    b.Property<Guid?>("EvidenceAssessmentId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("evidence_assessment_id");
+
+                    b.Property<string>("EvidenceExpected")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("evidence_expected");
+
+                    b.Property<DateOnly?>("EvidenceMonth")
+                        .HasColumnType("date")
+                        .HasColumnName("evidence_month");
+
+                    b.Property<int?>("EvidenceRating")
+                        .HasColumnType("integer")
+                        .HasColumnName("evidence_rating");
+
+                    b.Property<Guid>("NetworkId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("network_id");
+
+                    b.Property<string>("Owner")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("owner");
+
+                    b.Property<int>("Revision")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer")
+                        .HasColumnName("revision");
+
+                    b.Property<DateTimeOffset?>("SlippedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("slipped_at");
+
+                    b.Property<DateOnly?>("SlippedMonth")
+                        .HasColumnType("date")
+                        .HasColumnName("slipped_month");
+
+                    b.Property<string>("StandardCode")
+                        .IsRequired()
+                        .HasMaxLength(12)
+                        .HasColumnType("character varying(12)")
+                        .HasColumnName("standard_code");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("status");
+
+                    b.Property<int>("TargetRating")
+                        .HasColumnType("integer")
+                        .HasColumnName("target_rating");
+
+                    b.Property<Guid>("UnitId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("unit_id");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.Property<string>("What")
+                        .IsRequired()
+                        .HasMaxLength(1000)
+                        .HasColumnType("character varying(1000)")
+                        .HasColumnName("what");
+
+                    b.HasKey("Id")
+                        .HasName("pk_improvement_actions");
+
+                    b.HasIndex("AssessmentId")
+                        .HasDatabaseName("ix_improvement_actions_assessment_id");
+
+                    b.HasIndex("NetworkId", "Id")
+                        .HasDatabaseName("ix_improvement_actions_network_id_id");
+
+                    b.HasIndex("UnitId", "StandardCode")
+                        .HasDatabaseName("ix_improvement_actions_unit_id_standard_code");
+
+                    b.ToTable("improvement_actions", (string)null);
+                });
+
+            modelBuilder.Entity("SeQuIn.Api.Actions.NetworkPriority", b =>
+                {
+                    b.Property<Guid>("Id")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("uuid")
+                        .HasColumnName("id");
+
+                    b.Property<string>("AreaCode")
+                        .IsRequired()
+                        .HasMaxLength(6)
+                        .HasColumnType("character varying(6)")
+                        .HasColumnName("area_code");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("CreatedBy")
+                        .IsRequired()
+                        .HasMaxLength(300)
+                        .HasColumnType("character varying(300)")
+                        .HasColumnName("created_by");
+
+                    b.Property<Guid>("NetworkId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("network_id");
+
+                    b.Property<string>("Rationale")
+                        .IsRequired()
+                        .HasMaxLength(2000)
+                        .HasColumnType("character varying(2000)")
+                        .HasColumnName("rationale");
+
+                    b.Property<DateOnly>("ReviewMonth")
+                        .HasColumnType("date")
+                        .HasColumnName("review_month");
+
+                    b.Property<int>("Revision")
+                        .IsConcurrencyToken()
+                        .HasColumnType("integer")
+                        .HasColumnName("revision");
+
+                    b.Property<string>("StandardCode")
+                        .HasMaxLength(12)
+                        .HasColumnType("character varying(12)")
+                        .HasColumnName("standard_code");
+
+                    b.Property<string>("Status")
+                        .IsRequired()
+                        .HasMaxLength(20)
+                        .HasColumnType("character varying(20)")
+                        .HasColumnName("status");
+
+                    b.Property<int>("TargetRating")
+                        .HasColumnType("integer")
+                        .HasColumnName("target_rating");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("Id")
+                        .HasName("pk_network_priorities");
+
+                    b.HasIndex("NetworkId", "Id")
+                        .HasDatabaseName("ix_network_priorities_network_id_id");
+
+                    b.ToTable("network_priorities", (string)null);
+                });
+
+            modelBuilder.Entity("SeQuIn.Api.Actions.PriorityAction", b =>
+                {
+                    b.Property<Guid>("PriorityId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("priority_id");
+
+                    b.Property<Guid>("ActionId")
+                        .HasColumnType("uuid")
+                        .HasColumnName("action_id");
+
+                    b.Property<DateTimeOffset>("LinkedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("linked_at");
+
+                    b.HasKey("PriorityId", "ActionId")
+                        .HasName("pk_priority_actions");
+
+                    b.HasIndex("ActionId")
+                        .HasDatabaseName("ix_priority_actions_action_id");
+
+                    b.ToTable("priority_actions", (string)null);
+                });
+
             modelBuilder.Entity("SeQuIn.Api.Assessments.Assessment", b =>
                 {
                     b.Property<Guid>("Id")
@@ -1929,6 +2210,67 @@ namespace SeQuIn.Api.Data.Migrations
                         });
                 });
 
+            modelBuilder.Entity("SeQuIn.Api.Actions.ActionComment", b =>
+                {
+                    b.HasOne("SeQuIn.Api.Actions.ImprovementAction", null)
+                        .WithMany("Comments")
+                        .HasForeignKey("ActionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_action_comments_improvement_actions_action_id");
+                });
+
+            modelBuilder.Entity("SeQuIn.Api.Actions.ImprovementAction", b =>
+                {
+                    b.HasOne("SeQuIn.Api.Assessments.Assessment", null)
+                        .WithMany()
+                        .HasForeignKey("AssessmentId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_improvement_actions_assessments_assessment_id");
+
+                    b.HasOne("SeQuIn.Api.Organisations.Network", null)
+                        .WithMany()
+                        .HasForeignKey("NetworkId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_improvement_actions_networks_network_id");
+
+                    b.HasOne("SeQuIn.Api.Organisations.Unit", null)
+                        .WithMany()
+                        .HasForeignKey("UnitId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_improvement_actions_units_unit_id");
+                });
+
+            modelBuilder.Entity("SeQuIn.Api.Actions.NetworkPriority", b =>
+                {
+                    b.HasOne("SeQuIn.Api.Organisations.Network", null)
+                        .WithMany()
+                        .HasForeignKey("NetworkId")
+                        .OnDelete(DeleteBehavior.Restrict)
+                        .IsRequired()
+                        .HasConstraintName("fk_network_priorities_networks_network_id");
+                });
+
+            modelBuilder.Entity("SeQuIn.Api.Actions.PriorityAction", b =>
+                {
+                    b.HasOne("SeQuIn.Api.Actions.ImprovementAction", null)
+                        .WithMany()
+                        .HasForeignKey("ActionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_priority_actions_improvement_actions_action_id");
+
+                    b.HasOne("SeQuIn.Api.Actions.NetworkPriority", null)
+                        .WithMany()
+                        .HasForeignKey("PriorityId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_priority_actions_network_priorities_priority_id");
+                });
+
             modelBuilder.Entity("SeQuIn.Api.Assessments.Assessment", b =>
                 {
                     b.HasOne("SeQuIn.Api.Framework.Area", null)
@@ -2219,6 +2561,11 @@ namespace SeQuIn.Api.Data.Migrations
                         .HasForeignKey("NetworkId")
                         .OnDelete(DeleteBehavior.Restrict)
                         .HasConstraintName("fk_webhook_subscriptions_networks_network_id");
+                });
+
+            modelBuilder.Entity("SeQuIn.Api.Actions.ImprovementAction", b =>
+                {
+                    b.Navigation("Comments");
                 });
 
             modelBuilder.Entity("SeQuIn.Api.Assessments.Assessment", b =>
