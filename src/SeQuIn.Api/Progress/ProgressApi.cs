@@ -47,7 +47,9 @@ public static class ProgressApi
                 "units reported than the minimum group size, 3 by default). Most improved: unit areas and standards (the network's monthly " +
                 "median rating) whose latest months form a Making Data Count shift upwards — 7 or more months in a row above their own " +
                 "centre line — largest change first; a single good month never counts. Units are named only where the network allows " +
-                "named comparisons (its ranks setting) or the unit is the caller's own; the others are counted.");
+                "named comparisons (its ranks setting) or the unit is the caller's own; the others are counted. Actions achieved: the " +
+                "units' actions that a submitted assessment showed achieved, by month and in all, shown over at least the minimum group " +
+                "size of units.");
         return routes;
     }
 
@@ -122,8 +124,22 @@ public static class ProgressApi
             .Select(x => new ImprovedStandard(x.StandardCode, x.AreaCode, Months.Format(months[x.Shift!.Start]), Two(x.Shift.Before), Two(x.Shift.After), Two(x.Shift.Change)))
             .OrderByDescending(x => x.Change).ThenBy(x => x.StandardCode, StringComparer.Ordinal).ToList();
 
+        var achieved = await db.Set<Actions.ImprovementAction>().AsNoTracking()
+            .Where(a => a.NetworkId == networkId && a.AchievedMonth != null && a.AchievedMonth >= first && a.AchievedMonth <= to)
+            .Select(a => new { a.UnitId, Month = a.AchievedMonth!.Value }).ToListAsync(ct);
+        // Counts of a unit's achievements are figures about it: shown over the minimum group of units only.
+        int? Counted(int actions, int units) => units >= minimum ? actions : null;
+        var byMonth = achieved.ToLookup(a => a.Month);
+        AchievedMonth InMonth(DateOnly month)
+        {
+            var units = byMonth[month].Select(a => a.UnitId).Distinct().Count();
+            return new AchievedMonth(Months.Format(month), Counted(byMonth[month].Count(), units), units);
+        }
+        var achievingUnits = achieved.Select(a => a.UnitId).Distinct().Count();
+        var actionsAchieved = new ActionsAchieved(Counted(achieved.Count, achievingUnits), achievingUnits, months.Select(InMonth).ToList());
+
         return TypedResults.Ok(new NetworkProgress(networkId, Months.Format(first), Months.Format(to), areas, mostImprovedUnits,
-            improvedAreas.Count - mostImprovedUnits.Count, mostImprovedStandards));
+            improvedAreas.Count - mostImprovedUnits.Count, mostImprovedStandards, actionsAchieved));
     }
 
     private static decimal Two(decimal value) => Math.Round(value, 2, MidpointRounding.AwayFromZero);

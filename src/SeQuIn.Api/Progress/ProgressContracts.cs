@@ -9,8 +9,25 @@ public sealed record ProgressQuery(string? from, string? to);
 /// <param name="MostImprovedUnits">Unit areas with a sustained improvement (a run of 7 months above their own centre line, up to the last month they reported), largest change first; only units the caller may see named.</param>
 /// <param name="ImprovementsNotNamed">How many further unit areas improved in the same way whose units the network does not name to the caller (its ranks setting).</param>
 /// <param name="MostImprovedStandards">Standards whose network median rating shows a sustained improvement, largest change first.</param>
+/// <param name="ActionsAchieved">The units' actions a submitted assessment showed achieved (closed by evidence, ADR 0034), month by month and in all.</param>
 public sealed record NetworkProgress(Guid NetworkId, string From, string To, IReadOnlyList<AreaProgress> Areas,
-    IReadOnlyList<ImprovedUnitArea> MostImprovedUnits, int ImprovementsNotNamed, IReadOnlyList<ImprovedStandard> MostImprovedStandards);
+    IReadOnlyList<ImprovedUnitArea> MostImprovedUnits, int ImprovementsNotNamed, IReadOnlyList<ImprovedStandard> MostImprovedStandards,
+    ActionsAchieved ActionsAchieved);
+
+/// <summary>
+/// Actions of the network's units achieved over the window, by the month of the assessment that showed them. A count is a
+/// figure about the units whose actions it counts: it is shown only over at least the minimum group size of units (3 by
+/// default), otherwise null — a unit's plan is read by its own members and leads only.
+/// </summary>
+/// <param name="Total">Achieved over the whole window; null when fewer units than the minimum had any.</param>
+/// <param name="Units">How many units had an action achieved over the window.</param>
+/// <param name="Months">Per month of the window: how many were achieved, under the same rule.</param>
+public sealed record ActionsAchieved(int? Total, int Units, IReadOnlyList<AchievedMonth> Months);
+
+/// <summary>One month's achieved actions.</summary>
+/// <param name="Achieved">How many actions were shown achieved by the month's submissions; null when fewer units than the minimum had one.</param>
+/// <param name="Units">How many units had one.</param>
+public sealed record AchievedMonth(string Month, int? Achieved, int Units);
 
 /// <summary>An area's network median over the window.</summary>
 public sealed record AreaProgress(string AreaCode, IReadOnlyList<ProgressMonth> Months);

@@ -40,6 +40,12 @@ public sealed class ActionPlanTests(SeQuInApiFixture fixture) : ApiTest(fixture)
         Assert.Equal(["action.created", "action.achieved", "action.slipped"], history.Items.Select(e => e.Action));
         var listed = await ReadAsync<Page<ActionResponse>>(await world.Member.Client.GetAsync($"/api/v1/actions?assessmentId={baseline.Id}"));
         Assert.Equal(action.Id, Assert.Single(listed.Items).Id);
+
+        // The network's progress counts it in the month that showed it, but one unit's achievements are not shown as a number.
+        var progress = await ReadAsync<Api.Progress.NetworkProgress>(await world.Lead.GetAsync(
+            $"/api/v1/networks/{world.Network.Id}/progress?from={months[1]}&to={months[1]}"));
+        Assert.Equal((null, 1), (progress.ActionsAchieved.Total, progress.ActionsAchieved.Units));
+        Assert.Equal((months[1], null, 1), progress.ActionsAchieved.Months.Select(m => (m.Month, m.Achieved, m.Units)).Single());
     }
 
     [Fact]

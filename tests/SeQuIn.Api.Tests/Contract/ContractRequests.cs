@@ -170,7 +170,7 @@ public sealed class ContractRequestGen(JsonNode document, ContractOperation oper
     {
         if (name == "identifier")
         {
-            return pick.Chance(0.8) ? pick.One(world.FrameworkIdentifiers) : pick.One(HostileStrings.Where(s => s.Length > 0 && !s.Contains('\0') && s != "." && s != "..").ToList());
+            return pick.Chance(0.8) ? pick.One(world.FrameworkIdentifiers) : pick.One(HostileSegments);
         }
         if (world.IdsByParameter.TryGetValue(name, out var ids) && pick.Chance(0.75))
         {
@@ -180,8 +180,14 @@ public sealed class ContractRequestGen(JsonNode document, ContractOperation oper
         {
             return pick.Chance(0.8) ? new Guid(pick.Bytes(16)).ToString() : pick.One(["not-a-uuid", "00000000-0000-0000-0000-000000000000", "1", new string('f', 200)]);
         }
-        return pick.Chance(0.7) ? pick.One(world.Codes) : pick.One(HostileStrings.Where(s => s.Length > 0 && !s.Contains('\0')).ToList()) + (pick.Chance(0.1) ? new string('A', 3000) : "");
+        return pick.Chance(0.7) ? pick.One(world.Codes) : pick.One(HostileSegments) + (pick.Chance(0.1) ? new string('A', 3000) : "");
     }
+
+    /// <summary>
+    /// Hostile strings a path segment can carry. "." and ".." are not among them: every client removes such dot-segments
+    /// (RFC 3986 §5.2.4) before sending, so they would reach another route, not the one being tried.
+    /// </summary>
+    private static readonly List<string> HostileSegments = HostileStrings.Where(s => s.Length > 0 && !s.Contains('\0') && s is not ("." or "..")).ToList();
 
     private IEnumerable<string> QueryValues(Picker pick, string name, JsonNode? schema)
     {
