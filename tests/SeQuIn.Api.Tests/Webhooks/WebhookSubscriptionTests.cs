@@ -56,7 +56,7 @@ public sealed class WebhookSubscriptionTests(SeQuInApiFixture fixture) : ApiTest
         var response = await world.Admin.PostAsJsonAsync("/api/v1/webhooks/subscriptions",
             new CreateSubscriptionRequest("http://127.0.0.1:9/hooks", [], world.Network.Id, null, "Call the ward on 07700 900123"), Json.Options);
         var problem = await ReadProblemAsync(response, HttpStatusCode.UnprocessableEntity);
-        Assert.DoesNotContain("07700", problem.ToJsonString());
+        Assert.DoesNotContain("07700 900123", problem.ToJsonString()); // with its space: a random traceId can hold the digits
         Assert.True(problem["errors"]!.AsObject().ContainsKey("description"));
     }
 
