@@ -16,6 +16,7 @@ using SeQuIn.Benchmarks;
 //   import  --connection CS --url URL --key KEY --pid PID --results DIR [--runs 3] [--commit TEXT]   (see ImportMeasure.cs)
 //   webhooks --connection CS --api-dir DIR --service-connection CS --key KEY --results DIR [--pid-file FILE] [--work DIR]
 //           [--submissions 200] [--events 600] [--rate 10] [--burst-months 30] [--commit TEXT] [--note TEXT]   (see WebhookMeasure.cs)
+//   fhir    --url URL --key KEY --load load.json --results DIR [--samples 300] [--commit TEXT]   (see FhirMeasure.cs)
 //   webhooks-report --results DIR   (renders DIR/webhooks.md again from DIR/webhooks.json)
 //   soak-report --results DIR    (renders DIR/soak.md again from DIR/soak.json)
 var command = args.FirstOrDefault();
@@ -50,6 +51,12 @@ switch (command)
             var met = row.Met switch { true => "met", false => "NOT MET", null => "" };
             Console.WriteLine($"  {row.Figure,14:N2} {row.Unit,-14} ratio {(row.Ratio is { } r ? r.ToString("0.00") : "—"),6}  {row.Target,-20} {met,-7} {row.Measure}");
         }
+        return 0;
+    }
+    case "fhir":
+    {
+        var results = await FhirMeasure.RunAsync(options);
+        await FhirMeasure.WriteAsync(options.Required("results"), results);
         return 0;
     }
     case "report":

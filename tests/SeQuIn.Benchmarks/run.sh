@@ -16,6 +16,9 @@
 # `run.sh import` measures the history import (POST /api/v1/assessments/import of a 15-unit network's ten years)
 # against COPY, on a database with the reference data only (no national load): results/import.md; see ImportMeasure.cs.
 #
+# `run.sh fhir` measures the FHIR facade's reads and searches (issue #15) beside the REST calls that answer the same
+# question, on the national load: results/fhir.md; see FhirMeasure.cs.
+#
 # `run.sh soak` runs the soak instead of the measurements (same cluster, data set and service): see Soak.cs.
 #   SEQUIN_SOAK_SECONDS       length of each soak run (default 600)
 #   SEQUIN_SOAK_RUNS          steady,restart (default): the second restarts PostgreSQL in the middle
@@ -36,7 +39,7 @@ MODE="${1:-measure}"
 HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 # `run.sh scale`: how cost grows with the data (1×, 4×, 16×), optionally with a streaming replica; see scale.sh.
 [[ "$MODE" == scale ]] && exec "$HERE/scale.sh"
-[[ "$MODE" == measure || "$MODE" == soak || "$MODE" == import || "$MODE" == webhooks ]] || { echo "usage: run.sh [measure|soak|scale|import|webhooks]" >&2; exit 2; }
+[[ "$MODE" == measure || "$MODE" == soak || "$MODE" == import || "$MODE" == webhooks || "$MODE" == fhir ]] || { echo "usage: run.sh [measure|soak|scale|import|webhooks|fhir]" >&2; exit 2; }
 ROOT="$(cd "$HERE/../.." && pwd)"
 PGBIN="${PGBIN:-/usr/lib/postgresql/15/bin}"
 RESULTS="$HERE/results"
@@ -219,6 +222,14 @@ if [[ "$MODE" == import ]]; then
         --results "$RESULTS" --commit "$COMMIT" --runs "${SEQUIN_IMPORT_RUNS:-3}"
     kill -0 "$SERVICE_PID" 2>/dev/null || die "the service exited during the import runs (see work/service.log)."
     say "Done in $(( $(date +%s) - STARTED_AT )) s: $RESULTS/import.md and import.json"
+    exit 0
+fi
+if [[ "$MODE" == fhir ]]; then
+    say "FHIR facade beside the REST API (service pid $SERVICE_PID)"
+    dotnet "$HARNESS_DLL" fhir --url "http://127.0.0.1:$APIPORT" --key "$KEY" --load "$WORK/load.json" --results "$RESULTS" \
+        --commit "$COMMIT" --samples "$SAMPLES"
+    kill -0 "$SERVICE_PID" 2>/dev/null || die "the service exited during the FHIR runs (see work/service.log)."
+    say "Done in $(( $(date +%s) - STARTED_AT )) s: $RESULTS/fhir.md and fhir.json"
     exit 0
 fi
 if [[ "$MODE" == soak ]]; then
