@@ -205,6 +205,6 @@ public sealed class PictureTests(SeQuInApiFixture fixture) : ApiTest(fixture)
         var gaps = await ReadAsync<GapsReport>(await analyst.GetAsync($"/api/v1/networks/{network.Id}/insight/gaps?month=2026-06"));
         Assert.Equal(gaps.Standards.Take(MeetingPack.GapsShown).Select(g => g.StandardCode),
             html.Descendants("tr").Select(r => r.Attribute("data-standard")?.Value).OfType<string>());
-        Assert.Equal("No network priorities are recorded in SeQuIn yet.", html.Descendants("section").Single(s => s.Attribute("id")?.Value == "priorities").Element("p")!.Value);
+        Assert.Equal("No network priorities are active or due for review this month.", html.Descendants("section").Single(s => s.Attribute("id")?.Value == "priorities").Element("p")!.Value);
     }
 }
