@@ -17,7 +17,11 @@ public static class MeetingPack
 {
     public const int GapsShown = 10;
 
-    /// <summary>Print styles: A4, pictures kept whole on a page, no colours lost (the pictures carry shapes and numbers too).</summary>
+    /// <summary>
+    /// Print styles: A4, pictures kept whole on a page, no colours lost (the pictures carry shapes and numbers too). Figures
+    /// reach through the body's padding to the page's edge, so that on a 768px tablet a picture is drawn 768px wide and its
+    /// smallest text stays 14px.
+    /// </summary>
     public const string Style =
         "body{font-family:Arial,Helvetica,sans-serif;color:#212b32;margin:24px auto;padding:0 16px;max-width:960px;font-size:16px;line-height:1.4}" +
         "h1{font-size:28px}h2{font-size:22px;border-bottom:2px solid #005eb8;padding-bottom:4px;margin-top:32px}" +
@@ -26,7 +30,7 @@ public static class MeetingPack
         "dl.headline div{border:1px solid #d8dde0;padding:12px}dt{font-size:14px;color:#4c6272}dd{margin:0;font-size:28px;font-weight:bold}" +
         "h3{font-size:18px;margin:24px 0 8px}dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:4px 16px;margin:0}" +
         "dl.facts div{display:contents}dl.facts dt{font-size:16px;font-weight:bold;color:#212b32}dl.facts dd{font-size:16px;font-weight:normal}" +
-        "article.priority{break-inside:avoid-page}figure{margin:16px 0}svg{width:100%;height:auto}p.note{color:#4c6272;font-size:14px}" +
+        "article.priority{break-inside:avoid-page}figure{margin:16px -16px}svg{width:100%;height:auto}p.note{color:#4c6272;font-size:14px}" +
         "@page{size:A4;margin:15mm}@media print{body{margin:0;max-width:none;font-size:12pt}section,figure,tr{break-inside:avoid}" +
         "h2{break-after:avoid}*{-webkit-print-color-adjust:exact;print-color-adjust:exact}}";
 

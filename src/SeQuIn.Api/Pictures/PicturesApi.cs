@@ -212,7 +212,8 @@ public static class PicturesApi
         BenchmarkServices services, SeQuInDbContext db, CancellationToken ct)
     {
         var active = await services.Frameworks.ActiveAsync(db, ct);
-        return PriorityPicture.Draw(Id("priority", progress.PriorityId), progress, reviewMonth, active?.Min ?? 0, active?.Max ?? Math.Max(progress.TargetRating, 1), words);
+        // The whole id: the pack inlines several charts, and priorities made together share the time-ordered start of theirs.
+        return PriorityPicture.Draw($"priority-{progress.PriorityId:N}", progress, reviewMonth, active?.Min ?? 0, active?.Max ?? Math.Max(progress.TargetRating, 1), words);
     }
 
     private static string Id(string kind, Guid id) => $"{kind}-{id.ToString("N")[..8]}";

@@ -57,9 +57,9 @@ public static class PriorityPicture
                 A("stroke", "#ffffff"), A("stroke-width", 4), A("paint-order", "stroke"),
                 words.Say($"Target {progress.TargetRating}", $"Aim {progress.TargetRating}")),
         };
-        var medianLine = Path(months.Select((m, i) => m.NetworkMedian is { } v ? (X(i), Y(v)) : ((double, double)?)null).ToList(), Blue, null);
-        var openLine = Path(months.Select((m, i) => ((double, double)?)(X(i), ActionsY(m.ActionsOpen))).ToList(), Grey, "6 4");
-        var achievedLine = Path(months.Select((m, i) => ((double, double)?)(X(i), ActionsY(m.ActionsAchieved))).ToList(), Green, null);
+        var medianLine = SpcPicture.Path(months.Select((m, i) => m.NetworkMedian is { } v ? (X(i), Y(v)) : ((double, double)?)null).ToList(), Blue, null, 2.5);
+        var openLine = SpcPicture.Path(months.Select((m, i) => ((double, double)?)(X(i), ActionsY(m.ActionsOpen))).ToList(), Grey, "6 4", 2.5);
+        var achievedLine = SpcPicture.Path(months.Select((m, i) => ((double, double)?)(X(i), ActionsY(m.ActionsAchieved))).ToList(), Green, null, 2.5);
         var marks = months.Select((m, i) => Month(id, m, X(i), column, Y, UnitsY, ActionsY, words));
 
         // About twelve month labels, the latest always among them; the year under January and under the first label.
@@ -183,24 +183,12 @@ public static class PriorityPicture
     private static XElement LegendLine(double x, double y, string colour, string? dashes) =>
         E("line", A("x1", x), A("y1", y), A("x2", x + 34), A("y2", y), A("stroke", colour), A("stroke-width", 2), dashes is null ? null : A("stroke-dasharray", dashes));
 
-    /// <summary>A line through consecutive months that have a value: a month without one leaves a gap.</summary>
-    private static XElement? Path(IReadOnlyList<(double X, double Y)?> points, string colour, string? dashes)
-    {
-        if (points.All(p => p is null))
-        {
-            return null;
-        }
-        var d = string.Join(" ", points.Select((p, i) => (p, i)).Where(x => x.p is not null).Select(x =>
-            (x.i > 0 && points[x.i - 1] is not null ? "L " : "M ") + $"{Num(x.p!.Value.X)} {Num(x.p.Value.Y)}"));
-        return E("path", A("d", d), A("fill", "none"), A("stroke", colour), A("stroke-width", 2.5), dashes is null ? null : A("stroke-dasharray", dashes));
-    }
-
     /// <summary>The latest month's progress in one sentence (what the meeting pack lists beside the chart).</summary>
     public static string Line(PriorityMonth m, int target, PictureWords words)
     {
         var figures = (m.NetworkMedian, m.UnitsBelowTarget, m.WithheldReason) switch
         {
-            ({ } median, { } below, _) => words.Say($"network median {Num(median)} against a target of {target}; {below} of {m.UnitsReporting} units reporting below target",
+            ({ } median, { } below, _) => words.Say($"network median {Num(median)} against a target of {target}; {below} of {m.UnitsReporting} units reporting were below target",
                 $"middle score {Num(median)}, aim {target}; {below} of {m.UnitsReporting} units under the aim"),
             (_, _, { } reason) => words.Say($"{m.UnitsReporting} units reporting; median and units below target not shown ({reason.TrimEnd('.')})",
                 $"{m.UnitsReporting} units sent scores; the scores are not shown, to keep units from being identified"),

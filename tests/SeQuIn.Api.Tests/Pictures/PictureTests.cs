@@ -36,7 +36,7 @@ public sealed class PictureTests(SeQuInApiFixture fixture) : ApiTest(fixture)
         await ReadAsync<ImportReport>(await admin.PostAsJsonAsync("/api/v1/assessments/import", new ImportDocument(rows.ToList()), JsonOptions));
 
     /// <summary>The picture as a parsed XML document, after checking it is SVG with a title and a desc.</summary>
-    private static async Task<XElement> SvgAsync(HttpResponseMessage response)
+    internal static async Task<XElement> SvgAsync(HttpResponseMessage response)
     {
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.IsSuccessStatusCode, $"Expected success, got {(int)response.StatusCode}: {body}");
@@ -51,7 +51,7 @@ public sealed class PictureTests(SeQuInApiFixture fixture) : ApiTest(fixture)
         return root;
     }
 
-    private static decimal? Number(XElement element, string attribute) =>
+    internal static decimal? Number(XElement element, string attribute) =>
         element.Attribute(attribute)?.Value is { Length: > 0 } text ? decimal.Parse(text, CultureInfo.InvariantCulture) : null;
 
     [Fact]

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
@@ -44,29 +43,13 @@ public sealed class PriorityPictureTests(SeQuInApiFixture fixture) : ApiTest(fix
         return (world, priority, months);
     }
 
-    private static async Task<XElement> SvgAsync(HttpResponseMessage response)
-    {
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.IsSuccessStatusCode, $"Expected success, got {(int)response.StatusCode}: {body}");
-        Assert.Equal("image/svg+xml", response.Content.Headers.ContentType?.MediaType);
-        var root = XDocument.Parse(body).Root!;
-        Assert.Equal(Svg + "svg", root.Name);
-        Assert.False(string.IsNullOrWhiteSpace(root.Element(Svg + "title")?.Value));
-        Assert.All(root.Descendants(Svg + "text"), t => Assert.True(int.Parse(t.Attribute("font-size")!.Value, CultureInfo.InvariantCulture) >= 14,
-            $"Text '{t.Value}' is smaller than 14px at 768px wide"));
-        return root;
-    }
-
-    private static decimal? Number(XElement element, string attribute) =>
-        element.Attribute(attribute)?.Value is { Length: > 0 } text ? decimal.Parse(text, CultureInfo.InvariantCulture) : null;
-
     /// <summary>A month as the JSON has it, or as the element that draws it carries it.</summary>
     private static (string, int, int?, decimal?, string?, int, int) Figures(PriorityMonth m) =>
         (m.Month, m.UnitsReporting, m.UnitsBelowTarget, m.NetworkMedian, m.WithheldReason, m.ActionsOpen, m.ActionsAchieved);
 
     private static (string, int, int?, decimal?, string?, int, int) Figures(XElement g) =>
-        (g.Attribute("data-month")!.Value, (int)Number(g, "data-units-reporting")!, (int?)Number(g, "data-units-below-target"), Number(g, "data-network-median"),
-            g.Attribute("data-withheld")?.Value, (int)Number(g, "data-actions-open")!, (int)Number(g, "data-actions-achieved")!);
+        (g.Attribute("data-month")!.Value, (int)PictureTests.Number(g, "data-units-reporting")!, (int?)PictureTests.Number(g, "data-units-below-target"), PictureTests.Number(g, "data-network-median"),
+            g.Attribute("data-withheld")?.Value, (int)PictureTests.Number(g, "data-actions-open")!, (int)PictureTests.Number(g, "data-actions-achieved")!);
 
     [Fact]
     public async Task The_priority_chart_carries_every_month_of_the_progress_and_draws_no_withheld_figure()
@@ -75,7 +58,7 @@ public sealed class PriorityPictureTests(SeQuInApiFixture fixture) : ApiTest(fix
         var url = $"/api/v1/priorities/{priority.Id}/progress?from={months[0]}&to={months[2]}";
 
         var json = await ReadAsync<PriorityProgressResponse>(await world.Analyst.GetAsync(url));
-        var svg = await SvgAsync(await world.Analyst.GetAsync(url.Replace("/progress?", "/progress.svg?", StringComparison.Ordinal)));
+        var svg = await PictureTests.SvgAsync(await world.Analyst.GetAsync(url.Replace("/progress?", "/progress.svg?", StringComparison.Ordinal)));
 
         Assert.Equal([(months[0], 2, null, null, Disclosure.TooFewReason(3), 0, 0), (months[1], 3, 2, 2m, null, 0, 0), (months[2], 0, null, null, null, 1, 0)],
             json.Months.Select(Figures));
@@ -96,7 +79,7 @@ public sealed class PriorityPictureTests(SeQuInApiFixture fixture) : ApiTest(fix
         Assert.Single(svg.Descendants(Svg + "g"), g => g.Attribute("data-review-month")?.Value == months[1]);
         var desc = svg.Element(Svg + "desc")!.Value;
         Assert.Contains($"{months[0]}: 2 units reporting; median and units below target not shown", desc);
-        Assert.Contains($"{months[1]}: network median 2 against a target of 3; 2 of 3 units reporting below target; 0 linked actions open, 0 achieved.", desc);
+        Assert.Contains($"{months[1]}: network median 2 against a target of 3; 2 of 3 units reporting were below target; 0 linked actions open, 0 achieved.", desc);
         Assert.Contains($"{months[2]}: no unit reported it; 1 linked actions open, 0 achieved.", desc);
     }
 
@@ -107,8 +90,8 @@ public sealed class PriorityPictureTests(SeQuInApiFixture fixture) : ApiTest(fix
         var elsewhere = await AssessmentWorld.CreateAsync(Fixture.App, Client);
         var url = $"/api/v1/priorities/{priority.Id}/progress.svg?to={months[2]}";
 
-        var professional = await SvgAsync(await world.Member.Client.GetAsync(url));
-        var easyRead = await SvgAsync(await world.Member.Client.GetAsync(url + "&labels=easy-read"));
+        var professional = await PictureTests.SvgAsync(await world.Member.Client.GetAsync(url));
+        var easyRead = await PictureTests.SvgAsync(await world.Member.Client.GetAsync(url + "&labels=easy-read"));
 
         Assert.StartsWith("Priority INV-03 (Involvement): progress to target 3", professional.Element(Svg + "title")!.Value);
         Assert.StartsWith("What the network is working on: INV-03 (Having your say)", easyRead.Element(Svg + "title")!.Value);
@@ -125,6 +108,8 @@ public sealed class PriorityPictureTests(SeQuInApiFixture fixture) : ApiTest(fix
         var elsewhere = await AssessmentWorld.CreateAsync(Fixture.App, Client);
         var foreign = await ReadAsync<PriorityResponse>(await elsewhere.Lead.PostAsJsonAsync($"/api/v1/networks/{elsewhere.Network.Id}/priorities",
             new CreatePriorityRequest(null, "INV", "Another network's priority.", null, months[1]), JsonOptions));
+        var area = await ReadAsync<PriorityResponse>(await world.Lead.PostAsJsonAsync($"/api/v1/networks/{world.Network.Id}/priorities",
+            new CreatePriorityRequest(null, "INV", "The whole area.", null, "2099-01"), JsonOptions));
         // A closed priority not due for review this month is not the meeting's business.
         var closed = await ReadAsync<PriorityResponse>(await world.Lead.PostAsJsonAsync($"/api/v1/networks/{world.Network.Id}/priorities",
             new CreatePriorityRequest(null, "RAS", "Closed last year.", null, "2099-01"), JsonOptions));
@@ -141,7 +126,10 @@ public sealed class PriorityPictureTests(SeQuInApiFixture fixture) : ApiTest(fix
         Assert.True(response.IsSuccessStatusCode, body);
         var html = XDocument.Load(XmlReader.Create(new StringReader(body), new XmlReaderSettings { DtdProcessing = DtdProcessing.Ignore })).Root!;
         var listed = html.Descendants("article").ToList();
-        Assert.Equal([priority.Id.ToString()], listed.Select(a => a.Attribute("data-priority")!.Value));
+        Assert.Equal([priority.Id.ToString(), area.Id.ToString()], listed.Select(a => a.Attribute("data-priority")!.Value));
+        // Two charts inline, made a moment apart: every id in the page is its own (aria-labelledby and the hatch refer to them).
+        var ids = html.Descendants().Select(e => e.Attribute("id")?.Value).OfType<string>().ToList();
+        Assert.Equal(ids.Count, ids.Distinct().Count());
         Assert.DoesNotContain(foreign.Rationale, body);
         var article = listed[0];
         string Fact(string name) => article.Descendants("div").Single(d => d.Attribute("data-fact")?.Value == name).Element("dd")!.Value;
@@ -151,7 +139,7 @@ public sealed class PriorityPictureTests(SeQuInApiFixture fixture) : ApiTest(fix
         var latest = article.Descendants("p").Single(p => p.Attribute("class")?.Value == "latest");
         Assert.Equal(Figures(progress.Months[^1]), Figures(latest));
         Assert.Equal((months[1], 3, 2, 2m), (progress.Months[^1].Month, progress.Months[^1].UnitsReporting, progress.Months[^1].UnitsBelowTarget, progress.Months[^1].NetworkMedian));
-        Assert.Contains("network median 2 against a target of 3; 2 of 3 units reporting below target", latest.Value);
+        Assert.Contains("network median 2 against a target of 3; 2 of 3 units reporting were below target", latest.Value);
         var chart = article.Descendants(Svg + "svg").Single();
         Assert.Equal(progress.Months.Select(Figures), chart.Descendants(Svg + "g").Where(g => g.Attribute("data-month") is not null).Select(Figures));
     }
