@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Xml;
 using System.Xml.Linq;
+using SeQuIn.Api.Actions;
 using SeQuIn.Api.Benchmarks;
 
 namespace SeQuIn.Api.Pictures;
@@ -16,24 +17,30 @@ public static class MeetingPack
 {
     public const int GapsShown = 10;
 
-    /// <summary>Print styles: A4, pictures kept whole on a page, no colours lost (the pictures carry shapes and numbers too).</summary>
+    /// <summary>
+    /// Print styles: A4, pictures kept whole on a page, no colours lost (the pictures carry shapes and numbers too). Figures
+    /// reach through the body's padding to the page's edge, so that on a 768px tablet a picture is drawn 768px wide and its
+    /// smallest text stays 14px.
+    /// </summary>
     public const string Style =
         "body{font-family:Arial,Helvetica,sans-serif;color:#212b32;margin:24px auto;padding:0 16px;max-width:960px;font-size:16px;line-height:1.4}" +
         "h1{font-size:28px}h2{font-size:22px;border-bottom:2px solid #005eb8;padding-bottom:4px;margin-top:32px}" +
         "table{border-collapse:collapse;width:100%}th,td{border:1px solid #d8dde0;padding:6px 8px;text-align:left;vertical-align:top}" +
         "th{background:#f0f4f5}td.n{text-align:right}dl.headline{display:grid;grid-template-columns:repeat(auto-fit,minmax(180px,1fr));gap:12px}" +
         "dl.headline div{border:1px solid #d8dde0;padding:12px}dt{font-size:14px;color:#4c6272}dd{margin:0;font-size:28px;font-weight:bold}" +
-        "figure{margin:16px 0}svg{width:100%;height:auto}p.note{color:#4c6272;font-size:14px}" +
+        "h3{font-size:18px;margin:24px 0 8px}dl.facts{display:grid;grid-template-columns:max-content 1fr;gap:4px 16px;margin:0}" +
+        "dl.facts div{display:contents}dl.facts dt{font-size:16px;font-weight:bold;color:#212b32}dl.facts dd{font-size:16px;font-weight:normal}" +
+        "article.priority{break-inside:avoid-page}figure{margin:16px -16px}svg{width:100%;height:auto}p.note{color:#4c6272;font-size:14px}" +
         "@page{size:A4;margin:15mm}@media print{body{margin:0;max-width:none;font-size:12pt}section,figure,tr{break-inside:avoid}" +
         "h2{break-after:avoid}*{-webkit-print-color-adjust:exact;print-color-adjust:exact}}";
 
     public static string StyleHash => Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(Style)));
 
-    /// <summary>One network priority as the pack lists it. Priorities arrive with issue #14 part 3; until then the pack says none are recorded.</summary>
-    public sealed record PriorityLine(string StandardCode, string Rationale, decimal? Target, string? ReviewMonth, string Progress);
+    /// <summary>One network priority as the pack lists it: the priority, what its standard says (or its area's name), its month's progress and its chart.</summary>
+    public sealed record PriorityLine(PriorityResponse Priority, string What, PriorityMonth Latest, XElement Chart);
 
     /// <param name="standards">Each standard's statement (professional or easy-read) by code, for the gaps table.</param>
-    /// <param name="priorities">The network's priorities; null while SeQuIn does not record them (the section says so).</param>
+    /// <param name="priorities">The network's priorities the meeting discusses; null or empty: the section says there are none.</param>
     public static string Write(string networkName, string month, Participation participation, Heatmap heatmap, XElement heatmapPicture, GapsReport gaps,
         IReadOnlyDictionary<string, string> standards, PictureWords words, IReadOnlyList<PriorityLine>? priorities)
     {
@@ -55,7 +62,7 @@ public static class MeetingPack
                         words.Say($"{heatmap.Units.Count} units by {heatmap.AreaCodes.Count} areas; each cell's percentage is written in it.",
                             "Each box has its score written in it.")))),
                 Gaps(gaps, standards, words),
-                Priorities(priorities, words)));
+                Priorities(priorities, month, words)));
         var text = new StringBuilder("<!DOCTYPE html>\n");
         var settings = new XmlWriterSettings { OmitXmlDeclaration = true, Indent = false, ConformanceLevel = ConformanceLevel.Fragment };
         using (var writer = XmlWriter.Create(new StringWriter(text, CultureInfo.InvariantCulture), settings))
@@ -99,16 +106,39 @@ public static class MeetingPack
                         H("td", new XAttribute("class", "n"), g.ConsecutiveMonths.ToString(CultureInfo.InvariantCulture)))))));
     }
 
-    private static XElement Priorities(IReadOnlyList<PriorityLine>? priorities, PictureWords words) =>
+    private static XElement Priorities(IReadOnlyList<PriorityLine>? priorities, string month, PictureWords words) =>
         H("section", new XAttribute("id", "priorities"),
             H("h2", words.Say("Network priorities", "What the network is working on")),
             priorities is null or { Count: 0 }
-                ? H("p", words.Say("No network priorities are recorded in SeQuIn yet.", "No network priorities yet."))
-                : H("table",
-                    H("thead", H("tr", H("th", words.Say("Standard", "What")), H("th", words.Say("Why", "Why")), H("th", words.Say("Target", "Target")),
-                        H("th", words.Say("Review", "Look again")), H("th", words.Say("Progress", "How it is going")))),
-                    H("tbody", priorities.Select(p => H("tr", H("td", p.StandardCode), H("td", p.Rationale),
-                        H("td", p.Target?.ToString(CultureInfo.InvariantCulture) ?? "–"), H("td", p.ReviewMonth ?? "–"), H("td", p.Progress))))));
+                ? H("p", words.Say("No network priorities are active or due for review this month.", "No network priorities this month."))
+                : new object[]
+                {
+                    H("p", words.Say($"The network's active priorities and those due for review in {month}, oldest first, with their progress up to {month}. " +
+                            "Figures about fewer units than the minimum group are not shown.",
+                        "What the network agreed to work on, and how it is going.")),
+                    priorities.Select(p => Priority(p, month, words)),
+                });
+
+    private static XElement Priority(PriorityLine line, string month, PictureWords words)
+    {
+        var p = line.Priority;
+        var review = p.ReviewMonth == month ? words.Say($"{p.ReviewMonth}: this month", $"{p.ReviewMonth}: now") : p.ReviewMonth;
+        return H("article", new XAttribute("class", "priority"), new XAttribute("data-priority", p.Id.ToString()),
+            H("h3", p.StandardCode is { } code ? $"{code} " : "", line.What),
+            H("dl", new XAttribute("class", "facts"),
+                Fact(words.Say("Why", "Why"), p.Rationale, "rationale"),
+                Fact(words.Say("Target", "Aim"), p.TargetRating.ToString(CultureInfo.InvariantCulture), "target"),
+                Fact(words.Say("Review", "Look again"), review, "review-month"),
+                Fact(words.Say("Status", "Status"), words.Say(p.Status == PriorityStatus.Active ? "active" : "closed", p.Status == PriorityStatus.Active ? "still going" : "finished"), "status")),
+            H("p", new XAttribute("class", "latest"), new XAttribute("data-month", line.Latest.Month),
+                new XAttribute("data-units-reporting", line.Latest.UnitsReporting), new XAttribute("data-units-below-target", Svg.Exact(line.Latest.UnitsBelowTarget)),
+                new XAttribute("data-network-median", Svg.Exact(line.Latest.NetworkMedian)),
+                new XAttribute("data-actions-open", line.Latest.ActionsOpen), new XAttribute("data-actions-achieved", line.Latest.ActionsAchieved),
+                H("strong", words.Say("Latest: ", "Now: ")), PriorityPicture.Line(line.Latest, p.TargetRating, words)),
+            H("figure", line.Chart));
+    }
+
+    private static XElement Fact(string label, string value, string name) => H("div", new XAttribute("data-fact", name), H("dt", label), H("dd", value));
 
     /// <summary>An HTML element. Never written self-closing: text/html reads &lt;div/&gt; as an open tag.</summary>
     private static XElement H(string name, params object?[] content)

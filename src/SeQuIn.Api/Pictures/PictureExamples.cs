@@ -1,3 +1,4 @@
+using SeQuIn.Api.Actions;
 using SeQuIn.Api.Benchmarks;
 using SeQuIn.Api.Common;
 
@@ -19,11 +20,17 @@ internal static class PictureExamples
     {
         _ when path.EndsWith("trend.svg", StringComparison.Ordinal) => SpcPicture.Draw("trend-example",
             ContractExamples.ExampleOf<Trend>(), 0, 4, Words),
+        _ when path.EndsWith("progress.svg", StringComparison.Ordinal) => Priority(),
         _ when path.EndsWith("heatmap.svg", StringComparison.Ordinal) => HeatmapPicture.Draw("heatmap-example", ContractExamples.ExampleOf<Heatmap>(), NetworkName, Words),
         _ => RadarPicture.Draw("radar-example", ContractExamples.ExampleOf<UnitBenchmark>(), 0, 4, Words),
     });
 
     public static string MeetingPack() => Pictures.MeetingPack.Write(NetworkName, "2026-10", ContractExamples.ExampleOf<Participation>(),
         ContractExamples.ExampleOf<Heatmap>(), HeatmapPicture.Draw("heatmap-example", ContractExamples.ExampleOf<Heatmap>(), NetworkName, Words),
-        ContractExamples.ExampleOf<GapsReport>(), new Dictionary<string, string>(), Words, priorities: null);
+        ContractExamples.ExampleOf<GapsReport>(), new Dictionary<string, string>(), Words,
+        [new(ContractExamples.ExampleOf<PriorityResponse>(), "Service users co-chair the community meeting.",
+            ContractExamples.ExampleOf<PriorityProgressResponse>().Months[^1], Priority())]);
+
+    private static System.Xml.Linq.XElement Priority() =>
+        PriorityPicture.Draw("priority-example", ContractExamples.ExampleOf<PriorityProgressResponse>(), ContractExamples.ExampleOf<PriorityResponse>().ReviewMonth, 0, 4, Words);
 }

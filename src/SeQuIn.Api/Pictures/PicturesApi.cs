@@ -3,6 +3,7 @@ using FluentValidation;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using SeQuIn.Api.Access;
+using SeQuIn.Api.Actions;
 using SeQuIn.Api.Benchmarks;
 using SeQuIn.Api.Common;
 using SeQuIn.Api.Data;
@@ -55,6 +56,21 @@ public static class PicturesApi
                 "triangle down a concern signal, diamond both). Variation icon, for now read from the latest month's signals: a high-side " +
                 "signal and no low-side one is special cause improvement, the reverse concern, otherwise common cause; no process limits is " +
                 "not enough data. Assurance needs a target, which the trend does not take yet: the picture says no target.");
+        // A priority's progress is read from the primary, as its JSON is (PrioritiesApi): a priority just set is drawn at once.
+        routes.MapGroup("/api/v1/priorities/{priorityId:guid}")
+            .WithTags("Pictures")
+            .WithValidation()
+            .RequireAuthorization(Policies.UnitLevelReader)
+            .WithRoles(AllowedRoles.UnitLevelReaders)
+            .Compressible()
+            .MapGet("/progress.svg", GetPriorityPicture)
+            .WithName(nameof(GetPriorityPicture))
+            .WithSummary("A network priority's progress month by month: the median against the target, units below it, actions (SVG)")
+            .WithDescription("The figures of GET /api/v1/priorities/{priorityId}/progress with the same parameters, drawn in three panels over " +
+                "one month axis: the network median (blue line, circles) against the target (dark dashed line); the units below target " +
+                "(orange bars) within the units reporting (pale bars); the linked actions open (grey squares) and achieved (green " +
+                "triangles). A month whose figures are withheld is hatched and says \"not shown\"; a month nobody reported has a dash; the " +
+                "review month is a purple dashed line. labels=easy-read uses the framework's easy-read names and plain words.");
         var networks = Readers("/api/v1/networks/{networkId:guid}");
         networks.MapGet("/insight/heatmap.svg", GetHeatmapPicture)
             .WithName(nameof(GetHeatmapPicture))
@@ -112,6 +128,19 @@ public static class PicturesApi
         return new SvgPicture(Svg.Write(HeatmapPicture.Draw(Id("heatmap", networkId), heatmap, name, words)));
     }
 
+    public static async Task<Results<SvgPicture, NotFoundProblem>> GetPriorityPicture(Guid priorityId, [AsParameters] PriorityProgressQuery query,
+        [AsParameters] PictureQuery picture, [AsParameters] BenchmarkServices services, SeQuInDbContext db, CancellationToken ct)
+    {
+        var answer = await PrioritiesApi.GetPriorityProgress(priorityId, query, services.Caller, db, services.Clock, services.Configuration, ct);
+        if (Figures<PriorityProgressResponse>(answer.Result) is not { } progress)
+        {
+            return (NotFoundProblem)answer.Result;
+        }
+        var priority = Figures<PriorityResponse>((await PrioritiesApi.GetPriority(priorityId, services.Caller, AsJson().HttpContext, db, ct)).Result)!;
+        var words = picture.Words(await AreaNamesAsync(db, ct));
+        return new SvgPicture(Svg.Write(await DrawPriorityAsync(progress, priority.ReviewMonth, words, services, db, ct)));
+    }
+
     public static async Task<Results<HtmlDocument, NotFoundProblem>> GetMeetingPack(Guid networkId, [AsParameters] MonthQuery query,
         [AsParameters] PictureQuery picture, [AsParameters] BenchmarkServices services, SeQuInDbContext db, CancellationToken ct)
     {
@@ -129,8 +158,40 @@ public static class PicturesApi
         var statements = await db.Standards.AsNoTracking().Where(s => FrameworkShapes.ActiveVersionId(db).Contains(s.FrameworkVersionId))
             .ToDictionaryAsync(s => s.Code, s => words.EasyRead ? s.EasyReadStatement : s.Statement, ct);
         var svg = HeatmapPicture.Draw(Id("heatmap", networkId), heatmap, name, words);
-        // Seam: network priorities (issue #14 part 3) are listed here once SeQuIn records them.
-        return new HtmlDocument(MeetingPack.Write(name, figures.Month, figures, heatmap, svg, gaps, statements, words, priorities: null), MeetingPack.StyleHash);
+        var priorities = await PrioritiesOfTheMonthAsync(networkId, figures.Month, statements, words, services, db, ct);
+        return new HtmlDocument(MeetingPack.Write(name, figures.Month, figures, heatmap, svg, gaps, statements, words, priorities), MeetingPack.StyleHash);
+    }
+
+    /// <summary>
+    /// The priorities the meeting discusses: the network's active ones and any due for review in the month, oldest first,
+    /// each with its progress up to the month and its chart, from the priorities' own handlers (so the same figures, withheld
+    /// where the JSON withholds them). Null when the caller may not read the network's priorities.
+    /// </summary>
+    private static async Task<List<MeetingPack.PriorityLine>?> PrioritiesOfTheMonthAsync(Guid networkId, string month, IReadOnlyDictionary<string, string> statements,
+        PictureWords words, BenchmarkServices services, SeQuInDbContext db, CancellationToken ct)
+    {
+        var lines = new List<MeetingPack.PriorityLine>();
+        string? cursor = null;
+        do
+        {
+            var list = await PrioritiesApi.ListPriorities(networkId, new PriorityListQuery(null, Paging.MaxLimit, cursor), services.Caller, db, ct);
+            if (Figures<Page<PriorityResponse>>(list.Result) is not { } page)
+            {
+                return null;
+            }
+            foreach (var priority in page.Items.Where(p => p.Status == PriorityStatus.Active || p.ReviewMonth == month))
+            {
+                var answer = await PrioritiesApi.GetPriorityProgress(priority.Id, new PriorityProgressQuery(null, month), services.Caller, db, services.Clock,
+                    services.Configuration, ct);
+                var progress = Figures<PriorityProgressResponse>(answer.Result)!;
+                var what = priority.StandardCode is { } code ? statements.GetValueOrDefault(code) : null;
+                lines.Add(new MeetingPack.PriorityLine(priority, what ?? words.Area(priority.AreaCode), progress.Months[^1],
+                    await DrawPriorityAsync(progress, priority.ReviewMonth, words, services, db, ct)));
+            }
+            cursor = page.NextCursor;
+        }
+        while (cursor is not null);
+        return lines;
     }
 
     /// <summary>
@@ -146,6 +207,14 @@ public static class PicturesApi
         NotFoundProblem => null,
         _ => throw new UnreachableException($"A figures handler answered {result.GetType().Name} to a request for JSON."),
     };
+
+    private static async Task<System.Xml.Linq.XElement> DrawPriorityAsync(PriorityProgressResponse progress, string reviewMonth, PictureWords words,
+        BenchmarkServices services, SeQuInDbContext db, CancellationToken ct)
+    {
+        var active = await services.Frameworks.ActiveAsync(db, ct);
+        // The whole id: the pack inlines several charts, and priorities made together share the time-ordered start of theirs.
+        return PriorityPicture.Draw($"priority-{progress.PriorityId:N}", progress, reviewMonth, active?.Min ?? 0, active?.Max ?? Math.Max(progress.TargetRating, 1), words);
+    }
 
     private static string Id(string kind, Guid id) => $"{kind}-{id.ToString("N")[..8]}";
 

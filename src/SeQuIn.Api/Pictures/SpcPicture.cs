@@ -114,7 +114,7 @@ public static class SpcPicture
     ];
 
     /// <summary>A line through consecutive months that have a value: a month without one leaves a gap.</summary>
-    private static XElement? Path(IReadOnlyList<(double X, double Y)?> points, string colour, string? dashes, double width)
+    internal static XElement? Path(IReadOnlyList<(double X, double Y)?> points, string colour, string? dashes, double width)
     {
         if (points.All(p => p is null))
         {

@@ -479,6 +479,8 @@ public sealed class AuthorizationMatrixTests(SeQuInApiFixture fixture) : IAsyncL
             new SeQuIn.Api.Actions.CreatePriorityRequest(null, "INV", "A gap across the network.", 3, "2030-01")));
         yield return ("GET /api/v1/priorities/{priorityId}", SubmittedOfANetwork, async () => await Get($"/api/v1/priorities/{await PriorityOfA()}"));
         yield return ("GET /api/v1/priorities/{priorityId}/progress", SubmittedOfANetwork, async () => await Get($"/api/v1/priorities/{await PriorityOfA()}/progress"));
+        yield return ("GET /api/v1/priorities/{priorityId}/progress.svg", SubmittedOfANetwork, async () =>
+            await Get($"/api/v1/priorities/{await PriorityOfA()}/progress.svg"));
         yield return ("PUT /api/v1/priorities/{priorityId}", PrioritySettersOfA, async () => await WithIfMatch(HttpMethod.Put, $"/api/v1/priorities/{await PriorityOfA()}",
             new SeQuIn.Api.Actions.UpdatePriorityRequest("Still a gap.", 3, "2030-06", SeQuIn.Api.Actions.PriorityStatus.Closed)));
         yield return ("POST /api/v1/priorities/{priorityId}/actions", PrioritySettersOfA, async () => await Send(HttpMethod.Post,

@@ -29,7 +29,7 @@ public sealed class PriorityTests(SeQuInApiFixture fixture) : ApiTest(fixture)
         var twoUnits = await ProgressAsync(world.Lead, priority.Id, month, month);
         Assert.Equal((2, (int?)null, (decimal?)null, Disclosure.TooFewReason(3)), (twoUnits.UnitsReporting, twoUnits.UnitsBelowTarget, twoUnits.NetworkMedian, twoUnits.WithheldReason));
 
-        await ActionPlanTests.SubmitAsync(await ThirdUnitAsync(world), month, 4);
+        await ActionPlanTests.SubmitAsync(await ThirdUnitAsync(Fixture.App, Client, world), month, 4);
         var threeUnits = await ProgressAsync(world.Member.Client, priority.Id, month, month);
         Assert.Equal((3, (int?)2, (decimal?)2m, (string?)null), (threeUnits.UnitsReporting, threeUnits.UnitsBelowTarget, threeUnits.NetworkMedian, threeUnits.WithheldReason));
         var area = await CreateAsync(world.Admin, world.Network.Id, new CreatePriorityRequest(null, "INV", "The whole area.", 4, "2099-01"));
@@ -104,13 +104,13 @@ public sealed class PriorityTests(SeQuInApiFixture fixture) : ApiTest(fixture)
         return client.SendAsync(request);
     }
 
-    /// <summary>A third unit in the world's network, with a member of its own.</summary>
-    private async Task<AssessmentDriver> ThirdUnitAsync(AssessmentWorld world)
+    /// <summary>A third unit in the world's network, with a member of its own (made through the national administrator).</summary>
+    internal static async Task<AssessmentDriver> ThirdUnitAsync(SeQuInApp app, HttpClient national, AssessmentWorld world)
     {
-        var unit = await ReadAsync<UnitResponse>(await PostAsync("/api/v1/units",
-            new CreateUnitRequest(UniqueCode("U"), "Third unit", SecurityLevel.Low, world.Unit.Provider.Id, world.Network.Id)));
-        var key = await ReadAsync<CreatedApiKeyResponse>(await PostAsync("/api/v1/keys",
-            new CreateApiKeyRequest("Third", Role.UnitMember, new ScopeInput(ScopeKind.Units, UnitIds: [unit.Id]))));
-        return new AssessmentDriver(Fixture.App.CreateClient(key.Token), unit.Id);
+        var unit = await AssessmentDriver.ReadAsync<UnitResponse>(await national.PostAsJsonAsync("/api/v1/units",
+            new CreateUnitRequest(UniqueCode("U"), "Third unit", SecurityLevel.Low, world.Unit.Provider.Id, world.Network.Id), Json.Options));
+        var key = await AssessmentDriver.ReadAsync<CreatedApiKeyResponse>(await national.PostAsJsonAsync("/api/v1/keys",
+            new CreateApiKeyRequest("Third", Role.UnitMember, new ScopeInput(ScopeKind.Units, UnitIds: [unit.Id])), Json.Options));
+        return new AssessmentDriver(app.CreateClient(key.Token), unit.Id);
     }
 }

@@ -36,7 +36,7 @@ public sealed class PictureTests(SeQuInApiFixture fixture) : ApiTest(fixture)
         await ReadAsync<ImportReport>(await admin.PostAsJsonAsync("/api/v1/assessments/import", new ImportDocument(rows.ToList()), JsonOptions));
 
     /// <summary>The picture as a parsed XML document, after checking it is SVG with a title and a desc.</summary>
-    private static async Task<XElement> SvgAsync(HttpResponseMessage response)
+    internal static async Task<XElement> SvgAsync(HttpResponseMessage response)
     {
         var body = await response.Content.ReadAsStringAsync();
         Assert.True(response.IsSuccessStatusCode, $"Expected success, got {(int)response.StatusCode}: {body}");
@@ -51,7 +51,7 @@ public sealed class PictureTests(SeQuInApiFixture fixture) : ApiTest(fixture)
         return root;
     }
 
-    private static decimal? Number(XElement element, string attribute) =>
+    internal static decimal? Number(XElement element, string attribute) =>
         element.Attribute(attribute)?.Value is { Length: > 0 } text ? decimal.Parse(text, CultureInfo.InvariantCulture) : null;
 
     [Fact]
@@ -205,6 +205,6 @@ public sealed class PictureTests(SeQuInApiFixture fixture) : ApiTest(fixture)
         var gaps = await ReadAsync<GapsReport>(await analyst.GetAsync($"/api/v1/networks/{network.Id}/insight/gaps?month=2026-06"));
         Assert.Equal(gaps.Standards.Take(MeetingPack.GapsShown).Select(g => g.StandardCode),
             html.Descendants("tr").Select(r => r.Attribute("data-standard")?.Value).OfType<string>());
-        Assert.Equal("No network priorities are recorded in SeQuIn yet.", html.Descendants("section").Single(s => s.Attribute("id")?.Value == "priorities").Element("p")!.Value);
+        Assert.Equal("No network priorities are active or due for review this month.", html.Descendants("section").Single(s => s.Attribute("id")?.Value == "priorities").Element("p")!.Value);
     }
 }
