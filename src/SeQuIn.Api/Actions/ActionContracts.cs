@@ -13,6 +13,14 @@ namespace SeQuIn.Api.Actions;
 public sealed record CreateActionRequest(Guid AssessmentId, string StandardCode, string What, ActionOwner Owner, string DueMonth, string EvidenceExpected,
     int? TargetRating = null);
 
+/// <summary>A new wording of an open or in-progress action: every member it can change, as a PUT replaces them.</summary>
+/// <param name="What">What will be done, up to 1000 characters; no names or identifiers of anyone (refused with 422).</param>
+/// <param name="Owner">Who carries it, by role (never a name).</param>
+/// <param name="DueMonth">By when: the month (YYYY-MM) by the end of which it should be done.</param>
+/// <param name="EvidenceExpected">Which evidence will show it is done, up to 1000 characters, screened like what.</param>
+/// <param name="TargetRating">The rating aimed for, a point of the scale of the action's assessment. It judges the submissions from now on: what earlier ones showed stands.</param>
+public sealed record UpdateActionRequest(string What, ActionOwner Owner, string DueMonth, string EvidenceExpected, int TargetRating);
+
 /// <summary>Moving an action on: open → in-progress → done, or dropped with a reason.</summary>
 /// <param name="Status">The new status.</param>
 /// <param name="Reason">Why: required to drop, optional otherwise; up to 1000 characters, screened.</param>

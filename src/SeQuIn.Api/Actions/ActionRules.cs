@@ -34,6 +34,16 @@ public static class ActionRules
         status is ActionStatus.Open or ActionStatus.InProgress && evidence != ActionEvidence.Achieved && dueMonth < currentMonth;
 
     /// <summary>
+    /// The month from which an action is taken to have changed the unit's process, a change point of its area's trend
+    /// (ADR 0035): the month (UTC) it was marked done — the unit's own word that the change is in place, a fact from
+    /// outside the series. Null for an action that is not done (open, in progress or dropped). Not the month a
+    /// submission showed it achieved: that month is read off the very ratings the chart judges (the first at or above
+    /// target), so limits rebased there would manufacture the step they then find.
+    /// </summary>
+    public static DateOnly? InterventionMonth(ActionStatus status, DateTimeOffset? closedAt) =>
+        status == ActionStatus.Done && closedAt is { } at ? new DateOnly(at.UtcDateTime.Year, at.UtcDateTime.Month, 1) : null;
+
+    /// <summary>
     /// Closed by evidence: what a submitted rating of the action's standard, for <paramref name="ratedMonth"/>, does to it.
     /// Only ratings of later months than the baseline count, and not older ones than the rating that last moved it (a
     /// late submission for an earlier month does not undo what a newer month showed). At or above target: achieved

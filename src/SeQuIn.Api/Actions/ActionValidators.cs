@@ -27,6 +27,19 @@ public sealed class CreateActionRequestValidator : AbstractValidator<CreateActio
     }
 }
 
+public sealed class UpdateActionRequestValidator : AbstractValidator<UpdateActionRequest>
+{
+    public UpdateActionRequestValidator(TimeProvider clock)
+    {
+        RuleLevelCascadeMode = CascadeMode.Stop;
+        RuleFor(r => r.What).NotEmpty().MaximumLength(ActionLimits.MaxText).HasNoPersonalIdentifiers(clock);
+        RuleFor(r => r.Owner).IsInEnum();
+        RuleFor(r => r.DueMonth).NotEmpty().IsMonth();
+        RuleFor(r => r.EvidenceExpected).NotEmpty().MaximumLength(ActionLimits.MaxText).HasNoPersonalIdentifiers(clock);
+        RuleFor(r => r.TargetRating).InclusiveBetween(0, 100);
+    }
+}
+
 public sealed class ActionStatusRequestValidator : AbstractValidator<ActionStatusRequest>
 {
     public ActionStatusRequestValidator(TimeProvider clock)

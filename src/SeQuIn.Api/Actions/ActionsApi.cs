@@ -53,6 +53,18 @@ public static class ActionsApi
                 "to the scale's \"met\" point (the point below the top); the baseline is the assessment's rating of the standard. " +
                 "Drafts take no actions (409). Send an Idempotency-Key.")
             .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
+        group.MapPut("/{actionId:guid}", UpdateAction)
+            .WithName(nameof(UpdateAction))
+            .WithIfMatch()
+            .WithIdempotency()
+            .RequireAuthorization(Policies.ActionPlanner)
+            .WithRoles(Role.UnitMember, Role.InvolvementLead)
+            .WithSummary("Reword an open or in-progress action: what, who by role, by when, the evidence expected, the target")
+            .WithDescription("The unit's members or its network's involvement leads, with If-Match. Send every member: the request " +
+                "replaces them; the same request again changes nothing (the revision stays). Done and dropped actions are kept as " +
+                "they were (409). The target must be a point of the scale of the action's assessment and judges the submissions " +
+                "from now on. Text is screened for personal identifiers (422, never echoed).")
+            .ProducesValidationProblem(StatusCodes.Status422UnprocessableEntity);
         group.MapPost("/{actionId:guid}/status", ChangeActionStatus)
             .WithName(nameof(ChangeActionStatus))
             .WithIfMatch()
@@ -183,6 +195,68 @@ public static class ActionsApi
         }
         await RecordChangeAsync(db, ChangeKinds.ActionStatusChanged, action, now, ct, new { from, to = request.Status });
         await transaction.CommitAsync(ct);
+        services.Http.Response.SetETag(Preconditions.ETag(action.Revision));
+        return TypedResults.Ok(ToResponse(action, await PrioritiesOfAsync(db, [action.Id], ct), Months.Current(services.Clock)));
+    }
+
+    public static async Task<Results<Ok<ActionResponse>, NotFoundProblem, ForbiddenProblem, ConflictProblem, ValidationProblem, PreconditionProblem>> UpdateAction(
+        Guid actionId, UpdateActionRequest request, [AsParameters] ActionServices services, CancellationToken ct)
+    {
+        var db = services.Db;
+        var action = await Readable(db, services.Caller.Scope).Include(a => a.Comments).SingleOrDefaultAsync(a => a.Id == actionId, ct);
+        if (action is null)
+        {
+            return NotVisible(actionId);
+        }
+        if (!services.Caller.Scope.PlansActionsOf(Place(action)))
+        {
+            return ApiProblems.Forbidden("Only the unit's members and its network's involvement leads change its actions.");
+        }
+        if (Preconditions.CheckIfMatch(services.Http.Request, Preconditions.ETag(action.Revision), "action") is { } precondition)
+        {
+            return precondition;
+        }
+        if (action.Status is not (ActionStatus.Open or ActionStatus.InProgress))
+        {
+            return ApiProblems.Conflict($"An action that is {EnumQuery.NameOf(action.Status)} is kept as it was: only open and in-progress actions change.");
+        }
+        var scale = await db.Assessments.AsNoTracking().Where(a => a.Id == action.AssessmentId)
+            .SelectMany(a => db.ScalePoints.Where(p => p.FrameworkVersionId == a.FrameworkVersionId).Select(p => p.Value)).ToListAsync(ct);
+        if (!scale.Contains(request.TargetRating))
+        {
+            return ApiProblems.Invalid("targetRating", $"'targetRating' must be a point of the scale of the action's assessment: {string.Join(", ", scale.Order())}.");
+        }
+        var due = Months.Parse(request.DueMonth);
+        // Which members changed, by name: the trail and the feed say what changed, never the text.
+        var fields = new List<string>();
+        void Set<T>(string name, T before, T after, Action<T> assign)
+        {
+            if (!EqualityComparer<T>.Default.Equals(before, after))
+            {
+                fields.Add(name);
+                assign(after);
+            }
+        }
+        Set("what", action.What, request.What, v => action.What = v);
+        Set("owner", action.Owner, request.Owner, v => action.Owner = v);
+        Set("dueMonth", action.DueMonth, due, v => action.DueMonth = v);
+        Set("evidenceExpected", action.EvidenceExpected, request.EvidenceExpected, v => action.EvidenceExpected = v);
+        Set("targetRating", action.TargetRating, request.TargetRating, v => action.TargetRating = v);
+        if (fields.Count > 0)
+        {
+            var now = services.Clock.Now();
+            action.Revision++;
+            action.UpdatedAt = now;
+            services.Audit.Record(ChangeKinds.ActionChanged, EntityType, action.Id, action.NetworkId,
+                new { fields, action.Owner, dueMonth = request.DueMonth, action.TargetRating });
+            await using var transaction = await db.Database.BeginOrJoinTransactionAsync(ct);
+            if (!await db.TrySaveRevisionAsync(ct))
+            {
+                return Preconditions.Stale("action");
+            }
+            await RecordChangeAsync(db, ChangeKinds.ActionChanged, action, now, ct, new { fields });
+            await transaction.CommitAsync(ct);
+        }
         services.Http.Response.SetETag(Preconditions.ETag(action.Revision));
         return TypedResults.Ok(ToResponse(action, await PrioritiesOfAsync(db, [action.Id], ct), Months.Current(services.Clock)));
     }

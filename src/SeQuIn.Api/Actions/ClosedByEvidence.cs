@@ -13,6 +13,25 @@ namespace SeQuIn.Api.Actions;
 /// </summary>
 public static class ClosedByEvidence
 {
+    /// <summary>
+    /// The same for imported history: each imported assessment that a live action of its unit and area could be judged
+    /// by (a later month than the action's baseline), oldest month first, so that the rule's "not older than the month
+    /// that last moved it" sees them in the order they happened. Imports without such actions read only the action table.
+    /// </summary>
+    public static async Task ApplyToImportAsync(SeQuInDbContext db, AuditTrail audit, IReadOnlyList<Guid> imported, DateTimeOffset now, CancellationToken ct)
+    {
+        var ids = imported.ToArray();
+        var judged = await db.Assessments.AsNoTracking().Include(a => a.Ratings)
+            .Where(a => ids.Contains(a.Id) && db.Set<ImprovementAction>().Any(x =>
+                x.UnitId == a.UnitId && x.AreaCode == a.AreaCode && x.Status != ActionStatus.Dropped && x.BaselineMonth < a.Month))
+            .OrderBy(a => a.Month).ThenBy(a => a.Id)
+            .ToListAsync(ct);
+        foreach (var assessment in judged)
+        {
+            await ApplyAsync(db, audit, assessment, now, ct);
+        }
+    }
+
     public static async Task ApplyAsync(SeQuInDbContext db, AuditTrail audit, Assessment submitted, DateTimeOffset now, CancellationToken ct)
     {
         var rated = submitted.Ratings.ToDictionary(r => r.StandardCode, r => r.NotApplicable ? null : r.Value);

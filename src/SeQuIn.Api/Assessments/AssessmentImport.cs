@@ -123,7 +123,10 @@ public static class AssessmentImport
                 metrics.RowsImported(count, dryRun: true);
                 return TypedResults.Ok(new ImportReport(true, false, count, ids.Count, ids));
             }
-            await staging.StoreAsync(caller.Actor, clock.Now(), ct);
+            var now = clock.Now();
+            await staging.StoreAsync(caller.Actor, now, ct);
+            // History closes actions by evidence like a submission does, in the same transaction (ADR 0034).
+            await Actions.ClosedByEvidence.ApplyToImportAsync(db, audit, ids, now, ct);
             audit.Record("assessments.imported", "assessment-import", Guid.CreateVersion7(), networks.Count == 1 ? networks.Single() : null,
                 new { rows = count, assessments = ids.Count, assessmentIds = ids });
             await db.SaveChangesAsync(ct);

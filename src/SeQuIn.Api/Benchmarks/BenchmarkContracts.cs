@@ -74,9 +74,10 @@ public sealed record StandardsQuery(string? month, [property: EnumQuery(typeof(C
 /// <param name="trendLength">How many months in a row, each above (below) the one before, make a trend signal, 5 to 12 (default 7, as Making Data Count).</param>
 /// <param name="target">A target score on the series' scale: the answer says whether the process consistently passes it, fails it or hits and misses.</param>
 /// <param name="rebaseAt">Months (YYYY-MM, repeat the parameter or separate by commas, at most 24) from which the process limits are recomputed, after 'from' and not after 'to'. A change of framework version between months always rebases.</param>
+/// <param name="rebaseAtActions">true: also recompute the limits from the month each of the unit's actions on the area's standards was marked done (reason action; the change point names the actions). Only actions you may see count: the unit's members and its network's leads and administrators see them, analysts do not. Default false.</param>
 public sealed record TrendQuery(string? from, string? to, [property: EnumQuery(typeof(ComparisonGroup))] string? group,
     [property: EnumQuery(typeof(AreaFigure))] string? figure, bool? confirmedOnly,
-    int? runLength = null, int? trendLength = null, decimal? target = null, string[]? rebaseAt = null) : IFigureQuery
+    int? runLength = null, int? trendLength = null, decimal? target = null, string[]? rebaseAt = null, bool? rebaseAtActions = null) : IFigureQuery
 {
     public ComparisonGroup Group => EnumQuery.Parse<ComparisonGroup>(group) ?? ComparisonGroup.Network;
 
@@ -141,7 +142,7 @@ public sealed record Trend(Guid UnitId, string UnitCode, string AreaCode, Compar
     SpcVariation Variation, SpcAssurance? Assurance, decimal? Target, int RunLength, int TrendLength,
     IReadOnlyList<TrendChangePoint> ChangePoints, IReadOnlyList<TrendSegment> Segments);
 
-/// <summary>Why a trend's limits were recomputed from a month on.</summary>
+/// <summary>Why a trend's limits were recomputed from a month on. More values may be added: ignore those you do not know.</summary>
 public enum ChangePointReason
 {
     /// <summary>The month was rated against another framework version than the month before it.</summary>
@@ -149,12 +150,21 @@ public enum ChangePointReason
 
     /// <summary>The caller asked for it (rebaseAt).</summary>
     Requested,
+
+    /// <summary>The unit marked one of its actions on the area's standards done that month (rebaseAtActions=true).</summary>
+    Action,
 }
 
 /// <summary>A month from which a trend's process limits are recomputed.</summary>
 /// <param name="Month">The first month of the new segment.</param>
 /// <param name="Reasons">Why, one or more.</param>
-public sealed record TrendChangePoint(string Month, IReadOnlyList<ChangePointReason> Reasons);
+/// <param name="Actions">The unit's actions marked done that month (reason action), oldest first; empty for the other reasons.</param>
+public sealed record TrendChangePoint(string Month, IReadOnlyList<ChangePointReason> Reasons, IReadOnlyList<ChangePointAction> Actions);
+
+/// <summary>An action behind a change point: enough to link it (GET /api/v1/actions/{id}).</summary>
+/// <param name="Id">The action.</param>
+/// <param name="StandardCode">The standard it is about.</param>
+public sealed record ChangePointAction(Guid Id, string StandardCode);
 
 /// <summary>A stretch of a trend with its own process limits.</summary>
 /// <param name="From">First month.</param>

@@ -2,6 +2,7 @@ using FluentValidation;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using SeQuIn.Api.Access;
+using SeQuIn.Api.Actions;
 using SeQuIn.Api.Assessments;
 using SeQuIn.Api.Common;
 using SeQuIn.Api.Data;
@@ -188,8 +189,11 @@ public static class BenchmarksApi
         var months = Enumerable.Range(0, (to.Year - from.Year) * 12 + to.Month - from.Month + 1).Select(i => from.AddMonths(i)).ToList();
         var (series, floor, ceiling) = await OnOneScaleAsync(db, services.Frameworks, unit,
             months.Select(m => own.TryGetValue(m, out var o) ? o : (OwnFigure<DateOnly>?)null).ToList(), ct);
+        var actions = query.rebaseAtActions == true && services.Caller.Scope.SeesActionsOf(new UnitPlace(unit.Id, unit.NetworkId, unit.CollaborativeId))
+            ? (await DoneActionsAsync(db, unit.Id, areaCode, from, to, ct)).ToLookup(a => months.IndexOf(a.Month))
+            : Array.Empty<(DateOnly Month, ChangePointAction Action)>().ToLookup(a => 0);
         var changes = ChangePoints.Of(months.Select(m => own.TryGetValue(m, out var o) && o.Value is not null ? o.Framework : null).ToList(),
-            query.RebaseMonths.Select(Months.Parse).Select(m => months.IndexOf(m)));
+            query.RebaseMonths.Select(Months.Parse).Select(m => months.IndexOf(m)), actions.Select(a => a.Key));
         var rules = query.Rules;
         var analysis = ProcessControl.Analyse(series, changes.Keys, rules, query.target, floor, ceiling);
         var viewer = Viewer.Of(services.Caller);
@@ -204,7 +208,26 @@ public static class BenchmarksApi
         var latest = segments[^1];
         return Answer(request, new Trend(unit.Id, unit.Code, areaCode, query.Group, latest.Centre, latest.UpperProcessLimit, latest.LowerProcessLimit,
             points, figure, confirmedOnly, analysis.Variation, analysis.Assurance, query.target, rules.RunLength, rules.TrendLength,
-            changes.Select(c => new TrendChangePoint(Months.Format(months[c.Key]), c.Value)).ToList(), segments), BenchmarkCsv.Of);
+            changes.Select(c => new TrendChangePoint(Months.Format(months[c.Key]), c.Value, actions[c.Key].Select(a => a.Action).ToList())).ToList(),
+            segments), BenchmarkCsv.Of);
+    }
+
+    /// <summary>
+    /// The unit's actions on the area's standards marked done from <paramref name="from"/> to <paramref name="to"/>,
+    /// with the month each took effect (<see cref="ActionRules.InterventionMonth"/>), oldest first.
+    /// </summary>
+    private static async Task<List<(DateOnly Month, ChangePointAction Action)>> DoneActionsAsync(SeQuInDbContext db, Guid unitId, string areaCode,
+        DateOnly from, DateOnly to, CancellationToken ct)
+    {
+        var start = new DateTimeOffset(from.ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+        var end = new DateTimeOffset(to.AddMonths(1).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+        var done = await db.Set<ImprovementAction>().AsNoTracking()
+            .Where(a => a.UnitId == unitId && a.AreaCode == areaCode && a.Status == ActionStatus.Done && a.ClosedAt >= start && a.ClosedAt < end)
+            .OrderBy(a => a.ClosedAt).ThenBy(a => a.Id)
+            .Select(a => new { a.Id, a.StandardCode, a.Status, a.ClosedAt })
+            .ToListAsync(ct);
+        return done.Select(a => (Month: ActionRules.InterventionMonth(a.Status, a.ClosedAt), Action: new ChangePointAction(a.Id, a.StandardCode)))
+            .Where(a => a.Month is not null).Select(a => (a.Month!.Value, a.Action)).ToList();
     }
 
     /// <summary>

@@ -409,11 +409,14 @@ public static class ChangePoints
 {
     /// <summary>
     /// The change points of a series, by position, in order: each period rated against another framework version
-    /// than the previous period that has one (periods without a version are passed over), and each requested position.
+    /// than the previous period that has one (periods without a version are passed over), each requested position, and
+    /// each position where a recorded action took effect. A position with several reasons lists them in that order.
     /// </summary>
     /// <param name="versions">Per period, the framework version its value was rated against; null for a period without a value.</param>
     /// <param name="requested">Positions asked for; those at or before 0 or past the end are ignored (the first period starts the chart anyway).</param>
-    public static SortedDictionary<int, IReadOnlyList<ChangePointReason>> Of(IReadOnlyList<string?> versions, IEnumerable<int> requested)
+    /// <param name="actions">Positions of the periods in which recorded actions took effect (one per action; repeats are one change point); ignored like <paramref name="requested"/>.</param>
+    public static SortedDictionary<int, IReadOnlyList<ChangePointReason>> Of(IReadOnlyList<string?> versions, IEnumerable<int> requested,
+        IEnumerable<int>? actions = null)
     {
         var reasons = new SortedDictionary<int, IReadOnlyList<ChangePointReason>>();
         void Add(int index, ChangePointReason reason)
@@ -439,6 +442,10 @@ public static class ChangePoints
         foreach (var index in requested.Where(i => i > 0 && i < versions.Count))
         {
             Add(index, ChangePointReason.Requested);
+        }
+        foreach (var index in (actions ?? []).Where(i => i > 0 && i < versions.Count))
+        {
+            Add(index, ChangePointReason.Action);
         }
         return reasons;
     }

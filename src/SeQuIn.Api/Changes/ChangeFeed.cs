@@ -27,6 +27,8 @@ public static class ChangeKinds
     /// <summary>Action plans and network priorities (ADR 0034).</summary>
     public const string ActionCreated = "action.created";
     public const string ActionStatusChanged = "action.status-changed";
+    /// <summary>An open or in-progress action's what, owner, due month, evidence expected or target was changed (never the text in the feed).</summary>
+    public const string ActionChanged = "action.changed";
     /// <summary>A later submitted assessment rated the action's standard at or above its target (closed by evidence).</summary>
     public const string ActionAchieved = "action.achieved";
     /// <summary>A later submitted assessment rated an achieved action's standard below its target again.</summary>

@@ -25,6 +25,9 @@ internal sealed partial class ContractExamples
             (typeof(CreateActionRequest), new CreateActionRequest(AssessmentId, "INV-03",
                 "Service users co-chair the monthly community meeting, with the agenda set together a week before.",
                 ActionOwner.WardManager, "2027-01", "Minutes naming the co-chairs by role, and the agenda drafts.", 3)),
+            (typeof(UpdateActionRequest), new UpdateActionRequest(
+                "Service users co-chair the monthly community meeting, with the agenda set together a week before.",
+                ActionOwner.PeerSupportWorker, "2027-03", "Minutes naming the co-chairs by role, and the agenda drafts.", 3)),
             (typeof(ActionStatusRequest), new ActionStatusRequest(ActionStatus.Dropped, "The community meeting was replaced by ward forums.")),
             (typeof(ActionCommentRequest), new ActionCommentRequest("The recovery college can help: ask for their co-facilitation pack.")),
             (typeof(ActionCommentResponse), comment),

@@ -472,6 +472,8 @@ public sealed class AuthorizationMatrixTests(SeQuInApiFixture fixture) : IAsyncL
         yield return ("GET /api/v1/actions/{actionId}/history", DraftsOfA, async () => await Get($"/api/v1/actions/{await ActionOfA()}/history"));
         yield return ("POST /api/v1/actions/{actionId}/status", PlannersOfA, async () => await WithIfMatch(HttpMethod.Post,
             $"/api/v1/actions/{await ActionOfA()}/status", new SeQuIn.Api.Actions.ActionStatusRequest(SeQuIn.Api.Actions.ActionStatus.InProgress)));
+        yield return ("PUT /api/v1/actions/{actionId}", PlannersOfA, async () => await WithIfMatch(HttpMethod.Put, $"/api/v1/actions/{await ActionOfA()}",
+            new SeQuIn.Api.Actions.UpdateActionRequest("Agenda set with service users.", SeQuIn.Api.Actions.ActionOwner.Nurse, "2030-02", "Minutes.", 3)));
         yield return ("POST /api/v1/actions/{actionId}/comments", LeadOfA, async () => await Send(HttpMethod.Post,
             $"/api/v1/actions/{await ActionOfA()}/comments", new SeQuIn.Api.Actions.ActionCommentRequest("Ask the recovery college.")));
         yield return ("GET /api/v1/networks/{networkId}/priorities", SubmittedOfANetwork, () => Get($"/api/v1/networks/{a.Id}/priorities"));

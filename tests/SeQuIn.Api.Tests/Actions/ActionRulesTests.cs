@@ -41,6 +41,19 @@ public sealed class ActionRulesTests
     }
 
     [Fact]
+    public void An_action_changes_the_process_from_the_UTC_month_it_was_marked_done_and_only_once_done()
+    {
+        // 23:30 on 31 January in New York is already February in UTC.
+        var lateEvening = new DateTimeOffset(2026, 1, 31, 23, 30, 0, TimeSpan.FromHours(-5));
+
+        Assert.Equal(new DateOnly(2026, 2, 1), ActionRules.InterventionMonth(ActionStatus.Done, lateEvening));
+        Assert.Equal(January, ActionRules.InterventionMonth(ActionStatus.Done, new DateTimeOffset(2026, 1, 1, 0, 0, 0, TimeSpan.Zero)));
+        Assert.Null(ActionRules.InterventionMonth(ActionStatus.Dropped, lateEvening));
+        Assert.Null(ActionRules.InterventionMonth(ActionStatus.InProgress, null));
+        Assert.Null(ActionRules.InterventionMonth(ActionStatus.Open, null));
+    }
+
+    [Fact]
     public void A_later_rating_at_or_above_target_achieves_and_a_fall_back_after_it_slips()
     {
         var february = January.AddMonths(1);

@@ -208,7 +208,7 @@ public sealed class BenchmarkTests(SeQuInApiFixture fixture) : ApiTest(fixture)
         // Rebased: 2.1 ± 2.66 × 0.2 and 2.7 ± 2.66 × 0.2; the latest segment's figures lead the answer.
         Assert.Equal(SpcVariation.CommonCause, rebased.Variation);
         Assert.All(rebased.Points, p => Assert.Empty(p.Signals));
-        Assert.Equal([new TrendChangePoint("2025-01", [ChangePointReason.Requested])], rebased.ChangePoints, new ChangePointComparer());
+        Assert.Equal([new TrendChangePoint("2025-01", [ChangePointReason.Requested], [])], rebased.ChangePoints, new ChangePointComparer());
         Assert.Equal([new TrendSegment("2024-01", "2024-12", 12, 2.1m, 2.63m, 1.57m), new TrendSegment("2025-01", "2025-12", 12, 2.7m, 3.23m, 2.17m)], rebased.Segments);
         Assert.Equal((2.7m, 3.23m, 2.17m), (rebased.Centre, rebased.UpperProcessLimit, rebased.LowerProcessLimit));
         Assert.Equal(SpcAssurance.HitAndMiss, rebased.Assurance);

@@ -294,4 +294,26 @@ public sealed class ChangePointTests
         Assert.Equal([ChangePointReason.Requested], changes[1]);
         Assert.Equal([ChangePointReason.FrameworkVersion, ChangePointReason.Requested], changes[2]);
     }
+
+    [Fact]
+    public void Actions_take_effect_once_per_month_after_the_other_reasons_and_not_in_the_first_month_or_outside_the_series()
+    {
+        var changes = ChangePoints.Of(["2021.1", "2021.1", "2024.1", "2024.1", "2024.1"], [2], [3, 3, 2, 0, -1, 5]);
+
+        Assert.Equal([2, 3], changes.Keys);
+        Assert.Equal([ChangePointReason.FrameworkVersion, ChangePointReason.Requested, ChangePointReason.Action], changes[2]);
+        Assert.Equal([ChangePointReason.Action], changes[3]);
+    }
+
+    [Fact]
+    public void Without_actions_the_change_points_are_what_they_were()
+    {
+        var versions = new string?[] { "2021.1", null, "2024.1", "2024.1" };
+
+        static string Listed(SortedDictionary<int, IReadOnlyList<ChangePointReason>> changes) =>
+            string.Join(';', changes.Select(c => $"{c.Key}:{string.Join(',', c.Value)}"));
+
+        Assert.Equal("2:FrameworkVersion;3:Requested", Listed(ChangePoints.Of(versions, [3], [])));
+        Assert.Equal(Listed(ChangePoints.Of(versions, [3])), Listed(ChangePoints.Of(versions, [3], [])));
+    }
 }

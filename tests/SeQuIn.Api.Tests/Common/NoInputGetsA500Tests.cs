@@ -186,7 +186,7 @@ public sealed class NoInputGetsA500Tests(SeQuInApiFixture fixture) : ApiTest(fix
             ["keyId"] = Guid.NewGuid().ToString(), ["membershipId"] = Guid.NewGuid().ToString(), ["commentId"] = Guid.NewGuid().ToString(), ["voice"] = "service-user",
             ["subscriptionId"] = subscription.Subscription.Id.ToString(), ["deliveryId"] = delivery.Id.ToString(), ["state"] = "pending",
             ["figure"] = "agreed", ["confirmation"] = "agreed", ["confirmedOnly"] = "true", ["labels"] = "easy-read",
-            ["runLength"] = "6", ["trendLength"] = "6", ["target"] = "2.5", ["rebaseAt"] = "2020-06",
+            ["runLength"] = "6", ["trendLength"] = "6", ["target"] = "2.5", ["rebaseAt"] = "2020-06", ["rebaseAtActions"] = "true",
             ["pairingId"] = Guid.NewGuid().ToString(), ["months"] = "3", ["atLeast"] = "2", ["highAt"] = "3", ["outcome"] = "improved",
             ["actionId"] = Guid.NewGuid().ToString(), ["priorityId"] = Guid.NewGuid().ToString(), ["overdue"] = "true",
         };

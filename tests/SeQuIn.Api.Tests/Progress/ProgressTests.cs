@@ -3,6 +3,8 @@ using SeQuIn.Api.Access;
 using SeQuIn.Api.Assessments;
 using SeQuIn.Api.Organisations;
 using SeQuIn.Api.Progress;
+using SeQuIn.Api.Tests.Actions;
+using SeQuIn.Api.Tests.Assessments;
 using SeQuIn.Api.Tests.Infrastructure;
 
 namespace SeQuIn.Api.Tests.Progress;
@@ -79,6 +81,51 @@ public sealed class ProgressTests(SeQuInApiFixture fixture) : ApiTest(fixture)
         Assert.Equal(new[] { units[0].Code, units[1].Code }.Order(StringComparer.Ordinal), progress.MostImprovedUnits.Select(u => u.UnitCode));
         Assert.Equal(0, progress.ImprovementsNotNamed);
         Assert.Equal(("2023-01", "2023-12"), (progress.From, progress.To));
+    }
+
+    [Fact]
+    public async Task Actions_achieved_are_counted_where_at_least_three_units_achieved_them_and_withheld_below()
+    {
+        var network = await ReadAsync<NetworkResponse>(await PostAsync("/api/v1/networks", new CreateNetworkRequest(UniqueCode("N"), "Network")));
+        var provider = await ReadAsync<ProviderResponse>(await PostAsync("/api/v1/providers", new CreateProviderRequest(UniqueCode("P"), "P", ProviderSector.Nhs)));
+        var members = new List<AssessmentDriver>();
+        for (var i = 0; i < 3; i++)
+        {
+            var unit = await ReadAsync<UnitResponse>(await PostAsync("/api/v1/units", new CreateUnitRequest(UniqueCode("U"), $"Unit {i}", SecurityLevel.Low, provider.Id, network.Id)));
+            members.Add(new AssessmentDriver(await KeyAsync(Role.UnitMember, new ScopeInput(ScopeKind.Units, UnitIds: [unit.Id])), unit.Id));
+        }
+        var lead = await KeyAsync(Role.InvolvementLead, new ScopeInput(ScopeKind.Network, network.Id));
+        // Every unit rates INV at 1 in January 2022 and plans on INV-03; unit 0 also on INV-05, unit 2 also on INV-06 aiming for 4.
+        foreach (var (member, i) in members.Select((m, i) => (m, i)))
+        {
+            var baseline = await ActionPlanTests.SubmitAsync(member, "2022-01", 1);
+            await ActionPlanTests.CreateAsync(member.Client, baseline.Id, "INV-03");
+            if (i == 0)
+            {
+                await ActionPlanTests.CreateAsync(member.Client, baseline.Id, "INV-05");
+            }
+            if (i == 2)
+            {
+                await ActionPlanTests.CreateAsync(member.Client, baseline.Id, "INV-06", target: 4);
+            }
+        }
+        // March: every unit rates 3 — four actions achieved by three units. May: unit 2 rates 4 — its INV-06 too.
+        foreach (var member in members)
+        {
+            await ActionPlanTests.SubmitAsync(member, "2022-03", 3);
+        }
+        await ActionPlanTests.SubmitAsync(members[2], "2022-05", 4);
+
+        var half = await ReadAsync<NetworkProgress>(await lead.GetAsync($"/api/v1/networks/{network.Id}/progress?from=2022-01&to=2022-06"));
+        var spring = await ReadAsync<NetworkProgress>(await lead.GetAsync($"/api/v1/networks/{network.Id}/progress?from=2022-04&to=2022-06"));
+
+        Assert.Equal(((int?)5, 3), (half.ActionsAchieved.Total, half.ActionsAchieved.Units));
+        Assert.Equal(["2022-01", "2022-02", "2022-03", "2022-04", "2022-05", "2022-06"], half.ActionsAchieved.Months.Select(m => m.Month));
+        Assert.Equal(new AchievedMonth("2022-03", 4, 3), half.ActionsAchieved.Months[2]);
+        // One unit in May: a count about one unit is withheld, the number of units is not.
+        Assert.Equal(new AchievedMonth("2022-05", null, 1), half.ActionsAchieved.Months[4]);
+        Assert.Equal(new AchievedMonth("2022-01", null, 0), half.ActionsAchieved.Months[0]);
+        Assert.Equal(((int?)null, 1), (spring.ActionsAchieved.Total, spring.ActionsAchieved.Units));
     }
 
     [Fact]
