@@ -124,7 +124,7 @@ public static class FhirOrganizations
         var organization = new Organization
         {
             Id = row.Id.ToString("D"),
-            Meta = new Meta { LastUpdated = row.UpdatedAt },
+            Meta = new Meta { LastUpdated = FhirSearch.Instant(row.UpdatedAt) },
             Identifier = [new Identifier(Systems[row.Kind], row.Code)],
             Active = row.Active,
             Type = [new CodeableConcept(FhirNames.OrganisationKindSystem, row.Kind, Display(row.Kind), null)],

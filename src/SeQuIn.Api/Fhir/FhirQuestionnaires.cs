@@ -92,7 +92,7 @@ public static class FhirQuestionnaires
         var questionnaire = new Questionnaire
         {
             Id = IdOf(version.Identifier),
-            Meta = new Meta { LastUpdated = version.UpdatedAt },
+            Meta = new Meta { LastUpdated = FhirSearch.Instant(version.UpdatedAt) },
             Url = FhirNames.QuestionnaireUrl,
             Version = version.Identifier,
             Name = NameOf(version.Identifier),

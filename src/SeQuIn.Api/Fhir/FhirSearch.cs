@@ -67,6 +67,9 @@ public static class FhirSearch
         return value.Contains('/', StringComparison.Ordinal) ? null : value;
     }
 
+    /// <summary>An instant to the millisecond, as the REST API writes timestamps (meta.lastUpdated agrees with updatedAt).</summary>
+    public static DateTimeOffset Instant(DateTimeOffset at) => at.AddTicks(-(at.Ticks % TimeSpan.TicksPerMillisecond));
+
     /// <summary>A FHIR string search: case-insensitive "starts with", as LIKE text with its wildcards escaped.</summary>
     public static string StartsWithPattern(string value) =>
         value.Replace("\\", "\\\\", StringComparison.Ordinal).Replace("%", "\\%", StringComparison.Ordinal).Replace("_", "\\_", StringComparison.Ordinal) + "%";
