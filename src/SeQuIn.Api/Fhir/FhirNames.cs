@@ -44,4 +44,14 @@ public static class FhirNames
     public const string ParticipantsExtension = Base + "/StructureDefinition/participants";
     public const string ComparisonGroupExtension = Base + "/StructureDefinition/comparison-group";
     public const string SuppressedExtension = Base + "/StructureDefinition/suppressed";
+
+    // Added for QuestionnaireResponse, Measure and MeasureReport (fhir-reports).
+    /// <summary>Identifier system of SeQuIn's assessment ids (QuestionnaireResponse.identifier).</summary>
+    public const string AssessmentIdSystem = Base + "/NamingSystem/assessment-id";
+    /// <summary>A standard rated not applicable: no answer, this extension with the reason (valueString).</summary>
+    public const string NotApplicableExtension = Base + "/StructureDefinition/not-applicable";
+    /// <summary>A summary MeasureReport group's order statistics (complex: minimum, lower-quartile, median, upper-quartile, maximum; valueDecimal each).</summary>
+    public const string GroupStatisticsExtension = Base + "/StructureDefinition/group-statistics";
+    /// <summary>An individual MeasureReport group's place in its comparison group (complex: percentile valueDecimal, rank valueInteger).</summary>
+    public const string PercentileExtension = Base + "/StructureDefinition/percentile";
 }
