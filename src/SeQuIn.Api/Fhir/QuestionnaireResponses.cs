@@ -23,8 +23,8 @@ public sealed record AssessedArea(string Version, string AreaName, IReadOnlyList
 /// <item>One group item per area (linkId = area code) holding one item per standard (linkId = standard code) whose
 /// answer is the agreed rating as a coding of <see cref="FhirNames.ScaleCodeSystem"/> (code = the scale value,
 /// versioned by the framework version); the staff and service-user views are extensions of the item, the agreed
-/// overall rating of the area an extension of the group. A standard rated not applicable has no answer and carries
-/// <see cref="FhirNames.NotApplicableExtension"/> with its reason.</item>
+/// overall rating of the area an extension of the group. A standard rated not applicable answers the Questionnaire's
+/// `not-applicable` option and carries <see cref="FhirNames.NotApplicableExtension"/> with its reason.</item>
 /// <item>Participants by role only, one <see cref="FhirNames.ParticipantsExtension"/> coding each: their pseudonymous
 /// labels are left out, so nothing about a person is ever in the resource.</item>
 /// <item>Evidence by reference, never its bytes: an attachment with the REST download url, content type, size and
@@ -56,6 +56,9 @@ public static class QuestionnaireResponses
     };
 
     private static bool WasReopened(AssessmentDetail a) => a.Comments.Any(c => c.Kind is CommentKind.Question or CommentKind.Reopening);
+
+    /// <summary>The answer option the Questionnaire offers for "not applicable" (FhirQuestionnaires.NotApplicableCode).</summary>
+    public const string NotApplicableCode = "not-applicable";
 
     public static string Reference(Guid unitId) => $"Organization/{unitId:D}";
 
@@ -92,8 +95,13 @@ public static class QuestionnaireResponses
                 {
                     item.Answer.Add(new QuestionnaireResponse.AnswerComponent { Value = ScalePoint(value, area) });
                 }
-                if (rating.NotApplicable)
+                else if (rating.NotApplicable)
                 {
+                    // The Questionnaire offers "not applicable" among the answers where the version allows it.
+                    item.Answer.Add(new QuestionnaireResponse.AnswerComponent
+                    {
+                        Value = new Coding(FhirNames.ScaleCodeSystem, NotApplicableCode, "Not applicable") { Version = area.Version },
+                    });
                     item.Extension.Add(new Extension(FhirNames.NotApplicableExtension, new FhirString(rating.NotApplicableReason ?? "Not applicable")));
                 }
                 if (rating.StaffView is { } staff)

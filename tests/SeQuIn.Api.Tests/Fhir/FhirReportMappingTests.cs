@@ -45,7 +45,7 @@ public sealed class FhirReportMappingTests
         Assert.Equal($"{FhirNames.QuestionnaireUrl}|2026.1", response.Questionnaire);
         Assert.Equal($"Organization/{Unit:D}", response.Subject!.Reference);
         Assert.Equal("2026-10", response.Authored);
-        FhirValidator.AssertValid(response);
+        FhirValidation.AssertValid(response);
     }
 
     [Fact]
@@ -82,7 +82,7 @@ public sealed class FhirReportMappingTests
         Assert.Equal("2", Assert.IsType<Coding>(first.GetExtension(FhirNames.ServiceUserViewExtension).Value).Code);
         Assert.Equal("3", Assert.IsType<Coding>(group.GetExtension(FhirNames.AgreedRatingExtension).Value).Code);
         var notApplicable = group.Item[2];
-        Assert.Empty(notApplicable.Answer);
+        Assert.Equal("not-applicable", Assert.IsType<Coding>(notApplicable.Answer.Single().Value).Code);
         Assert.Equal("No carers this month", Assert.IsType<FhirString>(notApplicable.GetExtension(FhirNames.NotApplicableExtension).Value).Value);
     }
 
@@ -106,8 +106,7 @@ public sealed class FhirReportMappingTests
         var file = Assert.IsType<Attachment>(group.Item[0].Answer[0].Item.Single().Answer.Single().Value);
         Assert.Equal(("/api/v1/assessments/x/evidence/y/file", "application/pdf", 2048L, "Community meeting minutes", (byte[]?)null),
             (file.Url, file.ContentType, (long?)file.SizeUnsignedInt, file.Title, file.Data));
-        // A standard without an answer holds its evidence itself (an item may not nest under both, qrs-1).
-        Assert.Equal("https://example.org/carers", Assert.IsType<Attachment>(group.Item[2].Item.Single().Answer.Single().Value).Url);
+        Assert.Equal("https://example.org/carers", Assert.IsType<Attachment>(group.Item[2].Answer[0].Item.Single().Answer.Single().Value).Url);
         Assert.Equal("Involvement policy", Assert.IsType<Attachment>(group.Item[3].Answer.Single().Value).Title);
     }
 
@@ -141,7 +140,7 @@ public sealed class FhirReportMappingTests
             (report.Type, report.Status, report.Measure));
         Assert.Equal(("2026-10-01", "2026-10-31"), (report.Period.Start, report.Period.End));
         Assert.Equal(2.5m, report.Group.Single().MeasureScore!.Value);
-        FhirValidator.AssertValid(report);
+        FhirValidation.AssertValid(report);
     }
 
     [Fact]
@@ -163,7 +162,7 @@ public sealed class FhirReportMappingTests
         Assert.Equal([("minimum", 1m), ("lower-quartile", 2m), ("median", 2.5m), ("upper-quartile", 3m), ("maximum", 4m)],
             group.GetExtension(FhirNames.GroupStatisticsExtension)!.Extension.Select(e => (e.Url, ((FhirDecimal)e.Value!).Value!.Value)));
         Assert.Null(group.GetExtension(FhirNames.SuppressedExtension));
-        FhirValidator.AssertValid(MeasureReports.Summary(Benchmark(area), area, monthClosed: true));
+        FhirValidation.AssertValid(MeasureReports.Summary(Benchmark(area), area, monthClosed: true));
     }
 
     [Fact]
@@ -181,7 +180,7 @@ public sealed class FhirReportMappingTests
         Assert.Equal(Disclosure.TooFewReason(3), ((FhirString)none.Group.Single().GetExtension(FhirNames.SuppressedExtension)!.Value!).Value);
         Assert.Equal(["lower-quartile", "median", "upper-quartile"], some.GetExtension(FhirNames.GroupStatisticsExtension).Extension.Select(e => e.Url));
         Assert.Contains("minimum, maximum", ((FhirString)some.GetExtension(FhirNames.SuppressedExtension)!.Value!).Value);
-        FhirValidator.AssertValid(none);
+        FhirValidation.AssertValid(none);
     }
 
     [Fact]
@@ -192,7 +191,7 @@ public sealed class FhirReportMappingTests
         Assert.Equal((FhirNames.MeasureUrl("INV"), "sequin-area-inv", "SeQuInAreaINV"), (measure.Url, measure.Id, measure.Name));
         Assert.Equal("continuous-variable", measure.Scoring!.Coding.Single().Code);
         Assert.Equal("increase", measure.ImprovementNotation!.Coding.Single().Code);
-        FhirValidator.AssertValid(measure);
+        FhirValidation.AssertValid(measure);
     }
 
     [Theory]
