@@ -9,6 +9,7 @@ const expected = [
   "sequin-write-idempotency-key",
   "sequin-responses-open-for-extension",
   "sequin-body-example",
+  "sequin-fhir-json-only",
 ];
 let output;
 try {

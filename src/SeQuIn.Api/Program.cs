@@ -13,6 +13,7 @@ using SeQuIn.Api.Common;
 using SeQuIn.Api.Confirmations;
 using SeQuIn.Api.Data;
 using SeQuIn.Api.Families;
+using SeQuIn.Api.Fhir;
 using SeQuIn.Api.Framework;
 using SeQuIn.Api.Health;
 using SeQuIn.Api.Observability;
@@ -40,6 +41,7 @@ ValidatorOptions.Global.DefaultRuleLevelCascadeMode = CascadeMode.Stop;
 ValidatorOptions.Global.DisplayNameResolver = (_, member, _) => member is null ? null : JsonNamingPolicy.CamelCase.ConvertName(member.Name);
 builder.Services.Configure<RouteHandlerOptions>(options => options.ThrowOnBadRequest = true);
 builder.Services.AddProblemDetails(UnsupportedMediaTypes.Describe);
+builder.Services.AddFhirFacade();
 builder.Services.AddExceptionHandler<ApiExceptionHandler>();
 builder.Services.AddSeQuInOpenApi();
 builder.Services.AddHttpContextAccessor();
@@ -107,6 +109,7 @@ api.MapPublicPagesApi();
 api.MapBuddyingApi();
 api.MapActionsApi();
 api.MapPrioritiesApi();
+api.MapFhirApi();
 
 if (await Commands.TryRunAsync(app, args))
 {

@@ -45,6 +45,7 @@ public static class OpenApiSetup
         ("Families", "Families and carers say whether they recognise a unit's published ratings, through its share code and without an account; involvement leads moderate, units and networks see how often families concur (ADR 0029)."),
         ("Pictures", "The figures drawn: SVG pictures of a unit's radar, an area's process control chart and a network's heat map, beside the JSON they draw (same parameters, same figures), and the network meeting's printable HTML pack (ADR 0037)."),
         ("Buddying", "Units to learn from: suggestions of units that rated a standard or area high for a sustained period and share evidence of it, the pairings leads record with their outcomes, and which came before improvement (ADR 0036)."),
+        ("FHIR", "A read-only HL7 FHIR R4 facade at {server}/fhir (not under /api/v1): CapabilityStatement, Organization and Questionnaire (with more to come), in application/fhir+json, errors as OperationOutcome, search paged by _count and next links (ADR 0038)."),
         ("Health", "Liveness and readiness probes."),
     ];
 
@@ -116,6 +117,8 @@ public static class OpenApiSetup
             options.SchemaFilter<ValidationContract>();
             options.SchemaFilter<ContractExamples>();
             options.OperationFilter<ValidationContract>();
+            // After every filter that adds responses: /fhir answers are FHIR resources, errors OperationOutcomes.
+            options.OperationFilter<Fhir.FhirContract>();
             options.DocumentFilter<TagsFilter>();
             options.DocumentFilter<CreatedFilter>();
             options.DocumentFilter<OpenResponsesFilter>();

@@ -44,6 +44,8 @@ public static class FhirNames
     public const string ParticipantsExtension = Base + "/StructureDefinition/participants";
     public const string ComparisonGroupExtension = Base + "/StructureDefinition/comparison-group";
     public const string SuppressedExtension = Base + "/StructureDefinition/suppressed";
+    /// <summary>On a unit's Organization: a reference to its network, and one to its provider collaborative if it has one.</summary>
+    public const string MemberOfExtension = Base + "/StructureDefinition/member-of";
 
     // Added for QuestionnaireResponse, Measure and MeasureReport (fhir-reports).
     /// <summary>Identifier system of SeQuIn's assessment ids (QuestionnaireResponse.identifier).</summary>

@@ -434,7 +434,7 @@ public static class FrameworkApi
         }).ToList();
     }
 
-    private static FrameworkVersionDetail ToDetail(FrameworkVersion v) => new(
+    internal static FrameworkVersionDetail ToDetail(FrameworkVersion v) => new(
         v.Identifier, v.Title, v.Description, v.Status, v.ScoringRule, v.AllowNotApplicable,
         v.CreatedAt, v.UpdatedAt, v.ActivatedAt, v.RetiredAt,
         v.Scale.OrderBy(p => p.Value).Select(ToResponse).ToList(),

@@ -47,6 +47,8 @@ public sealed class AuthorizationMatrixTests(SeQuInApiFixture fixture) : IAsyncL
     private const string Commenters /*   */ = "A A A A A A F F U U U F F";
     private const string DeclinesOfA /*  */ = "A A H F H A F F U U U F F";
     private const string OpenDraft /*    */ = "A A A A A A H H H U U H H";
+    // FHIR reads a draft framework version as the REST API does, but only signed in (anonymous callers read only metadata).
+    private const string FhirDraft /*    */ = "A A A H H H H H U U U H H";
 
     private AccessWorld _world = null!;
     private (string Code, string Month)? _published;
@@ -489,6 +491,13 @@ public sealed class AuthorizationMatrixTests(SeQuInApiFixture fixture) : IAsyncL
             (await w.National.PostAsJsonAsync($"/api/v1/priorities/{priority}/actions", new SeQuIn.Api.Actions.LinkActionRequest(action), Json.Options)).EnsureSuccessStatusCode();
             return await Send(HttpMethod.Delete, $"/api/v1/priorities/{priority}/actions/{action}");
         });
+        // FHIR facade (ADR 0038): the directory and the framework for every signed-in caller; the CapabilityStatement for anyone.
+        yield return ("GET /fhir/metadata", Open, () => Get("/fhir/metadata"));
+        yield return ("GET /fhir/Organization", SignedIn, () => Get($"/fhir/Organization?partof=Organization/{w.Provider.Id}"));
+        yield return ("GET /fhir/Organization/{id}", SignedIn, () => Get($"/fhir/Organization/{unit.Id}"));
+        yield return ("GET /fhir/Questionnaire", SignedIn, () => Get("/fhir/Questionnaire?version=2021.1"));
+        yield return ("GET /fhir/Questionnaire/{id}", SignedIn, () => Get($"/fhir/Questionnaire/{Api.Fhir.FhirQuestionnaires.IdOf("2021.1")}"));
+        yield return ("GET /fhir/Questionnaire/{id}", FhirDraft, async () => await Get($"/fhir/Questionnaire/{Api.Fhir.FhirQuestionnaires.IdOf(await Draft())}"));
         yield return ("GET /api/v1/exports/ratings", UnitLevel, () => Get("/api/v1/exports/ratings"));
         yield return ("GET /api/v1/exports/ratings.csv", UnitLevel, () => Get("/api/v1/exports/ratings.csv"));
     }
@@ -534,7 +543,9 @@ public sealed class AuthorizationMatrixTests(SeQuInApiFixture fixture) : IAsyncL
                 }
                 if (status >= 400)
                 {
-                    Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+                    // The FHIR facade answers errors as OperationOutcome (ADR 0038); the REST API as problem details.
+                    Assert.Equal(endpoint.Contains(" /fhir/", StringComparison.Ordinal) ? Api.Fhir.FhirNames.MediaType : "application/problem+json",
+                        response.Content.Headers.ContentType?.MediaType);
                 }
             }
         }

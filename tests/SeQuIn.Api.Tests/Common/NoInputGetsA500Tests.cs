@@ -189,6 +189,9 @@ public sealed class NoInputGetsA500Tests(SeQuInApiFixture fixture) : ApiTest(fix
             ["runLength"] = "6", ["trendLength"] = "6", ["target"] = "2.5", ["rebaseAt"] = "2020-06",
             ["pairingId"] = Guid.NewGuid().ToString(), ["months"] = "3", ["atLeast"] = "2", ["highAt"] = "3", ["outcome"] = "improved",
             ["actionId"] = Guid.NewGuid().ToString(), ["priorityId"] = Guid.NewGuid().ToString(), ["overdue"] = "true",
+            // FHIR (/fhir): read ids, search parameters, paging and format.
+            ["id"] = world.Unit.Id.ToString(), ["name"] = "a", ["type"] = "unit", ["partof"] = $"Organization/{world.Unit.Provider.Id}",
+            ["url"] = Api.Fhir.FhirNames.QuestionnaireUrl, ["version"] = "2021.1", ["_count"] = "2", ["_cursor"] = Paging.Encode("x"), ["_format"] = "json",
         };
         var sent = 0;
         foreach (var (path, item) in document["paths"]!.AsObject())

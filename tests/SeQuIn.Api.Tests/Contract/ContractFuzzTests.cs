@@ -118,6 +118,8 @@ public sealed class ContractFuzzTests(SeQuInApiFixture fixture) : ApiTest(fixtur
                 ["collaborativeId"] = Ids(collaborative.Id),
                 ["membershipId"] = Ids(other.Id),
                 ["keyId"] = Ids(analystKey.Key.Id),
+                // FHIR read ids: Organization ids are SeQuIn ids, Questionnaire ids name a framework version.
+                ["id"] = [.. Ids(assessments.Unit.Id, provider.Id, collaborative.Id, assessments.Network.Id), Api.Fhir.FhirQuestionnaires.IdOf("2021.1"), Api.Fhir.FhirQuestionnaires.IdOf(version)],
             },
             // Mostly the caller holding every role, so each endpoint's own checks are what answers.
             [TestIdentityProvider.Token(subject), TestIdentityProvider.Token(subject), TestIdentityProvider.Token(subject), analystKey.Token, memberKey.Token, Fixture.NationalAdminToken],

@@ -38,11 +38,13 @@ public sealed class OpenApiContractTests(SeQuInApiFixture fixture) : ApiTest(fix
             Assert.NotEmpty(o.Operation["tags"]!.AsArray());
             var responses = o.Operation["responses"]!.AsObject();
             Assert.True(responses.ContainsKey("500"), $"{o.Name} does not document 500");
+            // The FHIR facade's errors are OperationOutcomes in application/fhir+json (ADR 0038); the REST API's are problem details.
+            var errorMediaType = o.Name.Contains(" /fhir/", StringComparison.Ordinal) ? Api.Fhir.FhirNames.MediaType : "application/problem+json";
             foreach (var (status, response) in responses.Where(r => r.Key[0] is '4' or '5'))
             {
                 var content = response!["content"]?.AsObject();
-                Assert.True(content is not null && content.Select(c => c.Key).SequenceEqual(["application/problem+json"]),
-                    $"{o.Name} {status} is not documented as application/problem+json");
+                Assert.True(content is not null && content.Select(c => c.Key).SequenceEqual([errorMediaType]),
+                    $"{o.Name} {status} is not documented as {errorMediaType}");
             }
             foreach (var (status, response) in responses.Where(r => r.Key[0] == '2'))
             {
