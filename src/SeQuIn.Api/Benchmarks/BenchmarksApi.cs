@@ -111,16 +111,27 @@ public static class BenchmarksApi
         HttpRequest request, Guid unitId, [AsParameters] BenchmarkQuery query,
         [AsParameters] BenchmarkServices services, SeQuInDbContext db, CancellationToken ct)
     {
+        var (benchmark, problem) = await UnitBenchmarkAsync(unitId, query, services, db, ct);
+        return benchmark is null ? problem! : Answer(request, benchmark, BenchmarkCsv.Of);
+    }
+
+    /// <summary>
+    /// A unit's month across every area, as <see cref="GetUnitBenchmark"/> answers it (the FHIR MeasureReports are made
+    /// from this too, so both pass the same disclosure control); or why there is none for the caller.
+    /// </summary>
+    internal static async Task<(UnitBenchmark? Benchmark, NotFoundProblem? Problem)> UnitBenchmarkAsync(Guid unitId, BenchmarkQuery query,
+        BenchmarkServices services, SeQuInDbContext db, CancellationToken ct)
+    {
         var viewer = Viewer.Of(services.Caller);
         var (figure, confirmedOnly) = (query.Figure(), query.confirmedOnly ?? false);
         var read = await BenchmarkReads.AreasAsync(db, unitId, MonthOrNull(query.month), query.Group, ct, figure, confirmedOnly);
         if (Visible(read.Unit, services.Caller) is not { } unit)
         {
-            return UnitNotFound(unitId);
+            return (null, UnitNotFound(unitId));
         }
         if (unit.Month is not { } month)
         {
-            return ApiProblems.NotFound($"Unit {unit.Code} has no submitted assessment yet.");
+            return (null, ApiProblems.NotFound($"Unit {unit.Code} has no submitted assessment yet."));
         }
         if (query.Group != ComparisonGroup.National && HidesAny(read, viewer))
         {
@@ -135,7 +146,7 @@ public static class BenchmarksApi
             var (now, before) = NowAndBefore(read.Own, code, month);
             return Compare(code, now?.Value, now?.Percentage, before?.Value, read.Peers.GetValueOrDefault(code) ?? [], query.Group, unit, context);
         }).ToList();
-        return Answer(request, new UnitBenchmark(unit.Id, unit.Code, Months.Format(month), query.Group, areas, figure, confirmedOnly), BenchmarkCsv.Of);
+        return (new UnitBenchmark(unit.Id, unit.Code, Months.Format(month), query.Group, areas, figure, confirmedOnly), null);
     }
 
     public static async Task<Results<Ok<AreaBenchmark>, ContentHttpResult, NotFoundProblem>> GetAreaBenchmark(

@@ -46,4 +46,14 @@ public static class FhirNames
     public const string SuppressedExtension = Base + "/StructureDefinition/suppressed";
     /// <summary>On a unit's Organization: a reference to its network, and one to its provider collaborative if it has one.</summary>
     public const string MemberOfExtension = Base + "/StructureDefinition/member-of";
+
+    // Added for QuestionnaireResponse, Measure and MeasureReport (fhir-reports).
+    /// <summary>Identifier system of SeQuIn's assessment ids (QuestionnaireResponse.identifier).</summary>
+    public const string AssessmentIdSystem = Base + "/NamingSystem/assessment-id";
+    /// <summary>A standard rated not applicable: no answer, this extension with the reason (valueString).</summary>
+    public const string NotApplicableExtension = Base + "/StructureDefinition/not-applicable";
+    /// <summary>A summary MeasureReport group's order statistics (complex: minimum, lower-quartile, median, upper-quartile, maximum; valueDecimal each).</summary>
+    public const string GroupStatisticsExtension = Base + "/StructureDefinition/group-statistics";
+    /// <summary>An individual MeasureReport group's place in its comparison group (complex: percentile valueDecimal, rank valueInteger).</summary>
+    public const string PercentileExtension = Base + "/StructureDefinition/percentile";
 }

@@ -36,5 +36,8 @@ public static class FhirResources
     [
         FhirOrganizations.Definition,
         FhirQuestionnaires.Definition,
+        FhirQuestionnaireResponses.Definition,
+        FhirMeasures.Definition,
+        FhirMeasureReports.Definition,
     ];
 }

@@ -502,6 +502,18 @@ public sealed class AuthorizationMatrixTests(SeQuInApiFixture fixture) : IAsyncL
         yield return ("GET /fhir/Questionnaire", SignedIn, () => Get("/fhir/Questionnaire?version=2021.1"));
         yield return ("GET /fhir/Questionnaire/{id}", SignedIn, () => Get($"/fhir/Questionnaire/{Api.Fhir.FhirQuestionnaires.IdOf("2021.1")}"));
         yield return ("GET /fhir/Questionnaire/{id}", FhirDraft, async () => await Get($"/fhir/Questionnaire/{Api.Fhir.FhirQuestionnaires.IdOf(await Draft())}"));
+        // Assessments and benchmarks as FHIR: exactly as GET /api/v1/assessments/{id} and the unit benchmark; Measures are definitions.
+        yield return ("GET /fhir/QuestionnaireResponse", UnitLevel, () => Get($"/fhir/QuestionnaireResponse?subject=Organization/{unit.Id}"));
+        yield return ("GET /fhir/QuestionnaireResponse/{id}", DraftsOfA, async () => await Get($"/fhir/QuestionnaireResponse/{(await DraftOfA()).Id}"));
+        yield return ("GET /fhir/QuestionnaireResponse/{id}", SubmittedOfANetwork, async () => await Get($"/fhir/QuestionnaireResponse/{(await SubmittedOfA()).Id}"));
+        yield return ("GET /fhir/Measure", SignedIn, () => Get($"/fhir/Measure?url={Uri.EscapeDataString(Api.Fhir.FhirNames.MeasureUrl("INV"))}"));
+        yield return ("GET /fhir/Measure/{id}", SignedIn, () => Get("/fhir/Measure/sequin-area-inv"));
+        yield return ("GET /fhir/MeasureReport", UnitLevel, () => Get($"/fhir/MeasureReport?subject=Organization/{unit.Id}"));
+        yield return ("GET /fhir/MeasureReport/{id}", SubmittedOfANetwork, async () =>
+        {
+            var submitted = await SubmittedOfA();
+            return await Get($"/fhir/MeasureReport/{new Api.Fhir.ReportId(submitted.UnitId, "INV", Months.Parse(submitted.Month), Api.Fhir.ReportKind.Summary)}");
+        });
         yield return ("GET /api/v1/exports/ratings", UnitLevel, () => Get("/api/v1/exports/ratings"));
         yield return ("GET /api/v1/exports/ratings.csv", UnitLevel, () => Get("/api/v1/exports/ratings.csv"));
     }

@@ -192,6 +192,8 @@ public sealed class NoInputGetsA500Tests(SeQuInApiFixture fixture) : ApiTest(fix
             // FHIR (/fhir): read ids, search parameters, paging and format.
             ["id"] = world.Unit.Id.ToString(), ["name"] = "a", ["type"] = "unit", ["partof"] = $"Organization/{world.Unit.Provider.Id}",
             ["url"] = Api.Fhir.FhirNames.QuestionnaireUrl, ["version"] = "2021.1", ["_count"] = "2", ["_cursor"] = Paging.Encode("x"), ["_format"] = "json",
+            ["subject"] = $"Organization/{world.Unit.Id}", ["authored"] = "ge2021-01", ["questionnaire"] = Api.Fhir.FhirNames.QuestionnaireUrl,
+            ["period"] = "le2026-04", ["measure"] = Api.Fhir.FhirNames.MeasureUrl("INV"),
         };
         var urls = new List<string>();
         foreach (var (path, item) in document["paths"]!.AsObject())

@@ -1,0 +1,156 @@
+using FluentValidation;
+using Hl7.Fhir.Model;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.EntityFrameworkCore;
+using SeQuIn.Api.Access;
+using SeQuIn.Api.Assessments;
+using SeQuIn.Api.Common;
+using SeQuIn.Api.Data;
+using Task = System.Threading.Tasks.Task;
+
+namespace SeQuIn.Api.Fhir;
+
+/// <summary>
+/// Assessments as QuestionnaireResponses (<see cref="QuestionnaireResponses"/>): read and search with exactly the
+/// visibility of GET /api/v1/assessments (drafts to the unit and its network's reviewers, submissions across the
+/// network and to analysts in scope; commissioners see no unit-level data).
+/// </summary>
+public static class FhirQuestionnaireResponses
+{
+    public const string Type = "QuestionnaireResponse";
+
+    public static readonly FhirResourceDefinition Definition = new(
+        Type, Policies.UnitLevelReader, AllowedRoles.UnitLevelReaders,
+        "Each assessment (one unit, area and month) as a QuestionnaireResponse to its framework version's Questionnaire: " +
+        "authored is the month assessed; one group item per area with the standards' agreed ratings, participants by role only, " +
+        "evidence by reference. Status: draft in-progress, submitted completed, or amended when it was returned or reopened before.",
+        [
+            new("subject", SearchParamType.Reference, "The unit: Organization/{unitId}."),
+            new("authored", SearchParamType.Date, $"The month assessed, at month precision: {FhirMonthSearch.Rule}."),
+            new("status", SearchParamType.Token, "in-progress, completed or amended; several separated by commas."),
+            new("questionnaire", SearchParamType.Reference, $"The framework version's Questionnaire: {FhirNames.QuestionnaireUrl}|{{version}}, or the url alone for any version."),
+        ],
+        ReadQuestionnaireResponse, SearchQuestionnaireResponses, Example);
+
+    public static async Task<FhirResult> ReadQuestionnaireResponse(string id, Caller caller, SeQuInDbContext db, CancellationToken ct)
+    {
+        if (!Guid.TryParseExact(id, "D", out var assessmentId))
+        {
+            return FhirResult.NotFound(Type, id);
+        }
+        var assessment = await AssessmentsApi.Load(db, caller).AsNoTracking().SingleOrDefaultAsync(a => a.Id == assessmentId, ct);
+        if (assessment is null)
+        {
+            return FhirResult.NotFound(Type, id);
+        }
+        var areas = new Dictionary<Guid, AssessedArea>();
+        return FhirResult.Ok(await ToResourceAsync(db, caller, assessment, areas, ct));
+    }
+
+    public static Task<FhirResult> SearchQuestionnaireResponses([AsParameters] QuestionnaireResponseSearch query, HttpContext http, Caller caller,
+        SeQuInDbContext db, CancellationToken ct)
+    {
+        var assessments = db.Assessments.AsNoTracking().Where(AssessmentAccess.Visible(caller, db));
+        if (query.subject is not null)
+        {
+            var unit = Guid.TryParseExact(FhirSearch.ReferencedId(query.subject, "Organization"), "D", out var u) ? u : Guid.Empty;
+            assessments = assessments.Where(a => a.UnitId == unit);
+        }
+        if (query.authored is not null)
+        {
+            var (from, to) = FhirMonthSearch.Range(query.authored);
+            assessments = assessments.WhereIf(from is not null, a => a.Month >= from).WhereIf(to is not null, a => a.Month <= to);
+        }
+        if (query.status is not null)
+        {
+            var statuses = query.status.Split(',').Select(s => FhirSearch.Token(s).Code).ToHashSet(StringComparer.Ordinal);
+            var (draft, completed, amended) = (statuses.Contains("in-progress"), statuses.Contains("completed"), statuses.Contains("amended"));
+            assessments = assessments.Where(a =>
+                (draft && a.Status == AssessmentStatus.Draft)
+                || (a.Status == AssessmentStatus.Submitted
+                    && (a.Comments.Any(c => c.Kind == CommentKind.Question || c.Kind == CommentKind.Reopening) ? amended : completed)));
+        }
+        if (query.questionnaire is not null)
+        {
+            var (url, version) = Canonical(query.questionnaire);
+            assessments = url != FhirNames.QuestionnaireUrl ? assessments.Where(a => false)
+                : assessments.WhereIf(version is not null, a => a.FrameworkIdentifier == version);
+        }
+        return FhirApi.SearchSetAsync(http, Type, assessments, query, a => a.SortKey, async (page, token) =>
+        {
+            var ids = page.Select(a => a.Id).ToList();
+            var full = await AssessmentsApi.Load(db, caller).AsNoTracking().Where(a => ids.Contains(a.Id)).ToDictionaryAsync(a => a.Id, token);
+            var areas = new Dictionary<Guid, AssessedArea>();
+            var resources = new List<Resource>();
+            foreach (var id in ids)
+            {
+                resources.Add(await ToResourceAsync(db, caller, full[id], areas, token));
+            }
+            return resources;
+        }, ct);
+    }
+
+    /// <summary>A canonical reference: url, and the version after '|' if any.</summary>
+    public static (string Url, string? Version) Canonical(string value)
+    {
+        var bar = value.IndexOf('|', StringComparison.Ordinal);
+        return bar < 0 ? (value, null) : (value[..bar], value[(bar + 1)..]);
+    }
+
+    /// <summary>The REST API's own answer for the assessment, as a QuestionnaireResponse.</summary>
+    private static async Task<QuestionnaireResponse> ToResourceAsync(SeQuInDbContext db, Caller caller, Assessment assessment,
+        Dictionary<Guid, AssessedArea> areas, CancellationToken ct)
+    {
+        var detail = await AssessmentsApi.DetailAsync(db, assessment, caller, ct);
+        if (!areas.TryGetValue(assessment.AreaId, out var area))
+        {
+            area = await AssessedAreaAsync(db, assessment, ct);
+            areas[assessment.AreaId] = area;
+        }
+        return QuestionnaireResponses.From(detail, area);
+    }
+
+    private static async Task<AssessedArea> AssessedAreaAsync(SeQuInDbContext db, Assessment assessment, CancellationToken ct)
+    {
+        var area = await db.Areas.AsNoTracking().Where(a => a.Id == assessment.AreaId)
+            .Select(a => new { a.Name, Standards = a.Standards.OrderBy(s => s.Order).Select(s => new { s.Code, s.Statement }).ToList() })
+            .SingleAsync(ct);
+        var scale = await db.FrameworkVersions.AsNoTracking().Where(v => v.Id == assessment.FrameworkVersionId)
+            .SelectMany(v => v.Scale).ToDictionaryAsync(p => p.Value, p => p.Label, ct);
+        return new AssessedArea(assessment.FrameworkIdentifier, area.Name, area.Standards.Select(s => (s.Code, s.Statement)).ToList(), scale);
+    }
+
+    private static Resource Example() => QuestionnaireResponses.From(Common.ContractExamples.ExampleOf<AssessmentDetail>(),
+        new AssessedArea("2021.1", "Involvement", [("INV-01", "Service users take part in ward meetings.")],
+            new Dictionary<int, string> { [1] = "Not yet", [2] = "Partly", [3] = "Mostly", [4] = "Fully" }));
+}
+
+/// <summary>QuestionnaireResponse search (FHIR names; each at most once).</summary>
+/// <param name="subject">The unit: Organization/{unitId}.</param>
+/// <param name="authored">The month assessed, with an optional prefix: ge2026-01.</param>
+/// <param name="status">in-progress, completed or amended (comma-separated for any of several).</param>
+/// <param name="questionnaire">The Questionnaire's canonical url, optionally with |version.</param>
+/// <param name="_count">Page size, 0 to 500 (default 50); 0 answers only the total.</param>
+/// <param name="_cursor">Opaque; taken from the Bundle's next link.</param>
+public sealed record QuestionnaireResponseSearch(string? subject, string? authored, string? status, string? questionnaire, int? _count, string? _cursor)
+    : IFhirSearch;
+
+public sealed class QuestionnaireResponseSearchValidator : AbstractValidator<QuestionnaireResponseSearch>
+{
+    private static readonly string[] Statuses = ["in-progress", "completed", "amended", "entered-in-error", "stopped"];
+
+    public QuestionnaireResponseSearchValidator()
+    {
+        this.AddFhirSearchRules();
+        RuleFor(q => q.subject).IsSearchValue()
+            .Must(s => s is null || Guid.TryParseExact(FhirSearch.ReferencedId(s, "Organization"), "D", out _))
+            .WithMessage("'subject' must name a unit as Organization/{id}.");
+        RuleFor(q => q.authored).IsSearchValue()
+            .Must(a => a is null || FhirMonthSearch.TryParse(a, out _, out _)).WithMessage($"'authored' {FhirMonthSearch.Rule}.");
+        RuleFor(q => q.status).IsSearchValue()
+            .Must(s => s is null || s.Split(',').All(v => FhirSearch.Token(v) is var (system, code)
+                && system is null or "http://hl7.org/fhir/questionnaire-answers-status" && Statuses.Contains(code)))
+            .WithMessage("'status' must be in-progress, completed, amended, entered-in-error or stopped (several separated by commas).");
+        RuleFor(q => q.questionnaire).IsSearchValue();
+    }
+}
