@@ -238,6 +238,11 @@ public sealed class AuthorizationMatrixTests(SeQuInApiFixture fixture) : IAsyncL
         var driver = new AssessmentDriver(w.ClientFor("member-a"), unit.Id);
         async Task<AssessmentDetail> DraftOfA() => await driver.CreateAsync();
         async Task<AssessmentDetail> SubmittedOfA() => (await driver.CreateSubmittedAsync()).Assessment;
+        // Reads share one draft and one submission: every row that makes its own uses up one of the unit's months, and
+        // a unit has only so many (AssessmentDriver.FreshMonth).
+        Task<AssessmentDetail>? readDraft = null, readSubmitted = null;
+        Task<AssessmentDetail> ReadDraftOfA() => readDraft ??= DraftOfA();
+        Task<AssessmentDetail> ReadSubmittedOfA() => readSubmitted ??= SubmittedOfA();
         Task<HttpRequestMessage> Change(HttpMethod method, string url, AssessmentDetail assessment, object? body = null)
         {
             var message = new HttpRequestMessage(method, url) { Content = body is null ? null : JsonContent.Create(body, body.GetType(), options: Json.Options) };
@@ -245,9 +250,9 @@ public sealed class AuthorizationMatrixTests(SeQuInApiFixture fixture) : IAsyncL
             return Task.FromResult(message);
         }
         yield return ("GET /api/v1/assessments", UnitLevel, () => Get("/api/v1/assessments"));
-        yield return ("GET /api/v1/assessments/{assessmentId}", DraftsOfA, async () => await Get($"/api/v1/assessments/{(await DraftOfA()).Id}"));
-        yield return ("GET /api/v1/assessments/{assessmentId}", SubmittedOfANetwork, async () => await Get($"/api/v1/assessments/{(await SubmittedOfA()).Id}"));
-        yield return ("GET /api/v1/assessments/{assessmentId}/history", DraftsOfA, async () => await Get($"/api/v1/assessments/{(await DraftOfA()).Id}/history"));
+        yield return ("GET /api/v1/assessments/{assessmentId}", DraftsOfA, async () => await Get($"/api/v1/assessments/{(await ReadDraftOfA()).Id}"));
+        yield return ("GET /api/v1/assessments/{assessmentId}", SubmittedOfANetwork, async () => await Get($"/api/v1/assessments/{(await ReadSubmittedOfA()).Id}"));
+        yield return ("GET /api/v1/assessments/{assessmentId}/history", DraftsOfA, async () => await Get($"/api/v1/assessments/{(await ReadDraftOfA()).Id}/history"));
         yield return ("GET /api/v1/assessments/{assessmentId}/evidence/{evidenceId}/file", DraftsOfA, async () =>
         {
             var (submitted, evidenceId) = await driver.CreateSubmittedAsync();
@@ -336,7 +341,7 @@ public sealed class AuthorizationMatrixTests(SeQuInApiFixture fixture) : IAsyncL
 
         async Task<string> WithResults(string url)
         {
-            await SubmittedOfA();
+            await ReadSubmittedOfA();
             return url;
         }
         yield return ("GET /api/v1/benchmarks/units/{unitId}", SubmittedOfANetwork, async () => await Get(await WithResults($"/api/v1/benchmarks/units/{unit.Id}")));
@@ -392,7 +397,7 @@ public sealed class AuthorizationMatrixTests(SeQuInApiFixture fixture) : IAsyncL
             }
             var code = (await (await w.ClientFor("lead-a").PostAsync($"/api/v1/units/{unit.Id}/share-code", null))
                 .Content.ReadFromJsonAsync<SeQuIn.Api.Families.ShareCodeResponse>(Json.Options))!.ShareCode;
-            _published = (code, (await SubmittedOfA()).Month);
+            _published = (code, (await ReadSubmittedOfA()).Month);
             return _published.Value;
         }
         async Task<SeQuIn.Api.Families.FamilyResponseRequest> ResponseToA()
@@ -504,14 +509,14 @@ public sealed class AuthorizationMatrixTests(SeQuInApiFixture fixture) : IAsyncL
         yield return ("GET /fhir/Questionnaire/{id}", FhirDraft, async () => await Get($"/fhir/Questionnaire/{Api.Fhir.FhirQuestionnaires.IdOf(await Draft())}"));
         // Assessments and benchmarks as FHIR: exactly as GET /api/v1/assessments/{id} and the unit benchmark; Measures are definitions.
         yield return ("GET /fhir/QuestionnaireResponse", UnitLevel, () => Get($"/fhir/QuestionnaireResponse?subject=Organization/{unit.Id}"));
-        yield return ("GET /fhir/QuestionnaireResponse/{id}", DraftsOfA, async () => await Get($"/fhir/QuestionnaireResponse/{(await DraftOfA()).Id}"));
-        yield return ("GET /fhir/QuestionnaireResponse/{id}", SubmittedOfANetwork, async () => await Get($"/fhir/QuestionnaireResponse/{(await SubmittedOfA()).Id}"));
+        yield return ("GET /fhir/QuestionnaireResponse/{id}", DraftsOfA, async () => await Get($"/fhir/QuestionnaireResponse/{(await ReadDraftOfA()).Id}"));
+        yield return ("GET /fhir/QuestionnaireResponse/{id}", SubmittedOfANetwork, async () => await Get($"/fhir/QuestionnaireResponse/{(await ReadSubmittedOfA()).Id}"));
         yield return ("GET /fhir/Measure", SignedIn, () => Get($"/fhir/Measure?url={Uri.EscapeDataString(Api.Fhir.FhirNames.MeasureUrl("INV"))}"));
         yield return ("GET /fhir/Measure/{id}", SignedIn, () => Get("/fhir/Measure/sequin-area-inv"));
         yield return ("GET /fhir/MeasureReport", UnitLevel, () => Get($"/fhir/MeasureReport?subject=Organization/{unit.Id}"));
         yield return ("GET /fhir/MeasureReport/{id}", SubmittedOfANetwork, async () =>
         {
-            var submitted = await SubmittedOfA();
+            var submitted = await ReadSubmittedOfA();
             return await Get($"/fhir/MeasureReport/{new Api.Fhir.ReportId(submitted.UnitId, "INV", Months.Parse(submitted.Month), Api.Fhir.ReportKind.Summary)}");
         });
         yield return ("GET /api/v1/exports/ratings", UnitLevel, () => Get("/api/v1/exports/ratings"));
@@ -539,10 +544,9 @@ public sealed class AuthorizationMatrixTests(SeQuInApiFixture fixture) : IAsyncL
         foreach (var (endpoint, expect, request) in Rows())
         {
             var expected = expect.Split(' ');
-            async Task<string?> AskAs(int i)
+            async Task<string?> AskAs(int i, HttpRequestMessage message)
             {
                 var persona = AccessWorld.Personas[i];
-                using var message = await request();
                 using var response = await _world.ClientFor(persona).SendAsync(message);
                 var status = (int)response.StatusCode;
                 var ok = expected[i] switch
@@ -565,16 +569,24 @@ public sealed class AuthorizationMatrixTests(SeQuInApiFixture fixture) : IAsyncL
             }
             // Reads ask as every persona at once (both cores busy, a third of the time); changes one persona after the
             // other, since each may change what the next one finds.
+            // The requests of a read are made first, one after the other, since making one may create what it asks about.
             var personas = Enumerable.Range(0, AccessWorld.Personas.Length);
             if (endpoint.StartsWith("GET ", StringComparison.Ordinal))
             {
-                failures.AddRange((await Task.WhenAll(personas.Select(AskAs))).OfType<string>());
+                var messages = new List<HttpRequestMessage>();
+                foreach (var _ in personas)
+                {
+                    messages.Add(await request());
+                }
+                failures.AddRange((await Task.WhenAll(personas.Select(i => AskAs(i, messages[i])))).OfType<string>());
+                messages.ForEach(m => m.Dispose());
             }
             else
             {
                 foreach (var i in personas)
                 {
-                    if (await AskAs(i) is { } failure)
+                    using var message = await request();
+                    if (await AskAs(i, message) is { } failure)
                     {
                         failures.Add(failure);
                     }

@@ -29,8 +29,12 @@ public sealed class AssessmentDriver(HttpClient member, Guid unitId)
     {
         var current = new DateOnly(DateTime.UtcNow.Year, DateTime.UtcNow.Month, 1);
         var span = (current.Year - FirstFreshMonth.Year) * 12 + current.Month - FirstFreshMonth.Month;
-        while (true)
+        for (var tried = 0; ; tried++)
         {
+            if (tried > span)
+            {
+                throw new InvalidOperationException($"Unit {unitId} has an assessment of every month from {Months.Format(FirstFreshMonth)}: share one between reads.");
+            }
             var back = Interlocked.Increment(ref _monthsBack);
             var month = Months.Format(current.AddMonths(-(1 + (back - 1) % span)));
             if (unitId is null || UsedByUnit.TryAdd((unitId.Value, month), 0))

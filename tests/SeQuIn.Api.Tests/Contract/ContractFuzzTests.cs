@@ -41,13 +41,20 @@ public sealed class ContractFuzzTests(SeQuInApiFixture fixture) : ApiTest(fixtur
                 var body = await response.Content.ReadAsStringAsync();
                 Interlocked.Increment(ref sent);
                 statuses.AddOrUpdate(((int)response.StatusCode).ToString(System.Globalization.CultureInfo.InvariantCulture), 1, (_, n) => n + 1);
-                if (Environment.GetEnvironmentVariable("SEQUIN_FUZZ_COLLECT") is not null && ((int)response.StatusCode >= 500 || ((int)response.StatusCode >= 400 && response.Content.Headers.ContentType?.MediaType != "application/problem+json")))
+                if (Environment.GetEnvironmentVariable("SEQUIN_FUZZ_COLLECT") is not null && ((int)response.StatusCode >= 500 || ((int)response.StatusCode >= 400 && response.Content.Headers.ContentType?.MediaType is not ("application/problem+json" or Api.Fhir.FhirNames.MediaType))))
                 {
                     Console.WriteLine($"FUZZ {(int)response.StatusCode} {request}\n  => {body[..Math.Min(300, body.Length)]}");
                     return;
                 }
                 Assert.True((int)response.StatusCode < 500, $"{(int)response.StatusCode}: {body}");
-                if ((int)response.StatusCode >= 400)
+                if ((int)response.StatusCode >= 400 && request.Url.StartsWith("/fhir", StringComparison.Ordinal))
+                {
+                    // The FHIR facade's errors are OperationOutcomes (ADR 0038), the REST API's problem details.
+                    Assert.True(response.Content.Headers.ContentType?.MediaType == Api.Fhir.FhirNames.MediaType,
+                        $"{(int)response.StatusCode} answered with {response.Content.Headers.ContentType}: {body}");
+                    Assert.Equal("OperationOutcome", JsonNode.Parse(body)?["resourceType"]?.GetValue<string>());
+                }
+                else if ((int)response.StatusCode >= 400)
                 {
                     Assert.True(response.Content.Headers.ContentType?.MediaType == "application/problem+json",
                         $"{(int)response.StatusCode} answered with {response.Content.Headers.ContentType}: {body}");
