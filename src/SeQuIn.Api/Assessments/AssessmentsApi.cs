@@ -492,24 +492,35 @@ public static class AssessmentsApi
             .Include(a => a.Participants).Include(a => a.Ratings).Include(a => a.Evidence).Include(a => a.Comments)
             .Where(AssessmentAccess.Visible(caller, db));
 
-    internal static async Task<AssessmentDetail> DetailAsync(SeQuInDbContext db, Assessment a, Caller caller, CancellationToken ct)
+    internal static async Task<AssessmentDetail> DetailAsync(SeQuInDbContext db, Assessment a, Caller caller, CancellationToken ct) =>
+        (await DetailsAsync(db, [a], caller, ct))[0];
+
+    /// <summary>The answers for a page of loaded assessments, in their order: one scoring context and one code lookup for all.</summary>
+    internal static async Task<List<AssessmentDetail>> DetailsAsync(SeQuInDbContext db, IReadOnlyList<Assessment> assessments, Caller caller,
+        CancellationToken ct)
     {
-        var context = await ScoringContext.LoadAsync(db, [a], ct);
-        var summary = context.Summary(a);
-        var seesAll = AssessmentAccess.SeesUnsharedEvidence(caller, a);
+        var context = await ScoringContext.LoadAsync(db, assessments, ct);
+        var waiting = assessments.Where(a => a.Status == AssessmentStatus.Submitted && a.Confirmation is null).Select(a => a.Id).ToList();
         // Expiry read by the database's clock (UtcNow is translated to now()).
-        var codePending = a.Status == AssessmentStatus.Submitted && a.Confirmation is null && await db.ConfirmationCodes
-            .AnyAsync(c => c.AssessmentId == a.Id && c.AssessmentRevision == a.Revision && c.UsedAt == null && c.VoidedAt == null
-                           && c.ExpiresAt > DateTimeOffset.UtcNow, ct);
-        return new AssessmentDetail(a.Id, a.UnitId, summary.UnitCode, a.NetworkId, a.FrameworkIdentifier, a.AreaCode, summary.Month, a.Status,
-            a.AgreedRating, a.AgreedRatingNote, summary.Result, a.Imported, a.Revision,
-            a.Participants.OrderBy(p => p.Id).Select(p => new ParticipantResponse(p.Id, p.Role, p.Label)).ToList(),
-            a.Ratings.OrderBy(r => r.StandardCode, StringComparer.Ordinal).Select(r => new RatingResponse(r.StandardCode, r.Value, r.NotApplicable,
-                r.NotApplicableReason, r.StaffView, r.ServiceUserView, r.StaffView is { } s && r.ServiceUserView is { } u && s != u, r.Note)).ToList(),
-            a.Evidence.Where(e => seesAll || e.Shared).OrderBy(e => e.CreatedAt).Select(e => EvidenceApi.ToResponse(a.Id, e)).ToList(),
-            a.Comments.OrderBy(c => c.CreatedAt).Select(ToResponse).ToList(),
-            a.CreatedAt, a.CreatedBy, a.UpdatedAt, a.SubmittedAt, a.SubmittedBy,
-            a.Confirmation, seesAll ? a.ConfirmationReason : null, a.ConfirmedAt, codePending);
+        var codes = waiting.Count == 0 ? [] : await db.ConfirmationCodes
+            .Where(c => waiting.Contains(c.AssessmentId) && c.UsedAt == null && c.VoidedAt == null && c.ExpiresAt > DateTimeOffset.UtcNow)
+            .Select(c => new { c.AssessmentId, c.AssessmentRevision }).ToListAsync(ct);
+        var pending = codes.Select(c => (c.AssessmentId, c.AssessmentRevision)).ToHashSet();
+        return assessments.Select(a =>
+        {
+            var summary = context.Summary(a);
+            var seesAll = AssessmentAccess.SeesUnsharedEvidence(caller, a);
+            var codePending = a.Status == AssessmentStatus.Submitted && a.Confirmation is null && pending.Contains((a.Id, a.Revision));
+            return new AssessmentDetail(a.Id, a.UnitId, summary.UnitCode, a.NetworkId, a.FrameworkIdentifier, a.AreaCode, summary.Month, a.Status,
+                a.AgreedRating, a.AgreedRatingNote, summary.Result, a.Imported, a.Revision,
+                a.Participants.OrderBy(p => p.Id).Select(p => new ParticipantResponse(p.Id, p.Role, p.Label)).ToList(),
+                a.Ratings.OrderBy(r => r.StandardCode, StringComparer.Ordinal).Select(r => new RatingResponse(r.StandardCode, r.Value, r.NotApplicable,
+                    r.NotApplicableReason, r.StaffView, r.ServiceUserView, r.StaffView is { } s && r.ServiceUserView is { } u && s != u, r.Note)).ToList(),
+                a.Evidence.Where(e => seesAll || e.Shared).OrderBy(e => e.CreatedAt).Select(e => EvidenceApi.ToResponse(a.Id, e)).ToList(),
+                a.Comments.OrderBy(c => c.CreatedAt).Select(ToResponse).ToList(),
+                a.CreatedAt, a.CreatedBy, a.UpdatedAt, a.SubmittedAt, a.SubmittedBy,
+                a.Confirmation, seesAll ? a.ConfirmationReason : null, a.ConfirmedAt, codePending);
+        }).ToList();
     }
 
     public static string ETag(Assessment assessment) => Preconditions.ETag(assessment.Revision);

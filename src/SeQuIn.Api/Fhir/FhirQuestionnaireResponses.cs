@@ -43,8 +43,7 @@ public static class FhirQuestionnaireResponses
         {
             return FhirResult.NotFound(Type, id);
         }
-        var areas = new Dictionary<Guid, AssessedArea>();
-        return FhirResult.Ok(await ToResourceAsync(db, caller, assessment, areas, ct));
+        return FhirResult.Ok((await ToResourcesAsync(db, caller, [assessment], ct))[0]);
     }
 
     public static Task<FhirResult> SearchQuestionnaireResponses([AsParameters] QuestionnaireResponseSearch query, HttpContext http, Caller caller,
@@ -80,13 +79,7 @@ public static class FhirQuestionnaireResponses
         {
             var ids = page.Select(a => a.Id).ToList();
             var full = await AssessmentsApi.Load(db, caller).AsNoTracking().Where(a => ids.Contains(a.Id)).ToDictionaryAsync(a => a.Id, token);
-            var areas = new Dictionary<Guid, AssessedArea>();
-            var resources = new List<Resource>();
-            foreach (var id in ids)
-            {
-                resources.Add(await ToResourceAsync(db, caller, full[id], areas, token));
-            }
-            return resources;
+            return [.. await ToResourcesAsync(db, caller, ids.Select(id => full[id]).ToList(), token)];
         }, ct);
     }
 
@@ -97,27 +90,26 @@ public static class FhirQuestionnaireResponses
         return bar < 0 ? (value, null) : (value[..bar], value[(bar + 1)..]);
     }
 
-    /// <summary>The REST API's own answer for the assessment, as a QuestionnaireResponse.</summary>
-    private static async Task<QuestionnaireResponse> ToResourceAsync(SeQuInDbContext db, Caller caller, Assessment assessment,
-        Dictionary<Guid, AssessedArea> areas, CancellationToken ct)
+    /// <summary>The REST API's own answers for a page of assessments, as QuestionnaireResponses: a fixed number of queries
+    /// per page (details, areas, scales), never one per assessment.</summary>
+    private static async Task<List<QuestionnaireResponse>> ToResourcesAsync(SeQuInDbContext db, Caller caller, List<Assessment> assessments,
+        CancellationToken ct)
     {
-        var detail = await AssessmentsApi.DetailAsync(db, assessment, caller, ct);
-        if (!areas.TryGetValue(assessment.AreaId, out var area))
+        var details = await AssessmentsApi.DetailsAsync(db, assessments, caller, ct);
+        var areaIds = assessments.Select(a => a.AreaId).Distinct().ToList();
+        var versionIds = assessments.Select(a => a.FrameworkVersionId).Distinct().ToList();
+        var areas = await db.Areas.AsNoTracking().Where(a => areaIds.Contains(a.Id))
+            .Select(a => new { a.Id, a.Name, Standards = a.Standards.OrderBy(s => s.Order).Select(s => new { s.Code, s.Statement }).ToList() })
+            .ToDictionaryAsync(a => a.Id, ct);
+        var scales = (await db.FrameworkVersions.AsNoTracking().Where(v => versionIds.Contains(v.Id))
+                .SelectMany(v => v.Scale.Select(p => new { VersionId = v.Id, p.Value, p.Label })).ToListAsync(ct))
+            .GroupBy(p => p.VersionId).ToDictionary(g => g.Key, g => g.ToDictionary(p => p.Value, p => p.Label));
+        return assessments.Select((a, i) =>
         {
-            area = await AssessedAreaAsync(db, assessment, ct);
-            areas[assessment.AreaId] = area;
-        }
-        return QuestionnaireResponses.From(detail, area);
-    }
-
-    private static async Task<AssessedArea> AssessedAreaAsync(SeQuInDbContext db, Assessment assessment, CancellationToken ct)
-    {
-        var area = await db.Areas.AsNoTracking().Where(a => a.Id == assessment.AreaId)
-            .Select(a => new { a.Name, Standards = a.Standards.OrderBy(s => s.Order).Select(s => new { s.Code, s.Statement }).ToList() })
-            .SingleAsync(ct);
-        var scale = await db.FrameworkVersions.AsNoTracking().Where(v => v.Id == assessment.FrameworkVersionId)
-            .SelectMany(v => v.Scale).ToDictionaryAsync(p => p.Value, p => p.Label, ct);
-        return new AssessedArea(assessment.FrameworkIdentifier, area.Name, area.Standards.Select(s => (s.Code, s.Statement)).ToList(), scale);
+            var area = areas[a.AreaId];
+            return QuestionnaireResponses.From(details[i], new AssessedArea(a.FrameworkIdentifier, area.Name,
+                area.Standards.Select(s => (s.Code, s.Statement)).ToList(), scales.GetValueOrDefault(a.FrameworkVersionId) ?? []));
+        }).ToList();
     }
 
     private static Resource Example() => QuestionnaireResponses.From(Common.ContractExamples.ExampleOf<AssessmentDetail>(),
