@@ -37,6 +37,7 @@ public sealed class SeQuInDbContext(DbContextOptions<SeQuInDbContext> options) :
     public DbSet<Families.FamilyShareCode> FamilyShareCodes => Set<Families.FamilyShareCode>();
     public DbSet<Families.FamilyResponse> FamilyResponses => Set<Families.FamilyResponse>();
     public DbSet<Confirmations.ConfirmationCode> ConfirmationCodes => Set<Confirmations.ConfirmationCode>();
+    public DbSet<Fhir.FhirExportJob> FhirExportJobs => Set<Fhir.FhirExportJob>();
 
     protected override void OnModelCreating(ModelBuilder modelBuilder) =>
         modelBuilder.ApplyConfigurationsFromAssembly(typeof(SeQuInDbContext).Assembly);

@@ -10,7 +10,8 @@ using SeQuIn.Api.Common;
 namespace SeQuIn.Api.Fhir;
 
 /// <summary>Marks a /fhir endpoint and names the query parameters it accepts (everything else is refused with 400).</summary>
-public sealed record FhirEndpointMetadata(IReadOnlySet<string> Parameters, string? ResourceType);
+/// <param name="Export">The step of a bulk export this endpoint is, if it is one.</param>
+public sealed record FhirEndpointMetadata(IReadOnlySet<string> Parameters, string? ResourceType, FhirExportStep? Export = null);
 
 /// <summary>
 /// The FHIR R4 facade (issue #15, ADR 0038) under /fhir — its base URL is <c>{server}/fhir</c>, beside /api/v1, not
@@ -30,8 +31,10 @@ public static class FhirApi
     public static string BaseUrl(HttpRequest request) => $"{request.Scheme}://{request.Host}{request.PathBase}{Prefix}";
 
     /// <summary>OperationOutcome instead of problem+json for every /fhir error, whoever writes it.</summary>
-    public static IServiceCollection AddFhirFacade(this IServiceCollection services)
+    public static IServiceCollection AddFhirFacade(this IServiceCollection services, IConfiguration configuration)
     {
+        services.AddSingleton(configuration.GetSection("SeQuIn:Fhir:Export").Get<FhirExportOptions>() ?? new FhirExportOptions());
+        services.AddHostedService<FhirExportWorker>();
         // First of the writers, whatever the order of registration: the default writer would take /fhir problems too.
         services.Insert(0, ServiceDescriptor.Singleton<IProblemDetailsWriter, FhirProblemWriter>());
         return services;
@@ -60,6 +63,7 @@ public static class FhirApi
         {
             MapResource(fhir, resource);
         }
+        fhir.MapFhirExports();
         return fhir;
     }
 
@@ -103,21 +107,20 @@ public static class FhirApi
     /// One page of a search: the total over all pages, then up to _count matches after the cursor in key order
     /// (keyset paging on a unique text key — no offsets), as a searchset Bundle with self and next links.
     /// </summary>
-    internal static async Task<FhirResult> SearchSetAsync<T>(HttpContext http, string type, IQueryable<T> matches, IFhirSearch search,
-        System.Linq.Expressions.Expression<Func<T, string>> key, Func<IReadOnlyList<T>, CancellationToken, Task<IReadOnlyList<Resource>>> toResources, CancellationToken ct)
+    internal static async Task<FhirResult> SearchSetAsync(HttpContext http, string type, IFhirMatches matches, IFhirSearch search, CancellationToken ct)
     {
         var count = search._count ?? FhirSearch.DefaultCount;
-        var total = await Microsoft.EntityFrameworkCore.EntityFrameworkQueryableExtensions.CountAsync(matches, ct);
+        var total = await matches.CountAsync(ct);
         var baseUrl = BaseUrl(http.Request);
         var self = $"{baseUrl}/{type}{http.Request.QueryString}";
         if (count == 0)
         {
             return FhirResult.Ok(FhirSearch.SearchSet(baseUrl, self, null, total, []));
         }
-        var page = await matches.ToPageAsync(new FhirPage(count, search._cursor), key, row => row, ct);
-        var resources = await toResources(page.Items, ct);
-        var next = page.NextCursor is null ? null : $"{baseUrl}/{type}{WithCursor(http.Request, page.NextCursor)}";
-        return FhirResult.Ok(FhirSearch.SearchSet(baseUrl, self, next, total, resources));
+        Paging.TryDecode(search._cursor, out var after);
+        var page = await matches.ReadAsync(after, null, count, ct);
+        var next = page.More ? $"{baseUrl}/{type}{WithCursor(http.Request, Paging.Encode(page.LastKey!))}" : null;
+        return FhirResult.Ok(FhirSearch.SearchSet(baseUrl, self, next, total, page.Resources));
     }
 
     private static string WithCursor(HttpRequest request, string cursor)
@@ -133,8 +136,6 @@ public static class FhirApi
         query.Add(FhirSearch.Cursor, cursor);
         return query.ToQueryString().Value!;
     }
-
-    private sealed record FhirPage(int? Limit, string? Cursor) : IPagedQuery;
 
     private static async ValueTask<object?> AsOperationOutcome(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
@@ -166,7 +167,8 @@ public static class FhirApi
         {
             return next(context);
         }
-        if (!MediaTypeHeaderValue.TryParseList(request.Headers.Accept, out var ranges) || !ranges.Any(Acceptable))
+        var ndjson = context.HttpContext.GetEndpoint()?.Metadata.GetMetadata<FhirEndpointMetadata>()?.Export == FhirExportStep.File;
+        if (!MediaTypeHeaderValue.TryParseList(request.Headers.Accept, out var ranges) || !ranges.Any(r => Acceptable(r) || ndjson && AcceptableNdjson(r)))
         {
             return ValueTask.FromResult<object?>(NotAcceptable($"Accept '{FhirResult.Truncate(accept)}' names no type SeQuIn serves: it answers {FhirNames.MediaType} (or application/json)."));
         }
@@ -175,6 +177,9 @@ public static class FhirApi
 
     private static bool Acceptable(MediaTypeHeaderValue range) =>
         range.Quality is null or > 0 && range.MediaType.Value?.ToLowerInvariant() is "*/*" or "application/*" or "application/json" or FhirNames.MediaType or "application/json+fhir";
+
+    private static bool AcceptableNdjson(MediaTypeHeaderValue range) =>
+        range.Quality is null or > 0 && range.MediaType.Value?.ToLowerInvariant() is FhirExports.NdjsonMediaType or "application/ndjson" or "application/x-ndjson";
 
     private static FhirResult NotAcceptable(string message) =>
         FhirResult.Error(StatusCodes.Status406NotAcceptable, OperationOutcome.IssueType.NotSupported, message);

@@ -32,6 +32,16 @@ public static class FhirCapabilities
                     "OIDC access tokens (JWT bearer) or SeQuIn API keys")],
             },
             SearchParam = FhirSearch.Common.Select(ToComponent).ToList(),
+            Operation =
+            [
+                new CapabilityStatement.OperationComponent
+                {
+                    Name = "export",
+                    Definition = FhirExports.OperationDefinition,
+                    Documentation = "FHIR Bulk Data system-level export (ADR 0039): GET [base]/$export with Prefer: respond-async; _type, " +
+                        "_since and _outputFormat (NDJSON only). Every resource type above the caller may read; files are the caller's alone.",
+                },
+            ],
         };
         foreach (var resource in resources)
         {
@@ -63,6 +73,7 @@ public static class FhirCapabilities
             Implementation = new CapabilityStatement.ImplementationComponent { Description = "SeQuIn", Url = baseUrl },
             FhirVersion = FHIRVersion.N4_0_1,
             Format = ["json", FhirNames.MediaType],
+            Instantiates = [FhirExports.BulkDataCapabilities],
             Rest = [rest],
         };
     }

@@ -23,14 +23,17 @@ public sealed class FhirContract : IOperationFilter
             return;
         }
         operation.Parameters ??= [];
-        operation.Parameters.Add(new OpenApiParameter
+        if (fhir.Export != FhirExportStep.File)
         {
-            Name = FhirSearch.Format,
-            In = ParameterLocation.Query,
-            Required = false,
-            Description = "json, application/json or application/fhir+json (the default); any other format answers 406. Overrides Accept.",
-            Schema = new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = 100 },
-        });
+            operation.Parameters.Add(new OpenApiParameter
+            {
+                Name = FhirSearch.Format,
+                In = ParameterLocation.Query,
+                Required = false,
+                Description = "json, application/json or application/fhir+json (the default); any other format answers 406. Overrides Accept.",
+                Schema = new OpenApiSchema { Type = JsonSchemaType.String, MaxLength = 100 },
+            });
+        }
         operation.Responses ??= [];
         var read = context.ApiDescription.RelativePath?.EndsWith("{id}", StringComparison.Ordinal) == true;
         if (read)
@@ -38,6 +41,10 @@ public sealed class FhirContract : IOperationFilter
             operation.Responses.TryAdd("404", new OpenApiResponse { Description = "No such resource, or one the caller may not see (OperationOutcome not-found)." });
         }
         operation.Responses.TryAdd("406", new OpenApiResponse { Description = "A format other than JSON was asked for by _format or Accept (OperationOutcome not-supported)." });
+        if (fhir.Export is { } step)
+        {
+            FhirExportContract.Describe(operation, context, step);
+        }
 
         var schema = context.SchemaGenerator.GenerateSchema(typeof(FhirResource), context.SchemaRepository);
         if (context.SchemaRepository.Schemas.TryGetValue(nameof(FhirResource), out var component) && component is OpenApiSchema open)
@@ -52,6 +59,10 @@ public sealed class FhirContract : IOperationFilter
                 continue;
             }
             var success = status.StartsWith('2');
+            if (success && fhir.Export is not null)
+            {
+                continue;
+            }
             concrete.Description = success
                 ? $"{concrete.Description} A FHIR R4 resource in JSON ({SpecLink}): {Answer(fhir, read)}.".Trim()
                 : $"{concrete.Description} An OperationOutcome ({SpecLink}operationoutcome.html) whose issue code says what went wrong.".Trim();

@@ -32,7 +32,7 @@ public static class FhirMeasureReports
             new("period", SearchParamType.Date, $"The month reported, at month precision: {FhirMonthSearch.Rule}."),
             new("measure", SearchParamType.Reference, $"The area's Measure by canonical url, {FhirNames.Base}/Measure/sequin-area-{{area}}."),
         ],
-        ReadMeasureReport, SearchMeasureReports, Example);
+        ReadMeasureReport, SearchMeasureReports, Example, Exported);
 
     public static async Task<FhirResult> ReadMeasureReport(string id, [AsParameters] BenchmarkServices services, SeQuInDbContext db, CancellationToken ct)
     {
@@ -49,8 +49,7 @@ public static class FhirMeasureReports
     {
         // Each submitted assessment with a score, of a unit whose results the caller reads (as GET /assessments shows
         // submissions), is one individual and one summary report; keyed by its "YYYY-MM|unit|area".
-        var scored = db.Assessments.AsNoTracking().Where(AssessmentAccess.Visible(services.Caller, db))
-            .Where(a => a.Status == AssessmentStatus.Submitted && db.AreaResults.Any(r => r.AssessmentId == a.Id && r.Mean != null));
+        var scored = Scored(db, services.Caller);
         if (query.subject is not null)
         {
             var unitId = Guid.TryParseExact(FhirSearch.ReferencedId(query.subject, "Organization"), "D", out var u) ? u : Guid.Empty;
@@ -66,8 +65,17 @@ public static class FhirMeasureReports
             var code = AreaOf(query.measure);
             scored = scored.Where(a => a.AreaCode.ToLower() == code);
         }
-        var keys = scored.Select(a => a.SortKey + "|" + IndividualKey).Concat(scored.Select(a => a.SortKey + "|" + SummaryKey));
-        return await FhirApi.SearchSetAsync(http, Type, keys, query, k => k, async (page, token) =>
+        return await FhirApi.SearchSetAsync(http, Type, Matches(scored, services, db), query, ct);
+    }
+
+    /// <summary>Each submitted assessment with a score, of a unit whose results the caller reads (as GET /assessments shows submissions).</summary>
+    private static IQueryable<Assessment> Scored(SeQuInDbContext db, Caller caller) =>
+        db.Assessments.AsNoTracking().Where(AssessmentAccess.Visible(caller, db))
+            .Where(a => a.Status == AssessmentStatus.Submitted && db.AreaResults.Any(r => r.AssessmentId == a.Id && r.Mean != null));
+
+    /// <summary>Each scored assessment is one individual and one summary report, keyed "YYYY-MM|unit|area|kind".</summary>
+    private static FhirMatches<string> Matches(IQueryable<Assessment> scored, BenchmarkServices services, SeQuInDbContext db) =>
+        new(scored.Select(a => a.SortKey + "|" + IndividualKey).Concat(scored.Select(a => a.SortKey + "|" + SummaryKey)), k => k, async (page, token) =>
         {
             var resources = new List<Resource>();
             // One benchmark per unit and month on the page (a month's reports are next to each other in key order).
@@ -77,7 +85,51 @@ public static class FhirMeasureReports
                 resources.AddRange(unitMonth.Select(k => k.Id.ToString()).Where(reports.ContainsKey).Select(id => (Resource)reports[id]));
             }
             return resources;
-        }, ct);
+        });
+
+    /// <summary>
+    /// For a bulk export. Reports are computed, not stored: they are computed when the file is read, from the data as it
+    /// is then. A unit's reports for a month change when any assessment of its network for that month changes (the
+    /// summary's figures, and what disclosure control lets through) and when the month closes (pending → complete), so
+    /// with _since the unit-months with either in the window are exported; reports of assessments changed after the
+    /// window are left to the next export.
+    /// </summary>
+    private static IFhirMatches Exported(FhirExportScope scope)
+    {
+        var db = scope.Db;
+        var provider = scope.Services;
+        var services = new BenchmarkServices(scope.Caller, provider.GetRequiredService<IConfiguration>(),
+            provider.GetRequiredService<FrameworkShapes>(), provider.GetRequiredService<TimeProvider>());
+        var until = scope.Until;
+        var scored = Scored(db, scope.Caller).Where(a => a.UpdatedAt <= until);
+        if (scope.Since is { } since)
+        {
+            var (firstClosed, lastClosed) = MonthsClosingIn(since, until);
+            scored = scored.Where(a => (a.Month >= firstClosed && a.Month <= lastClosed)
+                || db.Assessments.Any(b => b.Month == a.Month && b.UpdatedAt > since && b.UpdatedAt <= until
+                    && db.Units.Any(u => u.Id == b.UnitId && db.Units.Any(v => v.Id == a.UnitId && v.NetworkId == u.NetworkId))));
+        }
+        return Matches(scored, services, db);
+    }
+
+    /// <summary>The months that close (<see cref="Disclosure.IsClosed"/>: at the start of the day they close on, UTC)
+    /// after <paramref name="since"/> and not after <paramref name="until"/>; an empty range (first after last) when none.</summary>
+    internal static (DateOnly First, DateOnly Last) MonthsClosingIn(DateTimeOffset since, DateTimeOffset until)
+    {
+        static DateTimeOffset Closes(DateOnly month) => new(month.AddMonths(1).AddDays(10).ToDateTime(TimeOnly.MinValue), TimeSpan.Zero);
+        static DateOnly MonthOf(DateTimeOffset at) => new(Math.Max(at.UtcDateTime.Year, 1900), at.UtcDateTime.Year < 1900 ? 1 : at.UtcDateTime.Month, 1);
+        // A month closes between 41 and 42 days after it starts: start two months before and step to the first that closes after since.
+        var first = MonthOf(since).AddMonths(-2);
+        while (Closes(first) <= since)
+        {
+            first = first.AddMonths(1);
+        }
+        var last = MonthOf(until).AddMonths(-2);
+        while (Closes(last.AddMonths(1)) <= until)
+        {
+            last = last.AddMonths(1);
+        }
+        return Closes(last) <= until ? (first, last) : (first, first.AddMonths(-1));
     }
 
     // Ordered after the sort key, so that a month's reports come area by area, individual before summary.

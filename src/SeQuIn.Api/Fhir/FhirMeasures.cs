@@ -25,7 +25,8 @@ public static class FhirMeasures
             new("url", SearchParamType.Uri, "The Measure's canonical url."),
             new("name", SearchParamType.String, "Computable name (SeQuInArea{code}) starts with the value, ignoring case."),
         ],
-        ReadMeasure, SearchMeasures, () => MeasureReports.Measure(new MeasuredArea("INV", "Involvement", "How service users take part in the life of the unit.")));
+        ReadMeasure, SearchMeasures, () => MeasureReports.Measure(new MeasuredArea("INV", "Involvement", "How service users take part in the life of the unit.")),
+        Exported);
 
     public static async Task<FhirResult> ReadMeasure(string id, SeQuInDbContext db, CancellationToken ct)
     {
@@ -53,8 +54,26 @@ public static class FhirMeasures
             var pattern = FhirSearch.StartsWithPattern(query.name.Trim());
             codes = codes.Where(c => EF.Functions.ILike("SeQuInArea" + c, pattern, "\\"));
         }
-        return FhirApi.SearchSetAsync(http, Type, codes, query, c => c, async (page, token) =>
-            (await MeasuredAsync(db, page, token)).Select(a => (Resource)MeasureReports.Measure(a)).ToList(), ct);
+        return FhirApi.SearchSetAsync(http, Type, Matches(db, codes), query, ct);
+    }
+
+    private static FhirMatches<string> Matches(SeQuInDbContext db, IQueryable<string> codes) =>
+        new(codes, c => c, async (page, token) => (await MeasuredAsync(db, page, token)).Select(a => (Resource)MeasureReports.Measure(a)).ToList());
+
+    /// <summary>
+    /// A Measure is named and described by the latest active or retired version holding its area, so it changes only
+    /// when such a version is activated: with _since, the areas of versions activated in the window.
+    /// </summary>
+    private static IFhirMatches Exported(FhirExportScope scope)
+    {
+        var db = scope.Db;
+        if (scope.Since is not { } since)
+        {
+            return Matches(db, Codes(db));
+        }
+        var until = scope.Until;
+        return Matches(db, db.Areas.Where(a => db.FrameworkVersions.Any(v => v.Id == a.FrameworkVersionId && v.Status != FrameworkStatus.Draft
+            && v.ActivatedAt > since && v.ActivatedAt <= until)).Select(a => a.Code).Distinct());
     }
 
     /// <summary>Every area code of a version units rate against (active or retired), once.</summary>

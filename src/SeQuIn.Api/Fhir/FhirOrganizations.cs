@@ -32,7 +32,8 @@ public static class FhirOrganizations
             new("type", SearchParamType.Token, $"The kind: {Network}, {Provider}, {Collaborative} or {Unit} (system {FhirNames.OrganisationKindSystem})."),
             new("partof", SearchParamType.Reference, "Units of a provider: Organization/{id} of the provider."),
         ],
-        ReadOrganization, SearchOrganization, Example);
+        ReadOrganization, SearchOrganization, Example,
+        scope => Matches(scope.Changed(Rows(scope.Db), r => r.UpdatedAt)));
 
     /// <summary>The contract's example: the example unit of the REST contract, mapped as the handlers map it.</summary>
     private static Organization Example()
@@ -91,9 +92,11 @@ public static class FhirOrganizations
             var provider = Guid.Parse(FhirSearch.ReferencedId(query.partof, Type)!);
             rows = rows.Where(r => r.ProviderId == provider);
         }
-        return FhirApi.SearchSetAsync(http, Type, rows, query, r => r.Key,
-            (page, _) => Task.FromResult<IReadOnlyList<Resource>>(page.Select(ToResource).ToList()), ct);
+        return FhirApi.SearchSetAsync(http, Type, Matches(rows), query, ct);
     }
+
+    private static FhirMatches<OrganisationRow> Matches(IQueryable<OrganisationRow> rows) =>
+        new(rows, r => r.Key, (page, _) => Task.FromResult<IReadOnlyList<Resource>>(page.Select(ToResource).ToList()));
 
     /// <summary>The four kinds in one keyset order (kind, then code): a UNION ALL that PostgreSQL filters per branch.</summary>
     private static IQueryable<OrganisationRow> Rows(SeQuInDbContext db) =>

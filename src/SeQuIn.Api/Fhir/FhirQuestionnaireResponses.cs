@@ -30,7 +30,8 @@ public static class FhirQuestionnaireResponses
             new("status", SearchParamType.Token, "in-progress, completed or amended; several separated by commas."),
             new("questionnaire", SearchParamType.Reference, $"The framework version's Questionnaire: {FhirNames.QuestionnaireUrl}|{{version}}, or the url alone for any version."),
         ],
-        ReadQuestionnaireResponse, SearchQuestionnaireResponses, Example);
+        ReadQuestionnaireResponse, SearchQuestionnaireResponses, Example,
+        scope => Matches(scope.Db, scope.Caller, scope.Changed(Visible(scope.Db, scope.Caller), a => a.UpdatedAt)));
 
     public static async Task<FhirResult> ReadQuestionnaireResponse(string id, Caller caller, SeQuInDbContext db, CancellationToken ct)
     {
@@ -49,7 +50,7 @@ public static class FhirQuestionnaireResponses
     public static Task<FhirResult> SearchQuestionnaireResponses([AsParameters] QuestionnaireResponseSearch query, HttpContext http, Caller caller,
         SeQuInDbContext db, CancellationToken ct)
     {
-        var assessments = db.Assessments.AsNoTracking().Where(AssessmentAccess.Visible(caller, db));
+        var assessments = Visible(db, caller);
         if (query.subject is not null)
         {
             var unit = Guid.TryParseExact(FhirSearch.ReferencedId(query.subject, "Organization"), "D", out var u) ? u : Guid.Empty;
@@ -75,13 +76,19 @@ public static class FhirQuestionnaireResponses
             assessments = url != FhirNames.QuestionnaireUrl ? assessments.Where(a => false)
                 : assessments.WhereIf(version is not null, a => a.FrameworkIdentifier == version);
         }
-        return FhirApi.SearchSetAsync(http, Type, assessments, query, a => a.SortKey, async (page, token) =>
+        return FhirApi.SearchSetAsync(http, Type, Matches(db, caller, assessments), query, ct);
+    }
+
+    private static IQueryable<Assessment> Visible(SeQuInDbContext db, Caller caller) =>
+        db.Assessments.AsNoTracking().Where(AssessmentAccess.Visible(caller, db));
+
+    private static FhirMatches<Assessment> Matches(SeQuInDbContext db, Caller caller, IQueryable<Assessment> assessments) =>
+        new(assessments, a => a.SortKey, async (page, token) =>
         {
             var ids = page.Select(a => a.Id).ToList();
             var full = await AssessmentsApi.Load(db, caller).AsNoTracking().Where(a => ids.Contains(a.Id)).ToDictionaryAsync(a => a.Id, token);
             return [.. await ToResourcesAsync(db, caller, ids.Select(id => full[id]).ToList(), token)];
-        }, ct);
-    }
+        });
 
     /// <summary>A canonical reference: url, and the version after '|' if any.</summary>
     public static (string Url, string? Version) Canonical(string value)

@@ -32,7 +32,8 @@ public static class FhirQuestionnaires
             new("status", SearchParamType.Token, "draft, active or retired."),
             new("name", SearchParamType.String, $"Computable name ({NamePrefix}<identifier>) starts with the value, ignoring case."),
         ],
-        ReadQuestionnaire, SearchQuestionnaire, () => ToResource(Common.ContractExamples.ExampleOf<FrameworkVersionDetail>()));
+        ReadQuestionnaire, SearchQuestionnaire, () => ToResource(Common.ContractExamples.ExampleOf<FrameworkVersionDetail>()),
+        scope => Matches(scope.Db, scope.Changed(Visible(scope.Db, scope.Caller), v => v.UpdatedAt)));
 
     public static async Task<FhirResult> ReadQuestionnaire(string id, Caller caller, SeQuInDbContext db, CancellationToken ct)
     {
@@ -49,8 +50,7 @@ public static class FhirQuestionnaires
     public static Task<FhirResult> SearchQuestionnaire([AsParameters] QuestionnaireSearch query, HttpContext http, Caller caller,
         SeQuInDbContext db, CancellationToken ct)
     {
-        var drafts = FrameworkApi.DraftsFor(caller.Scope);
-        var versions = db.FrameworkVersions.AsNoTracking().Where(FrameworkApi.Visible(drafts));
+        var versions = Visible(db, caller);
         if (query.url is not null && query.url != FhirNames.QuestionnaireUrl)
         {
             versions = versions.Where(v => false);
@@ -70,13 +70,19 @@ public static class FhirQuestionnaires
             var pattern = FhirSearch.StartsWithPattern(query.name.Trim());
             versions = versions.Where(v => EF.Functions.ILike(NamePrefix + v.Identifier.Replace(".", "_").Replace("-", "_"), pattern, "\\"));
         }
-        return FhirApi.SearchSetAsync(http, Type, versions, query, v => v.Identifier, async (page, token) =>
+        return FhirApi.SearchSetAsync(http, Type, Matches(db, versions), query, ct);
+    }
+
+    private static IQueryable<FrameworkVersion> Visible(SeQuInDbContext db, Caller caller) =>
+        db.FrameworkVersions.AsNoTracking().Where(FrameworkApi.Visible(FrameworkApi.DraftsFor(caller.Scope)));
+
+    private static FhirMatches<FrameworkVersion> Matches(SeQuInDbContext db, IQueryable<FrameworkVersion> versions) =>
+        new(versions, v => v.Identifier, async (page, token) =>
         {
             var identifiers = page.Select(v => v.Identifier).ToList();
             var details = await Load(db).Where(v => identifiers.Contains(v.Identifier)).ToDictionaryAsync(v => v.Identifier, token);
             return identifiers.Select(i => (Resource)ToResource(FrameworkApi.ToDetail(details[i]))).ToList();
-        }, ct);
-    }
+        });
 
     private static IQueryable<FrameworkVersion> Load(SeQuInDbContext db) =>
         db.FrameworkVersions.AsNoTracking().AsSplitQuery().Include(v => v.Scale).Include(v => v.Areas).ThenInclude(a => a.Standards);

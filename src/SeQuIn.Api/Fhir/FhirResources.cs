@@ -15,6 +15,8 @@ namespace SeQuIn.Api.Fhir;
 /// <param name="Read">Handler of read: takes <c>string id</c>, returns <c>Task&lt;FhirResult&gt;</c>.</param>
 /// <param name="Search">Handler of search-type: takes an [AsParameters] <see cref="IFhirSearch"/> record, returns <c>Task&lt;FhirResult&gt;</c>.</param>
 /// <param name="Example">A realistic resource of this type for the contract's examples (built with the same mapping the handlers use).</param>
+/// <param name="Export">Every resource of this type the scope's caller may see and that changed in the scope's window, for a
+/// bulk export (<see cref="FhirExports"/>): the same rows, key and mapping as the search.</param>
 public sealed record FhirResourceDefinition(
     string Type,
     string Policy,
@@ -23,7 +25,8 @@ public sealed record FhirResourceDefinition(
     IReadOnlyList<FhirSearchParameter> SearchParameters,
     Delegate Read,
     Delegate Search,
-    Func<Hl7.Fhir.Model.Resource> Example);
+    Func<Hl7.Fhir.Model.Resource> Example,
+    Func<FhirExportScope, IFhirMatches> Export);
 
 /// <summary>
 /// The one table of what the FHIR facade serves. The router maps exactly these (FhirApi) and the CapabilityStatement

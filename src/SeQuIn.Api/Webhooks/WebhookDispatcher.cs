@@ -27,55 +27,16 @@ namespace SeQuIn.Api.Webhooks;
 /// Everything is in the database, so a restart loses nothing: an unfinished lease runs out and the delivery is due again.
 /// </summary>
 public sealed class WebhookDispatcher(IServiceScopeFactory scopes, IHttpClientFactory http, WebhookOptions options, TimeProvider clock,
-    ILogger<WebhookDispatcher> logger) : BackgroundService
+    ILogger<WebhookDispatcher> logger) : PollingService(clock, logger)
 {
     public const string HttpClientName = "webhooks";
     private const int FanOutBatch = 500;
     private readonly string _instance = $"{Environment.MachineName}/{Environment.ProcessId}/{Guid.NewGuid().ToString("N")[..8]}";
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
-    {
-        if (!options.Dispatch)
-        {
-            return;
-        }
-        var failures = 0;
-        while (!stoppingToken.IsCancellationRequested)
-        {
-            var busy = false;
-            try
-            {
-                busy = await RunOnceAsync(stoppingToken);
-                failures = 0;
-            }
-            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
-            {
-                return;
-            }
-            catch (Exception fault) when (Unavailable(fault))
-            {
-                // The database is down, restarting or not yet migrated: try again later, quietly (the 503s say it to clients).
-                failures = Math.Min(failures + 1, 6);
-                logger.LogWarning("Webhook dispatch paused: {Reason}", fault.Message);
-            }
-            catch (Exception fault)
-            {
-                failures = Math.Min(failures + 1, 6);
-                logger.LogError(fault, "Webhook dispatch failed");
-            }
-            if (!busy)
-            {
-                try
-                {
-                    await Task.Delay(options.PollInterval * (1 << failures), clock, stoppingToken);
-                }
-                catch (OperationCanceledException)
-                {
-                    return;
-                }
-            }
-        }
-    }
+    protected override bool Enabled => options.Dispatch;
+    protected override TimeSpan PollInterval => options.PollInterval;
+    protected override string Activity => "Webhook dispatch";
+    protected override Task<bool> RoundAsync(CancellationToken ct) => RunOnceAsync(ct);
 
     /// <summary>One round: fan out, claim, send. True when there may be more to do at once.</summary>
     internal async Task<bool> RunOnceAsync(CancellationToken ct)
@@ -129,7 +90,7 @@ public sealed class WebhookDispatcher(IServiceScopeFactory scopes, IHttpClientFa
                 }
             }
             await using var transaction = await connection.BeginTransactionAsync(ct);
-            var now = clock.Now();
+            var now = Clock.Now();
             var picked = new List<(Guid Subscription, long Transaction, long Position, WebhookEvent Event)>();
             var subscriptions = new List<Guid>();
             await using (var command = new NpgsqlCommand(
@@ -233,7 +194,7 @@ public sealed class WebhookDispatcher(IServiceScopeFactory scopes, IHttpClientFa
 
     private async Task<List<Claimed>> ClaimAsync(SeQuInDbContext db, CancellationToken ct)
     {
-        var now = clock.Now();
+        var now = Clock.Now();
         await db.Database.OpenConnectionAsync(ct);
         try
         {
@@ -286,7 +247,7 @@ public sealed class WebhookDispatcher(IServiceScopeFactory scopes, IHttpClientFa
 
     private async Task SendAsync(Claimed delivery, CancellationToken ct)
     {
-        var started = clock.Now();
+        var started = Clock.Now();
         var previous = delivery.PreviousSecretExpiresAt > started ? delivery.PreviousSecret : null;
         int? status = null;
         string? error = null;
@@ -323,7 +284,7 @@ public sealed class WebhookDispatcher(IServiceScopeFactory scopes, IHttpClientFa
         catch (Exception fault) when (Unavailable(fault))
         {
             // The lease runs out and the delivery is sent again: at least once.
-            logger.LogWarning("Webhook delivery {Delivery} not recorded: {Reason}", delivery.Id, fault.Message);
+            Logger.LogWarning("Webhook delivery {Delivery} not recorded: {Reason}", delivery.Id, fault.Message);
         }
     }
 
@@ -379,7 +340,7 @@ public sealed class WebhookDispatcher(IServiceScopeFactory scopes, IHttpClientFa
                 scope.ServiceProvider.GetRequiredService<AuditTrail>().ActingAs("system:webhooks")
                     .Record("webhook-subscription.disabled", "webhook-subscription", delivery.SubscriptionId, delivery.NetworkId,
                         new { deliveryId = delivery.Id, attempts }, reason);
-                logger.LogWarning("Webhook subscription {Subscription} disabled: {Reason}", delivery.SubscriptionId, reason);
+                Logger.LogWarning("Webhook subscription {Subscription} disabled: {Reason}", delivery.SubscriptionId, reason);
             }
         }
         await db.SaveChangesAsync(ct);
@@ -393,10 +354,4 @@ public sealed class WebhookDispatcher(IServiceScopeFactory scopes, IHttpClientFa
         var capped = Math.Min(exponential, options.MaxBackoff.TotalMilliseconds);
         return TimeSpan.FromMilliseconds(capped / 2 + Random.Shared.NextDouble() * capped / 2);
     }
-
-    private static bool Unavailable(Exception fault) =>
-        ApiExceptionHandler.DatabaseUnavailable(fault)
-        || fault is PostgresException { SqlState: PostgresErrorCodes.UndefinedTable or PostgresErrorCodes.InvalidCatalogName or PostgresErrorCodes.AdminShutdown
-            or PostgresErrorCodes.CannotConnectNow }
-        || fault is ObjectDisposedException;
 }

@@ -49,6 +49,8 @@ public sealed class AuthorizationMatrixTests(SeQuInApiFixture fixture) : IAsyncL
     private const string OpenDraft /*    */ = "A A A A A A H H H U U H H";
     // FHIR reads a draft framework version as the REST API does, but only signed in (anonymous callers read only metadata).
     private const string FhirDraft /*    */ = "A A A H H H H H U U U H H";
+    // A bulk export is its caller's alone: the national administrator's, here (ADR 0039).
+    private const string NationalsOwn /* */ = "A H H H H H H H U U U H H";
 
     private AccessWorld _world = null!;
     private (string Code, string Month)? _published;
@@ -57,7 +59,8 @@ public sealed class AuthorizationMatrixTests(SeQuInApiFixture fixture) : IAsyncL
 
     public async Task InitializeAsync()
     {
-        _app = await fixture.CreateIsolatedAppAsync();
+        // Every persona's row of a bulk export makes an export of the national administrator's.
+        _app = await fixture.CreateIsolatedAppAsync(new Dictionary<string, string?> { ["SeQuIn:Fhir:Export:MaxJobsPerCaller"] = "1000" });
         _world = await AccessWorld.CreateAsync(_app, fixture.NationalAdminToken);
     }
 
@@ -519,6 +522,33 @@ public sealed class AuthorizationMatrixTests(SeQuInApiFixture fixture) : IAsyncL
             var submitted = await ReadSubmittedOfA();
             return await Get($"/fhir/MeasureReport/{new Api.Fhir.ReportId(submitted.UnitId, "INV", Months.Parse(submitted.Month), Api.Fhir.ReportKind.Summary)}");
         });
+        HttpRequestMessage KickOff()
+        {
+            var message = new HttpRequestMessage(HttpMethod.Get, "/fhir/$export?_type=Measure");
+            message.Headers.Add("Prefer", "respond-async");
+            return message;
+        }
+        async Task<string> NationalExport()
+        {
+            var status = (await w.National.SendAsync(KickOff())).Content.Headers.ContentLocation!.ToString();
+            for (var polls = 0; polls < 600; polls++)
+            {
+                var answer = await w.National.GetAsync(status);
+                if (answer.StatusCode == HttpStatusCode.OK)
+                {
+                    return status;
+                }
+                await Task.Delay(100);
+            }
+            throw new TimeoutException("The national administrator's export was not planned within a minute.");
+        }
+        Task<string>? readExport = null;
+        Task<string> ReadExport() => readExport ??= NationalExport();
+        yield return ("GET /fhir/$export", SignedIn, () => Task.FromResult(KickOff()));
+        yield return ("GET /fhir/$export-status/{jobId}", NationalsOwn, async () => await Get(await ReadExport()));
+        yield return ("GET /fhir/$export-file/{jobId}/{fileNumber}", NationalsOwn, async () =>
+            await Get((await ReadExport()).Replace("$export-status/", "$export-file/", StringComparison.Ordinal) + "/1"));
+        yield return ("DELETE /fhir/$export-status/{jobId}", NationalsOwn, async () => await Send(HttpMethod.Delete, await NationalExport()));
         yield return ("GET /api/v1/exports/ratings", UnitLevel, () => Get("/api/v1/exports/ratings"));
         yield return ("GET /api/v1/exports/ratings.csv", UnitLevel, () => Get("/api/v1/exports/ratings.csv"));
     }

@@ -194,6 +194,7 @@ public sealed class NoInputGetsA500Tests(SeQuInApiFixture fixture) : ApiTest(fix
             ["url"] = Api.Fhir.FhirNames.QuestionnaireUrl, ["version"] = "2021.1", ["_count"] = "2", ["_cursor"] = Paging.Encode("x"), ["_format"] = "json",
             ["subject"] = $"Organization/{world.Unit.Id}", ["authored"] = "ge2021-01", ["questionnaire"] = Api.Fhir.FhirNames.QuestionnaireUrl,
             ["period"] = "le2026-04", ["measure"] = Api.Fhir.FhirNames.MeasureUrl("INV"),
+            ["jobId"] = Guid.NewGuid().ToString(), ["fileNumber"] = "1", ["_outputFormat"] = "ndjson", ["_since"] = "2026-01-01T00:00:00Z", ["_type"] = "Measure",
         };
         var urls = new List<string>();
         foreach (var (path, item) in document["paths"]!.AsObject())

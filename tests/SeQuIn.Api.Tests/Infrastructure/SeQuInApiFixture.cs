@@ -144,6 +144,10 @@ public sealed class SeQuInApp(string connectionString, IReadOnlyDictionary<strin
         builder.UseSetting("SeQuIn:Webhooks:PollInterval", "00:00:00.200");
         builder.UseSetting("SeQuIn:Webhooks:FirstBackoff", "00:00:00.200");
         builder.UseSetting("SeQuIn:Webhooks:MaxBackoff", "00:00:01");
+        // Bulk exports are planned at once and cut into files of 4, so that a test's few resources span several files.
+        builder.UseSetting("SeQuIn:Fhir:Export:Settle", "00:00:00");
+        builder.UseSetting("SeQuIn:Fhir:Export:PollInterval", "00:00:00.100");
+        builder.UseSetting("SeQuIn:Fhir:Export:FileSize", "4");
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
             builder.UseSetting(key, value);
