@@ -11,7 +11,10 @@ namespace SeQuIn.Api.Fhir;
 
 /// <summary>Marks a /fhir endpoint and names the query parameters it accepts (everything else is refused with 400).</summary>
 /// <param name="Export">The step of a bulk export this endpoint is, if it is one.</param>
-public sealed record FhirEndpointMetadata(IReadOnlySet<string> Parameters, string? ResourceType, FhirExportStep? Export = null);
+/// <param name="Repeatable">Parameters that may be given more than once, each occurrence narrowing the match (dates: a range
+/// is ge…&amp;le…), at most <see cref="FhirSearch.MaxRepeats"/> times; every other parameter is refused when repeated.</param>
+public sealed record FhirEndpointMetadata(IReadOnlySet<string> Parameters, string? ResourceType, FhirExportStep? Export = null,
+    IReadOnlySet<string>? Repeatable = null);
 
 /// <summary>
 /// The FHIR R4 facade (issue #15, ADR 0038) under /fhir — its base URL is <c>{server}/fhir</c>, beside /api/v1, not
@@ -95,7 +98,8 @@ public static class FhirApi
             .WithName(resource.Search.Method.Name)
             .RequireAuthorization(resource.Policy)
             .WithRoles(resource.Roles)
-            .WithMetadata(new FhirEndpointMetadata(declared.Append(FhirSearch.Format).ToHashSet(), resource.Type))
+            .WithMetadata(new FhirEndpointMetadata(declared.Append(FhirSearch.Format).ToHashSet(), resource.Type, null,
+                resource.SearchParameters.Where(p => p.Type == SearchParamType.Date).Select(p => p.Name).ToHashSet()))
             .WithSummary($"FHIR search: {resource.Type} resources as a searchset Bundle")
             .WithDescription($"{resource.Documentation} Search parameters: " +
                 string.Join("; ", resource.SearchParameters.Select(p => $"{p.Name} ({p.Type.ToString().ToLowerInvariant()}): {p.Documentation}")) +
@@ -188,7 +192,8 @@ public static class FhirApi
     private static ValueTask<object?> OnlyKnownParameters(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
         var http = context.HttpContext;
-        var allowed = http.GetEndpoint()?.Metadata.GetMetadata<FhirEndpointMetadata>()?.Parameters ?? new HashSet<string>();
+        var metadata = http.GetEndpoint()?.Metadata.GetMetadata<FhirEndpointMetadata>();
+        var allowed = metadata?.Parameters ?? new HashSet<string>();
         foreach (var (name, values) in http.Request.Query)
         {
             if (!allowed.Contains(name))
@@ -196,9 +201,13 @@ public static class FhirApi
                 var supported = string.Join(", ", allowed.Order(StringComparer.Ordinal));
                 return Refuse(name, $"The parameter '{FhirResult.Truncate(name)}' is not supported here (modifiers and chains are not supported either). Supported: {supported}.");
             }
-            if (values.Count > 1)
+            if (values.Count > 1 && metadata?.Repeatable?.Contains(name) != true)
             {
-                return Refuse(name, $"The parameter '{name}' is given {values.Count} times; SeQuIn accepts each parameter once.");
+                return Refuse(name, $"The parameter '{name}' is given {values.Count} times; SeQuIn accepts each parameter once (only dates twice or more, for a range).");
+            }
+            if (values.Count > FhirSearch.MaxRepeats)
+            {
+                return Refuse(name, $"The parameter '{name}' is given {values.Count} times; at most {FhirSearch.MaxRepeats}.");
             }
         }
         return next(context);

@@ -179,11 +179,11 @@ public static class FhirMeasureReports
 
 /// <summary>MeasureReport search (FHIR names; each at most once).</summary>
 /// <param name="subject">The unit, Organization/{unitId}.</param>
-/// <param name="period">The month reported, with an optional prefix: ge2026-01.</param>
+/// <param name="period">The month reported, with an optional prefix: ge2026-01; twice for a range (ge2026-01 and le2026-06).</param>
 /// <param name="measure">The area's Measure by canonical url.</param>
 /// <param name="_count">Page size, 0 to 500 (default 50); 0 answers only the total.</param>
 /// <param name="_cursor">Opaque; taken from the Bundle's next link.</param>
-public sealed record MeasureReportSearch(string? subject, string? period, string? measure, int? _count, string? _cursor) : IFhirSearch;
+public sealed record MeasureReportSearch(string? subject, string[]? period, string? measure, int? _count, string? _cursor) : IFhirSearch;
 
 public sealed class MeasureReportSearchValidator : AbstractValidator<MeasureReportSearch>
 {
@@ -193,8 +193,8 @@ public sealed class MeasureReportSearchValidator : AbstractValidator<MeasureRepo
         RuleFor(q => q.subject).IsSearchValue()
             .Must(s => s is null || Guid.TryParseExact(FhirSearch.ReferencedId(s, "Organization"), "D", out _))
             .WithMessage("'subject' must name a unit as Organization/{id}.");
-        RuleFor(q => q.period).IsSearchValue()
-            .Must(p => p is null || FhirMonthSearch.TryParse(p, out _, out _)).WithMessage($"'period' {FhirMonthSearch.Rule}.");
+        RuleForEach(q => q.period).IsSearchValue()
+            .Must(p => FhirMonthSearch.TryParse(p, out _, out _)).WithMessage($"'period' {FhirMonthSearch.Rule}.");
         RuleFor(q => q.measure).IsSearchValue()
             .Must(m => m is null || FhirMeasureReports.AreaOf(m) is not null)
             .WithMessage($"'measure' must be an area's Measure url, {FhirNames.Base}/Measure/sequin-area-{{area}}.");

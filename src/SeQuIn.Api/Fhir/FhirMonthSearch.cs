@@ -11,7 +11,7 @@ public static class FhirMonthSearch
 {
     public static readonly string[] Prefixes = ["eq", "ge", "gt", "le", "lt"];
 
-    public const string Rule = "must be a month YYYY-MM, optionally after one of the prefixes eq, ge, gt, le, lt (e.g. ge2026-01)";
+    public const string Rule = "must be a month YYYY-MM, optionally after one of the prefixes eq, ge, gt, le, lt (e.g. ge2026-01); give it twice for a range (ge2026-01 and le2026-06)";
 
     public static bool TryParse(string? value, out string prefix, out DateOnly month)
     {
@@ -30,6 +30,18 @@ public static class FhirMonthSearch
             }
         }
         return Months.TryParse(value, out month);
+    }
+
+    /// <summary>The months every value matches (FHIR ANDs repeated parameters): the latest first month and the earliest last month.</summary>
+    public static (DateOnly? From, DateOnly? To) Range(IEnumerable<string> values)
+    {
+        DateOnly? from = null, to = null;
+        foreach (var (first, last) in values.Select(Range))
+        {
+            from = first is null ? from : from is null || first > from ? first : from;
+            to = last is null ? to : to is null || last < to ? last : to;
+        }
+        return (from, to);
     }
 
     /// <summary>The months that match, as a first month and a last month (either open).</summary>

@@ -126,12 +126,12 @@ public static class FhirQuestionnaireResponses
 
 /// <summary>QuestionnaireResponse search (FHIR names; each at most once).</summary>
 /// <param name="subject">The unit: Organization/{unitId}.</param>
-/// <param name="authored">The month assessed, with an optional prefix: ge2026-01.</param>
+/// <param name="authored">The month assessed, with an optional prefix: ge2026-01; twice for a range (ge2026-01 and le2026-06).</param>
 /// <param name="status">in-progress, completed or amended (comma-separated for any of several).</param>
 /// <param name="questionnaire">The Questionnaire's canonical url, optionally with |version.</param>
 /// <param name="_count">Page size, 0 to 500 (default 50); 0 answers only the total.</param>
 /// <param name="_cursor">Opaque; taken from the Bundle's next link.</param>
-public sealed record QuestionnaireResponseSearch(string? subject, string? authored, string? status, string? questionnaire, int? _count, string? _cursor)
+public sealed record QuestionnaireResponseSearch(string? subject, string[]? authored, string? status, string? questionnaire, int? _count, string? _cursor)
     : IFhirSearch;
 
 public sealed class QuestionnaireResponseSearchValidator : AbstractValidator<QuestionnaireResponseSearch>
@@ -144,8 +144,8 @@ public sealed class QuestionnaireResponseSearchValidator : AbstractValidator<Que
         RuleFor(q => q.subject).IsSearchValue()
             .Must(s => s is null || Guid.TryParseExact(FhirSearch.ReferencedId(s, "Organization"), "D", out _))
             .WithMessage("'subject' must name a unit as Organization/{id}.");
-        RuleFor(q => q.authored).IsSearchValue()
-            .Must(a => a is null || FhirMonthSearch.TryParse(a, out _, out _)).WithMessage($"'authored' {FhirMonthSearch.Rule}.");
+        RuleForEach(q => q.authored).IsSearchValue()
+            .Must(a => FhirMonthSearch.TryParse(a, out _, out _)).WithMessage($"'authored' {FhirMonthSearch.Rule}.");
         RuleFor(q => q.status).IsSearchValue()
             .Must(s => s is null || s.Split(',').All(v => FhirSearch.Token(v) is var (system, code)
                 && system is null or "http://hl7.org/fhir/questionnaire-answers-status" && Statuses.Contains(code)))

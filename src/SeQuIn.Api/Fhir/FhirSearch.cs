@@ -34,6 +34,8 @@ public static class FhirSearch
     public const string Cursor = "_cursor";
     public const string Format = "_format";
     public const int MaxValueLength = 200;
+    /// <summary>How often a repeatable (date) parameter may be given: each occurrence narrows, so more than a few say nothing new.</summary>
+    public const int MaxRepeats = 4;
 
     /// <summary>Accepted by every search, stated once in the CapabilityStatement (rest.searchParam).</summary>
     public static readonly IReadOnlyList<FhirSearchParameter> Common =

@@ -184,6 +184,29 @@ public sealed class FhirReportTests(SeQuInApiFixture fixture) : ApiTest(fixture)
     }
 
     [Fact]
+    public async Task A_date_given_twice_is_a_range_of_months_and_a_range_that_is_empty_matches_nothing()
+    {
+        var (units, analyst) = await BenchmarkWorldAsync(1);
+        var unit = units[0];
+        await ReadAsync<ImportReport>(await PostAsync("/api/v1/assessments/import", new ImportDocument(
+            [.. new[] { "2026-01", "2026-02", "2026-03" }.SelectMany(month => Enumerable.Range(1, 10).Select(s => new ImportRow(unit.Code, "INV", month, $"INV-{s:00}", 2)))])));
+
+        var responses = (await analyst.SearchAllAsync<QuestionnaireResponse>(
+            $"/fhir/QuestionnaireResponse?subject=Organization/{unit.Id}&authored=ge2026-02&authored=le2026-03")).Resources;
+        var reports = (await analyst.SearchAllAsync<MeasureReport>(
+            $"/fhir/MeasureReport?subject=Organization/{unit.Id}&period=gt2026-01&period=lt2026-04")).Resources;
+        var none = (await analyst.SearchAllAsync<QuestionnaireResponse>(
+            $"/fhir/QuestionnaireResponse?subject=Organization/{unit.Id}&authored=ge2026-03&authored=le2026-02")).Resources;
+
+        Assert.Equal(["2026-02", "2026-03"], responses.Select(r => r.Authored));
+        Assert.Equal(["2026-02", "2026-02", "2026-03", "2026-03"], reports.Select(r => r.Period.Start![..7]));
+        Assert.Empty(none);
+        var tooMany = string.Concat(Enumerable.Repeat("&authored=ge2026-01", FhirSearch.MaxRepeats + 1));
+        Assert.Contains("authored", await (await analyst.GetAsync($"/fhir/QuestionnaireResponse?subject=Organization/{unit.Id}{tooMany}"))
+            .ReadOutcomeAsync(HttpStatusCode.BadRequest, OperationOutcome.IssueType.Invalid));
+    }
+
+    [Fact]
     public async Task Each_area_is_a_measure_found_by_url_and_name()
     {
         var byUrl = (await Client.SearchAllAsync<Measure>($"/fhir/Measure?url={Uri.EscapeDataString(FhirNames.MeasureUrl("INV"))}")).Resources;
