@@ -16,33 +16,54 @@ using SeQuIn.Api.Tests.Infrastructure.Conformance;
 namespace SeQuIn.Api.Tests.Infrastructure;
 
 /// <summary>
-/// One PostgreSQL server and one test host for the whole run. The schema is migrated and the reference data
-/// loaded once, into a template database; the shared host runs on a copy of it. Tests never depend on rows
-/// another test made: each creates what it needs under unique codes. The few tests that change global state
-/// (which framework version is active) get an isolated host on a fresh copy of the template.
+/// A shared host for one collection of HTTP tests, on its own copy of the migrated template database. The
+/// PostgreSQL server and the template are made once per test run (<see cref="SharedServer"/>), whatever the number
+/// of collections. Tests never depend on rows another test made: each creates what it needs under unique codes. The
+/// few tests that change global state of a database (which framework version is active) get an isolated host on a
+/// fresh copy of the template.
 /// As in a deployment, the schema belongs to an owner role that ran the migrations, and every host connects as the
 /// runtime role, which may only read and write rows (ADR 0005); tests that set data up directly use the owner.
 /// </summary>
+/// <remarks>
+/// <para>
+/// Which collection a class runs in (the collections run in parallel with each other; the classes of one collection
+/// run one after another, on that collection's fixture):
+/// <list type="bullet">
+/// <item><see cref="ApiCollection"/>: the default, every class deriving from <see cref="ApiTest"/> that names no other.</item>
+/// <item><see cref="WaitingApiCollection"/>: classes that spend their time waiting rather than computing (service
+/// processes started, signalled and awaited, pg_dump and python run, webhook deliveries and telemetry exports
+/// polled for), so that they overlap with the CPU-bound ones.</item>
+/// <item><see cref="SweepingApiCollection"/>: the CPU-bound sweeps over every endpoint (authorisation matrix,
+/// contract fuzzing, query combinations) and the big imports: kept out of the default collection so the two halves
+/// of the CPU-bound work run side by side.</item>
+/// </list>
+/// A class moves by naming the collection above itself: <c>[Collection(WaitingApiCollection.Name)]</c>. Keep new
+/// classes in the default one unless they take more than a few seconds.
+/// </para>
+/// <para>
+/// Because collections run at the same time on one server, a test may change only its own databases: nothing that
+/// reaches the whole server (stopping or restarting it, ALTER SYSTEM, ALTER ROLE of the two shared roles, terminating
+/// other sessions, connection limits) and nothing process-wide (<c>NpgsqlConnection.ClearAllPools</c>, environment
+/// variables, Console). A test that needs any of that takes a server of its own (<see cref="TestPostgres.StartOwnClusterAsync"/>),
+/// as OutageTests and ReplicaTests do, or clears only its own pool (<see cref="ClearPoolsOf"/>).
+/// </para>
+/// </remarks>
 public sealed class SeQuInApiFixture : IAsyncLifetime
 {
-    private const string Template = "sequin_template";
+    private static int _databases;
     private readonly List<SeQuInApp> _apps = [];
-    private TestPostgres? _postgres;
-    private int _isolated;
 
     public SeQuInApp App { get; private set; } = null!;
 
     /// <summary>A national network-admin key, present in every database the fixture hands out.</summary>
-    public string NationalAdminToken { get; private set; } = "";
+    public string NationalAdminToken => SharedServer.NationalAdminToken;
 
-    public TestPostgres Postgres => _postgres ?? throw new InvalidOperationException("The fixture has not started.");
+    public TestPostgres Postgres => SharedServer.Postgres;
 
     public async Task InitializeAsync()
     {
-        _postgres = await TestPostgres.StartAsync();
-        NationalAdminToken = await PrepareDatabaseAsync(_postgres, Template);
-        NpgsqlConnection.ClearAllPools();
-        App = await CreateAppOnCopyAsync("sequin_shared");
+        await SharedServer.AcquireAsync();
+        App = await CreateAppOnCopyAsync(NewDatabaseName("sequin_shared"));
     }
 
     /// <summary>
@@ -60,12 +81,40 @@ public sealed class SeQuInApiFixture : IAsyncLifetime
 
     /// <summary>A host of its own on a fresh copy of the migrated template, for tests that change global state.</summary>
     public Task<SeQuInApp> CreateIsolatedAppAsync(IReadOnlyDictionary<string, string?>? settings = null) =>
-        CreateAppOnCopyAsync($"sequin_isolated_{Interlocked.Increment(ref _isolated)}", settings);
+        CreateAppOnCopyAsync(NewDatabaseName("sequin_isolated"), settings);
+
+    /// <summary>
+    /// A new database <paramref name="database"/>, a copy of the migrated template (so it holds <see cref="NationalAdminToken"/>):
+    /// what a deployment has after <c>migrate</c>, in a fraction of the time a migration takes.
+    /// </summary>
+    public Task CreateMigratedDatabaseAsync(string database) => SharedServer.CopyTemplateAsync(database);
+
+    /// <summary>A database name no other collection uses in this run: <paramref name="prefix"/>_n.</summary>
+    public static string NewDatabaseName(string prefix) => $"{prefix}_{Interlocked.Increment(ref _databases)}";
+
+    /// <summary>
+    /// Closes the idle pooled connections of these connection strings, as given and as the service's DbContext rewrites
+    /// them (its own pool): not every pool of the process, as <c>NpgsqlConnection.ClearAllPools</c> would, under the
+    /// feet of the collections running beside.
+    /// </summary>
+    public static void ClearPoolsOf(params string[] connectionStrings)
+    {
+        foreach (var connectionString in connectionStrings)
+        {
+            var options = new DbContextOptionsBuilder<SeQuInDbContext>();
+            SeQuInDbContext.Configure(options, connectionString);
+            using var db = new SeQuInDbContext(options.Options);
+            foreach (var pooled in new[] { connectionString, db.Database.GetConnectionString()! }.Distinct())
+            {
+                using var connection = new NpgsqlConnection(pooled);
+                NpgsqlConnection.ClearPool(connection);
+            }
+        }
+    }
 
     private async Task<SeQuInApp> CreateAppOnCopyAsync(string database, IReadOnlyDictionary<string, string?>? settings = null)
     {
-        await Postgres.DropDatabaseAsync(database);
-        await Postgres.CreateDatabaseAsync(database, Template, TestPostgres.OwnerRole);
+        await SharedServer.CopyTemplateAsync(database);
         var app = new SeQuInApp(Postgres.ConnectionString(database, TestPostgres.RuntimeRole), settings,
             Postgres.ConnectionString(database, TestPostgres.OwnerRole));
         lock (_apps)
@@ -94,10 +143,76 @@ public sealed class SeQuInApiFixture : IAsyncLifetime
         {
             await app.DisposeAsync();
         }
-        NpgsqlConnection.ClearAllPools();
-        if (_postgres is not null)
+        await SharedServer.ReleaseAsync();
+    }
+
+    /// <summary>
+    /// The one PostgreSQL server of the run and its migrated template database: started by the first collection
+    /// fixture that needs them, stopped when the last one in use is disposed (the HTTP collections start together, see
+    /// HttpCollectionsFirst, so that is the end of the run; a collection starting later would start them again).
+    /// </summary>
+    private static class SharedServer
+    {
+        private const string Template = "sequin_template";
+        private static readonly SemaphoreSlim Gate = new(1, 1);
+        private static TestPostgres? _postgres;
+        private static string? _token;
+        private static int _users;
+
+        public static TestPostgres Postgres => _postgres ?? throw new InvalidOperationException("The fixture has not started.");
+
+        public static string NationalAdminToken => _token ?? throw new InvalidOperationException("The fixture has not started.");
+
+        public static async Task AcquireAsync()
         {
-            await _postgres.DisposeAsync();
+            await Gate.WaitAsync();
+            try
+            {
+                if (_postgres is null)
+                {
+                    var postgres = await TestPostgres.StartAsync();
+                    try
+                    {
+                        _token = await PrepareDatabaseAsync(postgres, Template);
+                        // A copy of the template needs it without sessions: close the migration's pooled ones.
+                        ClearPoolsOf(postgres.ConnectionString(Template, TestPostgres.OwnerRole));
+                    }
+                    catch
+                    {
+                        await postgres.DisposeAsync();
+                        throw;
+                    }
+                    _postgres = postgres;
+                }
+                _users++;
+            }
+            finally
+            {
+                Gate.Release();
+            }
+        }
+
+        public static async Task ReleaseAsync()
+        {
+            await Gate.WaitAsync();
+            try
+            {
+                if (--_users == 0 && _postgres is not null)
+                {
+                    await _postgres.DisposeAsync();
+                    _postgres = null;
+                }
+            }
+            finally
+            {
+                Gate.Release();
+            }
+        }
+
+        public static async Task CopyTemplateAsync(string database)
+        {
+            await Postgres.DropDatabaseAsync(database);
+            await Postgres.CreateDatabaseAsync(database, Template, TestPostgres.OwnerRole);
         }
     }
 }
@@ -172,6 +287,16 @@ public sealed class SeQuInApp(string connectionString, IReadOnlyDictionary<strin
         base.ConfigureClient(client);
     }
 
+    /// <summary>
+    /// Stops the host and closes its idle pooled connections at once: left to Npgsql they would hold server connections
+    /// for minutes after the host is gone, while the other collections open theirs.
+    /// </summary>
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        SeQuInApiFixture.ClearPoolsOf(ConnectionString, OwnerConnectionString);
+    }
+
     /// <summary>A context connected as the schema's owner: for setting data up directly, not for what the service may do.</summary>
     public SeQuInDbContext CreateDbContext()
     {
@@ -181,8 +306,23 @@ public sealed class SeQuInApp(string connectionString, IReadOnlyDictionary<strin
     }
 }
 
+/// <summary>The default collection of the HTTP tests (see <see cref="SeQuInApiFixture"/> for which class runs where).</summary>
 [CollectionDefinition(Name)]
 public sealed class ApiCollection : ICollectionFixture<SeQuInApiFixture>
 {
     public const string Name = "SeQuIn API";
+}
+
+/// <summary>HTTP tests that mostly wait (processes, tools, polling), beside the CPU-bound ones (see <see cref="SeQuInApiFixture"/>).</summary>
+[CollectionDefinition(Name)]
+public sealed class WaitingApiCollection : ICollectionFixture<SeQuInApiFixture>
+{
+    public const string Name = "SeQuIn API: waiting";
+}
+
+/// <summary>The CPU-bound sweeps over every endpoint and the big imports (see <see cref="SeQuInApiFixture"/>).</summary>
+[CollectionDefinition(Name)]
+public sealed class SweepingApiCollection : ICollectionFixture<SeQuInApiFixture>
+{
+    public const string Name = "SeQuIn API: sweeping";
 }

@@ -121,6 +121,9 @@ public sealed partial class TestPostgres : IAsyncDisposable
             Database = database,
             Pooling = true,
             IncludeErrorDetail = true,
+            // Npgsql's default is 30 s: on a loaded 2-core machine, with the HTTP test collections running at once, a
+            // big import's statement can take longer, and its cancellation was answered 503. No test is about that limit.
+            CommandTimeout = 300,
         };
         if (role is not null)
         {
@@ -247,7 +250,8 @@ public sealed partial class TestPostgres : IAsyncDisposable
                     "-c", "fsync=off",
                     "-c", "synchronous_commit=off",
                     "-c", "full_page_writes=off",
-                    "-c", "max_connections=200")
+                    // As PostgresCluster: room for the pools of the HTTP test collections running at once.
+                    "-c", "max_connections=400")
                 .Build();
             await container.StartAsync().ConfigureAwait(false);
             return container;
