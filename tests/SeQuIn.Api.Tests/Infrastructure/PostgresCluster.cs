@@ -194,9 +194,7 @@ public sealed class PostgresCluster : IAsyncDisposable
             "-c", "fsync=off",
             "-c", "synchronous_commit=off",
             "-c", "full_page_writes=off",
-            // The HTTP test collections run at once on one server (SeQuInApiFixture), each with its hosts' pools: a run
-            // peaked at about 80 connections one collection at a time.
-            "-c", "max_connections=400",
+            "-c", "max_connections=200",
             // A replica's feedback every second, so a test sees replay progress promptly.
             "-c", "wal_receiver_status_interval=1");
         return RunAsync(PgCtl, ["-D", _dataDirectory, "-l", LogFile, "-w", "-t", "60", "-o", options, "start"], _runAsPostgres);

@@ -16,11 +16,10 @@ using SeQuIn.Api.Tests.Infrastructure.Conformance;
 namespace SeQuIn.Api.Tests.Infrastructure;
 
 /// <summary>
-/// A shared host for one collection of HTTP tests, on its own copy of the migrated template database. The
-/// PostgreSQL server and the template are made once per test run (<see cref="SharedServer"/>), whatever the number
-/// of collections. Tests never depend on rows another test made: each creates what it needs under unique codes. The
-/// few tests that change global state of a database (which framework version is active) get an isolated host on a
-/// fresh copy of the template.
+/// One PostgreSQL server and one test host per collection of HTTP tests. The schema is migrated and the reference data
+/// loaded once, into a template database; the collection's shared host runs on a copy of it. Tests never depend on
+/// rows another test made: each creates what it needs under unique codes. The few tests that change global state of
+/// a database (which framework version is active) get an isolated host on a fresh copy of the template.
 /// As in a deployment, the schema belongs to an owner role that ran the migrations, and every host connects as the
 /// runtime role, which may only read and write rows (ADR 0005); tests that set data up directly use the owner.
 /// </summary>
@@ -41,28 +40,45 @@ namespace SeQuIn.Api.Tests.Infrastructure;
 /// classes in the default one unless they take more than a few seconds.
 /// </para>
 /// <para>
-/// Because collections run at the same time on one server, a test may change only its own databases: nothing that
-/// reaches the whole server (stopping or restarting it, ALTER SYSTEM, ALTER ROLE of the two shared roles, terminating
-/// other sessions, connection limits) and nothing process-wide (<c>NpgsqlConnection.ClearAllPools</c>, environment
-/// variables, Console). A test that needs any of that takes a server of its own (<see cref="TestPostgres.StartOwnClusterAsync"/>),
-/// as OutageTests and ReplicaTests do, or clears only its own pool (<see cref="ClearPoolsOf"/>).
+/// A server per collection, not one for all: transaction ids and snapshots are the server's, not a database's. An
+/// export's bound (ADR 0027) is the oldest write transaction still running anywhere on the server, so an import or a
+/// migration in another collection's database hid a test's fresh rows from its export. With SEQUIN_TEST_DATABASE
+/// (one server for everything) the collections therefore take turns. Within a collection, nothing a test does may
+/// outlive it or reach beyond its own databases (stopping the server, ALTER SYSTEM, the shared roles, connection
+/// limits: those need a cluster of their own, <see cref="TestPostgres.StartOwnClusterAsync"/>, as OutageTests and
+/// ReplicaTests have), and nothing may be process-wide (<c>NpgsqlConnection.ClearAllPools</c>: use
+/// <see cref="ClearPoolsOf"/>; environment variables; Console; listeners of every host's meters or activities).
 /// </para>
 /// </remarks>
 public sealed class SeQuInApiFixture : IAsyncLifetime
 {
+    /// <summary>Held by the collection using a server from SEQUIN_TEST_DATABASE, which every collection would share.</summary>
+    private static readonly SemaphoreSlim OneCollectionPerSharedServer = new(1, 1);
     private static int _databases;
     private readonly List<SeQuInApp> _apps = [];
+    private TestPostgres? _postgres;
+    private string _template = "";
+    private bool _holdsSharedServer;
 
     public SeQuInApp App { get; private set; } = null!;
 
     /// <summary>A national network-admin key, present in every database the fixture hands out.</summary>
-    public string NationalAdminToken => SharedServer.NationalAdminToken;
+    public string NationalAdminToken { get; private set; } = "";
 
-    public TestPostgres Postgres => SharedServer.Postgres;
+    public TestPostgres Postgres => _postgres ?? throw new InvalidOperationException("The fixture has not started.");
 
     public async Task InitializeAsync()
     {
-        await SharedServer.AcquireAsync();
+        _postgres = await TestPostgres.StartAsync();
+        if (_postgres.Source == "environment")
+        {
+            await OneCollectionPerSharedServer.WaitAsync();
+            _holdsSharedServer = true;
+        }
+        _template = NewDatabaseName("sequin_template");
+        NationalAdminToken = await PrepareDatabaseAsync(_postgres, _template);
+        // A copy of the template needs it without sessions: close the migration's pooled ones.
+        ClearPoolsOf(_postgres.ConnectionString(_template, TestPostgres.OwnerRole));
         App = await CreateAppOnCopyAsync(NewDatabaseName("sequin_shared"));
     }
 
@@ -87,7 +103,11 @@ public sealed class SeQuInApiFixture : IAsyncLifetime
     /// A new database <paramref name="database"/>, a copy of the migrated template (so it holds <see cref="NationalAdminToken"/>):
     /// what a deployment has after <c>migrate</c>, in a fraction of the time a migration takes.
     /// </summary>
-    public Task CreateMigratedDatabaseAsync(string database) => SharedServer.CopyTemplateAsync(database);
+    public async Task CreateMigratedDatabaseAsync(string database)
+    {
+        await Postgres.DropDatabaseAsync(database);
+        await Postgres.CreateDatabaseAsync(database, _template, TestPostgres.OwnerRole);
+    }
 
     /// <summary>A database name no other collection uses in this run: <paramref name="prefix"/>_n.</summary>
     public static string NewDatabaseName(string prefix) => $"{prefix}_{Interlocked.Increment(ref _databases)}";
@@ -114,7 +134,7 @@ public sealed class SeQuInApiFixture : IAsyncLifetime
 
     private async Task<SeQuInApp> CreateAppOnCopyAsync(string database, IReadOnlyDictionary<string, string?>? settings = null)
     {
-        await SharedServer.CopyTemplateAsync(database);
+        await CreateMigratedDatabaseAsync(database);
         var app = new SeQuInApp(Postgres.ConnectionString(database, TestPostgres.RuntimeRole), settings,
             Postgres.ConnectionString(database, TestPostgres.OwnerRole));
         lock (_apps)
@@ -143,76 +163,13 @@ public sealed class SeQuInApiFixture : IAsyncLifetime
         {
             await app.DisposeAsync();
         }
-        await SharedServer.ReleaseAsync();
-    }
-
-    /// <summary>
-    /// The one PostgreSQL server of the run and its migrated template database: started by the first collection
-    /// fixture that needs them, stopped when the last one in use is disposed (the HTTP collections start together, see
-    /// HttpCollectionsFirst, so that is the end of the run; a collection starting later would start them again).
-    /// </summary>
-    private static class SharedServer
-    {
-        private const string Template = "sequin_template";
-        private static readonly SemaphoreSlim Gate = new(1, 1);
-        private static TestPostgres? _postgres;
-        private static string? _token;
-        private static int _users;
-
-        public static TestPostgres Postgres => _postgres ?? throw new InvalidOperationException("The fixture has not started.");
-
-        public static string NationalAdminToken => _token ?? throw new InvalidOperationException("The fixture has not started.");
-
-        public static async Task AcquireAsync()
+        if (_postgres is not null)
         {
-            await Gate.WaitAsync();
-            try
-            {
-                if (_postgres is null)
-                {
-                    var postgres = await TestPostgres.StartAsync();
-                    try
-                    {
-                        _token = await PrepareDatabaseAsync(postgres, Template);
-                        // A copy of the template needs it without sessions: close the migration's pooled ones.
-                        ClearPoolsOf(postgres.ConnectionString(Template, TestPostgres.OwnerRole));
-                    }
-                    catch
-                    {
-                        await postgres.DisposeAsync();
-                        throw;
-                    }
-                    _postgres = postgres;
-                }
-                _users++;
-            }
-            finally
-            {
-                Gate.Release();
-            }
+            await _postgres.DisposeAsync();
         }
-
-        public static async Task ReleaseAsync()
+        if (_holdsSharedServer)
         {
-            await Gate.WaitAsync();
-            try
-            {
-                if (--_users == 0 && _postgres is not null)
-                {
-                    await _postgres.DisposeAsync();
-                    _postgres = null;
-                }
-            }
-            finally
-            {
-                Gate.Release();
-            }
-        }
-
-        public static async Task CopyTemplateAsync(string database)
-        {
-            await Postgres.DropDatabaseAsync(database);
-            await Postgres.CreateDatabaseAsync(database, Template, TestPostgres.OwnerRole);
+            OneCollectionPerSharedServer.Release();
         }
     }
 }

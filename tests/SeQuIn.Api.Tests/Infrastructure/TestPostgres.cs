@@ -250,8 +250,7 @@ public sealed partial class TestPostgres : IAsyncDisposable
                     "-c", "fsync=off",
                     "-c", "synchronous_commit=off",
                     "-c", "full_page_writes=off",
-                    // As PostgresCluster: room for the pools of the HTTP test collections running at once.
-                    "-c", "max_connections=400")
+                    "-c", "max_connections=200")
                 .Build();
             await container.StartAsync().ConfigureAwait(false);
             return container;
