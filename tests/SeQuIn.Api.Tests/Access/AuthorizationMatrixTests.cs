@@ -22,7 +22,7 @@ namespace SeQuIn.Api.Tests.Access;
 /// A allowed (anything but 401, 403 or 404), F 403, H 404 (the caller may not know it exists), U 401. Commissioners
 /// (of network A, of collaborative A) are refused every endpoint about single units with 403, whatever their scope.
 /// </summary>
-[Collection(ApiCollection.Name)]
+[Collection(SweepingApiCollection.Name)]
 public sealed class AuthorizationMatrixTests(SeQuInApiFixture fixture) : IAsyncLifetime
 {
     //                                      national  admin-a  admin-b  member-a  member-b  lead-a  analyst-a  analyst-other  anonymous  expired  revoked  commissioner-a  commissioner-collaborative-a

@@ -8,7 +8,7 @@ namespace SeQuIn.Api.Tests.Analysts;
 /// The pandas recipe of docs/analysts.md, run as an analyst runs it: Debian's python3 with python3-pandas, against the
 /// service as a process on a real port (on the shared test database), pulling twice, the second time incrementally.
 /// </summary>
-[Collection(ApiCollection.Name)]
+[Collection(WaitingApiCollection.Name)]
 public sealed class PandasRecipeTests(SeQuInApiFixture fixture)
 {
     private static readonly string RecipeDirectory = Path.Combine(Repository.Root, "docs", "analysts");

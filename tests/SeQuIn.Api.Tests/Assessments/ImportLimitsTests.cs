@@ -11,6 +11,7 @@ namespace SeQuIn.Api.Tests.Assessments;
 /// An import is read as it arrives, with no row cap: a network's ten years is one request. What cannot be read as
 /// rows is refused with 400 naming the field, whatever shape the document takes, and never with a 500.
 /// </summary>
+[Collection(SweepingApiCollection.Name)]
 public sealed class ImportLimitsTests(SeQuInApiFixture fixture) : ApiTest(fixture)
 {
     private const string Import = "/api/v1/assessments/import?dryRun=true";

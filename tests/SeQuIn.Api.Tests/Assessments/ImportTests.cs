@@ -7,6 +7,7 @@ using SeQuIn.Api.Tests.Infrastructure;
 
 namespace SeQuIn.Api.Tests.Assessments;
 
+[Collection(SweepingApiCollection.Name)]
 public sealed class ImportTests(SeQuInApiFixture fixture) : ApiTest(fixture)
 {
     private static readonly string[] Areas = ["INV", "RPW", "RCO", "RRP", "CPA", "FFC", "MDT", "DHW", "MAC", "SRA", "RAS", "TEC"];

@@ -15,6 +15,7 @@ using SeQuIn.Api.Tests.Infrastructure.Conformance;
 namespace SeQuIn.Api.Tests.Common;
 
 /// <summary>The bad inputs the adversarial review found answered with a 500, each pinned; the contract fuzz test covers the rest.</summary>
+[Collection(SweepingApiCollection.Name)]
 public sealed class NoInputGetsA500Tests(SeQuInApiFixture fixture) : ApiTest(fixture)
 {
     [Theory]

@@ -17,6 +17,7 @@ namespace SeQuIn.Api.Tests.Contract;
 /// every role, with real ids mixed in. Whatever arrives, the answer is never a 5xx, and every 4xx is RFC 9457
 /// problem+json. Runs on a host of its own, since generated requests may activate a framework version.
 /// </summary>
+[Collection(SweepingApiCollection.Name)]
 public sealed class ContractFuzzTests(SeQuInApiFixture fixture) : ApiTest(fixture)
 {
     private const int Requests = 6_000;

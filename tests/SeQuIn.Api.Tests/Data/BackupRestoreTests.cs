@@ -17,6 +17,7 @@ namespace SeQuIn.Api.Tests.Data;
 /// the same reads with the same bodies.
 /// </summary>
 [UnsupportedOSPlatform("windows")] // a bash script and PostgreSQL's client tools, as on the machines it documents
+[Collection(WaitingApiCollection.Name)]
 public sealed class BackupRestoreTests(SeQuInApiFixture fixture) : ApiTest(fixture), IAsyncLifetime
 {
     private readonly string _directory = Directory.CreateTempSubdirectory("sequin-backup-").FullName;
@@ -127,9 +128,10 @@ public sealed class BackupRestoreTests(SeQuInApiFixture fixture) : ApiTest(fixtu
 
     public async Task DisposeAsync()
     {
-        NpgsqlConnection.ClearAllPools();
         foreach (var database in _restored)
         {
+            SeQuInApiFixture.ClearPoolsOf(Fixture.Postgres.ConnectionString(database), Fixture.Postgres.ConnectionString(database, TestPostgres.OwnerRole),
+                Fixture.Postgres.ConnectionString(database, TestPostgres.RuntimeRole));
             await Fixture.Postgres.DropDatabaseAsync(database);
         }
         Directory.Delete(_directory, recursive: true);

@@ -13,15 +13,13 @@ namespace SeQuIn.Api.Tests.Data;
 /// Several service processes on one database behave as one: migrations run under an advisory lock, and ETags,
 /// idempotency keys and submissions are the database's, not an instance's.
 /// </summary>
-[Collection(ApiCollection.Name)]
+[Collection(WaitingApiCollection.Name)]
 public sealed class TwoInstanceTests(SeQuInApiFixture fixture)
 {
-    private static int _databases;
-
     [Fact]
     public async Task Two_migrate_commands_started_at_once_on_an_empty_database_both_succeed_and_migrate_once()
     {
-        var database = $"sequin_instances_{Interlocked.Increment(ref _databases)}";
+        var database = SeQuInApiFixture.NewDatabaseName("sequin_instances");
         await fixture.Postgres.EnsureRolesAsync();
         await fixture.Postgres.DropDatabaseAsync(database);
         await fixture.Postgres.CreateDatabaseAsync(database, owner: TestPostgres.OwnerRole);
@@ -42,7 +40,8 @@ public sealed class TwoInstanceTests(SeQuInApiFixture fixture)
         }
         finally
         {
-            NpgsqlConnection.ClearAllPools();
+            SeQuInApiFixture.ClearPoolsOf(fixture.Postgres.ConnectionString(database, TestPostgres.RuntimeRole),
+                fixture.Postgres.ConnectionString(database, TestPostgres.OwnerRole));
             await fixture.Postgres.DropDatabaseAsync(database);
         }
     }
@@ -50,8 +49,9 @@ public sealed class TwoInstanceTests(SeQuInApiFixture fixture)
     [Fact]
     public async Task Two_service_processes_on_one_database_drive_the_same_unit_as_one_service()
     {
-        var database = $"sequin_instances_{Interlocked.Increment(ref _databases)}";
-        var adminToken = await SeQuInApiFixture.PrepareDatabaseAsync(fixture.Postgres, database);
+        var database = SeQuInApiFixture.NewDatabaseName("sequin_instances");
+        await fixture.CreateMigratedDatabaseAsync(database);
+        var adminToken = fixture.NationalAdminToken;
         // Both migrate on start-up, at once, on a migrated database: one waits for the other, then finds nothing to do.
         var settings = new Dictionary<string, string?>(Settings(database)) { ["SeQuIn:MigrateOnStartup"] = "true" };
         ServiceProcess? a = null, b = null;
@@ -107,7 +107,8 @@ public sealed class TwoInstanceTests(SeQuInApiFixture fixture)
                     await service.DisposeAsync();
                 }
             }
-            NpgsqlConnection.ClearAllPools();
+            SeQuInApiFixture.ClearPoolsOf(fixture.Postgres.ConnectionString(database, TestPostgres.RuntimeRole),
+                fixture.Postgres.ConnectionString(database, TestPostgres.OwnerRole));
             await fixture.Postgres.DropDatabaseAsync(database);
         }
     }

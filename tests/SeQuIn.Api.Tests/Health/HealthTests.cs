@@ -4,6 +4,7 @@ using SeQuIn.Api.Tests.Infrastructure;
 
 namespace SeQuIn.Api.Tests.Health;
 
+[Collection(WaitingApiCollection.Name)]
 public sealed class HealthTests(SeQuInApiFixture fixture) : ApiTest(fixture)
 {
     [Fact]

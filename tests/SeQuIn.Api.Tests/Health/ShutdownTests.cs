@@ -16,13 +16,11 @@ namespace SeQuIn.Api.Tests.Health;
 /// drain answers readiness 503 at once, refuses new work, lets in-flight exports and writes finish, cuts what outlives
 /// SeQuIn:Shutdown:DrainSeconds, and exits 0.
 /// </summary>
-[Collection(ApiCollection.Name)]
+[Collection(WaitingApiCollection.Name)]
 public sealed class ShutdownTests(SeQuInApiFixture fixture)
 {
     /// <summary>About 30 MB of CSV: far more than the socket buffers and the export's 1 MB flushes hold, so a client that stops reading keeps it in flight.</summary>
     private const int ExportRows = 300_000;
-
-    private static int _databases;
 
     [Fact]
     public async Task On_sigterm_readiness_fails_at_once_new_requests_get_503_and_an_export_and_a_write_in_flight_finish_before_the_process_exits_0()
@@ -160,7 +158,7 @@ public sealed class ShutdownTests(SeQuInApiFixture fixture)
         return lines;
     }
 
-    /// <summary>A database of its own, migrated as a deployment is, and one service process on it.</summary>
+    /// <summary>A database of its own (a copy of the migrated template, as a deployment has it after migrate), and one service process on it.</summary>
     private sealed class ServiceSetup : IAsyncDisposable
     {
         private readonly SeQuInApiFixture _fixture;
@@ -175,10 +173,11 @@ public sealed class ShutdownTests(SeQuInApiFixture fixture)
 
         public static async Task<ServiceSetup> StartAsync(SeQuInApiFixture fixture, int drainSeconds)
         {
-            var setup = new ServiceSetup(fixture, $"sequin_shutdown_{Interlocked.Increment(ref _databases)}");
+            var setup = new ServiceSetup(fixture, SeQuInApiFixture.NewDatabaseName("sequin_shutdown"));
             try
             {
-                setup.AdminToken = await SeQuInApiFixture.PrepareDatabaseAsync(fixture.Postgres, setup._database);
+                await fixture.CreateMigratedDatabaseAsync(setup._database);
+                setup.AdminToken = fixture.NationalAdminToken;
                 setup.Service = await ServiceProcess.StartServingAsync(new Dictionary<string, string?>
                 {
                     ["ConnectionStrings:SeQuIn"] = fixture.Postgres.ConnectionString(setup._database, TestPostgres.RuntimeRole),
@@ -254,7 +253,8 @@ public sealed class ShutdownTests(SeQuInApiFixture fixture)
             {
                 await Service.DisposeAsync();
             }
-            NpgsqlConnection.ClearAllPools();
+            SeQuInApiFixture.ClearPoolsOf(_fixture.Postgres.ConnectionString(_database, TestPostgres.RuntimeRole),
+                _fixture.Postgres.ConnectionString(_database, TestPostgres.OwnerRole));
             await _fixture.Postgres.DropDatabaseAsync(_database);
         }
     }

@@ -16,19 +16,49 @@ using SeQuIn.Api.Tests.Infrastructure.Conformance;
 namespace SeQuIn.Api.Tests.Infrastructure;
 
 /// <summary>
-/// One PostgreSQL server and one test host for the whole run. The schema is migrated and the reference data
-/// loaded once, into a template database; the shared host runs on a copy of it. Tests never depend on rows
-/// another test made: each creates what it needs under unique codes. The few tests that change global state
-/// (which framework version is active) get an isolated host on a fresh copy of the template.
+/// One PostgreSQL server and one test host per collection of HTTP tests. The schema is migrated and the reference data
+/// loaded once, into a template database; the collection's shared host runs on a copy of it. Tests never depend on
+/// rows another test made: each creates what it needs under unique codes. The few tests that change global state of
+/// a database (which framework version is active) get an isolated host on a fresh copy of the template.
 /// As in a deployment, the schema belongs to an owner role that ran the migrations, and every host connects as the
 /// runtime role, which may only read and write rows (ADR 0005); tests that set data up directly use the owner.
 /// </summary>
+/// <remarks>
+/// <para>
+/// Which collection a class runs in (the collections run in parallel with each other; the classes of one collection
+/// run one after another, on that collection's fixture):
+/// <list type="bullet">
+/// <item><see cref="ApiCollection"/>: the default, every class deriving from <see cref="ApiTest"/> that names no other.</item>
+/// <item><see cref="WaitingApiCollection"/>: classes that spend their time waiting rather than computing (service
+/// processes started, signalled and awaited, pg_dump and python run, webhook deliveries and telemetry exports
+/// polled for), so that they overlap with the CPU-bound ones.</item>
+/// <item><see cref="SweepingApiCollection"/>: the CPU-bound sweeps over every endpoint (authorisation matrix,
+/// contract fuzzing, query combinations) and the big imports: kept out of the default collection so the two halves
+/// of the CPU-bound work run side by side.</item>
+/// </list>
+/// A class moves by naming the collection above itself: <c>[Collection(WaitingApiCollection.Name)]</c>. Keep new
+/// classes in the default one unless they take more than a few seconds.
+/// </para>
+/// <para>
+/// A server per collection, not one for all: transaction ids and snapshots are the server's, not a database's. An
+/// export's bound (ADR 0027) is the oldest write transaction still running anywhere on the server, so an import or a
+/// migration in another collection's database hid a test's fresh rows from its export. With SEQUIN_TEST_DATABASE
+/// (one server for everything) the collections therefore take turns. Within a collection, nothing a test does may
+/// outlive it or reach beyond its own databases (stopping the server, ALTER SYSTEM, the shared roles, connection
+/// limits: those need a cluster of their own, <see cref="TestPostgres.StartOwnClusterAsync"/>, as OutageTests and
+/// ReplicaTests have), and nothing may be process-wide (<c>NpgsqlConnection.ClearAllPools</c>: use
+/// <see cref="ClearPoolsOf"/>; environment variables; Console; listeners of every host's meters or activities).
+/// </para>
+/// </remarks>
 public sealed class SeQuInApiFixture : IAsyncLifetime
 {
-    private const string Template = "sequin_template";
+    /// <summary>Held by the collection using a server from SEQUIN_TEST_DATABASE, which every collection would share.</summary>
+    private static readonly SemaphoreSlim OneCollectionPerSharedServer = new(1, 1);
+    private static int _databases;
     private readonly List<SeQuInApp> _apps = [];
     private TestPostgres? _postgres;
-    private int _isolated;
+    private string _template = "";
+    private bool _holdsSharedServer;
 
     public SeQuInApp App { get; private set; } = null!;
 
@@ -40,9 +70,16 @@ public sealed class SeQuInApiFixture : IAsyncLifetime
     public async Task InitializeAsync()
     {
         _postgres = await TestPostgres.StartAsync();
-        NationalAdminToken = await PrepareDatabaseAsync(_postgres, Template);
-        NpgsqlConnection.ClearAllPools();
-        App = await CreateAppOnCopyAsync("sequin_shared");
+        if (_postgres.Source == "environment")
+        {
+            await OneCollectionPerSharedServer.WaitAsync();
+            _holdsSharedServer = true;
+        }
+        _template = NewDatabaseName("sequin_template");
+        NationalAdminToken = await PrepareDatabaseAsync(_postgres, _template);
+        // A copy of the template needs it without sessions: close the migration's pooled ones.
+        ClearPoolsOf(_postgres.ConnectionString(_template, TestPostgres.OwnerRole));
+        App = await CreateAppOnCopyAsync(NewDatabaseName("sequin_shared"));
     }
 
     /// <summary>
@@ -60,12 +97,44 @@ public sealed class SeQuInApiFixture : IAsyncLifetime
 
     /// <summary>A host of its own on a fresh copy of the migrated template, for tests that change global state.</summary>
     public Task<SeQuInApp> CreateIsolatedAppAsync(IReadOnlyDictionary<string, string?>? settings = null) =>
-        CreateAppOnCopyAsync($"sequin_isolated_{Interlocked.Increment(ref _isolated)}", settings);
+        CreateAppOnCopyAsync(NewDatabaseName("sequin_isolated"), settings);
+
+    /// <summary>
+    /// A new database <paramref name="database"/>, a copy of the migrated template (so it holds <see cref="NationalAdminToken"/>):
+    /// what a deployment has after <c>migrate</c>, in a fraction of the time a migration takes.
+    /// </summary>
+    public async Task CreateMigratedDatabaseAsync(string database)
+    {
+        await Postgres.DropDatabaseAsync(database);
+        await Postgres.CreateDatabaseAsync(database, _template, TestPostgres.OwnerRole);
+    }
+
+    /// <summary>A database name no other collection uses in this run: <paramref name="prefix"/>_n.</summary>
+    public static string NewDatabaseName(string prefix) => $"{prefix}_{Interlocked.Increment(ref _databases)}";
+
+    /// <summary>
+    /// Closes the idle pooled connections of these connection strings, as given and as the service's DbContext rewrites
+    /// them (its own pool): not every pool of the process, as <c>NpgsqlConnection.ClearAllPools</c> would, under the
+    /// feet of the collections running beside.
+    /// </summary>
+    public static void ClearPoolsOf(params string[] connectionStrings)
+    {
+        foreach (var connectionString in connectionStrings)
+        {
+            var options = new DbContextOptionsBuilder<SeQuInDbContext>();
+            SeQuInDbContext.Configure(options, connectionString);
+            using var db = new SeQuInDbContext(options.Options);
+            foreach (var pooled in new[] { connectionString, db.Database.GetConnectionString()! }.Distinct())
+            {
+                using var connection = new NpgsqlConnection(pooled);
+                NpgsqlConnection.ClearPool(connection);
+            }
+        }
+    }
 
     private async Task<SeQuInApp> CreateAppOnCopyAsync(string database, IReadOnlyDictionary<string, string?>? settings = null)
     {
-        await Postgres.DropDatabaseAsync(database);
-        await Postgres.CreateDatabaseAsync(database, Template, TestPostgres.OwnerRole);
+        await CreateMigratedDatabaseAsync(database);
         var app = new SeQuInApp(Postgres.ConnectionString(database, TestPostgres.RuntimeRole), settings,
             Postgres.ConnectionString(database, TestPostgres.OwnerRole));
         lock (_apps)
@@ -94,10 +163,13 @@ public sealed class SeQuInApiFixture : IAsyncLifetime
         {
             await app.DisposeAsync();
         }
-        NpgsqlConnection.ClearAllPools();
         if (_postgres is not null)
         {
             await _postgres.DisposeAsync();
+        }
+        if (_holdsSharedServer)
+        {
+            OneCollectionPerSharedServer.Release();
         }
     }
 }
@@ -176,6 +248,16 @@ public sealed class SeQuInApp(string connectionString, IReadOnlyDictionary<strin
         base.ConfigureClient(client);
     }
 
+    /// <summary>
+    /// Stops the host and closes its idle pooled connections at once: left to Npgsql they would hold server connections
+    /// for minutes after the host is gone, while the other collections open theirs.
+    /// </summary>
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        SeQuInApiFixture.ClearPoolsOf(ConnectionString, OwnerConnectionString);
+    }
+
     /// <summary>A context connected as the schema's owner: for setting data up directly, not for what the service may do.</summary>
     public SeQuInDbContext CreateDbContext()
     {
@@ -185,8 +267,23 @@ public sealed class SeQuInApp(string connectionString, IReadOnlyDictionary<strin
     }
 }
 
+/// <summary>The default collection of the HTTP tests (see <see cref="SeQuInApiFixture"/> for which class runs where).</summary>
 [CollectionDefinition(Name)]
 public sealed class ApiCollection : ICollectionFixture<SeQuInApiFixture>
 {
     public const string Name = "SeQuIn API";
+}
+
+/// <summary>HTTP tests that mostly wait (processes, tools, polling), beside the CPU-bound ones (see <see cref="SeQuInApiFixture"/>).</summary>
+[CollectionDefinition(Name)]
+public sealed class WaitingApiCollection : ICollectionFixture<SeQuInApiFixture>
+{
+    public const string Name = "SeQuIn API: waiting";
+}
+
+/// <summary>The CPU-bound sweeps over every endpoint and the big imports (see <see cref="SeQuInApiFixture"/>).</summary>
+[CollectionDefinition(Name)]
+public sealed class SweepingApiCollection : ICollectionFixture<SeQuInApiFixture>
+{
+    public const string Name = "SeQuIn API: sweeping";
 }

@@ -121,6 +121,9 @@ public sealed partial class TestPostgres : IAsyncDisposable
             Database = database,
             Pooling = true,
             IncludeErrorDetail = true,
+            // Npgsql's default is 30 s: on a loaded 2-core machine, with the HTTP test collections running at once, a
+            // big import's statement can take longer, and its cancellation was answered 503. No test is about that limit.
+            CommandTimeout = 300,
         };
         if (role is not null)
         {

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text;
@@ -29,6 +30,7 @@ namespace SeQuIn.Api.Tests.Observability;
 /// Traces, metrics and logs as an operator receives them: a host of the service over the shared database whose
 /// tracer and meter providers also export to in-memory lists, exactly as configured for production otherwise.
 /// </summary>
+[Collection(WaitingApiCollection.Name)]
 public sealed class TelemetryTests(SeQuInApiFixture fixture) : ApiTest(fixture), IAsyncLifetime
 {
     private static readonly TimeSpan Patience = TimeSpan.FromSeconds(20);
@@ -259,6 +261,13 @@ public sealed class TelemetryTests(SeQuInApiFixture fixture) : ApiTest(fixture),
             {
                 services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddInMemoryExporter(_spans));
                 services.ConfigureOpenTelemetryMeterProvider(metrics => metrics.AddInMemoryExporter(_metrics));
+                // A meter provider listens to every meter of its names in the process, those of the other hosts too (the
+                // collections running beside this one export and import all the time): count only this host's own
+                // instruments (IMeterFactory's) and the process-wide ones (runtime, Npgsql), as a deployment, one host
+                // per process, does.
+                services.ConfigureOpenTelemetryMeterProvider((provider, metrics) => metrics.AddView(instrument =>
+                    instrument.Meter.Scope is null || ReferenceEquals(instrument.Meter.Scope, provider.GetRequiredService<IMeterFactory>())
+                        ? null : MetricStreamConfiguration.Drop));
                 if (logs is not null)
                 {
                     services.AddSingleton(logs);

@@ -11,6 +11,7 @@ using StandardWebhooks;
 
 namespace SeQuIn.Api.Tests.Webhooks;
 
+[Collection(WaitingApiCollection.Name)]
 public sealed class WebhookDeliveryTests(SeQuInApiFixture fixture) : ApiTest(fixture)
 {
     [Fact]
