@@ -15,12 +15,22 @@ namespace SeQuIn.Benchmarks;
 public static class FhirMeasure
 {
     /// <param name="Check">Why a FHIR answer is not what the pair is about, or null when it is.</param>
-    public sealed record Pair(string Name, string Title, string FhirPath, string RestPath, Func<JsonElement, string?> Check);
+    /// <param name="RestFollowUps">Further REST GETs, one after the other, that a REST client needs for the same answer
+    /// (the details behind a list); their time and bytes count on the REST side.</param>
+    public sealed record Pair(string Name, string Title, string FhirPath, string RestPath, Func<JsonElement, string?> Check,
+        IReadOnlyList<string>? RestFollowUps = null);
 
     public sealed record PairResult(string Name, string Title, string FhirPath, string RestPath, long FhirBytes, long RestBytes,
         LatencyStats Fhir, LatencyStats Rest, double Ratio);
 
-    public sealed record Results(string Commit, DateTimeOffset MeasuredAt, int Samples, string Machine, List<PairResult> Pairs);
+    /// <summary>The bulk export beside the REST ratings export: planning a national export, then reading one file of
+    /// <paramref name="FileResources"/> QuestionnaireResponses against reading the ratings of as many assessments
+    /// (ten standards each) as JSON pages of the REST export.</summary>
+    public sealed record BulkResult(int Samples, double PlanSeconds, int PlannedFiles, int FileResources, long FileBytes, LatencyStats File,
+        long RestBytes, LatencyStats Rest, double Ratio);
+
+    public sealed record Results(string Commit, DateTimeOffset MeasuredAt, int Samples, string Machine, List<PairResult> Pairs,
+        BulkResult? Bulk = null);
 
     private const int WarmUpRequests = 200;
 
@@ -41,6 +51,7 @@ public static class FhirMeasure
         var unit = units.RootElement.GetProperty("items")[0].GetProperty("id").GetString()!;
         using var latest = await GetJsonAsync(http, $"{url}/api/v1/assessments?unitId={unit}&status=submitted&from={month}&to={month}&limit=1");
         var assessmentId = latest.RootElement.GetProperty("items")[0].GetProperty("id").GetString()!;
+        using var latestMonth = await GetJsonAsync(http, $"{url}/api/v1/assessments?unitId={unit}&from={month}&to={month}&limit=50");
         using var questionnaires = await GetJsonAsync(http, $"{url}/fhir/Questionnaire?status=active");
         var questionnaire = questionnaires.RootElement.GetProperty("entry")[0].GetProperty("resource").GetProperty("id").GetString()!;
         Progress.Say($"FHIR pairs about unit {unitCode} ({unit}), month {month}, assessment {assessmentId}, Questionnaire/{questionnaire}");
@@ -58,6 +69,10 @@ public static class FhirMeasure
             new("response-search", "A unit's month, 12 areas: QuestionnaireResponse search (subject, authored) / GET /assessments?unitId&from&to",
                 $"/fhir/QuestionnaireResponse?subject=Organization/{unit}&authored={month}&_count=50",
                 $"/api/v1/assessments?unitId={unit}&from={month}&to={month}&limit=50", Bundle(12)),
+            new("response-search-full", "A unit's month in full: QuestionnaireResponse search / GET /assessments?unitId&from&to, then GET /assessments/{id} for each",
+                $"/fhir/QuestionnaireResponse?subject=Organization/{unit}&authored={month}&_count=50",
+                $"/api/v1/assessments?unitId={unit}&from={month}&to={month}&limit=50", Bundle(12),
+                [.. latestMonth.RootElement.GetProperty("items").EnumerateArray().Select(a => $"/api/v1/assessments/{a.GetProperty("id").GetString()}")]),
             new("measure-report-search", "A unit's month benchmarked (group=network): MeasureReport search (subject, period) / GET /benchmarks/units/{id}",
                 $"/fhir/MeasureReport?subject=Organization/{unit}&period={month}&_count=50",
                 $"/api/v1/benchmarks/units/{unit}?month={month}&group=network", Bundle(1)),
@@ -67,8 +82,9 @@ public static class FhirMeasure
         {
             results.Add(await MeasurePairAsync(http, url, pair, samples));
         }
+        var bulk = await MeasureBulkAsync(http, url, int.Parse(options.Optional("bulk-samples", "5"), CultureInfo.InvariantCulture));
         var machine = $"{Environment.ProcessorCount} cores, .NET {Environment.Version}";
-        return new Results(options.Optional("commit", "unknown"), DateTimeOffset.UtcNow, samples, machine, results);
+        return new Results(options.Optional("commit", "unknown"), DateTimeOffset.UtcNow, samples, machine, results, bulk);
     }
 
     private static Func<JsonElement, string?> Is(string resourceType) => body =>
@@ -90,25 +106,116 @@ public static class FhirMeasure
                 throw new InvalidOperationException($"{pair.FhirPath} did not answer as expected ({problem}): {fhirBody[..Math.Min(fhirBody.Length, 500)]}");
             }
         }
-        var (_, restBytes) = await GetAsync(http, url + pair.RestPath);
+        var restBytes = 0L;
+        foreach (var path in RestPaths(pair))
+        {
+            restBytes += (await GetAsync(http, url + path)).Bytes;
+        }
         // Warm-up: at least 200 requests of each and 3 seconds, so that tiered compilation has settled.
         var warmUp = Stopwatch.StartNew();
         for (var i = 0; i < WarmUpRequests || warmUp.Elapsed < TimeSpan.FromSeconds(3); i++)
         {
             await GetAsync(http, url + pair.FhirPath);
-            await GetAsync(http, url + pair.RestPath);
+            await TimeAllAsync(http, url, RestPaths(pair));
         }
         var fhir = new List<double>(samples);
         var rest = new List<double>(samples);
         for (var i = 0; i < samples; i++)
         {
             fhir.Add(await TimeAsync(http, url + pair.FhirPath));
-            rest.Add(await TimeAsync(http, url + pair.RestPath));
+            rest.Add(await TimeAllAsync(http, url, RestPaths(pair)));
         }
         var (fhirStats, restStats) = (LatencyStats.Of(fhir), LatencyStats.Of(rest));
         var ratio = fhirStats.MedianMs / restStats.MedianMs;
         Progress.Say($"  FHIR median {fhirStats.MedianMs:F2} ms (p90 {fhirStats.P90Ms:F2}), REST median {restStats.MedianMs:F2} ms (p90 {restStats.P90Ms:F2}): ratio {ratio:F2}");
         return new PairResult(pair.Name, pair.Title, pair.FhirPath, pair.RestPath, fhirBytes, restBytes, fhirStats, restStats, ratio);
+    }
+
+    private static IReadOnlyList<string> RestPaths(Pair pair) => [pair.RestPath, .. pair.RestFollowUps ?? []];
+
+    private static async Task<double> TimeAllAsync(HttpClient http, string url, IReadOnlyList<string> paths)
+    {
+        var clock = Stopwatch.StartNew();
+        foreach (var path in paths)
+        {
+            await GetAsync(http, url + path);
+        }
+        return clock.Elapsed.TotalMilliseconds;
+    }
+
+    /// <summary>
+    /// A national export of QuestionnaireResponses (every assessment of the data set, 10,000 a file): the seconds from
+    /// kick-off to the manifest, then file 1 read <paramref name="samples"/> times beside the same number of assessments'
+    /// ratings read as REST export JSON pages (10,000 rows a page, ten rows an assessment), alternately.
+    /// </summary>
+    private static async Task<BulkResult> MeasureBulkAsync(HttpClient http, string url, int samples)
+    {
+        Progress.Say("bulk: planning a national QuestionnaireResponse export");
+        var planned = Stopwatch.StartNew();
+        using var kickOff = new HttpRequestMessage(HttpMethod.Get, $"{url}/fhir/$export?_type=QuestionnaireResponse");
+        kickOff.Headers.Add("Prefer", "respond-async");
+        using var accepted = await http.SendAsync(kickOff);
+        var status = accepted.Content.Headers.ContentLocation?.ToString()
+            ?? throw new InvalidOperationException($"$export answered {(int)accepted.StatusCode} without Content-Location.");
+        JsonDocument manifest;
+        while (true)
+        {
+            using var polled = await http.GetAsync(status);
+            if (polled.StatusCode == System.Net.HttpStatusCode.OK)
+            {
+                manifest = JsonDocument.Parse(await polled.Content.ReadAsStringAsync());
+                break;
+            }
+            if (polled.StatusCode != System.Net.HttpStatusCode.Accepted || planned.Elapsed > TimeSpan.FromMinutes(10))
+            {
+                throw new InvalidOperationException($"The export's status answered {(int)polled.StatusCode} after {planned.Elapsed}.");
+            }
+            await Task.Delay(100);
+        }
+        var planSeconds = planned.Elapsed.TotalSeconds;
+        using (manifest)
+        {
+            var outputs = manifest.RootElement.GetProperty("output");
+            var file = outputs[0];
+            var (fileUrl, fileResources) = (file.GetProperty("url").GetString()!, file.GetProperty("count").GetInt32());
+            Progress.Say($"  planned {outputs.GetArrayLength()} files in {planSeconds:F1} s; file 1 holds {fileResources} resources");
+            var restPages = Enumerable.Range(0, (fileResources * 10 + 9_999) / 10_000).ToList();
+            async Task<(double Ms, long Bytes)> ReadRestAsync()
+            {
+                var clock = Stopwatch.StartNew();
+                var (bytes, cursor) = (0L, (string?)null);
+                foreach (var _ in restPages)
+                {
+                    var (body, size) = await GetAsync(http, $"{url}/api/v1/exports/ratings?limit=10000" + (cursor is null ? "" : $"&cursor={Uri.EscapeDataString(cursor)}"));
+                    bytes += size;
+                    using var page = JsonDocument.Parse(body);
+                    cursor = page.RootElement.TryGetProperty("nextCursor", out var next) && next.ValueKind == JsonValueKind.String ? next.GetString() : null;
+                }
+                return (clock.Elapsed.TotalMilliseconds, bytes);
+            }
+            var (fileTimes, restTimes) = (new List<double>(samples), new List<double>(samples));
+            var (fileBytes, restBytes) = (0L, 0L);
+            for (var i = 0; i <= samples; i++)
+            {
+                var clock = Stopwatch.StartNew();
+                var (_, size) = await GetAsync(http, fileUrl);
+                var fileMs = clock.Elapsed.TotalMilliseconds;
+                var (restMs, restSize) = await ReadRestAsync();
+                if (i == 0)
+                {
+                    continue; // warm-up
+                }
+                (fileBytes, restBytes) = (size, restSize);
+                fileTimes.Add(fileMs);
+                restTimes.Add(restMs);
+            }
+            using var deleting = new HttpRequestMessage(HttpMethod.Delete, status);
+            await http.SendAsync(deleting);
+            var (fileStats, restStats) = (LatencyStats.Of(fileTimes), LatencyStats.Of(restTimes));
+            Progress.Say($"  file median {fileStats.MedianMs:F0} ms ({fileBytes:N0} bytes), REST export median {restStats.MedianMs:F0} ms ({restBytes:N0} bytes)");
+            return new BulkResult(samples, planSeconds, outputs.GetArrayLength(), fileResources, fileBytes, fileStats, restBytes, restStats,
+                fileStats.MedianMs / restStats.MedianMs);
+        }
     }
 
     private static async Task<double> TimeAsync(HttpClient http, string url)
@@ -167,6 +274,19 @@ public static class FhirMeasure
         {
             md.AppendLine(CultureInfo.InvariantCulture,
                 $"| {p.Title}<br><sub>`{p.FhirPath}` / `{p.RestPath}`</sub> | {p.Fhir.MedianMs:F2} ms ({p.Fhir.P90Ms:F2}) | {p.Rest.MedianMs:F2} ms ({p.Rest.P90Ms:F2}) | {p.Ratio:F2}× | {p.FhirBytes:N0} | {p.RestBytes:N0} |");
+        }
+        if (results.Bulk is { } bulk)
+        {
+            md.AppendLine();
+            md.AppendLine("## Bulk export");
+            md.AppendLine();
+            md.AppendLine(CultureInfo.InvariantCulture, $"A national `$export?_type=QuestionnaireResponse` was planned in {bulk.PlanSeconds:F1} s (kick-off to manifest, {bulk.PlannedFiles} files). " +
+                $"File 1 ({bulk.FileResources:N0} QuestionnaireResponses) read {bulk.Samples} times beside the ratings of as many assessments from `GET /api/v1/exports/ratings?limit=10000` (JSON pages of 10,000 rows), alternately:");
+            md.AppendLine();
+            md.AppendLine("| | FHIR NDJSON file | REST export pages | Ratio |");
+            md.AppendLine("|---|---:|---:|---:|");
+            md.AppendLine(CultureInfo.InvariantCulture, $"| Median (p90) | {bulk.File.MedianMs:F0} ms ({bulk.File.P90Ms:F0}) | {bulk.Rest.MedianMs:F0} ms ({bulk.Rest.P90Ms:F0}) | {bulk.Ratio:F2}× |");
+            md.AppendLine(CultureInfo.InvariantCulture, $"| Bytes | {bulk.FileBytes:N0} | {bulk.RestBytes:N0} | {(double)bulk.FileBytes / bulk.RestBytes:F2}× |");
         }
         await File.WriteAllTextAsync(Path.Combine(directory, "fhir.md"), md.ToString());
     }

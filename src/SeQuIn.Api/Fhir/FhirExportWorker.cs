@@ -78,6 +78,14 @@ public sealed class FhirExportWorker(IServiceScopeFactory scopes, FhirExportOpti
             // The caller deleted it meanwhile: there is nothing to finish.
             return;
         }
+        catch (OperationCanceledException)
+        {
+            // Shutting down: give the job back at once, so that another instance (or this one, restarted) plans it
+            // without waiting for the lease to run out.
+            await db.FhirExportJobs.Where(j => j.Id == jobId && j.LeasedBy == _instance)
+                .ExecuteUpdateAsync(j => j.SetProperty(x => x.LeaseUntil, (DateTimeOffset?)null).SetProperty(x => x.LeasedBy, (string?)null), CancellationToken.None);
+            throw;
+        }
         catch (Exception fault) when (!Unavailable(fault) && fault is not OperationCanceledException)
         {
             Logger.LogError(fault, "FHIR export {JobId} failed", job.Id);
