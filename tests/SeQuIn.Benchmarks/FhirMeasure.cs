@@ -280,7 +280,7 @@ public static class FhirMeasure
             md.AppendLine();
             md.AppendLine("## Bulk export");
             md.AppendLine();
-            md.AppendLine(CultureInfo.InvariantCulture, $"A national `$export?_type=QuestionnaireResponse` was planned in {bulk.PlanSeconds:F1} s (kick-off to manifest, {bulk.PlannedFiles} files). " +
+            md.AppendLine(CultureInfo.InvariantCulture, $"A national `$export?_type=QuestionnaireResponse` was planned in {bulk.PlanSeconds:F1} s (kick-off to manifest, {bulk.PlannedFiles} files; the worker waits SeQuIn:Fhir:Export:Settle, 5 s by default, before it plans). " +
                 $"File 1 ({bulk.FileResources:N0} QuestionnaireResponses) read {bulk.Samples} times beside the ratings of as many assessments from `GET /api/v1/exports/ratings?limit=10000` (JSON pages of 10,000 rows), alternately:");
             md.AppendLine();
             md.AppendLine("| | FHIR NDJSON file | REST export pages | Ratio |");
