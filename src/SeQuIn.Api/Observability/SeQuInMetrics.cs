@@ -4,8 +4,9 @@ namespace SeQuIn.Api.Observability;
 
 /// <summary>
 /// The service's own instruments, on the meter "SeQuIn": what the framework's request metrics cannot tell, the rows
-/// that exports and imports move and the exports turned away. One per host (IMeterFactory), so that hosts in one
-/// process (the tests) count apart.
+/// that exports and imports move and the exports turned away. One per host (IMeterFactory). Hosts in one process (the
+/// tests) still share listeners: an OpenTelemetry meter provider sees every host's "SeQuIn" meter, so a test that counts
+/// must listen to its own host's meters only (TelemetryTests does).
 /// </summary>
 public sealed class SeQuInMetrics
 {
