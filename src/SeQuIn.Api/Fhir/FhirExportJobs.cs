@@ -14,7 +14,7 @@ public sealed class FhirExportJob
     public required string Actor { get; set; }
     /// <summary>The caller's grants when they asked (JSON), which the plan counts with; files are read with the reader's grants of the day.</summary>
     public required string Grants { get; set; }
-    /// <summary>The kick-off URL, as the manifest's request repeats it.</summary>
+    /// <summary>The kick-off's path and query (after the FHIR base URL), as the manifest's request repeats it.</summary>
     public required string Request { get; set; }
     /// <summary>The resource types to export, in the order of the facade's table.</summary>
     public string[] Types { get; set; } = [];
@@ -53,7 +53,8 @@ public sealed class FhirExportJobConfiguration : IEntityTypeConfiguration<FhirEx
         builder.ToTable("fhir_export_jobs");
         builder.Property(j => j.Actor).HasMaxLength(300);
         builder.Property(j => j.Grants).HasColumnType("text");
-        builder.Property(j => j.Request).HasMaxLength(4000);
+        // As long as the kick-off URL was: its values are bounded, but _format may carry parameters after "json;".
+        builder.Property(j => j.Request).HasColumnType("text");
         builder.Property(j => j.Status).HasMaxLength(20);
         builder.Property(j => j.Progress).HasMaxLength(200);
         builder.Property(j => j.Files).HasColumnType("text");

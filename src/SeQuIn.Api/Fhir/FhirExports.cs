@@ -115,7 +115,8 @@ public static class FhirExports
         {
             Actor = caller.Actor,
             Grants = JsonSerializer.Serialize(caller.Grants, Json.Options),
-            Request = FhirApi.BaseUrl(http.Request) + KickOffPath + http.Request.QueryString,
+            // Without scheme and host: the manifest puts in front of it the base URL the status is asked through.
+            Request = KickOffPath + http.Request.QueryString,
             Types = [.. types],
             Since = query._since is null ? null : ParseInstant(query._since),
             TransactionTime = FhirSearch.Instant(now),
@@ -147,7 +148,7 @@ public static class FhirExports
                 var baseUrl = FhirApi.BaseUrl(http.Request);
                 return TypedResults.Json(new FhirExportManifest(
                     job.TransactionTime.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
-                    job.Request, true,
+                    baseUrl + job.Request, true,
                     files.Select((f, i) => new FhirExportOutput(f.Type, $"{baseUrl}/$export-file/{job.Id:D}/{i + 1}", f.Count)).ToList(),
                     []), contentType: "application/json");
             default:
@@ -256,7 +257,7 @@ public sealed class FhirExportRequestValidator : AbstractValidator<FhirExportReq
 {
     public FhirExportRequestValidator()
     {
-        RuleFor(q => q._outputFormat).Must(f => f is null || FhirExports.OutputFormats.Contains(f.Trim(), StringComparer.OrdinalIgnoreCase))
+        RuleFor(q => q._outputFormat).MaximumLength(100).Must(f => f is null || FhirExports.OutputFormats.Contains(f.Trim(), StringComparer.OrdinalIgnoreCase))
             .WithMessage("'_outputFormat' must be application/fhir+ndjson, application/ndjson or ndjson: SeQuIn exports NDJSON only.");
         RuleFor(q => q._since).MaximumLength(40)
             .Must(s => s is null || FhirExports.ParseInstant(s) is not null)

@@ -122,6 +122,19 @@ public sealed class FhirExportTests(SeQuInApiFixture fixture) : ApiTest(fixture)
         }
         var file = await analyst.GetAsync($"/fhir/$export-file/{Guid.NewGuid()}/1");
         await file.ReadOutcomeAsync(HttpStatusCode.NotFound, OperationOutcome.IssueType.NotFound);
+        var padded = await analyst.SendAsync(KickOff("_outputFormat=" + Uri.EscapeDataString("ndjson" + new string(' ', 200))));
+        Assert.Contains("_outputFormat", await padded.ReadOutcomeAsync(HttpStatusCode.BadRequest, OperationOutcome.IssueType.Invalid));
+    }
+
+    [Fact]
+    public async Task A_kick_off_url_of_any_length_the_facade_accepts_is_kept_whole_in_the_manifest()
+    {
+        var (_, analyst) = await NetworkWithScoresAsync(units: 1);
+        var format = "json;" + new string('x', 6000);
+
+        var manifest = await ExportAsync(analyst, $"_type=Measure&_format={format}");
+
+        Assert.EndsWith($"/fhir/$export?_type=Measure&_format={format}", manifest.GetProperty("request").GetString());
     }
 
     [Fact]

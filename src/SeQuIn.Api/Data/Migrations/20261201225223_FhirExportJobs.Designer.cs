@@ -1460,8 +1460,7 @@ namespace SeQuIn.Api.Data.Migrations
 
                     b.Property<string>("Request")
                         .IsRequired()
-                        .HasMaxLength(4000)
-                        .HasColumnType("character varying(4000)")
+                        .HasColumnType("text")
                         .HasColumnName("request");
 
                     b.Property<DateTimeOffset?>("Since")

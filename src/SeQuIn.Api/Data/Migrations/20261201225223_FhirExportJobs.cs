@@ -18,7 +18,7 @@ namespace SeQuIn.Api.Data.Migrations
                     id = table.Column<Guid>(type: "uuid", nullable: false),
                     actor = table.Column<string>(type: "character varying(300)", maxLength: 300, nullable: false),
                     grants = table.Column<string>(type: "text", nullable: false),
-                    request = table.Column<string>(type: "character varying(4000)", maxLength: 4000, nullable: false),
+                    request = table.Column<string>(type: "text", nullable: false),
                     types = table.Column<string[]>(type: "text[]", nullable: false),
                     since = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: true),
                     transaction_time = table.Column<DateTimeOffset>(type: "timestamp with time zone", nullable: false),
